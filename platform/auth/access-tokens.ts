@@ -1,0 +1,54 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+import type { DataDir } from '../data-dir';
+
+export const ACCESS_TOKEN_TTL_SECONDS = 600;
+const ISSUER = 'compliance-platform';
+const AUDIENCE = 'compliance-platform-api';
+
+export interface AccessClaims {
+  readonly userId: string;
+  readonly familyId: string;
+}
+
+/** Short-lived EdDSA JWTs. Revocation is by token family, which the access layer checks on every request. */
+export class AccessTokens {
+  readonly #privateKey: KeyObject;
+  readonly #publicKey: KeyObject;
+
+  constructor(dataDir: DataDir) {
+    const pem = dataDir.secretFile('token-signing-key.pem', () =>
+      Buffer.from(generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' })),
+    );
+    this.#privateKey = createPrivateKey(pem);
+    this.#publicKey = createPublicKey(this.#privateKey);
+  }
+
+  issue(claims: AccessClaims, now: number): Promise<string> {
+    const issuedAt = Math.floor(now / 1000);
+    return new SignJWT({ sid: claims.familyId })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject(claims.userId)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + ACCESS_TOKEN_TTL_SECONDS)
+      .sign(this.#privateKey);
+  }
+
+  async verify(token: string, now: number): Promise<AccessClaims | undefined> {
+    try {
+      const { payload } = await jwtVerify(token, this.#publicKey, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['EdDSA'],
+        typ: 'at+jwt',
+        currentDate: new Date(now),
+      });
+      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return undefined;
+      return { userId: payload.sub, familyId: payload.sid };
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import { ApiKeyStore } from './api-keys';
+import type { Db } from './database';
+import { MembershipStore } from './memberships';
+import { OrganizationStore } from './organizations';
+import { RefreshTokenStore } from './refresh-tokens';
+import { UserStore } from './users';
+
+/** Every SQL statement the platform runs lives behind one of these stores. */
+export interface Stores {
+  readonly db: Db;
+  readonly organizations: OrganizationStore;
+  readonly users: UserStore;
+  readonly memberships: MembershipStore;
+  readonly apiKeys: ApiKeyStore;
+  readonly refreshTokens: RefreshTokenStore;
+}
+
+export function createStores(db: Db): Stores {
+  return {
+    db,
+    organizations: new OrganizationStore(db),
+    users: new UserStore(db),
+    memberships: new MembershipStore(db),
+    apiKeys: new ApiKeyStore(db),
+    refreshTokens: new RefreshTokenStore(db),
+  };
+}

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { Health } from '../../shared/api/common';
+import type { AppError } from '../../shared/result';
+import { authRoutes } from '../auth/routes';
+import type { PlatformContext } from '../context';
+import { keyRoutes } from '../keys/routes';
+import { organizationRoutes } from '../organizations/routes';
+import { roleRoutes } from '../roles/routes';
+import { createGuards } from './guards';
+import { Problem, statusOf } from './problem';
+
+export interface RateLimit {
+  readonly max: number;
+  readonly timeWindowMs: number;
+}
+
+export interface ServerOptions {
+  readonly logger: Logger;
+  /** Per client IP. Sign-in guards passwords; keys guards key minting and rotation. */
+  readonly rateLimits?: { readonly signIn?: RateLimit; readonly keys?: RateLimit };
+  /** JSON bodies larger than this are refused with 413. */
+  readonly bodyLimitBytes?: number;
+}
+
+export type RouteLimits = { signIn: RateLimit; keys: RateLimit };
+
+const defaultLimits: RouteLimits = {
+  signIn: { max: 10, timeWindowMs: 60_000 },
+  keys: { max: 60, timeWindowMs: 60_000 },
+};
+
+export async function buildServer(ctx: PlatformContext, options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimitBytes ?? 64 * 1024,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    trustProxy: false,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+  app.decorateRequest('orgAccess', null);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: () =>
+      new Problem({ code: 'rate-limited', message: 'Too many requests; try again shortly.' }),
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    sendError(reply, request.id, { code: 'not-found', message: 'No such route.' });
+  });
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = toAppError(error);
+    if (known) return sendError(reply, request.id, known);
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(reply, request.id, { code: 'internal', message: 'Something went wrong on our side.' });
+  });
+
+  const guards = createGuards(ctx);
+  const limits: RouteLimits = { ...defaultLimits, ...options.rateLimits };
+  app.get('/v1/health', { schema: { response: { 200: Health } } }, async () => ({ status: 'ok' as const }));
+  await app.register(authRoutes(ctx, guards, limits));
+  await app.register(roleRoutes(guards));
+  await app.register(organizationRoutes(ctx, guards));
+  await app.register(keyRoutes(ctx, guards, limits));
+  return app;
+}
+
+function sendError(
+  reply: { status(code: number): { send(body: unknown): unknown } },
+  requestId: string,
+  error: AppError,
+) {
+  return reply.status(statusOf(error.code)).send({ error: { ...error, requestId } });
+}
+
+/** Maps what Fastify and its plugins throw for bad input to our codes; anything else is internal. */
+function toAppError(error: FastifyError): AppError | undefined {
+  if (error instanceof Problem) return error.error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const details = error.validation
+      .slice(0, 5)
+      .map(
+        (issue) =>
+          `${error.validationContext}${issue.instancePath.replaceAll('/', '.')}`.replace(/\.$/, '') +
+          `: ${issue.message}`,
+      )
+      .join('; ');
+    return { code: 'bad-request', message: `Invalid request. ${details}` };
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { code: 'malformed-json', message: 'The request body is not valid JSON.' };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { code: 'payload-too-large', message: 'The request body is too large.' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { code: 'unsupported-media-type', message: 'Send the request body as application/json.' };
+  }
+  if (error.statusCode === 400 && error instanceof SyntaxError) {
+    return { code: 'malformed-json', message: 'The request body is not valid JSON.' };
+  }
+  return undefined;
+}

@@ -1,0 +1,105 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  ApiKey,
+  ApiKeyList,
+  ApiKeyParams,
+  ApiKeyWithSecret,
+  CreateApiKeyRequest,
+  RotateApiKeyRequest,
+} from '../../shared/api/api-keys';
+import { TenantParams } from '../../shared/api/organizations';
+import type { PlatformContext } from '../context';
+import { type Guards, orgAccessOf, principalOf, tenantOf } from '../http/guards';
+import { orReply, Problem } from '../http/problem';
+import { errorResponses } from '../http/schemas';
+import type { RouteLimits } from '../http/server';
+
+export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLimits): FastifyPluginAsyncZod {
+  const rateLimit = { max: limits.keys.max, timeWindow: limits.keys.timeWindowMs };
+  const base = '/v1/orgs/:org/envs/:env/api-keys';
+
+  /** Key management is for people; `keys:manage` is never an API key scope, this makes it explicit. */
+  function actorOf(request: Parameters<typeof principalOf>[0]) {
+    const principal = principalOf(request);
+    const { role } = orgAccessOf(request);
+    if (principal.kind !== 'user' || !role) {
+      throw new Problem({ code: 'forbidden', message: 'API keys are managed by people, not by API keys.' });
+    }
+    return { userId: principal.userId, role };
+  }
+
+  return async (app) => {
+    app.get(
+      base,
+      {
+        config: { rateLimit },
+        preHandler: guards.tenant('keys:read'),
+        schema: { params: TenantParams, response: { 200: ApiKeyList, ...errorResponses } },
+      },
+      async (request) => ({ keys: ctx.apiKeys.list(tenantOf(request)) }),
+    );
+
+    app.post(
+      base,
+      {
+        config: { rateLimit },
+        preHandler: guards.tenant('keys:manage'),
+        schema: {
+          params: TenantParams,
+          body: CreateApiKeyRequest,
+          response: { 201: ApiKeyWithSecret, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const created = orReply(ctx.apiKeys.create(tenantOf(request), actorOf(request), request.body));
+        return reply.status(201).send(created);
+      },
+    );
+
+    app.get(
+      `${base}/:keyId`,
+      {
+        config: { rateLimit },
+        preHandler: guards.tenant('keys:read'),
+        schema: { params: ApiKeyParams, response: { 200: ApiKey, ...errorResponses } },
+      },
+      async (request) => orReply(ctx.apiKeys.get(tenantOf(request), request.params.keyId)),
+    );
+
+    app.post(
+      `${base}/:keyId/rotate`,
+      {
+        config: { rateLimit },
+        preHandler: guards.tenant('keys:manage'),
+        schema: {
+          params: ApiKeyParams,
+          body: RotateApiKeyRequest,
+          response: { 201: ApiKeyWithSecret, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const { userId } = actorOf(request);
+        const rotated = ctx.apiKeys.rotate(
+          tenantOf(request),
+          userId,
+          request.params.keyId,
+          request.body.gracePeriodSeconds,
+        );
+        return reply.status(201).send(orReply(rotated));
+      },
+    );
+
+    app.post(
+      `${base}/:keyId/revoke`,
+      {
+        config: { rateLimit },
+        preHandler: guards.tenant('keys:manage'),
+        schema: { params: ApiKeyParams, response: { 200: ApiKey, ...errorResponses } },
+      },
+      async (request) => {
+        actorOf(request);
+        return orReply(ctx.apiKeys.revoke(tenantOf(request), request.params.keyId));
+      },
+    );
+  };
+}

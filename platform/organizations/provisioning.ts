@@ -1,0 +1,37 @@
+import type { RoleName } from '../../shared/domain/permissions';
+import { hashPassword } from '../auth/passwords';
+import { totpSeedAad } from '../auth/sessions';
+import { newTotpSeed } from '../auth/totp';
+import type { PlatformContext } from '../context';
+import { newId } from '../crypto/random';
+import { type OrgScope, orgScope } from '../db/scope';
+
+/** Creating tenants and people: used by the admin CLI and by tests, never by an HTTP route yet. */
+export async function createUser(
+  ctx: PlatformContext,
+  input: { email: string; displayName: string; password: string },
+): Promise<{ userId: string; totpSeed: Uint8Array }> {
+  const id = newId('usr');
+  const totpSeed = newTotpSeed();
+  ctx.stores.users.create({
+    id,
+    email: input.email,
+    display_name: input.displayName,
+    password_hash: await hashPassword(input.password),
+    totp_seed_sealed: ctx.sealedBox.seal(totpSeed, totpSeedAad(id)),
+    totp_last_step: 0,
+    created_at: ctx.clock.now(),
+    disabled_at: null,
+  });
+  return { userId: id, totpSeed };
+}
+
+export function createOrganization(ctx: PlatformContext, slug: string, name: string): OrgScope {
+  const id = newId('org');
+  ctx.stores.organizations.create({ id, slug, name, created_at: ctx.clock.now() });
+  return orgScope(id, slug);
+}
+
+export function addMember(ctx: PlatformContext, org: OrgScope, userId: string, role: RoleName): void {
+  ctx.stores.memberships.add(org, userId, role, ctx.clock.now());
+}

@@ -1,0 +1,80 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  ChangeRoleRequest,
+  Member,
+  MemberList,
+  MemberParams,
+  Organization,
+  OrganizationList,
+  OrgParams,
+} from '../../shared/api/organizations';
+import { environments } from '../../shared/domain/environments';
+import type { PlatformContext } from '../context';
+import type { OrganizationRow } from '../db/organizations';
+import { type Guards, orgAccessOf, principalOf } from '../http/guards';
+import { orReply } from '../http/problem';
+import { errorResponses } from '../http/schemas';
+import { MembershipService } from './membership-service';
+
+function toOrganization(row: OrganizationRow): Organization {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    environments: [...environments],
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+export function organizationRoutes(ctx: PlatformContext, guards: Guards): FastifyPluginAsyncZod {
+  const members = new MembershipService(ctx.stores);
+  return async (app) => {
+    app.get(
+      '/v1/orgs',
+      { preHandler: guards.user(), schema: { response: { 200: OrganizationList, ...errorResponses } } },
+      async (request) => {
+        const principal = principalOf(request);
+        const userId = principal.kind === 'user' ? principal.userId : '';
+        return { organizations: ctx.stores.organizations.listForUser(userId).map(toOrganization) };
+      },
+    );
+
+    app.get(
+      '/v1/orgs/:org',
+      {
+        preHandler: guards.org('orgs:read'),
+        schema: { params: OrgParams, response: { 200: Organization, ...errorResponses } },
+      },
+      async (request) => {
+        const row = ctx.stores.organizations.findBySlug(orgAccessOf(request).scope.organizationSlug);
+        if (!row) throw new Error('Authorized organization vanished');
+        return toOrganization(row);
+      },
+    );
+
+    app.get(
+      '/v1/orgs/:org/members',
+      {
+        preHandler: guards.org('members:read'),
+        schema: { params: OrgParams, response: { 200: MemberList, ...errorResponses } },
+      },
+      async (request) => ({ members: members.list(orgAccessOf(request).scope) }),
+    );
+
+    app.put(
+      '/v1/orgs/:org/members/:userId/role',
+      {
+        preHandler: guards.org('members:manage'),
+        schema: {
+          params: MemberParams,
+          body: ChangeRoleRequest,
+          response: { 200: Member, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { scope, role } = orgAccessOf(request);
+        return orReply(members.changeRole(scope, role, request.params.userId, request.body.role));
+      },
+    );
+  };
+}

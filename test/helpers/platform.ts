@@ -1,0 +1,138 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { totpCode } from '../../platform/auth/totp';
+import type { Clock } from '../../platform/clock';
+import { createContext, type PlatformContext } from '../../platform/context';
+import { createLogger } from '../../platform/http/logging';
+import { buildServer, type ServerOptions } from '../../platform/http/server';
+import { type DemoUser, seedDemo } from '../../platform/seed/demo';
+import type { TokenPair } from '../../shared/api/auth';
+import type { RoleName } from '../../shared/domain/permissions';
+
+/** Real time that tests can move forward, to reach expiry and fresh TOTP steps without waiting. */
+export class AdjustableClock implements Clock {
+  #offset = 0;
+  now(): number {
+    return Date.now() + this.#offset;
+  }
+  advance(ms: number): void {
+    this.#offset += ms;
+  }
+}
+
+export interface TestPlatform {
+  readonly url: string;
+  readonly ctx: PlatformContext;
+  readonly app: FastifyInstance;
+  readonly clock: AdjustableClock;
+  readonly dataDir: string;
+  /** Every line the server logged, as written. */
+  readonly logLines: string[];
+  readonly users: readonly DemoUser[];
+  user(organization: string, role: RoleName): DemoUser;
+  signIn(user: DemoUser): Promise<TokenPair>;
+  /** A fresh TOTP code for the user, moving the clock past any step already used. */
+  totp(user: DemoUser): string;
+  call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
+  stop(): Promise<void>;
+}
+
+export interface CallOptions {
+  readonly token?: string;
+  readonly body?: unknown;
+  readonly rawBody?: string;
+  readonly headers?: Record<string, string>;
+}
+
+export interface CallResult {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary JSON replies
+  readonly json: any;
+}
+
+/** Starts a real platform server on 127.0.0.1 with a fresh data directory and the demo tenants. */
+export async function startPlatform(
+  options: Partial<Omit<ServerOptions, 'logger'>> = {},
+): Promise<TestPlatform> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cc-platform-'));
+  const clock = new AdjustableClock();
+  const ctx = createContext(dataDir, clock);
+  const logLines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const app = await buildServer(ctx, {
+    logger: createLogger({ level: 'debug', destination }),
+    rateLimits: {
+      signIn: { max: 10_000, timeWindowMs: 60_000 },
+      keys: { max: 10_000, timeWindowMs: 60_000 },
+    },
+    ...options,
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const users = await seedDemo(ctx);
+
+  const totp = (user: DemoUser): string => {
+    clock.advance(30_000);
+    return totpCode(user.totpSeed, clock.now());
+  };
+
+  const call = async (method: string, path: string, opts: CallOptions = {}): Promise<CallResult> => {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | undefined;
+    if (opts.rawBody !== undefined) body = opts.rawBody;
+    else if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${url}${path}`, { method, headers, body });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, json };
+  };
+
+  const user = (organization: string, role: RoleName): DemoUser => {
+    const found = users.find((u) => u.organization === organization && u.role === role);
+    if (!found) throw new Error(`No demo user ${role}@${organization}`);
+    return found;
+  };
+
+  return {
+    url,
+    ctx,
+    app,
+    clock,
+    dataDir,
+    logLines,
+    users,
+    user,
+    totp,
+    call,
+    async signIn(u) {
+      const reply = await call('POST', '/v1/auth/sign-in', {
+        body: { email: u.email, password: u.password, totp: totp(u) },
+      });
+      if (reply.status !== 200) throw new Error(`Sign-in failed for ${u.email}: ${reply.text}`);
+      return reply.json as TokenPair;
+    },
+    async stop() {
+      await app.close();
+      ctx.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
