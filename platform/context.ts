@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { AccessControl } from './access/access-control';
 import { Authentication } from './access/authentication';
+import { AuditLog } from './audit/audit-log';
+import { AuditService } from './audit/audit-service';
+import { AuditSigningKeys } from './audit/signing-keys';
 import { AccessTokens } from './auth/access-tokens';
 import { Sessions } from './auth/sessions';
 import { type Clock, systemClock } from './clock';
@@ -20,25 +23,43 @@ export interface PlatformContext {
   readonly authentication: Authentication;
   readonly access: AccessControl;
   readonly apiKeys: ApiKeyService;
+  readonly auditKeys: AuditSigningKeys;
+  readonly auditLog: AuditLog;
+  readonly audit: AuditService;
   close(): void;
 }
 
-export function createContext(dataPath: string, clock: Clock = systemClock): PlatformContext {
+export interface ContextOptions {
+  readonly clock?: Clock;
+  /** The platform's public host name; it names every audit log's origin and its signing key. */
+  readonly host?: string;
+}
+
+export const DEFAULT_PLATFORM_HOST = 'compliance.localhost';
+
+export function createContext(dataPath: string, options: ContextOptions = {}): PlatformContext {
+  const clock = options.clock ?? systemClock;
+  const host = options.host ?? DEFAULT_PLATFORM_HOST;
   const dataDir = new DataDir(dataPath);
   const db = openDatabase(dataDir.databaseFile);
   const stores = createStores(db);
   const sealedBox = new SealedBox(dataDir.secretFile('seal.key', () => randomBytes(32)));
   const tokens = new AccessTokens(dataDir);
-  const apiKeys = new ApiKeyService(stores, clock);
+  const auditKeys = new AuditSigningKeys(dataDir, host);
+  const auditLog = new AuditLog(stores, auditKeys, clock, host);
+  const apiKeys = new ApiKeyService(stores, auditLog, clock);
   return {
     dataDir,
     clock,
     stores,
     sealedBox,
-    sessions: new Sessions(stores, tokens, sealedBox, clock),
-    authentication: new Authentication(stores, tokens, apiKeys, clock),
+    sessions: new Sessions(stores, tokens, sealedBox, auditLog, clock),
+    authentication: new Authentication(stores, tokens, apiKeys, auditLog, clock),
     access: new AccessControl(stores),
     apiKeys,
+    auditKeys,
+    auditLog,
+    audit: new AuditService(stores, auditLog),
     close: () => db.close(),
   };
 }

@@ -27,9 +27,15 @@ export class DataDir {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-    writeFileSync(temporary, create(), { mode: 0o600, flag: 'wx' });
-    renameSync(temporary, file);
+    this.writeSecretFile(name, create());
     return readFileSync(file);
+  }
+
+  /** Replaces a key file atomically (mode 0600): readers see the old content or the new, never a mix. */
+  writeSecretFile(name: string, content: Buffer): void {
+    const file = join(this.path, name);
+    const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    writeFileSync(temporary, content, { mode: 0o600, flag: 'wx' });
+    renameSync(temporary, file);
   }
 }

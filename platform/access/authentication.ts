@@ -1,29 +1,43 @@
+import type { AuditRequestMeta } from '../../shared/audit/format';
 import { fail, ok, type Result } from '../../shared/result';
+import type { AuditLog } from '../audit/audit-log';
 import type { AccessTokens } from '../auth/access-tokens';
 import type { Clock } from '../clock';
+import { orgScope, tenantScope } from '../db/scope';
 import type { Stores } from '../db/stores';
 import type { ApiKeyService } from '../keys/api-key-service';
 import type { Principal } from './principal';
 
 const signInRequired = 'Sign in or present an API key.';
 const sessionEnded = 'The session has ended; sign in again.';
+const REFUSAL_LOG_INTERVAL_MS = 60_000;
 
 /** Resolves the Authorization header to a principal: `Bearer <access token>` or `Bearer <API key>`. */
 export class Authentication {
+  /** When each dead key's use was last recorded, so a replaying client cannot flood the audit log. */
+  readonly #refusalsLogged = new Map<string, number>();
+
   constructor(
     private readonly stores: Stores,
     private readonly tokens: AccessTokens,
     private readonly apiKeys: ApiKeyService,
+    private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
 
-  async authenticate(header: string | undefined): Promise<Result<Principal>> {
+  async authenticate(
+    header: string | undefined,
+    request: AuditRequestMeta | null = null,
+  ): Promise<Result<Principal>> {
     const match = header?.match(/^Bearer ([\x21-\x7e]{1,2048})$/);
     if (!match?.[1]) return fail('unauthenticated', signInRequired);
     const credential = match[1];
     if (credential.startsWith('cck_')) {
       const key = this.apiKeys.verify(credential);
-      if (!key.ok) return key;
+      if (!key.ok) {
+        if (key.keyId && key.refusal) this.#recordRefusal(key.keyId, key.refusal, request);
+        return key;
+      }
       const { row, scopes } = key.value;
       return ok({
         kind: 'api-key',
@@ -44,5 +58,27 @@ export class Authentication {
       return fail('unauthenticated', sessionEnded);
     }
     return ok({ kind: 'user', userId: user.id });
+  }
+
+  /** Use of a revoked, expired or superseded key is recorded in that key's own tenant log. */
+  #recordRefusal(keyId: string, refusal: string, request: AuditRequestMeta | null): void {
+    const now = this.clock.now();
+    const last = this.#refusalsLogged.get(keyId);
+    if (last !== undefined && now - last < REFUSAL_LOG_INTERVAL_MS) return;
+    if (this.#refusalsLogged.size > 10_000) this.#refusalsLogged.clear();
+    this.#refusalsLogged.set(keyId, now);
+    const row = this.stores.apiKeys.findCredential(keyId);
+    const org = row && this.stores.organizations.findById(row.organization_id);
+    if (!row || !org) return;
+    this.audit.append(
+      tenantScope(orgScope(org.id, org.slug), row.environment),
+      { actor: { type: 'api-key', id: keyId }, request },
+      {
+        action: 'api_key.use_refused',
+        resource: { type: 'api_key', id: keyId },
+        change: { before: null, after: { reason: refusal } },
+        outcome: 'failure',
+      },
+    );
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Me, RefreshRequest, SignInRequest, SignOutRequest, TokenPair } from '../../shared/api/auth';
+import { requestMetaOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import { type Guards, principalOf } from '../http/guards';
 import { orReply } from '../http/problem';
@@ -18,7 +19,7 @@ export function authRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLi
       },
       async (request) => {
         const { email, password, totp } = request.body;
-        const result = orReply(await ctx.sessions.signIn(email, password, totp));
+        const result = orReply(await ctx.sessions.signIn(email, password, totp, requestMetaOf(request)));
         return result.tokens;
       },
     );

@@ -1,9 +1,12 @@
 import type { TokenPair } from '../../shared/api/auth';
+import type { AuditRequestMeta } from '../../shared/audit/format';
 import { fail, ok, type Result } from '../../shared/result';
+import type { AuditLog } from '../audit/audit-log';
 import type { Clock } from '../clock';
 import { secretMatches, sha256 } from '../crypto/hash';
 import { newId, newSecret } from '../crypto/random';
 import type { SealedBox } from '../crypto/sealed-box';
+import { orgScope, tenantScope } from '../db/scope';
 import type { Stores } from '../db/stores';
 import type { UserRow } from '../db/users';
 import { ACCESS_TOKEN_TTL_SECONDS, type AccessTokens } from './access-tokens';
@@ -13,10 +16,13 @@ import { matchTotpStep } from './totp';
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
 const invalidCredentials = 'The e-mail address, password or one-time code is not correct.';
+const sessionEnded = 'The session has ended; sign in again.';
 
 export function totpSeedAad(userId: string): string {
   return `totp-seed:${userId}`;
 }
+
+type SignInFailure = 'password' | 'totp' | 'totp-replayed';
 
 /**
  * Sign-in and the token layer. `issueSession` is the one way a session starts, whichever way the person
@@ -27,36 +33,50 @@ export class Sessions {
     private readonly stores: Stores,
     private readonly tokens: AccessTokens,
     private readonly sealedBox: SealedBox,
+    private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
 
-  /** Password and TOTP; any wrong part gets the same answer, and the code's time step is used once. */
+  /**
+   * Password and TOTP; any wrong part gets the same answer, and the code's time step is used once. Each
+   * attempt on a known account is recorded in the live audit log of every organization it belongs to.
+   */
   async signIn(
     email: string,
     password: string,
     totp: string,
+    request: AuditRequestMeta | null,
   ): Promise<Result<{ user: UserRow; tokens: TokenPair }>> {
     const user = this.stores.users.findByEmail(email);
     if (!user || user.disabled_at !== null) {
+      // Nothing to attribute an unknown address to, and what was typed may be a misplaced password.
       await spendPasswordCheck(password);
       return fail('invalid-credentials', invalidCredentials);
     }
-    if (!(await passwordMatches(user.password_hash, password)))
-      return fail('invalid-credentials', invalidCredentials);
-    const seed = this.sealedBox.open(user.totp_seed_sealed, totpSeedAad(user.id));
-    const now = this.clock.now();
-    const step = matchTotpStep(seed, totp, now);
-    if (step === undefined || !this.stores.users.claimTotpStep(user.id, step)) {
+    if (!(await passwordMatches(user.password_hash, password))) {
+      this.#recordSignIn(user.id, request, 'password');
       return fail('invalid-credentials', invalidCredentials);
     }
-    return ok({ user, tokens: await this.issueSession(user.id) });
+    const seed = this.sealedBox.open(user.totp_seed_sealed, totpSeedAad(user.id));
+    const step = matchTotpStep(seed, totp, this.clock.now());
+    if (step === undefined) {
+      this.#recordSignIn(user.id, request, 'totp');
+      return fail('invalid-credentials', invalidCredentials);
+    }
+    const pending = await this.#prepareSession(user.id);
+    return this.stores.db.transaction(() => {
+      if (!this.stores.users.claimTotpStep(user.id, step)) {
+        this.#recordSignIn(user.id, request, 'totp-replayed');
+        return fail<{ user: UserRow; tokens: TokenPair }>('invalid-credentials', invalidCredentials);
+      }
+      const tokens = pending.commit();
+      this.#recordSignIn(user.id, request, undefined);
+      return ok({ user, tokens });
+    })();
   }
 
   async issueSession(userId: string): Promise<TokenPair> {
-    const now = this.clock.now();
-    const familyId = newId('fam');
-    this.stores.refreshTokens.createFamily(familyId, userId, now);
-    return this.#issuePair(userId, familyId, now);
+    return (await this.#prepareSession(userId)).commit();
   }
 
   /** Rotates a refresh token. Presenting one that was already used revokes its whole family. */
@@ -64,18 +84,41 @@ export class Sessions {
     const now = this.clock.now();
     const token = this.#resolve(presented);
     if (!token || token.family_revoked_at !== null || token.expires_at <= now) {
-      return fail('unauthenticated', 'The session has ended; sign in again.');
+      return fail('unauthenticated', sessionEnded);
     }
-    if (!this.stores.refreshTokens.claim(token.id, now)) {
-      this.stores.refreshTokens.revokeFamily(token.family_id, now);
-      return fail('unauthenticated', 'The session has ended; sign in again.');
-    }
-    return ok(await this.#issuePair(token.user_id, token.family_id, now));
+    const next = await this.#preparePair(token.user_id, token.family_id, now);
+    return this.stores.db.transaction((): Result<TokenPair> => {
+      if (!this.stores.refreshTokens.claim(token.id, now)) {
+        this.stores.refreshTokens.revokeFamily(token.family_id, now);
+        return fail('unauthenticated', sessionEnded);
+      }
+      return ok(next.commit());
+    })();
   }
 
   signOut(presented: string): void {
     const token = this.#resolve(presented);
     if (token) this.stores.refreshTokens.revokeFamily(token.family_id, this.clock.now());
+  }
+
+  #recordSignIn(userId: string, request: AuditRequestMeta | null, failure: SignInFailure | undefined): void {
+    this.stores.db.transaction(() => {
+      for (const org of this.stores.organizations.listForUser(userId)) {
+        this.audit.append(
+          tenantScope(orgScope(org.id, org.slug), 'live'),
+          {
+            actor: { type: 'user', id: userId },
+            request,
+          },
+          {
+            action: 'auth.sign_in',
+            resource: { type: 'user', id: userId },
+            change: failure ? { before: null, after: { failed: failure } } : null,
+            outcome: failure ? 'failure' : 'success',
+          },
+        );
+      }
+    })();
   }
 
   #resolve(presented: string) {
@@ -85,22 +128,41 @@ export class Sessions {
     return token && secretMatches(secret, token.secret_sha256) ? token : undefined;
   }
 
-  async #issuePair(userId: string, familyId: string, now: number): Promise<TokenPair> {
+  /** Signs what needs signing first (async), so the database writes can run in one synchronous transaction. */
+  async #prepareSession(userId: string): Promise<{ commit(): TokenPair }> {
+    const now = this.clock.now();
+    const familyId = newId('fam');
+    const pair = await this.#preparePair(userId, familyId, now);
+    return {
+      commit: () =>
+        this.stores.db.transaction(() => {
+          this.stores.refreshTokens.createFamily(familyId, userId, now);
+          return pair.commit();
+        })(),
+    };
+  }
+
+  async #preparePair(userId: string, familyId: string, now: number): Promise<{ commit(): TokenPair }> {
     const id = newId('rt');
     const secret = newSecret();
-    this.stores.refreshTokens.insert(
-      id,
-      familyId,
-      sha256(secret),
-      now,
-      now + REFRESH_TOKEN_TTL_SECONDS * 1000,
-    );
+    const accessToken = await this.tokens.issue({ userId, familyId }, now);
     return {
-      tokenType: 'Bearer',
-      accessToken: await this.tokens.issue({ userId, familyId }, now),
-      expiresIn: ACCESS_TOKEN_TTL_SECONDS,
-      refreshToken: `${id}.${secret}`,
-      refreshExpiresIn: REFRESH_TOKEN_TTL_SECONDS,
+      commit: () => {
+        this.stores.refreshTokens.insert(
+          id,
+          familyId,
+          sha256(secret),
+          now,
+          now + REFRESH_TOKEN_TTL_SECONDS * 1000,
+        );
+        return {
+          tokenType: 'Bearer',
+          accessToken,
+          expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+          refreshToken: `${id}.${secret}`,
+          refreshExpiresIn: REFRESH_TOKEN_TTL_SECONDS,
+        };
+      },
     };
   }
 }

@@ -66,4 +66,55 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX refresh_tokens_by_family ON refresh_tokens(family_id);
   `,
+  `
+  CREATE TABLE audit_entries (
+    organization_id TEXT NOT NULL REFERENCES organizations(id),
+    environment     TEXT NOT NULL CHECK (environment IN ('test','live')),
+    seq             INTEGER NOT NULL,
+    ts              INTEGER NOT NULL,
+    action          TEXT NOT NULL,
+    actor_id        TEXT NOT NULL,
+    resource_type   TEXT NOT NULL,
+    resource_id     TEXT NOT NULL,
+    canonical       TEXT NOT NULL,
+    PRIMARY KEY (organization_id, environment, seq)
+  ) STRICT, WITHOUT ROWID;
+
+  -- Perfect subtree hashes: node (level, idx) covers leaves [idx * 2^level, (idx + 1) * 2^level).
+  CREATE TABLE audit_nodes (
+    organization_id TEXT NOT NULL,
+    environment     TEXT NOT NULL,
+    level           INTEGER NOT NULL,
+    idx             INTEGER NOT NULL,
+    hash            BLOB NOT NULL,
+    PRIMARY KEY (organization_id, environment, level, idx)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE audit_checkpoints (
+    organization_id TEXT NOT NULL,
+    environment     TEXT NOT NULL,
+    size            INTEGER NOT NULL,
+    root            BLOB NOT NULL,
+    note            TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    PRIMARY KEY (organization_id, environment, size)
+  ) STRICT, WITHOUT ROWID;
+
+  -- The log is append-only in the database itself, whatever code runs against it.
+  CREATE TRIGGER audit_entries_append_only_update BEFORE UPDATE ON audit_entries
+    BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+  CREATE TRIGGER audit_entries_append_only_delete BEFORE DELETE ON audit_entries
+    BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+  CREATE TRIGGER audit_nodes_append_only_update BEFORE UPDATE ON audit_nodes
+    BEGIN SELECT RAISE(ABORT, 'audit nodes are append-only'); END;
+  CREATE TRIGGER audit_nodes_append_only_delete BEFORE DELETE ON audit_nodes
+    BEGIN SELECT RAISE(ABORT, 'audit nodes are append-only'); END;
+  CREATE TRIGGER audit_checkpoints_append_only_update BEFORE UPDATE ON audit_checkpoints
+    BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+  CREATE TRIGGER audit_checkpoints_append_only_delete BEFORE DELETE ON audit_checkpoints
+    BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+
+  CREATE INDEX audit_entries_by_action ON audit_entries(organization_id, environment, action, seq);
+  CREATE INDEX audit_entries_by_actor ON audit_entries(organization_id, environment, actor_id, seq);
+  `,
 ];

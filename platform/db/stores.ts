@@ -1,4 +1,5 @@
 import { ApiKeyStore } from './api-keys';
+import { AuditStore } from './audit';
 import type { Db } from './database';
 import { MembershipStore } from './memberships';
 import { OrganizationStore } from './organizations';
@@ -13,6 +14,7 @@ export interface Stores {
   readonly memberships: MembershipStore;
   readonly apiKeys: ApiKeyStore;
   readonly refreshTokens: RefreshTokenStore;
+  readonly audit: AuditStore;
 }
 
 export function createStores(db: Db): Stores {
@@ -23,5 +25,6 @@ export function createStores(db: Db): Stores {
     memberships: new MembershipStore(db),
     apiKeys: new ApiKeyStore(db),
     refreshTokens: new RefreshTokenStore(db),
+    audit: new AuditStore(db),
   };
 }

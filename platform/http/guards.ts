@@ -3,6 +3,7 @@ import type { Environment } from '../../shared/domain/environments';
 import type { Permission } from '../../shared/domain/permissions';
 import type { OrgAccess } from '../access/access-control';
 import type { Principal } from '../access/principal';
+import { requestMetaOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import type { TenantScope } from '../db/scope';
 import { orReply, Problem } from './problem';
@@ -19,7 +20,9 @@ type PreHandler = (request: FastifyRequest) => Promise<void>;
 /** preHandlers that establish who is asking and for which tenant, before any handler code runs. */
 export function createGuards(ctx: PlatformContext) {
   async function authenticate(request: FastifyRequest): Promise<Principal> {
-    const principal = orReply(await ctx.authentication.authenticate(request.headers.authorization));
+    const principal = orReply(
+      await ctx.authentication.authenticate(request.headers.authorization, requestMetaOf(request)),
+    );
     request.principal = principal;
     return principal;
   }

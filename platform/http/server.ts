@@ -11,6 +11,7 @@ import {
 import type { Logger } from 'pino';
 import { Health } from '../../shared/api/common';
 import type { AppError } from '../../shared/result';
+import { auditRoutes } from '../audit/routes';
 import { authRoutes } from '../auth/routes';
 import type { PlatformContext } from '../context';
 import { keyRoutes } from '../keys/routes';
@@ -86,6 +87,7 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
   await app.register(roleRoutes(guards));
   await app.register(organizationRoutes(ctx, guards));
   await app.register(keyRoutes(ctx, guards, limits));
+  await app.register(auditRoutes(ctx, guards));
   return app;
 }
 

@@ -3,6 +3,8 @@ import type { ApiKey, ApiKeyWithSecret, CreateApiKeyRequest } from '../../shared
 import type { Environment } from '../../shared/domain/environments';
 import { type Permission, type RoleName, roleAllows } from '../../shared/domain/permissions';
 import { fail, ok, type Result } from '../../shared/result';
+import type { AuditContext } from '../audit/audit-context';
+import type { AuditLog } from '../audit/audit-log';
 import type { Clock } from '../clock';
 import { secretMatches, sha256 } from '../crypto/hash';
 import { base32, newSecret } from '../crypto/random';
@@ -33,6 +35,7 @@ export interface VerifiedKey {
 export class ApiKeyService {
   constructor(
     private readonly stores: Stores,
+    private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
 
@@ -47,14 +50,34 @@ export class ApiKeyService {
   }
 
   /** A person may only hand a key permissions their own role has. */
-  create(scope: TenantScope, creator: { userId: string; role: RoleName }, request: CreateApiKeyRequest) {
+  create(
+    scope: TenantScope,
+    creator: { userId: string; role: RoleName },
+    request: CreateApiKeyRequest,
+    context: AuditContext,
+  ): Result<ApiKeyWithSecret> {
     const beyondRole = request.scopes.filter((p) => !roleAllows(creator.role, p));
     if (beyondRole.length > 0) {
-      return fail<ApiKeyWithSecret>('forbidden', `Your role cannot grant: ${beyondRole.join(', ')}.`);
+      return fail('forbidden', `Your role cannot grant: ${beyondRole.join(', ')}.`);
     }
     const now = this.clock.now();
     const expiresAt = request.expiresInDays === undefined ? null : now + request.expiresInDays * DAY_MS;
-    return ok(this.#mint(scope, creator.userId, request.name, [...new Set(request.scopes)], expiresAt, now));
+    return this.stores.db.transaction(() => {
+      const created = this.#mint(
+        scope,
+        creator.userId,
+        request.name,
+        [...new Set(request.scopes)],
+        expiresAt,
+        now,
+      );
+      this.audit.append(scope, context, {
+        action: 'api_key.create',
+        resource: { type: 'api_key', id: created.key.id },
+        change: { before: null, after: auditView(created.key) },
+      });
+      return ok(created);
+    })();
   }
 
   /** Issues a successor with the same name, scopes and expiry; the old key works until the grace ends. */
@@ -63,6 +86,7 @@ export class ApiKeyService {
     actorId: string,
     id: string,
     gracePeriodSeconds: number,
+    context: AuditContext,
   ): Result<ApiKeyWithSecret> {
     const now = this.clock.now();
     const old = this.stores.apiKeys.get(scope, id);
@@ -75,16 +99,34 @@ export class ApiKeyService {
       if (!this.stores.apiKeys.markRotated(scope, id, successor.key.id, now + gracePeriodSeconds * 1000)) {
         throw new Error('API key changed during rotation');
       }
+      const after = this.stores.apiKeys.get(scope, id) as ApiKeyRow;
+      this.audit.append(scope, context, {
+        action: 'api_key.rotate',
+        resource: { type: 'api_key', id },
+        change: {
+          before: auditView(toApiKey(old, now)),
+          after: { ...auditView(toApiKey(after, now)), successor: auditView(successor.key) },
+        },
+      });
       return ok(successor);
     })();
   }
 
-  revoke(scope: TenantScope, id: string): Result<ApiKey> {
+  revoke(scope: TenantScope, id: string, context: AuditContext): Result<ApiKey> {
     const now = this.clock.now();
-    if (!this.stores.apiKeys.get(scope, id)) return fail('not-found', keyNotFound);
-    if (!this.stores.apiKeys.revoke(scope, id, now))
-      return fail('conflict', 'This API key is already revoked.');
-    return this.get(scope, id);
+    return this.stores.db.transaction((): Result<ApiKey> => {
+      const before = this.stores.apiKeys.get(scope, id);
+      if (!before) return fail('not-found', keyNotFound);
+      if (!this.stores.apiKeys.revoke(scope, id, now))
+        return fail('conflict', 'This API key is already revoked.');
+      const after = toApiKey(this.stores.apiKeys.get(scope, id) as ApiKeyRow, now);
+      this.audit.append(scope, context, {
+        action: 'api_key.revoke',
+        resource: { type: 'api_key', id },
+        change: { before: auditView(toApiKey(before, now)), after: auditView(after) },
+      });
+      return ok(after);
+    })();
   }
 
   /** Checks a presented `<id>.<secret>`; the secret is compared by digest in constant time. */
@@ -134,6 +176,18 @@ export class ApiKeyService {
     const stored = this.stores.apiKeys.get(scope, id) as ApiKeyRow;
     return { key: toApiKey(stored, now), secret: `${id}.${secret}` };
   }
+}
+
+/** What an audit entry records of a key: everything but its secret, which the platform never has. */
+function auditView(key: ApiKey) {
+  return {
+    name: key.name,
+    scopes: key.scopes,
+    status: key.status,
+    expiresAt: key.expiresAt,
+    graceUntil: key.graceUntil,
+    replacedBy: key.replacedBy,
+  };
 }
 
 function statusOf(row: ApiKeyRow, now: number): ApiKey['status'] {

@@ -8,6 +8,7 @@ import {
   RotateApiKeyRequest,
 } from '../../shared/api/api-keys';
 import { TenantParams } from '../../shared/api/organizations';
+import { auditContextOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import { type Guards, orgAccessOf, principalOf, tenantOf } from '../http/guards';
 import { orReply, Problem } from '../http/problem';
@@ -51,7 +52,9 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
         },
       },
       async (request, reply) => {
-        const created = orReply(ctx.apiKeys.create(tenantOf(request), actorOf(request), request.body));
+        const created = orReply(
+          ctx.apiKeys.create(tenantOf(request), actorOf(request), request.body, auditContextOf(request)),
+        );
         return reply.status(201).send(created);
       },
     );
@@ -84,6 +87,7 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
           userId,
           request.params.keyId,
           request.body.gracePeriodSeconds,
+          auditContextOf(request),
         );
         return reply.status(201).send(orReply(rotated));
       },
@@ -98,7 +102,7 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
       },
       async (request) => {
         actorOf(request);
-        return orReply(ctx.apiKeys.revoke(tenantOf(request), request.params.keyId));
+        return orReply(ctx.apiKeys.revoke(tenantOf(request), request.params.keyId, auditContextOf(request)));
       },
     );
   };

@@ -1,8 +1,10 @@
 import type { Member } from '../../shared/api/organizations';
 import type { RoleName } from '../../shared/domain/permissions';
 import { fail, ok, type Result } from '../../shared/result';
+import type { AuditContext } from '../audit/audit-context';
+import type { AuditLog } from '../audit/audit-log';
 import type { MemberRow } from '../db/memberships';
-import type { OrgScope } from '../db/scope';
+import { type OrgScope, tenantScope } from '../db/scope';
 import type { Stores } from '../db/stores';
 
 export function toMember(row: MemberRow): Member {
@@ -16,7 +18,10 @@ export function toMember(row: MemberRow): Member {
 }
 
 export class MembershipService {
-  constructor(private readonly stores: Stores) {}
+  constructor(
+    private readonly stores: Stores,
+    private readonly audit: AuditLog,
+  ) {}
 
   list(scope: OrgScope): Member[] {
     return this.stores.memberships.list(scope).map(toMember);
@@ -31,6 +36,7 @@ export class MembershipService {
     actorRole: RoleName | undefined,
     userId: string,
     role: RoleName,
+    context: AuditContext,
   ): Result<Member> {
     return this.stores.db.transaction((): Result<Member> => {
       const target = this.stores.memberships.get(scope, userId);
@@ -43,6 +49,12 @@ export class MembershipService {
         return fail('conflict', 'An organization must keep at least one owner.');
       }
       this.stores.memberships.setRole(scope, userId, role);
+      // Organization-wide changes are recorded in the organization's live log.
+      this.audit.append(tenantScope(scope, 'live'), context, {
+        action: 'member.role_change',
+        resource: { type: 'user', id: userId },
+        change: { before: { role: target.role }, after: { role } },
+      });
       return ok(toMember({ ...target, role }));
     })();
   }

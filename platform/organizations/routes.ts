@@ -9,6 +9,7 @@ import {
   OrgParams,
 } from '../../shared/api/organizations';
 import { environments } from '../../shared/domain/environments';
+import { auditContextOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import type { OrganizationRow } from '../db/organizations';
 import { type Guards, orgAccessOf, principalOf } from '../http/guards';
@@ -27,7 +28,7 @@ function toOrganization(row: OrganizationRow): Organization {
 }
 
 export function organizationRoutes(ctx: PlatformContext, guards: Guards): FastifyPluginAsyncZod {
-  const members = new MembershipService(ctx.stores);
+  const members = new MembershipService(ctx.stores, ctx.auditLog);
   return async (app) => {
     app.get(
       '/v1/orgs',
@@ -73,7 +74,9 @@ export function organizationRoutes(ctx: PlatformContext, guards: Guards): Fastif
       },
       async (request) => {
         const { scope, role } = orgAccessOf(request);
-        return orReply(members.changeRole(scope, role, request.params.userId, request.body.role));
+        return orReply(
+          members.changeRole(scope, role, request.params.userId, request.body.role, auditContextOf(request)),
+        );
       },
     );
   };

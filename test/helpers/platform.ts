@@ -61,7 +61,7 @@ export async function startPlatform(
 ): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cc-platform-'));
   const clock = new AdjustableClock();
-  const ctx = createContext(dataDir, clock);
+  const ctx = createContext(dataDir, { clock });
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {

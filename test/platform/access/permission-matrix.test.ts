@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemContext } from '../../../platform/audit/audit-context';
 import { orgScope, tenantScope } from '../../../platform/db/scope';
 import { roleNames } from '../../../shared/domain/permissions';
 import { startPlatform, type TestPlatform } from '../../helpers/platform';
@@ -88,6 +89,7 @@ describe('API keys against every endpoint', () => {
       tenant,
       { userId: officer.userId, role: 'compliance_officer' },
       { name: 'too broad', scopes: ['approvals:read', 'audit:export'] },
+      systemContext,
     );
     expect(refused.ok).toBe(false);
     if (!refused.ok) {
@@ -98,6 +100,7 @@ describe('API keys against every endpoint', () => {
       tenant,
       { userId: officer.userId, role: 'compliance_officer' },
       { name: 'within role', scopes: ['approvals:read', 'audit:read'] },
+      systemContext,
     );
     expect(allowed.ok).toBe(true);
   });

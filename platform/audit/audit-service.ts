@@ -1,0 +1,89 @@
+import { AuditEntry, EXPORT_ACTION } from '../../shared/audit/format';
+import { toBase64 } from '../../shared/audit/hash';
+import { fail, ok, type Result } from '../../shared/result';
+import type { EntryFilter } from '../db/audit';
+import type { TenantScope } from '../db/scope';
+import type { Stores } from '../db/stores';
+import type { AuditContext } from './audit-context';
+import type { AuditLog } from './audit-log';
+import { exportChunks } from './export';
+
+const outOfRange = (what: string) => fail<never>('bad-request', `${what} is beyond the log's size.`);
+
+/** What the audit routes and the CLI ask of the log: reading, proofs and exports, all tenant-scoped. */
+export class AuditService {
+  constructor(
+    private readonly stores: Stores,
+    readonly log: AuditLog,
+  ) {}
+
+  page(scope: TenantScope, filter: EntryFilter, before: number | undefined, limit: number) {
+    const size = this.log.size(scope);
+    const rows = this.stores.audit.page(scope, filter, Math.min(before ?? size, size), limit);
+    const entries = rows.map((row) => AuditEntry.parse(JSON.parse(row.canonical)));
+    const last = rows[rows.length - 1];
+    return { entries, size, nextBefore: rows.length === limit && last ? last.seq : null };
+  }
+
+  checkpoint(scope: TenantScope) {
+    const published = this.log.latest(scope);
+    return {
+      origin: this.log.origin(scope),
+      size: published.size,
+      root: toBase64(published.root),
+      checkpoint: published.note,
+    };
+  }
+
+  inclusion(
+    scope: TenantScope,
+    seq: number,
+    size: number,
+  ): Result<{ seq: number; size: number; proof: string[] }> {
+    if (size > this.log.size(scope)) return outOfRange('size');
+    if (seq >= size) return fail('bad-request', 'seq must be below size.');
+    return ok({ seq, size, proof: this.log.inclusionProof(scope, seq, size).map(toBase64) });
+  }
+
+  consistency(
+    scope: TenantScope,
+    from: number,
+    to: number,
+  ): Result<{ from: number; to: number; proof: string[] }> {
+    if (to > this.log.size(scope)) return outOfRange('to');
+    if (from > to) return fail('bad-request', 'from must not be above to.');
+    return ok({ from, to, proof: this.log.consistencyProof(scope, from, to).map(toBase64) });
+  }
+
+  /**
+   * Records the export in the log itself, signs a checkpoint covering it, and returns the file's chunks.
+   * Without an `end`, the export runs to the current size, its own entry included.
+   */
+  export(
+    scope: TenantScope,
+    context: AuditContext,
+    range: { start?: number; end?: number },
+    now: Date,
+  ): Result<{ start: number; end: number; chunks: Iterable<string> }> {
+    return this.stores.db.transaction(
+      (): Result<{ start: number; end: number; chunks: Iterable<string> }> => {
+        const sizeBefore = this.log.size(scope);
+        const start = range.start ?? 0;
+        if (range.end !== undefined && range.end > sizeBefore) return outOfRange('end');
+        if (start > (range.end ?? sizeBefore + 1)) return fail('bad-request', 'start must not be above end.');
+        this.log.append(scope, context, {
+          action: EXPORT_ACTION,
+          resource: { type: 'audit_log', id: this.log.origin(scope) },
+          change: {
+            before: null,
+            after: { start, end: range.end ?? sizeBefore + 1, exportedAt: now.toISOString() },
+          },
+        });
+        const end = range.end ?? sizeBefore + 1;
+        this.log.publish(scope);
+        if (end > start) this.log.publish(scope, end);
+        return ok({ start, end, chunks: exportChunks(this.log, this.stores, scope, start, end, now) });
+      },
+    )();
+  }
+}
