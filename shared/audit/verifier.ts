@@ -445,8 +445,10 @@ function readEntry(
   let announcedKey: string | undefined;
   let exported: EntryFields['exported'];
   const after = (e.change as { after?: Record<string, unknown> } | null)?.after;
-  if (e.action === KEY_ANNOUNCEMENT_ACTION && typeof after?.verifierKey === 'string') announcedKey = after.verifierKey;
-  if (e.action === EXPORT_ACTION && after) exported = { start: after.start, end: after.end, exportedAt: after.exportedAt };
+  if (e.action === KEY_ANNOUNCEMENT_ACTION && typeof after?.verifierKey === 'string')
+    announcedKey = after.verifierKey;
+  if (e.action === EXPORT_ACTION && after)
+    exported = { start: after.start, end: after.end, exportedAt: after.exportedAt };
   return {
     ok: true,
     text,
