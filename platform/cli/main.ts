@@ -1,9 +1,13 @@
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Secret } from 'otpauth';
+import { Environment } from '../../shared/domain/environments';
+import { rotateAuditSigningKey } from '../audit/key-rotation';
 import { totpCode } from '../auth/totp';
-import { createContext } from '../context';
+import { createContext, type PlatformContext } from '../context';
+import { orgScope, tenantScope } from '../db/scope';
 import { createLogger } from '../http/logging';
 import { buildServer } from '../http/server';
 import { isSeeded, printDemoCredentials, seedDemo } from '../seed/demo';
@@ -15,6 +19,10 @@ Commands:
   seed --demo [--data DIR]                   create the demo organizations acme and globex
   demo [--port N] [--data DIR]               seed on first run, then serve (what \`npm start\` runs)
   totp                                       read a base32 TOTP secret on stdin, print the current code
+  audit-key [--data DIR]                     print the audit verifier keys, oldest first (pin the last)
+  audit-export --org SLUG --env ENV --out FILE [--start N] [--end N] [--data DIR]
+                                             write an audit export file
+  rotate-audit-key [--data DIR]              announce and switch to a new checkpoint-signing key
 `;
 
 const defaultDataDir = join(homedir(), '.compliance-console', 'demo-platform');
@@ -28,6 +36,11 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       data: { type: 'string' },
       demo: { type: 'boolean', default: false },
+      org: { type: 'string' },
+      env: { type: 'string' },
+      out: { type: 'string' },
+      start: { type: 'string' },
+      end: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -68,10 +81,83 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${totpCode(Secret.fromBase32(secret).bytes, Date.now())}\n`);
       return 0;
     }
+    case 'audit-key':
+      return withContext(dataDir, (ctx) => {
+        process.stdout.write(`${ctx.auditKeys.verifierKeys.join('\n')}\n`);
+        return 0;
+      });
+    case 'audit-export':
+      return withContext(dataDir, (ctx) => writeAuditExport(ctx, values));
+    case 'rotate-audit-key':
+      return withContext(dataDir, (ctx) => {
+        const { previous, current } = rotateAuditSigningKey(ctx);
+        process.stdout.write(
+          `Announced and switched checkpoint signing.\n  previous ${previous}\n  current  ${current}\n`,
+        );
+        return 0;
+      });
     default:
       process.stderr.write(`Unknown command: ${command}\n\n${usage}`);
       return 2;
   }
+}
+
+async function withContext(
+  dataDir: string,
+  run: (ctx: PlatformContext) => number | Promise<number>,
+): Promise<number> {
+  const ctx = createContext(dataDir);
+  try {
+    return await run(ctx);
+  } finally {
+    ctx.close();
+  }
+}
+
+function writeAuditExport(
+  ctx: PlatformContext,
+  values: { org?: string; env?: string; out?: string; start?: string; end?: string },
+): number {
+  const env = Environment.safeParse(values.env);
+  const org = values.org ? ctx.stores.organizations.findBySlug(values.org) : undefined;
+  if (!org || !env.success || !values.out) {
+    process.stderr.write(
+      'audit-export needs --org of an existing organization, --env test|live and --out FILE.\n',
+    );
+    return 2;
+  }
+  const start = optionalIndex(values.start);
+  const end = optionalIndex(values.end);
+  if (start === null || end === null) {
+    process.stderr.write('--start and --end must be whole numbers.\n');
+    return 2;
+  }
+  const range = { start, end };
+  const tenant = tenantScope(orgScope(org.id, org.slug), env.data);
+  const context = { actor: { type: 'system' as const, id: 'platform-cli' }, request: null };
+  const exported = ctx.audit.export(tenant, context, range, new Date());
+  if (!exported.ok) {
+    process.stderr.write(`${exported.error.message}\n`);
+    return 2;
+  }
+  const temporary = `${values.out}.${process.pid}.tmp`;
+  const fd = openSync(temporary, 'w', 0o644);
+  try {
+    for (const chunk of exported.value.chunks) writeSync(fd, chunk);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, values.out);
+  process.stdout.write(
+    `Wrote entries ${exported.value.start} to ${exported.value.end} of ${ctx.auditLog.origin(tenant)} to ${values.out}.\n`,
+  );
+  return 0;
+}
+
+function optionalIndex(text: string | undefined): number | undefined | null {
+  if (text === undefined) return undefined;
+  return /^\d{1,15}$/.test(text) ? Number(text) : null;
 }
 
 async function serve(dataDir: string, host: string, port: number): Promise<number> {
