@@ -24,6 +24,8 @@ export interface Endpoint {
 const managers: RoleName[] = ['owner', 'admin'];
 const orgReaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'member', 'viewer'];
 const keyReaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'viewer'];
+const auditReaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'auditor', 'viewer'];
+const auditExporters: RoleName[] = ['owner', 'admin', 'auditor'];
 
 export const endpoints: readonly Endpoint[] = [
   {
@@ -114,6 +116,46 @@ export const endpoints: readonly Endpoint[] = [
     method: 'POST',
     path: (t) => `/v1/orgs/${t.org}/envs/${t.env}/api-keys/${t.keyId}/revoke`,
     allowed: managers,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'read audit entries',
+    method: 'GET',
+    path: (t) => `/v1/orgs/${t.org}/envs/${t.env}/audit/entries?limit=5`,
+    allowed: auditReaders,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'read the latest checkpoint',
+    method: 'GET',
+    path: (t) => `/v1/orgs/${t.org}/envs/${t.env}/audit/checkpoint`,
+    allowed: auditReaders,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'read an inclusion proof',
+    method: 'GET',
+    path: (t) => `/v1/orgs/${t.org}/envs/${t.env}/audit/proofs/inclusion?seq=0&size=1`,
+    allowed: auditReaders,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'read a consistency proof',
+    method: 'GET',
+    path: (t) => `/v1/orgs/${t.org}/envs/${t.env}/audit/proofs/consistency?from=1&to=1`,
+    allowed: auditReaders,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'export the audit log',
+    method: 'GET',
+    path: (t) => `/v1/orgs/${t.org}/envs/${t.env}/audit/export`,
+    allowed: auditExporters,
     scoped: true,
     okStatus: 200,
   },

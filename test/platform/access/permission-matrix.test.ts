@@ -57,6 +57,11 @@ describe('API keys against every endpoint', () => {
       'read an API key': 200,
       'rotate an API key': 403,
       'revoke an API key': 403,
+      'read audit entries': 403,
+      'read the latest checkpoint': 403,
+      'read an inclusion proof': 403,
+      'read a consistency proof': 403,
+      'export the audit log': 403,
     };
     for (const endpoint of endpoints) {
       const target = await freshTarget(platform, 'acme', 'test');
