@@ -55,12 +55,12 @@ export class AuditStore {
     );
     this.#node = db
       .prepare<Record<string, unknown>, { hash: Buffer }>(
-        `SELECT hash FROM audit_nodes WHERE ${TENANT} AND level = @level AND idx = @idx`,
+        `SELECT hash FROM audit_nodes WHERE ${TENANT} AND last_leaf = @last_leaf AND level = @level`,
       )
       .pluck();
     this.#insertNode = db.prepare<Record<string, unknown>>(
-      `INSERT INTO audit_nodes (organization_id, environment, level, idx, hash)
-       VALUES (@organization_id, @environment, @level, @idx, @hash)`,
+      `INSERT INTO audit_nodes (organization_id, environment, last_leaf, level, hash)
+       VALUES (@organization_id, @environment, @last_leaf, @level, @hash)`,
     );
     this.#insertCheckpoint = db.prepare<Record<string, unknown>>(
       `INSERT OR IGNORE INTO audit_checkpoints (organization_id, environment, size, root, note, created_at)
@@ -91,12 +91,15 @@ export class AuditStore {
     this.#insertEntry.run({ ...bind(scope), ...row });
   }
 
+  /** The node at `level` whose range is the `idx`-th of its width. */
   node(scope: TenantScope, level: number, idx: number): Buffer | undefined {
-    return this.#node.get({ ...bind(scope), level, idx }) as Buffer | undefined;
+    return this.#node.get({ ...bind(scope), last_leaf: (idx + 1) * 2 ** level - 1, level }) as
+      | Buffer
+      | undefined;
   }
 
   insertNode(scope: TenantScope, level: number, idx: number, hash: Uint8Array): void {
-    this.#insertNode.run({ ...bind(scope), level, idx, hash });
+    this.#insertNode.run({ ...bind(scope), last_leaf: (idx + 1) * 2 ** level - 1, level, hash });
   }
 
   insertCheckpoint(scope: TenantScope, row: CheckpointRow): void {

@@ -80,14 +80,16 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (organization_id, environment, seq)
   ) STRICT, WITHOUT ROWID;
 
-  -- Perfect subtree hashes: node (level, idx) covers leaves [idx * 2^level, (idx + 1) * 2^level).
+  -- Perfect subtree hashes. Node (level, idx) covers leaves [idx * 2^level, (idx + 1) * 2^level) and is
+  -- keyed by its last leaf: every node an append completes has the same last leaf, so one append writes
+  -- one place at the end of the table instead of one place per level.
   CREATE TABLE audit_nodes (
     organization_id TEXT NOT NULL,
     environment     TEXT NOT NULL,
+    last_leaf       INTEGER NOT NULL,
     level           INTEGER NOT NULL,
-    idx             INTEGER NOT NULL,
     hash            BLOB NOT NULL,
-    PRIMARY KEY (organization_id, environment, level, idx)
+    PRIMARY KEY (organization_id, environment, last_leaf, level)
   ) STRICT, WITHOUT ROWID;
 
   CREATE TABLE audit_checkpoints (

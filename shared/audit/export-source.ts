@@ -2,6 +2,8 @@
 export interface ExportSource {
   readonly size: number;
   read(offset: number, length: number): Promise<Uint8Array>;
+  /** Reads into `target` at `at`, saving a copy where the host can; returns the bytes read. */
+  readInto?(target: Uint8Array, at: number, length: number, position: number): Promise<number>;
 }
 
 /** Bytes in memory as a source (tests, and exports fetched whole). */
@@ -13,6 +15,7 @@ export function bytesSource(bytes: Uint8Array): ExportSource {
 }
 
 const NEWLINE = 0x0a;
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
 const CHECKPOINT_LINE = new TextEncoder().encode('{"checkpoint":');
 
 function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
@@ -23,6 +26,13 @@ function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
 
 export function isCheckpointLine(line: Uint8Array): boolean {
   return startsWith(line, CHECKPOINT_LINE);
+}
+
+/** The same test on `bytes[start, end)`, without making a view. */
+export function isCheckpointAt(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start < CHECKPOINT_LINE.length) return false;
+  for (let i = 0; i < CHECKPOINT_LINE.length; i++) if (bytes[start + i] !== CHECKPOINT_LINE[i]) return false;
+  return true;
 }
 
 /** The first line (the header) and the offset where the next line starts, or undefined if there is none. */
@@ -82,35 +92,99 @@ export async function readTrailingCheckpoints(
   return done(false);
 }
 
-/** Streams the lines in [from, to), calling `onLine` with a view that is valid only during the call. */
-export async function forEachLine(
+/**
+ * A run of whole lines: `work[1, length)` holds lines that each end with a newline, and `work[0]` is a
+ * spare byte, so every line has a byte before it that may be borrowed (see MerkleHasher.leafAt).
+ * `offset` is the file offset of `work[1]`.
+ */
+export interface LineUnit {
+  readonly work: Uint8Array;
+  readonly offset: number;
+}
+
+/** Cuts [from, to) into units of whole lines, about `chunkBytes` each; a last line without a newline gets one. */
+/**
+ * Unit buffers handed back after use. Reusing them keeps memory flat however long the file: without it
+ * every megabyte read is a new buffer that waits for the garbage collector.
+ */
+export class BufferPool {
+  readonly #free: ArrayBuffer[] = [];
+
+  take(size: number): Uint8Array {
+    const index = this.#free.findIndex((b) => b.byteLength >= size);
+    if (index < 0) return new Uint8Array(size);
+    const [buffer] = this.#free.splice(index, 1);
+    return new Uint8Array(buffer as ArrayBuffer, 0, size);
+  }
+
+  give(buffer: ArrayBufferLike): void {
+    if (buffer instanceof ArrayBuffer && buffer.byteLength > 0 && this.#free.length < 8)
+      this.#free.push(buffer);
+  }
+}
+
+export async function* lineUnits(
   source: ExportSource,
   from: number,
   to: number,
   chunkBytes: number,
-  onLine: (line: Uint8Array) => void,
-  onChunk: (bytesDone: number) => boolean,
-): Promise<boolean> {
+  pool: BufferPool = new BufferPool(),
+): AsyncGenerator<LineUnit> {
   let carry: Uint8Array = new Uint8Array(0);
+  let carryOffset = from;
   let position = from;
   while (position < to) {
-    const chunk = await source.read(position, Math.min(chunkBytes, to - position));
-    position += chunk.length;
-    let buffer = chunk;
-    if (carry.length > 0) {
-      buffer = new Uint8Array(carry.length + chunk.length);
-      buffer.set(carry, 0);
-      buffer.set(chunk, carry.length);
+    // Read straight into the unit, after the spare byte and the carried part line: one copy, by the OS.
+    const length = Math.min(chunkBytes, to - position);
+    const buffer = pool.take(1 + carry.length + length);
+    buffer[0] = 0;
+    buffer.set(carry, 1);
+    const got = await readInto(source, buffer, 1 + carry.length, length, position);
+    if (got === 0) break;
+    position += got;
+    const filled = 1 + carry.length + got;
+    let lastNewline = buffer.subarray(0, filled).lastIndexOf(NEWLINE);
+    if (lastNewline < 1 + carry.length && filled - 1 > MAX_LINE_BYTES) {
+      // No export line is this long: cut it, and let the pieces be reported as lines that are not the format.
+      lastNewline = filled - 1;
+      buffer[lastNewline] = NEWLINE;
     }
-    let start = 0;
-    for (let nl = buffer.indexOf(NEWLINE, start); nl >= 0; nl = buffer.indexOf(NEWLINE, start)) {
-      onLine(buffer.subarray(start, nl));
-      start = nl + 1;
+    if (lastNewline < 1) {
+      carry = buffer.slice(1, filled);
+      continue;
     }
-    carry = buffer.slice(start);
-    if (!onChunk(position - from)) return false;
-    if (chunk.length === 0) break;
+    // Keep the part line before handing the unit over: a consumer may transfer its buffer elsewhere.
+    const unit = { work: buffer.subarray(0, lastNewline + 1), offset: carryOffset };
+    carry = buffer.slice(lastNewline + 1, filled);
+    carryOffset += lastNewline;
+    yield unit;
   }
-  if (carry.length > 0) onLine(carry);
-  return true;
+  if (carry.length > 0) {
+    const work = new Uint8Array(carry.length + 2);
+    work.set(carry, 1);
+    work[work.length - 1] = NEWLINE;
+    yield { work, offset: carryOffset };
+  }
+}
+
+async function readInto(
+  source: ExportSource,
+  target: Uint8Array,
+  at: number,
+  length: number,
+  position: number,
+) {
+  if (source.readInto) return source.readInto(target, at, length, position);
+  const bytes = await source.read(position, length);
+  target.set(bytes, at);
+  return bytes.length;
+}
+
+/** Calls `onLine(start, end)` for each line of a unit, `end` being the index of its newline. */
+export function forEachLineOf(work: Uint8Array, onLine: (start: number, end: number) => void): void {
+  let start = 1;
+  for (let nl = work.indexOf(NEWLINE, start); nl >= 0; nl = work.indexOf(NEWLINE, start)) {
+    onLine(start, nl);
+    start = nl + 1;
+  }
 }

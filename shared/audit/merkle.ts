@@ -21,6 +21,19 @@ export class MerkleHasher {
     return this.crypto.sha256(buf);
   }
 
+  /**
+   * The leaf hash of `buffer[start, end)`, borrowing the byte before it for the 0x00 prefix instead of
+   * copying the entry: the verifier's hot path. The borrowed byte is restored.
+   */
+  leafAt(buffer: Uint8Array, start: number, end: number): Uint8Array {
+    if (start < 1) return this.leaf(buffer.subarray(start, end));
+    const saved = buffer[start - 1] as number;
+    buffer[start - 1] = 0;
+    const hash = this.crypto.sha256(buffer.subarray(start - 1, end));
+    buffer[start - 1] = saved;
+    return hash;
+  }
+
   node(left: Uint8Array, right: Uint8Array): Uint8Array {
     this.#node.set(left, 1);
     this.#node.set(right, 1 + HASH_BYTES);
@@ -29,7 +42,7 @@ export class MerkleHasher {
 
   /** MTH over a list of leaf hashes (for tests and small trees; the log itself never holds all leaves). */
   root(leaves: readonly Uint8Array[]): Uint8Array {
-    const range = new CompactRange(this);
+    const range = CompactRange.ofBytes(this);
     for (const leaf of leaves) range.append(leaf);
     return range.root();
   }
@@ -54,16 +67,18 @@ export function perfectSubtreeSizes(n: number): number[] {
 /**
  * The roots of the perfect subtrees covering the leaves appended so far: O(log n) hashes, enough to
  * append more leaves and to compute the root at the current size. This is what lets a verifier stream.
+ * Generic over how a hash is held (bytes, or the verifier's latin1 strings).
  */
-export class CompactRange {
+export class CompactRange<H = Uint8Array> {
   /** Perfect subtree roots, largest (leftmost) first, and their sizes. */
-  readonly #hashes: Uint8Array[] = [];
+  readonly #hashes: H[] = [];
   readonly #sizes: number[] = [];
   #count = 0;
 
   constructor(
-    private readonly hasher: MerkleHasher,
-    prefix?: { size: number; hashes: readonly Uint8Array[] },
+    private readonly combine: (left: H, right: H) => H,
+    private readonly empty: () => H,
+    prefix?: { size: number; hashes: readonly H[] },
   ) {
     if (prefix) {
       const sizes = perfectSubtreeSizes(prefix.size);
@@ -74,20 +89,27 @@ export class CompactRange {
     }
   }
 
+  static ofBytes(
+    hasher: MerkleHasher,
+    prefix?: { size: number; hashes: readonly Uint8Array[] },
+  ): CompactRange {
+    return new CompactRange<Uint8Array>(
+      (l, r) => hasher.node(l, r),
+      () => hasher.emptyRoot(),
+      prefix,
+    );
+  }
+
   get size(): number {
     return this.#count;
   }
 
-  get peaks(): readonly Uint8Array[] {
-    return this.#hashes;
-  }
-
-  append(leafHash: Uint8Array): void {
+  append(leafHash: H): void {
     let hash = leafHash;
     let size = 1;
     while (this.#sizes.length > 0 && this.#sizes[this.#sizes.length - 1] === size) {
       this.#sizes.pop();
-      hash = this.hasher.node(this.#hashes.pop() as Uint8Array, hash);
+      hash = this.combine(this.#hashes.pop() as H, hash);
       size *= 2;
     }
     this.#hashes.push(hash);
@@ -96,11 +118,10 @@ export class CompactRange {
   }
 
   /** The tree head at the current size: peaks folded right to left. */
-  root(): Uint8Array {
-    if (this.#hashes.length === 0) return this.hasher.emptyRoot();
-    let root = this.#hashes[this.#hashes.length - 1] as Uint8Array;
-    for (let i = this.#hashes.length - 2; i >= 0; i--)
-      root = this.hasher.node(this.#hashes[i] as Uint8Array, root);
+  root(): H {
+    if (this.#hashes.length === 0) return this.empty();
+    let root = this.#hashes[this.#hashes.length - 1] as H;
+    for (let i = this.#hashes.length - 2; i >= 0; i--) root = this.combine(this.#hashes[i] as H, root);
     return root;
   }
 }

@@ -12,6 +12,9 @@ export async function openExportFile(path: string): Promise<ExportSource & { clo
       const { bytesRead } = await handle.read(buffer, 0, length, offset);
       return buffer.subarray(0, bytesRead);
     },
+    async readInto(target, at, length, position) {
+      return (await handle.read(target, at, length, position)).bytesRead;
+    },
     close: () => handle.close(),
   };
 }

@@ -1,25 +1,35 @@
-import canonicalize from 'canonicalize';
+import { type ChunkHasher, inlineChunkHasher } from './chunk-hasher';
+import { compareTimestamp, fastEntry, fastTsStart, isCanonical, readEntry, TS_BYTES } from './entry-reader';
 import {
+  type FileCheckpoint,
+  parseCheckpointLine,
+  parseHeader,
+  readTrusted,
+  settleTrusted,
+  type TrustedCheckpoint,
+} from './export-parts';
+import {
+  BufferPool,
   type ExportSource,
-  forEachLine,
-  isCheckpointLine,
+  forEachLineOf,
+  isCheckpointAt,
+  lineUnits,
   readFirstLine,
   readTrailingCheckpoints,
 } from './export-source';
 import { FindingList } from './findings';
-import { EXPORT_ACTION, ExportHeader, KEY_ANNOUNCEMENT_ACTION, parseOrigin } from './format';
-import { type AuditCrypto, equalBytes, fromBase64, toBase64 } from './hash';
-import { CompactRange, MerkleHasher, perfectSubtreeSizes } from './merkle';
+import { parseOrigin } from './format';
 import {
-  type Checkpoint,
-  describeKey,
-  type ParsedNote,
-  parseCheckpointBody,
-  parseNote,
-  parseVerifierKey,
-  type VerifierKey,
-  verifyNote,
-} from './note';
+  type AuditCrypto,
+  bytesToLatin1,
+  equalBytes,
+  fromBase64,
+  genericTreeHasher,
+  latin1ToBytes,
+  toBase64,
+} from './hash';
+import { CompactRange, perfectSubtreeSizes } from './merkle';
+import { describeKey, parseVerifierKey, type VerifierKey, verifyNote } from './note';
 import { type Finding, type VerificationReport, type VerifiedCheckpoint, verdictOf } from './report';
 import { SequenceTracker } from './sequence';
 
@@ -35,169 +45,136 @@ export interface VerifyOptions {
   readonly signal?: AbortSignal;
   readonly maxFindings?: number;
   readonly chunkBytes?: number;
+  /** Where leaf hashes are computed; by default on the calling thread. */
+  readonly chunkHasher?: ChunkHasher;
 }
 
 const MAX_HEADER_BYTES = 64 * 1024;
 const MAX_CHECKPOINTS = 1_000_000;
-const MAX_WINDOW_LINES = 8192;
-const decoder = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
+const latin1 = new TextDecoder('latin1');
 
-interface FileCheckpoint {
-  readonly index: number;
-  readonly note: string;
-  readonly parsed: ParsedNote;
-  readonly checkpoint: Checkpoint;
+/** A window whose root did not match, to be read again line by line to name what changed. */
+interface BrokenWindow {
+  readonly from: number;
+  readonly to: number;
+  readonly firstLine: number;
+  readonly start: number;
+  readonly end: number;
 }
 
-interface TrustedCheckpoint {
-  readonly note: string;
-  readonly checkpoint: Checkpoint;
-  status: 'consistent' | 'fork' | 'not-covered';
-  /** The root this file's entries give at the trusted size, waiting for a signed checkpoint to prove it. */
-  pendingRoot?: Uint8Array;
-}
-
-interface EntryView {
-  seq: number | undefined;
-  line: number;
-}
-
-/** Verifies an audit export against pinned keys, streaming it once; never throws on what the file holds. */
+/**
+ * Verifies an audit export against pinned keys in one streaming pass with constant memory (the
+ * checkpoints excepted, one per 1,024 entries). Never throws on what the file holds.
+ */
 export async function verifyExport(
   source: ExportSource,
   options: VerifyOptions,
 ): Promise<VerificationReport> {
   const findings = new FindingList(options.maxFindings ?? 10_000);
   const chunkBytes = options.chunkBytes ?? 1 << 20;
-  const hasher = new MerkleHasher(options.crypto);
-  const unusable = (message: string): VerificationReport => ({
-    ...emptyReport(),
-    usable: false,
-    verdict: 'unverifiable',
-    findings: [{ class: 'malformed', line: 1, message }],
-  });
+  const tree = options.crypto.treeHasher?.() ?? genericTreeHasher(options.crypto);
 
   const first = await readFirstLine(source, MAX_HEADER_BYTES);
-  if (!first) return unusable('the file has no header line');
-  const header = parseHeader(first.line);
-  if (!header) return unusable('the first line is not a cc-audit-export/1 header');
+  const header = first && parseHeader(first.line);
+  if (!first || !header)
+    return unusable('the first line is not a cc-audit-export/1 header in canonical form');
   const prefix = header.prefix.map((p) => fromBase64(p));
   if (prefix.some((p) => p?.length !== 32) || prefix.length !== perfectSubtreeSizes(header.start).length) {
     return unusable('the header prefix does not match its start');
   }
   if (header.end < header.start) return unusable('the header range ends before it starts');
-
   const origin = header.origin;
-  const originParts = parseOrigin(origin);
+  const parts = parseOrigin(origin);
+  const expected = options.expectedOrigin;
   if (
-    !originParts ||
-    originParts.organization !== header.organization ||
-    originParts.environment !== header.environment ||
-    (options.expectedOrigin !== undefined && options.expectedOrigin !== origin)
+    !parts ||
+    parts.organization !== header.organization ||
+    parts.environment !== header.environment ||
+    (expected !== undefined && expected !== origin)
   ) {
     findings.add({
       class: 'wrong-origin',
       line: 1,
-      message: options.expectedOrigin
-        ? `this is the log of ${origin}, not of ${options.expectedOrigin}`
-        : `origin ${origin} does not name this export's organization and environment`,
+      message: expected
+        ? `this is the log of ${origin}, not of ${expected}`
+        : `origin ${origin} does not name this export's tenant`,
     });
   }
 
-  // The checkpoints sit at the end of the file; read them first so one pass over the entries can check
-  // every window as it closes.
+  // The checkpoints sit at the end; read them first so that one pass over the entries checks each window.
   const tail = await readTrailingCheckpoints(source, first.next, MAX_CHECKPOINTS, chunkBytes);
   const checkpoints: FileCheckpoint[] = [];
   const checkpointProblems: { index: number; finding: Omit<Finding, 'line'> }[] = [];
   tail.lines.forEach((bytes, index) => {
-    const parsed = parseCheckpointLine(bytes);
-    if (!parsed) {
-      checkpointProblems.push({
-        index,
-        finding: { class: 'malformed', message: 'checkpoint line is not a signed checkpoint' },
+    const cp = parseCheckpointLine(bytes, index);
+    const problem = (f: Omit<Finding, 'line'>) => checkpointProblems.push({ index, finding: f });
+    if (!cp)
+      problem({
+        class: 'malformed',
+        message: 'checkpoint line is not a signed checkpoint in canonical form',
       });
-    } else if (parsed.checkpoint.origin !== origin) {
-      checkpointProblems.push({
-        index,
-        finding: { class: 'wrong-origin', message: `checkpoint belongs to ${parsed.checkpoint.origin}` },
+    else if (cp.checkpoint.origin !== origin)
+      problem({ class: 'wrong-origin', message: `checkpoint belongs to ${cp.checkpoint.origin}` });
+    else if (cp.checkpoint.size <= header.start || cp.checkpoint.size > header.end) {
+      problem({
+        class: 'malformed',
+        message: `checkpoint size ${cp.checkpoint.size} is outside the exported range`,
       });
-    } else if (parsed.checkpoint.size <= header.start || parsed.checkpoint.size > header.end) {
-      checkpointProblems.push({
-        index,
-        finding: {
-          class: 'malformed',
-          message: `checkpoint size ${parsed.checkpoint.size} is outside the exported range`,
-        },
-      });
-    } else {
-      checkpoints.push({ index, ...parsed });
-    }
+    } else checkpoints.push(cp);
   });
   checkpoints.sort((a, b) => a.checkpoint.size - b.checkpoint.size || a.index - b.index);
   if (tail.overflow)
     findings.add({ class: 'malformed', message: 'more checkpoints than any real export holds' });
+  const trusted = readTrusted(options.crypto, options.trusted ?? [], origin, options.keys);
+  const trustedSizes = new Set(trusted.map((t) => t.checkpoint.size));
 
-  const trusted: TrustedCheckpoint[] = [];
-  for (const note of options.trusted ?? []) {
-    const parsed = parseNote(note);
-    const checkpoint = parsed && parseCheckpointBody(parsed.text);
-    if (!parsed || !checkpoint || checkpoint.origin !== origin) continue;
-    if (verifyNote(options.crypto, parsed, options.keys).status !== 'valid') continue;
-    trusted.push({ note, checkpoint, status: 'not-covered' });
-  }
-
-  // Walk the entries.
-  const keys: VerifierKey[] = [...options.keys];
   const announced: { seq: number; key: VerifierKey }[] = [];
   const keysUsed = new Set<string>();
-  const range = new CompactRange(hasher, { size: header.start, hashes: prefix as Uint8Array[] });
+  const range = new CompactRange<string>(tree.node, tree.empty, {
+    size: header.start,
+    hashes: (prefix as Uint8Array[]).map(bytesToLatin1),
+  });
   let lastVerified = header.start;
   let latestVerified: VerifiedCheckpoint | null = null;
   let broken = false;
+  let toPin: BrokenWindow | undefined;
   let structuralInWindow = false;
-  let window: { seq: number | undefined; text: string | undefined; line: number }[] = [];
+  let windowFrom = first.next;
+  let windowFirstLine = 2;
   let nextCheckpoint = 0;
   let line = 1;
+  let lineEnd = first.next;
   let entriesRead = 0;
-  let previousTs = '';
-  let pending: EntryView | undefined;
+  const previousTs = new Uint8Array(TS_BYTES);
+  let hasPreviousTs = false;
+  // The entry whose seq the tracker decides once it sees the next one (-1: none; NaN: unreadable seq).
+  let pendingSeq = -1;
+  let pendingLine = 0;
+  let deferredClose: (() => void) | undefined;
   const sequence = new SequenceTracker(header.start, header.end, findings, () => {
     structuralInWindow = true;
   });
 
-  const checkTrusted = (size: number, root: Uint8Array) => {
+  const noteRoot = (size: number, root: string) => {
     for (const t of trusted)
       if (t.checkpoint.size === size && t.status === 'not-covered') t.pendingRoot = root;
   };
-  // The prefix is only the header's word until a signed checkpoint over a larger tree proves it.
-  checkTrusted(header.start, range.root());
+  // The prefix is the header's word only, until a signed checkpoint over a larger tree proves it.
+  noteRoot(header.start, range.root());
 
-  /**
-   * Takes the root when the entries reach a checkpoint's size; judges it one line later, once the
-   * sequence tracker has decided about the window's last entry.
-   */
-  const prepareClose = (): (() => void) | undefined => {
-    const size = range.size;
-    const here = [] as FileCheckpoint[];
-    while (
-      nextCheckpoint < checkpoints.length &&
-      (checkpoints[nextCheckpoint] as FileCheckpoint).checkpoint.size === size
-    ) {
-      here.push(checkpoints[nextCheckpoint] as FileCheckpoint);
-      nextCheckpoint++;
-    }
-    const root = range.root();
-    checkTrusted(size, root);
-    if (here.length === 0) return undefined;
-    return () => closeWindow(size, root, here);
-  };
-
-  const closeWindow = (size: number, root: Uint8Array, here: FileCheckpoint[]) => {
+  const closeWindow = (
+    size: number,
+    root: string,
+    here: FileCheckpoint[],
+    endOffset: number,
+    endLine: number,
+  ) => {
     const valid: FileCheckpoint[] = [];
+    const at = { start: lastVerified, end: size };
     for (const cp of here) {
-      const active = keys.concat(announced.filter((a) => a.seq < lastVerified).map((a) => a.key));
-      const verdict = verifyNote(options.crypto, cp.parsed, active);
-      const at = { start: lastVerified, end: size };
+      const keys = options.keys.concat(announced.filter((a) => a.seq < lastVerified).map((a) => a.key));
+      const verdict = verifyNote(options.crypto, cp.parsed, keys);
       if (verdict.status === 'bad-signature') {
         findings.add({
           class: 'bad-signature',
@@ -243,105 +220,169 @@ export async function verifyExport(
       }
     }
     if (broken || valid.length === 0) return;
-    const match = valid.find((cp) => equalBytes(cp.checkpoint.root, root));
+    const match = valid.find((cp) => bytesToLatin1(cp.checkpoint.root) === root);
     if (match) {
       lastVerified = size;
-      latestVerified = { origin, size, root: toBase64(root), note: match.note };
+      latestVerified = { origin, size, root: toBase64(latin1ToBytes(root)), note: match.note };
       settleTrusted(trusted, size, match.note, findings);
       structuralInWindow = false;
-      window = [];
+      windowFrom = endOffset;
+      windowFirstLine = endLine + 1;
       return;
     }
     broken = true;
-    if (!structuralInWindow) pinModified(window, lastVerified, size, findings);
+    // Missing or extra entries already explain a mismatch; otherwise the window is read again to pin it.
+    if (!structuralInWindow)
+      toPin = { from: windowFrom, to: endOffset, firstLine: windowFirstLine, start: lastVerified, end: size };
   };
 
-  let deferredClose: (() => void) | undefined;
-  const takePending = (next: number | undefined) => {
-    if (pending) sequence.accept(pending.seq, next, pending.line);
-    pending = undefined;
+  /** Takes the root as the entries reach a checkpoint's size; judges it a line later, once seq is settled. */
+  const prepareClose = () => {
+    const size = range.size;
+    const here: FileCheckpoint[] = [];
+    while (
+      nextCheckpoint < checkpoints.length &&
+      (checkpoints[nextCheckpoint] as FileCheckpoint).checkpoint.size === size
+    ) {
+      here.push(checkpoints[nextCheckpoint++] as FileCheckpoint);
+    }
+    // The root costs log(n) hashes: take it only at sizes something was signed at.
+    if (here.length === 0 && !trustedSizes.has(size)) return undefined;
+    const root = range.root();
+    noteRoot(size, root);
+    if (here.length === 0) return undefined;
+    const endOffset = lineEnd;
+    const endLine = line;
+    return () => closeWindow(size, root, here, endOffset, endLine);
+  };
+
+  const timeCheck = (bytes: Uint8Array, at: number, seq: number) => {
+    if (hasPreviousTs && compareTimestamp(bytes, at, previousTs) < 0) {
+      findings.add({
+        class: 'time-regression',
+        seq,
+        line,
+        message: `time goes back from ${latin1.decode(previousTs)} to ${latin1.decode(bytes.subarray(at, at + TS_BYTES))}`,
+      });
+    }
+    previousTs.set(bytes.subarray(at, at + TS_BYTES));
+    hasPreviousTs = true;
+  };
+
+  /** The full reading, for lines the fast path cannot vouch for. */
+  const readSlowly = (bytes: Uint8Array): number | undefined => {
+    const entry = readEntry(bytes);
+    if (!entry.ok) {
+      structuralInWindow = true;
+      findings.add({ class: 'malformed', line, message: entry.reason });
+      return undefined;
+    }
+    const e = entry.value;
+    if (e.organization !== header.organization || e.environment !== header.environment) {
+      structuralInWindow = true;
+      findings.add({
+        class: 'wrong-origin',
+        seq: e.seq,
+        line,
+        message: `entry belongs to ${e.organization}/${e.environment}`,
+      });
+    }
+    const tsBytes = encoder.encode(e.ts.padEnd(TS_BYTES, '0').slice(0, TS_BYTES));
+    timeCheck(tsBytes, 0, e.seq);
+    const x = e.exported;
+    if (x && x.start === header.start && x.end === header.end && x.exportedAt !== header.exportedAt) {
+      findings.add({
+        class: 'malformed',
+        line: 1,
+        message: "the header's export time differs from the export's own entry",
+      });
+    }
+    if (e.announcedKey) {
+      const key = parseVerifierKey(options.crypto, e.announcedKey);
+      if (key) announced.push({ seq: e.seq, key });
+    }
+    if (broken && !isCanonical(entry.text)) {
+      findings.add({
+        class: 'entry-modified',
+        seq: e.seq,
+        line,
+        message: 'entry is not in the form the platform writes',
+      });
+    }
+    return e.seq;
+  };
+
+  const onLine = (work: Uint8Array, start: number, end: number, base: number, leaf: string) => {
+    line++;
+    lineEnd = base + end + 1;
+    if (isCheckpointAt(work, start, end)) {
+      findings.add({ class: 'malformed', line, message: 'checkpoint line stands among the entries' });
+      return;
+    }
+    entriesRead++;
+    range.append(leaf);
+    let seq = broken ? -1 : fastEntry(work, start, end);
+    if (seq >= 0) timeCheck(work, fastTsStart(end), seq);
+    else seq = readSlowly(work.subarray(start, end)) ?? Number.NaN;
+    if (pendingSeq !== -1)
+      sequence.accept(
+        Number.isNaN(pendingSeq) ? undefined : pendingSeq,
+        Number.isNaN(seq) ? undefined : seq,
+        pendingLine,
+      );
     deferredClose?.();
-    deferredClose = undefined;
+    pendingSeq = seq;
+    pendingLine = line;
+    deferredClose = prepareClose();
   };
 
-  const completed = await forEachLine(
-    source,
-    first.next,
-    tail.start,
-    chunkBytes,
-    (bytes) => {
-      line++;
-      if (isCheckpointLine(bytes)) {
-        findings.add({ class: 'malformed', line, message: 'checkpoint line stands among the entries' });
-        return;
-      }
-      entriesRead++;
-      range.append(hasher.leaf(bytes));
-      const entry = readEntry(bytes);
-      if (!entry.ok) {
-        structuralInWindow = true;
-        findings.add({ class: 'malformed', line, message: entry.reason });
-      } else {
-        const e = entry.value;
-        if (e.organization !== header.organization || e.environment !== header.environment) {
-          structuralInWindow = true;
-          findings.add({
-            class: 'wrong-origin',
-            seq: e.seq,
-            line,
-            message: `entry belongs to ${e.organization}/${e.environment}`,
-          });
-        }
-        if (e.ts < previousTs) {
-          findings.add({
-            class: 'time-regression',
-            seq: e.seq,
-            line,
-            message: `time goes back from ${previousTs} to ${e.ts}`,
-          });
-        }
-        previousTs = e.ts;
-        const x = e.exported;
-        if (x && x.start === header.start && x.end === header.end && x.exportedAt !== header.exportedAt) {
-          findings.add({
-            class: 'malformed',
-            line: 1,
-            message: "the header's export time differs from the export's own entry",
-          });
-        }
-        if (e.announcedKey) {
-          const key = parseVerifierKey(options.crypto, e.announcedKey);
-          if (key) announced.push({ seq: e.seq, key });
-        }
-        if (broken && !isCanonical(entry.text)) {
-          findings.add({
-            class: 'entry-modified',
-            seq: e.seq,
-            line,
-            message: 'entry is not in the form the platform writes',
-          });
-        }
-      }
-      const seq = entry.ok ? entry.value.seq : undefined;
-      takePending(seq);
-      pending = { seq, line };
-      if (!broken && window.length < MAX_WINDOW_LINES)
-        window.push({ seq, text: entry.ok ? entry.text : undefined, line });
-      deferredClose = prepareClose();
-    },
-    (bytesDone) => {
-      options.onProgress?.({ bytesRead: first.next + bytesDone, totalBytes: source.size, entriesRead });
-      return !options.signal?.aborted;
-    },
-  );
-  takePending(undefined);
+  // Later units are hashed (by the chunk hasher's workers, if it has any) while this one is walked.
+  const hashing = options.chunkHasher ?? inlineChunkHasher(options.crypto);
+  const buffers = new BufferPool();
+  const units = lineUnits(source, first.next, tail.start, chunkBytes, buffers);
+  const queue: { base: number; hashed: Promise<{ work: Uint8Array; leaves: string }> }[] = [];
+  let unitsDone = false;
+  const fill = async () => {
+    while (!unitsDone && queue.length < hashing.depth) {
+      const next = await units.next();
+      if (next.done) unitsDone = true;
+      else queue.push({ base: next.value.offset - 1, hashed: hashing.hashLeaves(next.value.work) });
+    }
+  };
+  let completed = true;
+  let filling = fill();
+  for (;;) {
+    await filling;
+    const current = queue.shift();
+    if (!current) break;
+    // Reading and hashing of the next units go on while this one is walked.
+    filling = fill();
+    const { work, leaves } = await current.hashed;
+    const base = current.base;
+    let n = 0;
+    forEachLineOf(work, (start, end) => {
+      onLine(work, start, end, base, leaves.slice(n * 32, n * 32 + 32));
+      n++;
+    });
+    buffers.give(work.buffer);
+    options.onProgress?.({ bytesRead: base + work.length, totalBytes: source.size, entriesRead });
+    if (options.signal?.aborted) {
+      completed = false;
+      await filling;
+      await Promise.allSettled(queue.map((q) => q.hashed));
+      break;
+    }
+  }
+  if (pendingSeq !== -1)
+    sequence.accept(Number.isNaN(pendingSeq) ? undefined : pendingSeq, undefined, pendingLine);
+  deferredClose?.();
+
+  if (completed && toPin) await pinModified(source, toPin, chunkBytes, findings);
   if (completed && source.size > 0 && (await source.read(source.size - 1, 1))[0] !== 0x0a) {
     findings.add({ class: 'malformed', message: 'the file does not end with a newline' });
   }
-
-  for (const problem of checkpointProblems) {
+  for (const problem of checkpointProblems)
     findings.add({ ...problem.finding, line: line + 1 + problem.index });
-  }
   if (completed) sequence.finish(line);
 
   const provenToEnd = completed && lastVerified === header.end && range.size === header.end && !broken;
@@ -356,14 +397,16 @@ export async function verifyExport(
     checkpointsRead: tail.lines.length,
     keysUsed: [...keysUsed],
     latestVerified,
-    trusted: trusted.map((t) => ({ size: t.checkpoint.size, status: t.status })),
+    trusted: trusted.map((t: TrustedCheckpoint) => ({ size: t.checkpoint.size, status: t.status })),
     findings: findings.items,
     findingsOmitted: findings.omitted,
   };
 }
 
-function emptyReport(): Omit<VerificationReport, 'verdict' | 'usable' | 'findings'> {
+function unusable(message: string): VerificationReport {
   return {
+    verdict: 'unverifiable',
+    usable: false,
     cancelled: false,
     origin: null,
     requested: null,
@@ -373,154 +416,43 @@ function emptyReport(): Omit<VerificationReport, 'verdict' | 'usable' | 'finding
     keysUsed: [],
     latestVerified: null,
     trusted: [],
+    findings: [{ class: 'malformed', line: 1, message }],
     findingsOmitted: 0,
   };
 }
 
-/** The header, which must be in canonical form: it is not signed, so it may have only one spelling. */
-function parseHeader(bytes: Uint8Array): ExportHeader | undefined {
-  try {
-    const text = decoder.decode(bytes);
-    const value: unknown = JSON.parse(text);
-    if (canonicalize(value) !== text) return undefined;
-    const parsed = ExportHeader.safeParse(value);
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function parseCheckpointLine(bytes: Uint8Array): Omit<FileCheckpoint, 'index'> | undefined {
-  try {
-    const text = decoder.decode(bytes);
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null || Object.keys(value).length !== 1) return undefined;
-    if (canonicalize(value) !== text) return undefined;
-    const note = (value as { checkpoint?: unknown }).checkpoint;
-    if (typeof note !== 'string') return undefined;
-    const parsed = parseNote(note);
-    const checkpoint = parsed && parseCheckpointBody(parsed.text);
-    return parsed && checkpoint ? { note, parsed, checkpoint } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-interface EntryFields {
-  seq: number;
-  ts: string;
-  organization: string;
-  environment: string;
-  announcedKey: string | undefined;
-  /** For the export's own entry: the range and time it recorded. */
-  exported: { start: unknown; end: unknown; exportedAt: unknown } | undefined;
-}
-
-const TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
-
-function readEntry(
-  bytes: Uint8Array,
-): { ok: true; value: EntryFields; text: string } | { ok: false; reason: string } {
-  let text: string;
-  let value: unknown;
-  try {
-    text = decoder.decode(bytes);
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: 'line is not JSON' };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return { ok: false, reason: 'line is not a JSON object' };
-  const e = value as Record<string, unknown>;
-  if (!Number.isSafeInteger(e.seq) || (e.seq as number) < 0)
-    return { ok: false, reason: 'entry has no valid seq' };
-  if (typeof e.ts !== 'string' || !TS.test(e.ts)) return { ok: false, reason: 'entry has no valid ts' };
-  if (
-    typeof e.organization !== 'string' ||
-    typeof e.environment !== 'string' ||
-    typeof e.action !== 'string'
-  ) {
-    return { ok: false, reason: 'entry lacks organization, environment or action' };
-  }
-  let announcedKey: string | undefined;
-  let exported: EntryFields['exported'];
-  const after = (e.change as { after?: Record<string, unknown> } | null)?.after;
-  if (e.action === KEY_ANNOUNCEMENT_ACTION && typeof after?.verifierKey === 'string')
-    announcedKey = after.verifierKey;
-  if (e.action === EXPORT_ACTION && after)
-    exported = { start: after.start, end: after.end, exportedAt: after.exportedAt };
-  return {
-    ok: true,
-    text,
-    value: {
-      seq: e.seq as number,
-      ts: e.ts,
-      organization: e.organization,
-      environment: e.environment,
-      announcedKey,
-      exported,
-    },
-  };
-}
-
-function isCanonical(text: string): boolean {
-  try {
-    return canonicalize(JSON.parse(text)) === text;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * A window whose root does not match its signed checkpoint, with no missing or extra entries to explain
- * it: name the entries that are not in the platform's canonical form, else the whole window.
+ * it: read it again and name the entries that are not in the platform's canonical form, else the window.
  */
-function pinModified(
-  window: readonly { seq: number | undefined; text: string | undefined; line: number }[],
-  start: number,
-  end: number,
+async function pinModified(
+  source: ExportSource,
+  window: BrokenWindow,
+  chunkBytes: number,
   findings: FindingList,
-): void {
+) {
   let pinned = 0;
-  for (const w of window) {
-    if (w.text !== undefined && w.seq !== undefined && !isCanonical(w.text)) {
-      findings.add({
-        class: 'entry-modified',
-        seq: w.seq,
-        line: w.line,
-        message: 'entry is not in the form the platform writes',
-      });
-      pinned++;
-    }
+  let line = window.firstLine - 1;
+  for await (const unit of lineUnits(source, window.from, window.to, chunkBytes)) {
+    forEachLineOf(unit.work, (start, end) => {
+      line++;
+      const entry = readEntry(unit.work.subarray(start, end));
+      if (entry.ok && !isCanonical(entry.text)) {
+        findings.add({
+          class: 'entry-modified',
+          seq: entry.value.seq,
+          line,
+          message: 'entry is not in the form the platform writes',
+        });
+        pinned++;
+      }
+    });
   }
   if (pinned === 0) {
     findings.add({
       class: 'entry-modified',
-      window: { start, end },
-      message: `an entry between seq ${start} and ${end - 1} differs from what the platform signed`,
+      window: { start: window.start, end: window.end },
+      message: `an entry between seq ${window.start} and ${window.end - 1} differs from what the platform signed`,
     });
-  }
-}
-
-/** A trusted checkpoint is settled once a signed checkpoint at or beyond its size proves this file's root there. */
-function settleTrusted(
-  trusted: TrustedCheckpoint[],
-  provenSize: number,
-  provenBy: string | undefined,
-  findings: FindingList,
-): void {
-  for (const t of trusted) {
-    if (t.status !== 'not-covered' || !t.pendingRoot || t.checkpoint.size > provenSize) continue;
-    if (equalBytes(t.pendingRoot, t.checkpoint.root)) {
-      t.status = 'consistent';
-    } else {
-      t.status = 'fork';
-      findings.add({
-        class: 'fork',
-        window: { start: 0, end: t.checkpoint.size },
-        message: `this log differs at size ${t.checkpoint.size} from a checkpoint seen before`,
-        evidence: provenBy ? [t.note, provenBy] : [t.note],
-      });
-    }
   }
 }

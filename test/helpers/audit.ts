@@ -1,4 +1,3 @@
-import { systemContext } from '../../platform/audit/audit-context';
 import { orgScope, type TenantScope, tenantScope } from '../../platform/db/scope';
 import { bytesSource } from '../../shared/audit/export-source';
 import { nodeAuditCrypto } from '../../shared/audit/node-crypto';

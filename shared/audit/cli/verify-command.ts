@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { workerChunkHasher } from '../node-chunk-hasher';
 import { nodeAuditCrypto } from '../node-crypto';
 import { openExportFile } from '../node-file';
 import { parseVerifierKey, type VerifierKey } from '../note';
@@ -78,12 +79,14 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
     io.stderr.write(`Cannot read ${file}.\n`);
     return 2;
   }
+  const chunkHasher = workerChunkHasher(1);
   try {
     const showProgress = !args.values.json && io.stderr.isTTY === true;
     const report = await verifyExport(source, {
       crypto: nodeAuditCrypto,
       keys,
       trusted,
+      chunkHasher,
       onProgress: showProgress
         ? ({ bytesRead, totalBytes }) =>
             io.stderr.write(`\rVerifying… ${Math.floor((100 * bytesRead) / Math.max(totalBytes, 1))}%`)
@@ -94,6 +97,7 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
     if (!report.usable) return 2;
     return report.verdict === 'verified' ? 0 : 1;
   } finally {
+    await chunkHasher.close();
     await source.close();
   }
 }
