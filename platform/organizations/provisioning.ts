@@ -4,7 +4,8 @@ import { totpSeedAad } from '../auth/sessions';
 import { newTotpSeed } from '../auth/totp';
 import type { PlatformContext } from '../context';
 import { newId } from '../crypto/random';
-import { type OrgScope, orgScope } from '../db/scope';
+import { systemContext } from '../audit/audit-context';
+import { type OrgScope, orgScope, tenantScope } from '../db/scope';
 
 /** Creating tenants and people: used by the admin CLI and by tests, never by an HTTP route yet. */
 export async function createUser(
@@ -32,6 +33,14 @@ export function createOrganization(ctx: PlatformContext, slug: string, name: str
   return orgScope(id, slug);
 }
 
+/** Adds a person to an organization; the change is recorded in the organization's live log. */
 export function addMember(ctx: PlatformContext, org: OrgScope, userId: string, role: RoleName): void {
-  ctx.stores.memberships.add(org, userId, role, ctx.clock.now());
+  ctx.stores.db.transaction(() => {
+    ctx.stores.memberships.add(org, userId, role, ctx.clock.now());
+    ctx.auditLog.append(tenantScope(org, 'live'), systemContext, {
+      action: 'member.add',
+      resource: { type: 'user', id: userId },
+      change: { before: null, after: { role } },
+    });
+  })();
 }

@@ -78,6 +78,19 @@ describe('every sensitive operation writes an entry', () => {
     expect(all).not.toContain(rotated.json.secret.split('.')[1]);
   });
 
+  it('membership additions are recorded, one per person', async () => {
+    const added = await entries('action=member.add');
+    expect(added).toHaveLength(6);
+    expect(added.map((e) => (e.change as { after: { role: string } }).after.role).sort()).toEqual([
+      'admin',
+      'auditor',
+      'compliance_officer',
+      'member',
+      'owner',
+      'viewer',
+    ]);
+  });
+
   it('role changes record before and after', async () => {
     const viewer = platform.user('acme', 'viewer');
     await platform.call('PUT', `/v1/orgs/acme/members/${viewer.userId}/role`, {
