@@ -1,6 +1,6 @@
 import type { Environment } from '../../shared/domain/environments';
 import type { Db } from './database';
-import type { TenantScope } from './scope';
+import { TENANT_WHERE, type TenantScope, tenantParams } from './scope';
 
 export interface ApiKeyRow {
   id: string;
@@ -16,12 +16,6 @@ export interface ApiKeyRow {
   revoked_at: number | null;
   grace_until: number | null;
   replaced_by: string | null;
-}
-
-const TENANT = 'organization_id = @organization_id AND environment = @environment';
-
-function bind(scope: TenantScope) {
-  return { organization_id: scope.organizationId, environment: scope.environment };
 }
 
 export class ApiKeyStore {
@@ -41,17 +35,17 @@ export class ApiKeyStore {
          @expires_at, @last_used_at, @revoked_at, @grace_until, @replaced_by)`,
     );
     this.#list = db.prepare<Record<string, unknown>, ApiKeyRow>(
-      `SELECT * FROM api_keys WHERE ${TENANT} ORDER BY created_at DESC, id`,
+      `SELECT * FROM api_keys WHERE ${TENANT_WHERE} ORDER BY created_at DESC, id`,
     );
     this.#get = db.prepare<Record<string, unknown>, ApiKeyRow>(
-      `SELECT * FROM api_keys WHERE ${TENANT} AND id = @id`,
+      `SELECT * FROM api_keys WHERE ${TENANT_WHERE} AND id = @id`,
     );
     this.#revoke = db.prepare<Record<string, unknown>>(
-      `UPDATE api_keys SET revoked_at = @now WHERE ${TENANT} AND id = @id AND revoked_at IS NULL`,
+      `UPDATE api_keys SET revoked_at = @now WHERE ${TENANT_WHERE} AND id = @id AND revoked_at IS NULL`,
     );
     this.#rotate = db.prepare<Record<string, unknown>>(
       `UPDATE api_keys SET grace_until = @grace_until, replaced_by = @replaced_by
-       WHERE ${TENANT} AND id = @id AND replaced_by IS NULL AND revoked_at IS NULL`,
+       WHERE ${TENANT_WHERE} AND id = @id AND replaced_by IS NULL AND revoked_at IS NULL`,
     );
     this.#credential = db.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?');
     // Last-used is advisory; writing it at most once a minute keeps authentication off the write path.
@@ -61,24 +55,25 @@ export class ApiKeyStore {
   }
 
   insert(scope: TenantScope, row: Omit<ApiKeyRow, 'organization_id' | 'environment'>): void {
-    this.#insert.run({ ...row, ...bind(scope) });
+    this.#insert.run({ ...row, ...tenantParams(scope) });
   }
 
   list(scope: TenantScope): ApiKeyRow[] {
-    return this.#list.all(bind(scope));
+    return this.#list.all(tenantParams(scope));
   }
 
   get(scope: TenantScope, id: string): ApiKeyRow | undefined {
-    return this.#get.get({ ...bind(scope), id });
+    return this.#get.get({ ...tenantParams(scope), id });
   }
 
   revoke(scope: TenantScope, id: string, now: number): boolean {
-    return this.#revoke.run({ ...bind(scope), id, now }).changes === 1;
+    return this.#revoke.run({ ...tenantParams(scope), id, now }).changes === 1;
   }
 
   markRotated(scope: TenantScope, id: string, replacedBy: string, graceUntil: number): boolean {
     return (
-      this.#rotate.run({ ...bind(scope), id, replaced_by: replacedBy, grace_until: graceUntil }).changes === 1
+      this.#rotate.run({ ...tenantParams(scope), id, replaced_by: replacedBy, grace_until: graceUntil })
+        .changes === 1
     );
   }
 

@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import type { TenantScope } from './scope';
+import { TENANT_WHERE, type TenantScope, tenantParams } from './scope';
 
 export interface AuditEntryRow {
   seq: number;
@@ -27,12 +27,6 @@ export interface EntryFilter {
   readonly toTs?: number;
 }
 
-const TENANT = 'organization_id = @organization_id AND environment = @environment';
-
-function bind(scope: TenantScope) {
-  return { organization_id: scope.organizationId, environment: scope.environment };
-}
-
 /** The audit log's rows: entries, the Merkle tree's perfect-subtree nodes, and signed checkpoints. */
 export class AuditStore {
   readonly #size;
@@ -47,7 +41,7 @@ export class AuditStore {
 
   constructor(private readonly db: Db) {
     this.#size = db.prepare<Record<string, unknown>, { size: number }>(
-      `SELECT coalesce(max(seq) + 1, 0) AS size FROM audit_entries WHERE ${TENANT}`,
+      `SELECT coalesce(max(seq) + 1, 0) AS size FROM audit_entries WHERE ${TENANT_WHERE}`,
     );
     this.#insertEntry = db.prepare<Record<string, unknown>>(
       `INSERT INTO audit_entries (organization_id, environment, seq, ts, action, actor_id, resource_type, resource_id, canonical)
@@ -55,7 +49,7 @@ export class AuditStore {
     );
     this.#node = db
       .prepare<Record<string, unknown>, { hash: Buffer }>(
-        `SELECT hash FROM audit_nodes WHERE ${TENANT} AND last_leaf = @last_leaf AND level = @level`,
+        `SELECT hash FROM audit_nodes WHERE ${TENANT_WHERE} AND last_leaf = @last_leaf AND level = @level`,
       )
       .pluck();
     this.#insertNode = db.prepare<Record<string, unknown>>(
@@ -67,68 +61,68 @@ export class AuditStore {
        VALUES (@organization_id, @environment, @size, @root, @note, @created_at)`,
     );
     this.#checkpointAt = db.prepare<Record<string, unknown>, CheckpointRow>(
-      `SELECT size, root, note, created_at FROM audit_checkpoints WHERE ${TENANT} AND size = @size`,
+      `SELECT size, root, note, created_at FROM audit_checkpoints WHERE ${TENANT_WHERE} AND size = @size`,
     );
     this.#latestCheckpoint = db.prepare<Record<string, unknown>, CheckpointRow>(
-      `SELECT size, root, note, created_at FROM audit_checkpoints WHERE ${TENANT} ORDER BY size DESC LIMIT 1`,
+      `SELECT size, root, note, created_at FROM audit_checkpoints WHERE ${TENANT_WHERE} ORDER BY size DESC LIMIT 1`,
     );
     this.#checkpointsIn = db.prepare<Record<string, unknown>, CheckpointRow>(
       `SELECT size, root, note, created_at FROM audit_checkpoints
-       WHERE ${TENANT} AND size > @after AND size <= @upTo ORDER BY size`,
+       WHERE ${TENANT_WHERE} AND size > @after AND size <= @upTo ORDER BY size`,
     );
     this.#range = db
       .prepare<Record<string, unknown>, { canonical: string }>(
-        `SELECT canonical FROM audit_entries WHERE ${TENANT} AND seq >= @start AND seq < @end ORDER BY seq`,
+        `SELECT canonical FROM audit_entries WHERE ${TENANT_WHERE} AND seq >= @start AND seq < @end ORDER BY seq`,
       )
       .pluck();
   }
 
   size(scope: TenantScope): number {
-    return this.#size.get(bind(scope))?.size ?? 0;
+    return this.#size.get(tenantParams(scope))?.size ?? 0;
   }
 
   insertEntry(scope: TenantScope, row: AuditEntryRow): void {
-    this.#insertEntry.run({ ...bind(scope), ...row });
+    this.#insertEntry.run({ ...tenantParams(scope), ...row });
   }
 
   /** The node at `level` whose range is the `idx`-th of its width. */
   node(scope: TenantScope, level: number, idx: number): Buffer | undefined {
-    return this.#node.get({ ...bind(scope), last_leaf: (idx + 1) * 2 ** level - 1, level }) as
+    return this.#node.get({ ...tenantParams(scope), last_leaf: (idx + 1) * 2 ** level - 1, level }) as
       | Buffer
       | undefined;
   }
 
   insertNode(scope: TenantScope, level: number, idx: number, hash: Uint8Array): void {
-    this.#insertNode.run({ ...bind(scope), last_leaf: (idx + 1) * 2 ** level - 1, level, hash });
+    this.#insertNode.run({ ...tenantParams(scope), last_leaf: (idx + 1) * 2 ** level - 1, level, hash });
   }
 
   insertCheckpoint(scope: TenantScope, row: CheckpointRow): void {
-    this.#insertCheckpoint.run({ ...bind(scope), ...row });
+    this.#insertCheckpoint.run({ ...tenantParams(scope), ...row });
   }
 
   checkpointAt(scope: TenantScope, size: number): CheckpointRow | undefined {
-    return this.#checkpointAt.get({ ...bind(scope), size });
+    return this.#checkpointAt.get({ ...tenantParams(scope), size });
   }
 
   latestCheckpoint(scope: TenantScope): CheckpointRow | undefined {
-    return this.#latestCheckpoint.get(bind(scope));
+    return this.#latestCheckpoint.get(tenantParams(scope));
   }
 
   /** Checkpoints with a size in (after, upTo], smallest first. */
   checkpointsIn(scope: TenantScope, after: number, upTo: number): CheckpointRow[] {
-    return this.#checkpointsIn.all({ ...bind(scope), after, upTo });
+    return this.#checkpointsIn.all({ ...tenantParams(scope), after, upTo });
   }
 
   /** Canonical entry lines [start, end) in order. Callers page through long ranges. */
   lines(scope: TenantScope, start: number, end: number): string[] {
-    return this.#range.all({ ...bind(scope), start, end }) as unknown as string[];
+    return this.#range.all({ ...tenantParams(scope), start, end }) as unknown as string[];
   }
 
   readonly #pages = new Map<string, ReturnType<Db['prepare']>>();
 
   /** Newest first, filtered; the filters are fixed columns, never caller-written SQL. */
   page(scope: TenantScope, filter: EntryFilter, before: number, limit: number): AuditEntryRow[] {
-    const where = [TENANT, 'seq < @before'];
+    const where = [TENANT_WHERE, 'seq < @before'];
     if (filter.action !== undefined) where.push('action = @action');
     if (filter.actorId !== undefined) where.push('actor_id = @actorId');
     if (filter.resourceType !== undefined) where.push('resource_type = @resourceType');
@@ -142,6 +136,6 @@ export class AuditStore {
       statement = this.db.prepare(sql);
       this.#pages.set(sql, statement);
     }
-    return statement.all({ ...bind(scope), ...filter, before, limit }) as AuditEntryRow[];
+    return statement.all({ ...tenantParams(scope), ...filter, before, limit }) as AuditEntryRow[];
   }
 }

@@ -32,3 +32,10 @@ export function tenantScope(org: OrgScope, environment: Environment): TenantScop
     environment,
   } as TenantScope;
 }
+
+/** The WHERE clause every statement on environment-owned rows carries, bound by `tenantParams`. */
+export const TENANT_WHERE = 'organization_id = @organization_id AND environment = @environment';
+
+export function tenantParams(scope: TenantScope): { organization_id: string; environment: Environment } {
+  return { organization_id: scope.organizationId, environment: scope.environment };
+}

@@ -1,10 +1,10 @@
 import type { RoleName } from '../../shared/domain/permissions';
+import { systemContext } from '../audit/audit-context';
 import { hashPassword } from '../auth/passwords';
 import { totpSeedAad } from '../auth/sessions';
 import { newTotpSeed } from '../auth/totp';
 import type { PlatformContext } from '../context';
 import { newId } from '../crypto/random';
-import { systemContext } from '../audit/audit-context';
 import { type OrgScope, orgScope, tenantScope } from '../db/scope';
 
 /** Creating tenants and people: used by the admin CLI and by tests, never by an HTTP route yet. */
