@@ -39,3 +39,8 @@ export const TENANT_WHERE = 'organization_id = @organization_id AND environment 
 export function tenantParams(scope: TenantScope): { organization_id: string; environment: Environment } {
   return { organization_id: scope.organizationId, environment: scope.environment };
 }
+
+/** The organization a tenant belongs to: authority over an environment implies it over its organization. */
+export function orgOf(tenant: TenantScope): OrgScope {
+  return orgScope(tenant.organizationId, tenant.organizationSlug);
+}

@@ -1,8 +1,11 @@
 import { ApiKeyStore } from './api-keys';
+import { ApprovalStore } from './approvals';
 import { AuditStore } from './audit';
 import type { Db } from './database';
+import { DeviceKeyStore } from './device-keys';
 import { MembershipStore } from './memberships';
 import { OrganizationStore } from './organizations';
+import { PolicyStore } from './policies';
 import { RefreshTokenStore } from './refresh-tokens';
 import { UserStore } from './users';
 
@@ -15,6 +18,9 @@ export interface Stores {
   readonly apiKeys: ApiKeyStore;
   readonly refreshTokens: RefreshTokenStore;
   readonly audit: AuditStore;
+  readonly approvals: ApprovalStore;
+  readonly deviceKeys: DeviceKeyStore;
+  readonly policies: PolicyStore;
 }
 
 export function createStores(db: Db): Stores {
@@ -26,5 +32,8 @@ export function createStores(db: Db): Stores {
     apiKeys: new ApiKeyStore(db),
     refreshTokens: new RefreshTokenStore(db),
     audit: new AuditStore(db),
+    approvals: new ApprovalStore(db),
+    deviceKeys: new DeviceKeyStore(db),
+    policies: new PolicyStore(db),
   };
 }

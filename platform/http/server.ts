@@ -11,9 +11,11 @@ import {
 import type { Logger } from 'pino';
 import { Health } from '../../shared/api/common';
 import type { AppError } from '../../shared/result';
+import { approvalRoutes } from '../approvals/routes';
 import { auditRoutes } from '../audit/routes';
 import { authRoutes } from '../auth/routes';
 import type { PlatformContext } from '../context';
+import { deviceRoutes } from '../devices/routes';
 import { keyRoutes } from '../keys/routes';
 import { organizationRoutes } from '../organizations/routes';
 import { roleRoutes } from '../roles/routes';
@@ -88,6 +90,8 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
   await app.register(organizationRoutes(ctx, guards));
   await app.register(keyRoutes(ctx, guards, limits));
   await app.register(auditRoutes(ctx, guards));
+  await app.register(deviceRoutes(ctx, guards));
+  await app.register(approvalRoutes(ctx, guards));
   return app;
 }
 

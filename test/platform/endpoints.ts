@@ -26,6 +26,7 @@ const orgReaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'member'
 const keyReaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'viewer'];
 const auditReaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'auditor', 'viewer'];
 const auditExporters: RoleName[] = ['owner', 'admin', 'auditor'];
+const approvalReaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'member', 'viewer'];
 
 export const endpoints: readonly Endpoint[] = [
   {
@@ -156,6 +157,22 @@ export const endpoints: readonly Endpoint[] = [
     method: 'GET',
     path: (t) => `/v1/orgs/${t.org}/envs/${t.env}/audit/export`,
     allowed: auditExporters,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'list approval requests',
+    method: 'GET',
+    path: (t) => `/v1/orgs/${t.org}/envs/${t.env}/approvals?status=all`,
+    allowed: approvalReaders,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'read the approval policy',
+    method: 'GET',
+    path: (t) => `/v1/orgs/${t.org}/policy`,
+    allowed: orgReaders,
     scoped: true,
     okStatus: 200,
   },

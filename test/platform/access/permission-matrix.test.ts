@@ -62,6 +62,8 @@ describe('API keys against every endpoint', () => {
       'read an inclusion proof': 403,
       'read a consistency proof': 403,
       'export the audit log': 403,
+      'list approval requests': 403,
+      'read the approval policy': 200,
     };
     for (const endpoint of endpoints) {
       const target = await freshTarget(platform, 'acme', 'test');

@@ -1,0 +1,87 @@
+import type { z } from 'zod';
+import { type BuiltInKind, builtInPayloads } from '../../shared/approvals/kinds';
+import { fail, ok, type Result } from '../../shared/result';
+import type { AuditContext } from '../audit/audit-context';
+import type { PlatformContext } from '../context';
+import { orgOf, type TenantScope } from '../db/scope';
+import { MembershipService } from '../organizations/membership-service';
+
+/** What carrying out an approved write produced: a line for the record, and a secret for the requester. */
+export interface Execution {
+  readonly outcome: string;
+  readonly secret?: string;
+}
+
+type Executor<K extends BuiltInKind> = (
+  ctx: PlatformContext,
+  tenant: TenantScope,
+  payload: z.infer<(typeof builtInPayloads)[K]>,
+  requester: { userId: string },
+  context: AuditContext,
+) => Result<Execution>;
+
+/**
+ * The writes the platform carries out itself once a request is approved. Each runs inside the decision's
+ * transaction with the requester's authority as it stands at that moment, and writes its own audit entry.
+ */
+const executors: { [K in BuiltInKind]: Executor<K> } = {
+  'member.role_change': (ctx, tenant, payload, requester, context) => {
+    const role = ctx.stores.memberships.roleOf(tenant.organizationId, requester.userId);
+    const members = new MembershipService(ctx.stores, ctx.auditLog);
+    const changed = members.changeRole(orgOf(tenant), role, payload.userId, payload.role, context);
+    return changed.ok ? ok({ outcome: `${payload.userId} is now ${payload.role}` }) : changed;
+  },
+  'api_key.create': (ctx, tenant, payload, requester, context) => {
+    const role = ctx.stores.memberships.roleOf(tenant.organizationId, requester.userId);
+    if (!role) return fail('forbidden', 'The requester is no longer a member.');
+    const created = ctx.apiKeys.create(tenant, { userId: requester.userId, role }, payload, context);
+    return created.ok
+      ? ok({ outcome: `created ${created.value.key.id}`, secret: created.value.secret })
+      : created;
+  },
+  'api_key.rotate': (ctx, tenant, payload, requester, context) => {
+    const rotated = ctx.apiKeys.rotate(
+      tenant,
+      requester.userId,
+      payload.keyId,
+      payload.gracePeriodSeconds,
+      context,
+    );
+    return rotated.ok
+      ? ok({ outcome: `rotated ${payload.keyId} to ${rotated.value.key.id}`, secret: rotated.value.secret })
+      : rotated;
+  },
+  'api_key.revoke': (ctx, tenant, payload, _requester, context) => {
+    const revoked = ctx.apiKeys.revoke(tenant, payload.keyId, context);
+    return revoked.ok ? ok({ outcome: `revoked ${payload.keyId}` }) : revoked;
+  },
+  'audit.retention': (ctx, tenant, payload, _requester, context) => {
+    const row = ctx.stores.policies.get(orgOf(tenant));
+    const before = row?.audit_retention_days ?? null;
+    ctx.stores.policies.put(orgOf(tenant), {
+      lanes: row?.lanes ?? '{}',
+      red_approvals: row?.red_approvals ?? 2,
+      expiry_days: row?.expiry_days ?? 7,
+      audit_retention_days: payload.days,
+    });
+    ctx.auditLog.append(tenant, context, {
+      action: 'policy.audit_retention',
+      resource: { type: 'organization', id: tenant.organizationId },
+      change: { before: { days: before }, after: { days: payload.days } },
+    });
+    return ok({ outcome: `audit retention is now ${payload.days} days` });
+  },
+};
+
+export function executeBuiltIn(
+  ctx: PlatformContext,
+  tenant: TenantScope,
+  kind: BuiltInKind,
+  payload: unknown,
+  requester: { userId: string },
+  context: AuditContext,
+): Result<Execution> {
+  const parsed = builtInPayloads[kind].safeParse(payload);
+  if (!parsed.success) return fail('bad-request', 'The stored payload no longer fits its kind.');
+  return (executors[kind] as Executor<typeof kind>)(ctx, tenant, parsed.data as never, requester, context);
+}

@@ -1,0 +1,56 @@
+import type { Policy } from '../../shared/api/approvals';
+import { isBuiltIn, type Lane } from '../../shared/approvals/kinds';
+import type { Environment } from '../../shared/domain/environments';
+import { fail, ok, type Result } from '../../shared/result';
+import type { OrgScope } from '../db/scope';
+import type { Stores } from '../db/stores';
+
+const rank: Readonly<Record<Lane, number>> = { green: 0, yellow: 1, red: 2 };
+
+/** What an organization gets until it says otherwise: nothing touching live is waved through. */
+export const defaultLanes: Readonly<Record<string, { test: Lane; live: Lane }>> = {
+  'member.role_change': { test: 'yellow', live: 'red' },
+  'api_key.create': { test: 'green', live: 'yellow' },
+  'api_key.rotate': { test: 'green', live: 'yellow' },
+  'api_key.revoke': { test: 'green', live: 'yellow' },
+  'audit.retention': { test: 'red', live: 'red' },
+  'custom.*': { test: 'yellow', live: 'yellow' },
+};
+
+export const DEFAULT_RED_APPROVALS = 2;
+export const DEFAULT_EXPIRY_DAYS = 7;
+
+export function policyOf(stores: Stores, org: OrgScope): Policy {
+  const row = stores.policies.get(org);
+  return {
+    lanes: { ...defaultLanes, ...(row ? (JSON.parse(row.lanes) as Policy['lanes']) : {}) },
+    redApprovals: row?.red_approvals ?? DEFAULT_RED_APPROVALS,
+    expiryDays: row?.expiry_days ?? DEFAULT_EXPIRY_DAYS,
+    auditRetentionDays: row?.audit_retention_days ?? null,
+  };
+}
+
+/** The lane a kind takes in an environment. Live never ranks below test, whatever the policy says. */
+export function laneFor(policy: Policy, kind: string, environment: Environment): Lane {
+  const lanes = policy.lanes[kind] ??
+    (isBuiltIn(kind) ? undefined : policy.lanes['custom.*']) ?? { test: 'red', live: 'red' };
+  if (environment === 'test') return lanes.test;
+  return rank[lanes.live] >= rank[lanes.test] ? lanes.live : lanes.test;
+}
+
+export function requiredApprovals(policy: Policy, lane: Lane): number {
+  return lane === 'green' ? 0 : lane === 'yellow' ? 1 : policy.redApprovals;
+}
+
+/** Lanes for known kinds only, and never a live lane below the test lane. */
+export function validateLanes(lanes: Policy['lanes']): Result<Policy['lanes']> {
+  for (const [kind, lane] of Object.entries(lanes)) {
+    if (!isBuiltIn(kind) && kind !== 'custom.*' && !/^custom\.[a-z][a-z0-9_.-]{0,62}$/.test(kind)) {
+      return fail('bad-request', `Unknown request kind: ${kind}.`);
+    }
+    if (rank[lane.live] < rank[lane.test]) {
+      return fail('bad-request', `The live lane of ${kind} may not rank below its test lane.`);
+    }
+  }
+  return ok(lanes);
+}

@@ -1,0 +1,83 @@
+import type { DeviceKey } from '../../shared/api/approvals';
+import { environments } from '../../shared/domain/environments';
+import { fail, ok, type Result } from '../../shared/result';
+import type { AuditContext } from '../audit/audit-context';
+import type { AuditLog } from '../audit/audit-log';
+import type { Clock } from '../clock';
+import { newId } from '../crypto/random';
+import type { DeviceKeyRow } from '../db/device-keys';
+import { orgScope, tenantScope } from '../db/scope';
+import type { Stores } from '../db/stores';
+
+export const MAX_ACTIVE_DEVICE_KEYS = 10;
+
+function toDeviceKey(row: DeviceKeyRow): DeviceKey {
+  return {
+    id: row.id,
+    name: row.name,
+    publicKey: row.public_key.toString('base64'),
+    createdAt: new Date(row.created_at).toISOString(),
+    revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
+  };
+}
+
+/**
+ * The public halves of people's decision-signing keys. Registering and revoking one is recorded in the
+ * live log of every organization the person belongs to, so an auditor can tie a key to its owner offline.
+ */
+export class DeviceKeyService {
+  constructor(
+    private readonly stores: Stores,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  list(userId: string): DeviceKey[] {
+    return this.stores.deviceKeys.listForUser(userId).map(toDeviceKey);
+  }
+
+  register(userId: string, name: string, publicKeyBase64: string, context: AuditContext): Result<DeviceKey> {
+    const publicKey = Buffer.from(publicKeyBase64, 'base64');
+    if (publicKey.length !== 32 || publicKey.toString('base64') !== publicKeyBase64) {
+      return fail('bad-request', 'The public key must be 32 bytes of Ed25519, base64.');
+    }
+    return this.stores.db.transaction((): Result<DeviceKey> => {
+      const active = this.stores.deviceKeys.listForUser(userId).filter((k) => k.revoked_at === null);
+      if (active.length >= MAX_ACTIVE_DEVICE_KEYS) return fail('conflict', 'Revoke an old device key first.');
+      const row: DeviceKeyRow = {
+        id: newId('dev'),
+        user_id: userId,
+        name,
+        public_key: publicKey,
+        created_at: this.clock.now(),
+        revoked_at: null,
+      };
+      this.stores.deviceKeys.insert(row);
+      this.#record(userId, 'device_key.register', row.id, { name, publicKey: publicKeyBase64 }, context);
+      return ok(toDeviceKey(row));
+    })();
+  }
+
+  revoke(userId: string, id: string, context: AuditContext): Result<DeviceKey> {
+    return this.stores.db.transaction((): Result<DeviceKey> => {
+      if (!this.stores.deviceKeys.get(userId, id)) return fail('not-found', 'Device key not found.');
+      if (!this.stores.deviceKeys.revoke(userId, id, this.clock.now())) {
+        return fail('conflict', 'This device key is already revoked.');
+      }
+      this.#record(userId, 'device_key.revoke', id, { revoked: true }, context);
+      return ok(toDeviceKey(this.stores.deviceKeys.get(userId, id) as DeviceKeyRow));
+    })();
+  }
+
+  #record(userId: string, action: string, keyId: string, after: unknown, context: AuditContext): void {
+    for (const org of this.stores.organizations.listForUser(userId)) {
+      for (const environment of environments) {
+        this.audit.append(tenantScope(orgScope(org.id, org.slug), environment), context, {
+          action,
+          resource: { type: 'device_key', id: keyId },
+          change: { before: null, after: { owner: userId, ...(after as object) } },
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { totpCode } from '../../platform/auth/totp';
+import type { DemoUser } from '../../platform/seed/demo';
+import { decisionStatementBytes } from '../../shared/approvals/decision-statement';
+import type { TestPlatform } from './platform';
+
+export interface Device {
+  readonly id: string;
+  readonly privateKey: KeyObject;
+}
+
+/** A device key pair held by the test, its public half registered with the platform. */
+export async function registerDevice(platform: TestPlatform, token: string): Promise<Device> {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  const reply = await platform.call('POST', '/v1/me/device-keys', {
+    token,
+    body: { name: 'test laptop', publicKey: Buffer.from(raw).toString('base64') },
+  });
+  if (reply.status !== 201) throw new Error(`device registration failed: ${reply.text}`);
+  return { id: reply.json.id, privateKey };
+}
+
+export interface DecideOptions {
+  readonly comment?: string;
+  readonly totpOf?: DemoUser;
+  readonly idempotencyKey?: string;
+  /** Sign a different payload hash than the request's, to prove the platform notices. */
+  readonly signPayloadHash?: string;
+}
+
+export async function decide(
+  platform: TestPlatform,
+  token: string,
+  device: Device,
+  path: string,
+  request: { id: string; payloadHash: string },
+  decision: 'approve' | 'reject',
+  options: DecideOptions = {},
+) {
+  const comment = options.comment ?? '';
+  const decidedAt = new Date(platform.clock.now()).toISOString();
+  const statement = {
+    requestId: request.id,
+    decision,
+    payloadHash: options.signPayloadHash ?? request.payloadHash,
+    evidenceHashes: [],
+    commentHash: createHash('sha256').update(comment).digest('hex'),
+    decidedAt,
+  };
+  const signature = sign(null, decisionStatementBytes(statement), device.privateKey).toString('base64');
+  return platform.call('POST', `${path}/${request.id}/decisions`, {
+    token,
+    body: {
+      decision,
+      comment,
+      deviceKeyId: device.id,
+      decidedAt,
+      signature,
+      idempotencyKey: options.idempotencyKey ?? `idem-${Math.random().toString(36).slice(2)}`,
+      ...(options.totpOf ? { totp: freshTotp(platform, options.totpOf) } : {}),
+    },
+  });
+}
+
+export function freshTotp(platform: TestPlatform, user: DemoUser): string {
+  platform.clock.advance(30_000);
+  return totpCode(user.totpSeed, platform.clock.now());
+}
