@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { AccessControl } from './access/access-control';
 import { Authentication } from './access/authentication';
 import { AuditLog } from './audit/audit-log';
@@ -11,6 +12,8 @@ import { SealedBox } from './crypto/sealed-box';
 import { DataDir } from './data-dir';
 import { openDatabase } from './db/database';
 import { createStores, type Stores } from './db/stores';
+import { BlobStore } from './evidence/blob-store';
+import { DownloadUrlSigner } from './evidence/download-urls';
 import { ApiKeyService } from './keys/api-key-service';
 
 /** Everything a request handler may use, wired once per server from a data directory. */
@@ -26,6 +29,8 @@ export interface PlatformContext {
   readonly auditKeys: AuditSigningKeys;
   readonly auditLog: AuditLog;
   readonly audit: AuditService;
+  readonly blobs: BlobStore;
+  readonly urlSigner: DownloadUrlSigner;
   close(): void;
 }
 
@@ -60,6 +65,8 @@ export function createContext(dataPath: string, options: ContextOptions = {}): P
     auditKeys,
     auditLog,
     audit: new AuditService(stores, auditLog),
+    blobs: new BlobStore(join(dataDir.path, 'evidence')),
+    urlSigner: new DownloadUrlSigner(dataDir.secretFile('url-signing.key', () => randomBytes(32))),
     close: () => db.close(),
   };
 }

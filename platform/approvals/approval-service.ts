@@ -13,6 +13,7 @@ import type { PlatformContext } from '../context';
 import { newId } from '../crypto/random';
 import type { ApprovalRow, DecisionRow, ListFilter } from '../db/approvals';
 import { orgOf, type TenantScope } from '../db/scope';
+import { toEvidenceMeta } from '../evidence/evidence-service';
 import { type Execution, executeBuiltIn } from './executors';
 import { laneFor, policyOf, requiredApprovals } from './policy';
 
@@ -29,6 +30,7 @@ const kindPermission: Readonly<Record<string, Permission>> = {
   'api_key.rotate': 'keys:manage',
   'api_key.revoke': 'keys:manage',
   'audit.retention': 'policy:manage',
+  'evidence.delete': 'evidence:upload',
 };
 
 export function sha256Hex(text: string): string {
@@ -122,7 +124,10 @@ export class ApprovalService {
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {
-      requests: page.map((row) => ({ ...toApi(tenant, row, []), approvals: row.approvals })),
+      requests: page.map((row) => {
+        const { decisions: _d, ...summary } = toApi(tenant, row, []);
+        return { ...summary, approvals: row.approvals };
+      }),
       nextCursor: rows.length > filter.limit && last ? `${last.created_at}.${last.id}` : null,
     };
   }
@@ -173,7 +178,7 @@ export class ApprovalService {
           requestId,
           decision: input.decision,
           payloadHash: row.payload_sha256,
-          evidenceHashes: [] as string[],
+          evidenceHashes: stores.evidence.forRequest(tenant, requestId).map((e) => e.sha256),
           commentHash: sha256Hex(input.comment),
           decidedAt: input.decidedAt,
         };
@@ -370,7 +375,8 @@ export class ApprovalService {
 
   #view(tenant: TenantScope, id: string): ApprovalRequest {
     const row = this.ctx.stores.approvals.get(tenant, id) as ApprovalRow;
-    return toApi(tenant, row, this.ctx.stores.approvals.decisions(id));
+    const evidence = this.ctx.stores.evidence.forRequest(tenant, id).map(toEvidenceMeta);
+    return { ...toApi(tenant, row, this.ctx.stores.approvals.decisions(id)), evidence };
   }
 }
 
@@ -385,7 +391,11 @@ function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
-function toApi(tenant: TenantScope, row: ApprovalRow, decisions: DecisionRow[]): ApprovalRequest {
+function toApi(
+  tenant: TenantScope,
+  row: ApprovalRow,
+  decisions: DecisionRow[],
+): Omit<ApprovalRequest, 'evidence'> {
   return {
     id: row.id,
     environment: tenant.environment,

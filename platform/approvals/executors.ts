@@ -4,6 +4,7 @@ import { fail, ok, type Result } from '../../shared/result';
 import type { AuditContext } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import { orgOf, type TenantScope } from '../db/scope';
+import { EvidenceService } from '../evidence/evidence-service';
 import { MembershipService } from '../organizations/membership-service';
 
 /** What carrying out an approved write produced: a line for the record, and a secret for the requester. */
@@ -54,6 +55,10 @@ const executors: { [K in BuiltInKind]: Executor<K> } = {
   'api_key.revoke': (ctx, tenant, payload, _requester, context) => {
     const revoked = ctx.apiKeys.revoke(tenant, payload.keyId, context);
     return revoked.ok ? ok({ outcome: `revoked ${payload.keyId}` }) : revoked;
+  },
+  'evidence.delete': (ctx, tenant, payload, _requester, context) => {
+    const deleted = new EvidenceService(ctx).delete(tenant, payload.evidenceId, context);
+    return deleted.ok ? ok({ outcome: deleted.value }) : deleted;
   },
   'audit.retention': (ctx, tenant, payload, _requester, context) => {
     const row = ctx.stores.policies.get(orgOf(tenant));

@@ -14,6 +14,7 @@ export const defaultLanes: Readonly<Record<string, { test: Lane; live: Lane }>> 
   'api_key.rotate': { test: 'green', live: 'yellow' },
   'api_key.revoke': { test: 'green', live: 'yellow' },
   'audit.retention': { test: 'red', live: 'red' },
+  'evidence.delete': { test: 'red', live: 'red' },
   'custom.*': { test: 'yellow', live: 'yellow' },
 };
 

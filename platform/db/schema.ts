@@ -193,4 +193,30 @@ export const migrations: readonly string[] = [
     read_at     INTEGER
   ) STRICT;
   `,
+  `
+  -- Evidence metadata; the bytes live in the data directory under their SHA-256, written once.
+  CREATE TABLE evidence (
+    id              TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations(id),
+    environment     TEXT NOT NULL CHECK (environment IN ('test','live')),
+    request_id      TEXT REFERENCES approval_requests(id),
+    sha256          TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    media_type      TEXT NOT NULL,
+    size            INTEGER NOT NULL,
+    uploader_type   TEXT NOT NULL,
+    uploader_id     TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    deleted_at      INTEGER
+  ) STRICT;
+  CREATE INDEX evidence_by_request ON evidence(organization_id, environment, request_id, created_at);
+  CREATE INDEX evidence_by_hash ON evidence(sha256);
+
+  -- Evidence is never edited: only its deletion (through an approved request) may be recorded.
+  CREATE TRIGGER evidence_immutable BEFORE UPDATE OF id, organization_id, environment, request_id, sha256, name,
+    media_type, size, uploader_type, uploader_id, created_at ON evidence
+    BEGIN SELECT RAISE(ABORT, 'evidence is immutable'); END;
+  CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence
+    BEGIN SELECT RAISE(ABORT, 'evidence rows are never deleted'); END;
+  `,
 ];

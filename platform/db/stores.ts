@@ -3,6 +3,7 @@ import { ApprovalStore } from './approvals';
 import { AuditStore } from './audit';
 import type { Db } from './database';
 import { DeviceKeyStore } from './device-keys';
+import { EvidenceStore } from './evidence';
 import { MembershipStore } from './memberships';
 import { OrganizationStore } from './organizations';
 import { PolicyStore } from './policies';
@@ -21,6 +22,7 @@ export interface Stores {
   readonly approvals: ApprovalStore;
   readonly deviceKeys: DeviceKeyStore;
   readonly policies: PolicyStore;
+  readonly evidence: EvidenceStore;
 }
 
 export function createStores(db: Db): Stores {
@@ -35,5 +37,6 @@ export function createStores(db: Db): Stores {
     approvals: new ApprovalStore(db),
     deviceKeys: new DeviceKeyStore(db),
     policies: new PolicyStore(db),
+    evidence: new EvidenceStore(db),
   };
 }

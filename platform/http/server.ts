@@ -16,6 +16,7 @@ import { auditRoutes } from '../audit/routes';
 import { authRoutes } from '../auth/routes';
 import type { PlatformContext } from '../context';
 import { deviceRoutes } from '../devices/routes';
+import { evidenceRoutes } from '../evidence/routes';
 import { keyRoutes } from '../keys/routes';
 import { organizationRoutes } from '../organizations/routes';
 import { roleRoutes } from '../roles/routes';
@@ -92,6 +93,7 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
   await app.register(auditRoutes(ctx, guards));
   await app.register(deviceRoutes(ctx, guards));
   await app.register(approvalRoutes(ctx, guards));
+  await app.register(evidenceRoutes(ctx, guards));
   return app;
 }
 

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { ApprovalKind, Lane } from '../approvals/kinds';
 import { Environment } from '../domain/environments';
-import { Id, OrgSlug, Timestamp } from './common';
+import { ApprovalId, Id, OrgSlug, Timestamp } from './common';
 
-export const ApprovalId = z.string().regex(/^apr_[a-z2-7]{26}$/, 'Expected an approval request id');
+export { ApprovalId };
+
+import { EvidenceMeta } from './evidence';
+
 export const DeviceKeyId = z.string().regex(/^dev_[a-z2-7]{26}$/, 'Expected a device key id');
 
 export const ApprovalStatus = z.enum(['pending', 'executed', 'failed', 'rejected', 'withdrawn', 'expired']);
@@ -48,11 +51,12 @@ export const ApprovalRequest = z.object({
   closedAt: Timestamp.nullable(),
   outcome: z.string().nullable(),
   decisions: z.array(Decision),
+  evidence: z.array(EvidenceMeta),
 });
 export type ApprovalRequest = z.infer<typeof ApprovalRequest>;
 
 export const ApprovalList = z.object({
-  requests: z.array(ApprovalRequest.omit({ decisions: true })),
+  requests: z.array(ApprovalRequest.omit({ decisions: true, evidence: true })),
   nextCursor: z.string().nullable(),
 });
 

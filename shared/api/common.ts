@@ -6,6 +6,7 @@ export const OrgSlug = z
   .string()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'Expected an organization slug');
 export const Timestamp = z.iso.datetime();
+export const ApprovalId = z.string().regex(/^apr_[a-z2-7]{26}$/, 'Expected an approval request id');
 
 export const ErrorBody = z.object({
   error: z.object({

@@ -24,6 +24,9 @@ export const builtInPayloads = {
   }),
   'api_key.revoke': z.strictObject({ keyId: ApiKeyId }),
   'audit.retention': z.strictObject({ days: z.number().int().min(30).max(36_500) }),
+  'evidence.delete': z.strictObject({
+    evidenceId: z.string().regex(/^evd_[a-z2-7]{26}$/, 'Expected an evidence id'),
+  }),
 } as const;
 
 export type BuiltInKind = keyof typeof builtInPayloads;

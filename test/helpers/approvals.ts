@@ -27,6 +27,8 @@ export interface DecideOptions {
   readonly idempotencyKey?: string;
   /** Sign a different payload hash than the request's, to prove the platform notices. */
   readonly signPayloadHash?: string;
+  /** Sign another evidence set than the request's. */
+  readonly evidenceHashes?: string[];
 }
 
 export async function decide(
@@ -34,7 +36,7 @@ export async function decide(
   token: string,
   device: Device,
   path: string,
-  request: { id: string; payloadHash: string },
+  request: { id: string; payloadHash: string; evidence?: { sha256: string }[] },
   decision: 'approve' | 'reject',
   options: DecideOptions = {},
 ) {
@@ -44,7 +46,7 @@ export async function decide(
     requestId: request.id,
     decision,
     payloadHash: options.signPayloadHash ?? request.payloadHash,
-    evidenceHashes: [],
+    evidenceHashes: options.evidenceHashes ?? (request.evidence ?? []).map((e) => e.sha256),
     commentHash: createHash('sha256').update(comment).digest('hex'),
     decidedAt,
   };

@@ -1,0 +1,154 @@
+import type { EvidenceMeta } from '../../shared/api/evidence';
+import { fail, ok, type Result } from '../../shared/result';
+import type { Principal } from '../access/principal';
+import type { AuditContext } from '../audit/audit-context';
+import type { PlatformContext } from '../context';
+import { newId } from '../crypto/random';
+import type { EvidenceRow } from '../db/evidence';
+import type { TenantScope } from '../db/scope';
+import { sniffMediaType } from './content-type';
+import { MAX_URL_LIFETIME_MS } from './download-urls';
+import { sanitizeFileName } from './file-name';
+
+export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
+const notFound = 'Evidence not found.';
+
+export function principalIdOf(principal: Principal): string {
+  return principal.kind === 'user' ? principal.userId : principal.keyId;
+}
+
+export function toEvidenceMeta(row: EvidenceRow): EvidenceMeta {
+  return {
+    id: row.id,
+    requestId: row.request_id,
+    name: row.name,
+    mediaType: row.media_type as EvidenceMeta['mediaType'],
+    size: row.size,
+    sha256: row.sha256,
+    uploader: { type: row.uploader_type, id: row.uploader_id },
+    uploadedAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** Evidence files: checked on the way in, written once, handed out through short-lived bound URLs. */
+export class EvidenceService {
+  constructor(private readonly ctx: PlatformContext) {}
+
+  upload(
+    tenant: TenantScope,
+    principal: Principal,
+    input: { name: string; requestId?: string; bytes: Buffer },
+    context: AuditContext,
+  ): Result<EvidenceMeta> {
+    const { stores, blobs, clock, auditLog } = this.ctx;
+    if (input.bytes.length === 0) return fail('bad-request', 'The file is empty.');
+    if (input.bytes.length > MAX_EVIDENCE_BYTES)
+      return fail('payload-too-large', 'Evidence files are at most 10 MiB.');
+    const mediaType = sniffMediaType(input.bytes);
+    if (!mediaType) {
+      return fail(
+        'unsupported-media-type',
+        'Evidence must be an image (PNG, JPEG, GIF, WebP), a PDF, JSON or plain text.',
+      );
+    }
+    return stores.db.transaction((): Result<EvidenceMeta> => {
+      if (input.requestId) {
+        const request = stores.approvals.get(tenant, input.requestId);
+        if (!request) return fail('not-found', 'Approval request not found.');
+        if (request.status !== 'pending')
+          return fail('conflict', 'Evidence can only be added to a pending request.');
+      }
+      const row: EvidenceRow = {
+        id: newId('evd'),
+        request_id: input.requestId ?? null,
+        sha256: blobs.put(input.bytes),
+        name: sanitizeFileName(input.name),
+        media_type: mediaType,
+        size: input.bytes.length,
+        uploader_type: principal.kind,
+        uploader_id: principalIdOf(principal),
+        created_at: clock.now(),
+        deleted_at: null,
+      };
+      stores.evidence.insert(tenant, row);
+      auditLog.append(tenant, context, {
+        action: 'evidence.upload',
+        resource: { type: 'evidence', id: row.id },
+        change: { before: null, after: { ...toEvidenceMeta(row) } },
+      });
+      return ok(toEvidenceMeta(row));
+    })();
+  }
+
+  list(tenant: TenantScope, requestId?: string): EvidenceMeta[] {
+    const rows = requestId
+      ? this.ctx.stores.evidence.forRequest(tenant, requestId)
+      : this.ctx.stores.evidence.library(tenant);
+    return rows.map(toEvidenceMeta);
+  }
+
+  /** A download URL good for this caller, this object and under five minutes. Issuing one is audited. */
+  issueUrl(tenant: TenantScope, principal: Principal, evidenceId: string, context: AuditContext) {
+    const { stores, clock, urlSigner, auditLog } = this.ctx;
+    const row = stores.evidence.get(tenant, evidenceId);
+    if (!row || row.deleted_at !== null)
+      return fail<{ url: string; expiresAt: string }>('not-found', notFound);
+    const expires = clock.now() + MAX_URL_LIFETIME_MS;
+    const signature = urlSigner.sign({
+      organizationId: tenant.organizationId,
+      environment: tenant.environment,
+      evidenceId,
+      principalId: principalIdOf(principal),
+      expires,
+    });
+    auditLog.append(tenant, context, {
+      action: 'evidence.download_url',
+      resource: { type: 'evidence', id: evidenceId },
+      change: { before: null, after: { sha256: row.sha256, expiresAt: new Date(expires).toISOString() } },
+    });
+    const path = `/v1/orgs/${tenant.organizationSlug}/envs/${tenant.environment}/evidence/${evidenceId}/content`;
+    return ok({
+      url: `${path}?expires=${expires}&signature=${signature}`,
+      expiresAt: new Date(expires).toISOString(),
+    });
+  }
+
+  download(
+    tenant: TenantScope,
+    principal: Principal,
+    evidenceId: string,
+    link: { expires: number; signature: string },
+  ): Result<{ meta: EvidenceMeta; bytes: Buffer }> {
+    const { stores, clock, urlSigner, blobs } = this.ctx;
+    const binding = {
+      organizationId: tenant.organizationId,
+      environment: tenant.environment,
+      evidenceId,
+      principalId: principalIdOf(principal),
+      expires: link.expires,
+    };
+    if (!urlSigner.verify(binding, link.signature, clock.now())) {
+      return fail('forbidden', 'This download link is expired or not valid for you.');
+    }
+    const row = stores.evidence.get(tenant, evidenceId);
+    if (!row || row.deleted_at !== null) return fail('not-found', notFound);
+    const bytes = blobs.read(row.sha256);
+    if (!bytes) throw new Error(`Evidence blob ${row.sha256} is missing or damaged`);
+    return ok({ meta: toEvidenceMeta(row), bytes });
+  }
+
+  /** Only ever called by an approved `evidence.delete` request. */
+  delete(tenant: TenantScope, evidenceId: string, context: AuditContext): Result<string> {
+    const { stores, clock, blobs, auditLog } = this.ctx;
+    const row = stores.evidence.get(tenant, evidenceId);
+    if (!row || !stores.evidence.markDeleted(tenant, evidenceId, clock.now()))
+      return fail('not-found', notFound);
+    auditLog.append(tenant, context, {
+      action: 'evidence.delete',
+      resource: { type: 'evidence', id: evidenceId },
+      change: { before: toEvidenceMeta(row), after: null },
+    });
+    if (stores.evidence.liveCopies(row.sha256) === 0) blobs.remove(row.sha256);
+    return ok(`deleted ${evidenceId}`);
+  }
+}
