@@ -14,6 +14,7 @@ import { newId } from '../crypto/random';
 import type { ApprovalRow, DecisionRow, ListFilter } from '../db/approvals';
 import { orgOf, type TenantScope } from '../db/scope';
 import { toEvidenceMeta } from '../evidence/evidence-service';
+import type { WebhookService } from '../webhooks/webhook-service';
 import { type Execution, executeBuiltIn } from './executors';
 import { laneFor, policyOf, requiredApprovals } from './policy';
 
@@ -43,7 +44,10 @@ export function sha256Hex(text: string): string {
  * carried out in the same transaction as the approval that completes it. Every step is an audit entry.
  */
 export class ApprovalService {
-  constructor(private readonly ctx: PlatformContext) {}
+  constructor(
+    private readonly ctx: PlatformContext,
+    private readonly webhooks: WebhookService,
+  ) {}
 
   create(
     tenant: TenantScope,
@@ -346,6 +350,7 @@ export class ApprovalService {
       );
     } else {
       // Custom kinds are carried out by the integration, told by its webhook (delivered after commit).
+      this.webhooks.enqueue(tenant, row);
       execution = ok({ outcome: 'handed to the integration' });
     }
     const status = execution.ok ? 'executed' : 'failed';

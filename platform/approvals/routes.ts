@@ -19,6 +19,7 @@ import type { PlatformContext } from '../context';
 import { type Guards, orgAccessOf, principalOf, tenantOf } from '../http/guards';
 import { orReply, Problem } from '../http/problem';
 import { errorResponses } from '../http/schemas';
+import type { WebhookService } from '../webhooks/webhook-service';
 import { ApprovalService } from './approval-service';
 import { PolicyService } from './policy-service';
 
@@ -32,8 +33,12 @@ function personOf(request: Parameters<typeof principalOf>[0]): string {
   return principal.userId;
 }
 
-export function approvalRoutes(ctx: PlatformContext, guards: Guards): FastifyPluginAsyncZod {
-  const approvals = new ApprovalService(ctx);
+export function approvalRoutes(
+  ctx: PlatformContext,
+  guards: Guards,
+  webhooks: WebhookService,
+): FastifyPluginAsyncZod {
+  const approvals = new ApprovalService(ctx, webhooks);
   const policies = new PolicyService(ctx);
   const base = '/v1/orgs/:org/envs/:env/approvals';
   const one = `${base}/:requestId`;

@@ -219,4 +219,37 @@ export const migrations: readonly string[] = [
   CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence
     BEGIN SELECT RAISE(ABORT, 'evidence rows are never deleted'); END;
   `,
+  `
+  -- One webhook per tenant, for the integrations that carry out custom requests; its secret sealed.
+  CREATE TABLE webhooks (
+    organization_id TEXT NOT NULL REFERENCES organizations(id),
+    environment     TEXT NOT NULL CHECK (environment IN ('test','live')),
+    url             TEXT NOT NULL,
+    secret_sealed   BLOB NOT NULL,
+    created_at      INTEGER NOT NULL,
+    PRIMARY KEY (organization_id, environment)
+  ) STRICT;
+
+  CREATE TABLE webhook_deliveries (
+    id              TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL,
+    environment     TEXT NOT NULL,
+    request_id      TEXT NOT NULL,
+    body            TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('pending','delivered','gave-up')),
+    attempts        INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    created_at      INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+
+  CREATE TABLE webhook_attempts (
+    delivery_id TEXT NOT NULL REFERENCES webhook_deliveries(id),
+    attempt     INTEGER NOT NULL,
+    at          INTEGER NOT NULL,
+    status_code INTEGER,
+    error       TEXT,
+    PRIMARY KEY (delivery_id, attempt)
+  ) STRICT;
+  `,
 ];

@@ -9,6 +9,7 @@ import { OrganizationStore } from './organizations';
 import { PolicyStore } from './policies';
 import { RefreshTokenStore } from './refresh-tokens';
 import { UserStore } from './users';
+import { WebhookStore } from './webhooks';
 
 /** Every SQL statement the platform runs lives behind one of these stores. */
 export interface Stores {
@@ -23,6 +24,7 @@ export interface Stores {
   readonly deviceKeys: DeviceKeyStore;
   readonly policies: PolicyStore;
   readonly evidence: EvidenceStore;
+  readonly webhooks: WebhookStore;
 }
 
 export function createStores(db: Db): Stores {
@@ -38,5 +40,6 @@ export function createStores(db: Db): Stores {
     deviceKeys: new DeviceKeyStore(db),
     policies: new PolicyStore(db),
     evidence: new EvidenceStore(db),
+    webhooks: new WebhookStore(db),
   };
 }

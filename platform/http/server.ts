@@ -20,6 +20,8 @@ import { evidenceRoutes } from '../evidence/routes';
 import { keyRoutes } from '../keys/routes';
 import { organizationRoutes } from '../organizations/routes';
 import { roleRoutes } from '../roles/routes';
+import { webhookRoutes } from '../webhooks/routes';
+import { WebhookService } from '../webhooks/webhook-service';
 import { createGuards } from './guards';
 import { Problem, statusOf } from './problem';
 
@@ -34,6 +36,9 @@ export interface ServerOptions {
   readonly rateLimits?: { readonly signIn?: RateLimit; readonly keys?: RateLimit };
   /** JSON bodies larger than this are refused with 413. */
   readonly bodyLimitBytes?: number;
+  /** First webhook retry delay; each retry doubles it. */
+  readonly webhookRetryBaseMs?: number;
+  readonly webhookPollMs?: number;
 }
 
 export type RouteLimits = { signIn: RateLimit; keys: RateLimit };
@@ -92,7 +97,11 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
   await app.register(keyRoutes(ctx, guards, limits));
   await app.register(auditRoutes(ctx, guards));
   await app.register(deviceRoutes(ctx, guards));
-  await app.register(approvalRoutes(ctx, guards));
+  const webhooks = new WebhookService(ctx, options.webhookRetryBaseMs);
+  webhooks.start(options.webhookPollMs);
+  app.addHook('onClose', async () => webhooks.stop());
+  await app.register(approvalRoutes(ctx, guards, webhooks));
+  await app.register(webhookRoutes(ctx, guards, webhooks));
   await app.register(evidenceRoutes(ctx, guards));
   return app;
 }

@@ -132,3 +132,22 @@ export const UpdatePolicy = z.strictObject({
   redApprovals: z.number().int().min(2).max(10).optional(),
   expiryDays: z.number().int().min(1).max(90).optional(),
 });
+
+export const ConfigureWebhook = z.strictObject({ url: z.string().url().max(2000) });
+export const WebhookSecret = z.object({ url: z.string(), secret: z.string() });
+export const DeliveryList = z.object({
+  deliveries: z.array(
+    z.object({
+      id: z.string(),
+      status: z.enum(['pending', 'delivered', 'gave-up']),
+      attempts: z.array(
+        z.object({
+          attempt: z.number().int(),
+          at: Timestamp,
+          statusCode: z.number().int().nullable(),
+          error: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+});
