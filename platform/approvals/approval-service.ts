@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { ApprovalRequest, CreateApprovalRequest, DecideRequest } from '../../shared/api/approvals';
 import { decisionStatementBytes } from '../../shared/approvals/decision-statement';
@@ -372,9 +372,13 @@ export class ApprovalService {
   #expireDue(tenant: TenantScope, id?: string): void {
     const { stores, clock } = this.ctx;
     const now = clock.now();
+    const rows = id ? [stores.approvals.get(tenant, id)] : stores.approvals.dueForExpiry(tenant, now);
+    const due = rows.filter(
+      (row): row is ApprovalRow => row !== undefined && row.status === 'pending' && row.expires_at <= now,
+    );
+    if (due.length === 0) return;
     stores.db.transaction(() => {
-      const rows = id ? [stores.approvals.get(tenant, id)] : stores.approvals.dueForExpiry(tenant, now);
-      for (const row of rows) if (row) this.#expireIfDue(tenant, row, now);
+      for (const row of due) this.#expireIfDue(tenant, row, now);
     })();
   }
 
@@ -431,6 +435,8 @@ function toApi(
   };
 }
 
+const deviceKeyObjects = new Map<string, KeyObject>();
+
 export function verifyDeviceSignature(
   publicKey: Buffer,
   message: Uint8Array,
@@ -439,11 +445,17 @@ export function verifyDeviceSignature(
   const signature = Buffer.from(signatureBase64, 'base64');
   if (signature.length !== 64) return false;
   try {
-    const key = createPublicKey({
-      key: Buffer.concat([ED25519_SPKI_PREFIX, publicKey]),
-      format: 'der',
-      type: 'spki',
-    });
+    const id = publicKey.toString('base64');
+    let key = deviceKeyObjects.get(id);
+    if (!key) {
+      key = createPublicKey({
+        key: Buffer.concat([ED25519_SPKI_PREFIX, publicKey]),
+        format: 'der',
+        type: 'spki',
+      });
+      if (deviceKeyObjects.size > 1000) deviceKeyObjects.clear();
+      deviceKeyObjects.set(id, key);
+    }
     return verify(null, message, key, signature);
   } catch {
     return false;

@@ -15,6 +15,11 @@ export interface AccessClaims {
 export class AccessTokens {
   readonly #privateKey: KeyObject;
   readonly #publicKey: KeyObject;
+  /**
+   * Tokens whose signature was already checked, with their expiry: checking an Ed25519 signature on
+   * every request costs more than the rest of authentication. Revocation is still checked each time.
+   */
+  readonly #verified = new Map<string, AccessClaims & { expiresAt: number }>();
 
   constructor(dataDir: DataDir) {
     const pem = dataDir.secretFile('token-signing-key.pem', () =>
@@ -37,6 +42,11 @@ export class AccessTokens {
   }
 
   async verify(token: string, now: number): Promise<AccessClaims | undefined> {
+    const known = this.#verified.get(token);
+    if (known) {
+      if (known.expiresAt > now) return { userId: known.userId, familyId: known.familyId };
+      this.#verified.delete(token);
+    }
     try {
       const { payload } = await jwtVerify(token, this.#publicKey, {
         issuer: ISSUER,
@@ -46,7 +56,10 @@ export class AccessTokens {
         currentDate: new Date(now),
       });
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return undefined;
-      return { userId: payload.sub, familyId: payload.sid };
+      const claims = { userId: payload.sub, familyId: payload.sid };
+      if (this.#verified.size >= 10_000) this.#verified.clear();
+      this.#verified.set(token, { ...claims, expiresAt: (payload.exp ?? 0) * 1000 });
+      return claims;
     } catch {
       return undefined;
     }

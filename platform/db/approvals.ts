@@ -48,6 +48,12 @@ export interface ListFilter {
   readonly limit: number;
 }
 
+/** Every word of the search as a quoted FTS5 prefix term: what people type, never FTS5 syntax. */
+function ftsPhrase(text: string): string | undefined {
+  const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length === 0 ? undefined : words.map((w) => `"${w}"*`).join(' ');
+}
+
 const APPROVALS =
   "(SELECT count(*) FROM approval_decisions d WHERE d.request_id = r.id AND d.decision = 'approve')";
 
@@ -182,9 +188,16 @@ export class ApprovalStore {
       params.me = filter.toDecideBy;
     }
     if (filter.text) {
-      where.push("(r.title LIKE @text ESCAPE '!' OR r.summary LIKE @text ESCAPE '!' OR r.id = @exact)");
-      params.text = `%${filter.text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-      params.exact = filter.text;
+      const phrase = ftsPhrase(filter.text);
+      if (/^apr_[a-z2-7]{26}$/.test(filter.text.trim()) || !phrase) {
+        where.push('r.id = @exact');
+        params.exact = filter.text.trim();
+      } else {
+        // Newest matches first, and at most a thousand: a search box, not a report.
+        where.push(`r.rowid IN (SELECT rowid FROM approval_search WHERE approval_search MATCH @text
+          ORDER BY rowid DESC LIMIT 1000)`);
+        params.text = `tenant:"${scope.organizationId}_${scope.environment}" AND (${phrase})`;
+      }
     }
     if (filter.before) {
       where.push('(r.created_at < @beforeAt OR (r.created_at = @beforeAt AND r.id < @beforeId))');

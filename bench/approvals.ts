@@ -1,0 +1,262 @@
+// npm run bench:approvals — the approval queue under load: 50,000 open requests across two organizations,
+// 32 concurrent clients on loopback against a platform server in its own process. Prints list and decide
+// throughput with p50 / p99 latency; the baseline beside them is the same server's /v1/health round trip.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ApprovalService } from '../platform/approvals/approval-service';
+import { systemClock } from '../platform/clock';
+import { createContext } from '../platform/context';
+import { orgScope, tenantScope } from '../platform/db/scope';
+import { DeviceKeyService } from '../platform/devices/device-key-service';
+import { addMember, createUser } from '../platform/organizations/provisioning';
+import { seedDemo } from '../platform/seed/demo';
+import { WebhookService } from '../platform/webhooks/webhook-service';
+import { decisionStatementBytes } from '../shared/approvals/decision-statement';
+
+const REQUESTS = Number(process.env.BENCH_APPROVAL_REQUESTS ?? 50_000);
+const CLIENTS = 32;
+const LISTS_PER_CLIENT = 60;
+const DECIDES_PER_CLIENT = 40;
+const OFFICERS_PER_ORG = 4;
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const dir = mkdtempSync(join(tmpdir(), 'cc-bench-approvals-'));
+
+interface Approver {
+  org: string;
+  token: string;
+  deviceId: string;
+  privateKey: KeyObject;
+}
+
+async function prepare() {
+  const ctx = createContext(dir, { clock: systemClock });
+  const users = await seedDemo(ctx);
+  // A loopback sink stands in for the integrations' webhooks.
+  const sink = createServer((_req, res) => res.writeHead(204).end());
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/hook`;
+  const webhooks = new WebhookService(ctx);
+  const approvals = new ApprovalService(ctx, webhooks);
+  const devices = new DeviceKeyService(ctx.stores, ctx.auditLog, ctx.clock);
+  const approvers: Approver[] = [];
+  const requesters = new Map<string, string>();
+  const pending = new Map<string, string[]>();
+  const context = { actor: { type: 'system' as const, id: 'bench' }, request: null };
+  for (const slug of ['acme', 'globex']) {
+    const org = ctx.stores.organizations.findBySlug(slug);
+    if (!org) throw new Error(`missing ${slug}`);
+    const scope = orgScope(org.id, org.slug);
+    const tenant = tenantScope(scope, 'live');
+    webhooks.configure(tenant, sinkUrl, context);
+    const admin = users.find((u) => u.organization === slug && u.role === 'admin');
+    if (!admin) throw new Error('missing admin');
+    requesters.set(slug, (await ctx.sessions.issueSession(admin.userId)).accessToken);
+    for (let i = 0; i < OFFICERS_PER_ORG; i++) {
+      const { userId } = await createUser(ctx, {
+        email: `bench-${i}@${slug}.example`,
+        displayName: `Bench ${i}`,
+        password: 'bench password 1',
+      });
+      addMember(ctx, scope, userId, 'compliance_officer');
+      const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+      const raw = Buffer.from(publicKey.export({ format: 'der', type: 'spki' }).subarray(-32)).toString(
+        'base64',
+      );
+      const device = devices.register(userId, 'bench', raw, context);
+      if (!device.ok) throw new Error(device.error.message);
+      approvers.push({
+        org: slug,
+        token: (await ctx.sessions.issueSession(userId)).accessToken,
+        deviceId: device.value.id,
+        privateKey,
+      });
+    }
+    const ids: string[] = [];
+    const principal = { kind: 'user' as const, userId: admin.userId };
+    const batch = ctx.stores.db.transaction((from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const created = approvals.create(
+          tenant,
+          principal,
+          () => true,
+          {
+            kind: 'custom.journal_entry',
+            title: `Post journal entry ${i}`,
+            summary: `Quarter-end accrual ${i} for cost centre ${i % 40}`,
+            payload: { entry: i, amount: `${(i % 9000) + 100}.00`, account: `4${i % 1000}` },
+          },
+          context,
+        );
+        if (created.ok) ids.push(created.value.id);
+      }
+    });
+    for (let i = 0; i < REQUESTS / 2; i += 5000) batch(i, Math.min(REQUESTS / 2, i + 5000));
+    pending.set(slug, ids);
+    log(`  ${slug}: ${ids.length} open requests`);
+  }
+  ctx.close();
+  return { approvers, requesters, pending, sink };
+}
+
+async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+  const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(
+    process.execPath,
+    [...extra, '--import', 'tsx', 'platform/cli/main.ts', 'serve', '--port', '0', '--data', dir],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk) => {
+      out += chunk;
+      const match = out.match(/listening on (http:\/\/[^\s]+)/);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', () => reject(new Error('server exited')));
+  });
+  return { url, child };
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+
+/** A lean keep-alive HTTP client, so the figures are the server's and not a heavy client's. */
+function call(
+  url: string,
+  init: { method?: string; token?: string; body?: string } = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = {};
+    if (init.token) headers.authorization = `Bearer ${init.token}`;
+    if (init.body) headers['content-type'] = 'application/json';
+    const req = httpRequest(url, { method: init.method ?? 'GET', headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function phase(name: string, perClient: number, op: (client: number, i: number) => Promise<number>) {
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      for (let i = 0; i < perClient; i++) {
+        const t = performance.now();
+        const status = await op(client, i);
+        latencies.push(performance.now() - t);
+        if (status >= 400) throw new Error(`${name} got HTTP ${status}`);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const result = {
+    perSecond: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+  log(
+    `${name}: ${result.perSecond.toFixed(0)}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms (${latencies.length} requests)`,
+  );
+  return result;
+}
+
+log(`bench:approvals — ${REQUESTS} open requests, ${CLIENTS} concurrent clients, server in its own process`);
+const { approvers, requesters, pending, sink } = await prepare();
+const { url, child } = await startServer();
+try {
+  const get = async (path: string, token: string) => (await call(`${url}${path}`, { token })).status;
+  const health = await phase('health round trip (baseline)', 30, () => get('/v1/health', ''));
+  const listPaths = [
+    '?status=pending&limit=50',
+    '?status=pending&lane=yellow&limit=50',
+    '?mine=to-decide&limit=50',
+    '?q=accrual%204711&limit=50',
+  ];
+  const list = await phase('list', LISTS_PER_CLIENT, (client, i) => {
+    const approver = approvers[client % approvers.length] as Approver;
+    return get(
+      `/v1/orgs/${approver.org}/envs/live/approvals${listPaths[i % listPaths.length]}`,
+      approver.token,
+    );
+  });
+  const decide = await phase('decide', DECIDES_PER_CLIENT, async (client, i) => {
+    const approver = approvers[client % approvers.length] as Approver;
+    const queue = pending.get(approver.org) as string[];
+    const requestId = queue[(client * DECIDES_PER_CLIENT + i) % queue.length] as string;
+    const payload = JSON.parse(
+      (
+        await call(`${url}/v1/orgs/${approver.org}/envs/live/approvals/${requestId}`, {
+          token: approver.token,
+        })
+      ).body,
+    ) as { payloadHash: string };
+    const decidedAt = new Date().toISOString();
+    const statement = {
+      requestId,
+      decision: 'approve' as const,
+      payloadHash: payload.payloadHash,
+      evidenceHashes: [],
+      commentHash: createHash('sha256').update('').digest('hex'),
+      decidedAt,
+    };
+    const signature = sign(null, decisionStatementBytes(statement), approver.privateKey).toString('base64');
+    const response = await call(`${url}/v1/orgs/${approver.org}/envs/live/approvals/${requestId}/decisions`, {
+      method: 'POST',
+      token: approver.token,
+      body: JSON.stringify({
+        decision: 'approve',
+        comment: '',
+        deviceKeyId: approver.deviceId,
+        decidedAt,
+        signature,
+        idempotencyKey: `bench-${client}-${i}`,
+      }),
+    });
+    return response.status === 409 ? 200 : response.status;
+  });
+  void requesters;
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'approvals',
+      figures: {
+        open_requests: REQUESTS,
+        clients: CLIENTS,
+        health_p99_ms: Number(health.p99.toFixed(2)),
+        list_per_s: Math.round(list.perSecond),
+        list_p50_ms: Number(list.p50.toFixed(2)),
+        list_p99_ms: Number(list.p99.toFixed(2)),
+        decide_per_s: Math.round(decide.perSecond),
+        decide_p50_ms: Number(decide.p50.toFixed(2)),
+        decide_p99_ms: Number(decide.p99.toFixed(2)),
+      },
+      targets: [
+        { figure: 'list_p99_ms', op: '<=', value: 25 },
+        { figure: 'decide_p99_ms', op: '<=', value: 50 },
+      ],
+    })}\n`,
+  );
+} finally {
+  child.kill('SIGINT');
+  await new Promise((resolve) => child.once('exit', resolve));
+  sink.close();
+  rmSync(dir, { recursive: true, force: true });
+}
