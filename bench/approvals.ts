@@ -191,6 +191,18 @@ try {
     '?mine=to-decide&limit=50',
     '?q=accrual%204711&limit=50',
   ];
+  // One client alone: each query's own cost, with no queue in front of it.
+  for (const path of listPaths) {
+    const approver = approvers[0] as Approver;
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      await get(`/v1/orgs/${approver.org}/envs/live/approvals${path}`, approver.token);
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    log(`  alone: list ${path} p50 ${percentile(times, 50).toFixed(1)} ms`);
+  }
   const list = await phase('list', LISTS_PER_CLIENT, (client, i) => {
     const approver = approvers[client % approvers.length] as Approver;
     return get(

@@ -14,6 +14,7 @@ export const errorCodes = [
   'wrong-environment',
   'not-found',
   'conflict',
+  'approval-required',
   'rate-limited',
   'internal',
 ] as const;

@@ -193,10 +193,11 @@ export class ApprovalStore {
         where.push('r.id = @exact');
         params.exact = filter.text.trim();
       } else {
-        // Newest matches first, and at most a thousand: a search box, not a report.
+        // The newest 5,000 matches across the platform, then this tenant's among them: a search box, not
+        // a report. The tenant filter above still applies to every row.
         where.push(`r.rowid IN (SELECT rowid FROM approval_search WHERE approval_search MATCH @text
-          ORDER BY rowid DESC LIMIT 1000)`);
-        params.text = `tenant:"${scope.organizationId}_${scope.environment}" AND (${phrase})`;
+          ORDER BY rowid DESC LIMIT 5000)`);
+        params.text = phrase;
       }
     }
     if (filter.before) {

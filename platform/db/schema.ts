@@ -253,14 +253,12 @@ export const migrations: readonly string[] = [
   ) STRICT;
   `,
   `
-  -- Text search over the approval queue: titles and summaries, with the tenant as a searchable token so a
-  -- search never wanders into another tenant's requests. Kept in step by a trigger (requests are never
-  -- edited, only closed).
-  CREATE VIRTUAL TABLE approval_search USING fts5(tenant, title, summary);
+  -- Text search over the approval queue: titles and summaries, kept in step by a trigger (requests are
+  -- never edited, only closed). Shared by all tenants; every query joins back through the tenant filter.
+  CREATE VIRTUAL TABLE approval_search USING fts5(title, summary, prefix='2 3');
   CREATE TRIGGER approval_search_insert AFTER INSERT ON approval_requests
     BEGIN
-      INSERT INTO approval_search(rowid, tenant, title, summary)
-      VALUES (new.rowid, new.organization_id || '_' || new.environment, new.title, new.summary);
+      INSERT INTO approval_search(rowid, title, summary) VALUES (new.rowid, new.title, new.summary);
     END;
   DROP INDEX approval_requests_queue;
   CREATE INDEX approval_requests_queue ON approval_requests(organization_id, environment, status, created_at, id);

@@ -11,6 +11,7 @@ const statusByCode: Readonly<Record<ErrorCode, number>> = {
   'wrong-environment': 403,
   'not-found': 404,
   conflict: 409,
+  'approval-required': 403,
   'rate-limited': 429,
   internal: 500,
 };

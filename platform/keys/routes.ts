@@ -8,8 +8,10 @@ import {
   RotateApiKeyRequest,
 } from '../../shared/api/api-keys';
 import { TenantParams } from '../../shared/api/organizations';
+import { laneFor, policyOf } from '../approvals/policy';
 import { auditContextOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
+import { orgOf } from '../db/scope';
 import { type Guards, orgAccessOf, principalOf, tenantOf } from '../http/guards';
 import { orReply, Problem } from '../http/problem';
 import { errorResponses } from '../http/schemas';
@@ -18,6 +20,21 @@ import type { RouteLimits } from '../http/server';
 export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLimits): FastifyPluginAsyncZod {
   const rateLimit = { max: limits.keys.max, timeWindow: limits.keys.timeWindowMs };
   const base = '/v1/orgs/:org/envs/:env/api-keys';
+
+  /**
+   * Writes to keys go through approval requests unless the organization's policy puts them in the green
+   * lane for this environment; this direct route is the green lane.
+   */
+  function requireGreenLane(request: Parameters<typeof tenantOf>[0], kind: string) {
+    const tenant = tenantOf(request);
+    const lane = laneFor(policyOf(ctx.stores, orgOf(tenant)), kind, tenant.environment);
+    if (lane !== 'green') {
+      throw new Problem({
+        code: 'approval-required',
+        message: `In ${tenant.environment} this change is in the ${lane} lane: raise an approval request of kind ${kind}.`,
+      });
+    }
+  }
 
   /** Key management is for people; `keys:manage` is never an API key scope, this makes it explicit. */
   function actorOf(request: Parameters<typeof principalOf>[0]) {
@@ -52,6 +69,7 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
         },
       },
       async (request, reply) => {
+        requireGreenLane(request, 'api_key.create');
         const created = orReply(
           ctx.apiKeys.create(tenantOf(request), actorOf(request), request.body, auditContextOf(request)),
         );
@@ -82,6 +100,7 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
       },
       async (request, reply) => {
         const { userId } = actorOf(request);
+        requireGreenLane(request, 'api_key.rotate');
         const rotated = ctx.apiKeys.rotate(
           tenantOf(request),
           userId,
@@ -102,6 +121,7 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
       },
       async (request) => {
         actorOf(request);
+        requireGreenLane(request, 'api_key.revoke');
         return orReply(ctx.apiKeys.revoke(tenantOf(request), request.params.keyId, auditContextOf(request)));
       },
     );

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { totpCode } from '../../platform/auth/totp';
 import type { Clock } from '../../platform/clock';
 import { createContext, type PlatformContext } from '../../platform/context';
+import { orgScope } from '../../platform/db/scope';
 import { createLogger } from '../../platform/http/logging';
 import { buildServer, type ServerOptions } from '../../platform/http/server';
 import { type DemoUser, seedDemo } from '../../platform/seed/demo';
@@ -55,9 +56,13 @@ export interface CallResult {
   readonly json: any;
 }
 
-/** Starts a real platform server on 127.0.0.1 with a fresh data directory and the demo tenants. */
+/**
+ * Starts a real platform server on 127.0.0.1 with a fresh data directory and the demo tenants. Unless
+ * `defaultPolicy` is set, both demo organizations put API-key writes in the green lane in both
+ * environments, so tests about other things can make keys directly; the approval tests use the default.
+ */
 export async function startPlatform(
-  options: Partial<Omit<ServerOptions, 'logger'>> = {},
+  options: Partial<Omit<ServerOptions, 'logger'>> & { defaultPolicy?: boolean } = {},
 ): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cc-platform-'));
   const clock = new AdjustableClock();
@@ -79,6 +84,24 @@ export async function startPlatform(
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const users = await seedDemo(ctx);
+  if (!options.defaultPolicy) {
+    const green = { test: 'green', live: 'green' };
+    const lanes = JSON.stringify({
+      'api_key.create': green,
+      'api_key.rotate': green,
+      'api_key.revoke': green,
+    });
+    for (const slug of ['acme', 'globex']) {
+      const org = ctx.stores.organizations.findBySlug(slug);
+      if (org)
+        ctx.stores.policies.put(orgScope(org.id, org.slug), {
+          lanes,
+          red_approvals: 2,
+          expiry_days: 7,
+          audit_retention_days: null,
+        });
+    }
+  }
 
   const totp = (user: DemoUser): string => {
     clock.advance(30_000);

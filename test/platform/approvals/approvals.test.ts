@@ -45,7 +45,7 @@ async function extraOfficer(n: number): Promise<Person> {
 }
 
 beforeAll(async () => {
-  platform = await startPlatform();
+  platform = await startPlatform({ defaultPolicy: true });
   for (const role of ['owner', 'admin', 'compliance_officer', 'member', 'auditor'] as const) {
     people[role] = await person(platform.user('acme', role));
   }
@@ -144,6 +144,23 @@ describe('lanes', () => {
       token: p('owner').token,
       body: { redApprovals: 2 },
     });
+  });
+});
+
+describe('no way around the lanes', () => {
+  it('a direct write to a live key is refused when its lane is not green', async () => {
+    const owner = p('owner').token;
+    const direct = await platform.call('POST', '/v1/orgs/acme/envs/live/api-keys', {
+      token: owner,
+      body: { name: 'sneaky', scopes: ['orgs:read'] },
+    });
+    expect(direct.status).toBe(403);
+    expect(direct.json.error.code).toBe('approval-required');
+    const testEnv = await platform.call('POST', '/v1/orgs/acme/envs/test/api-keys', {
+      token: owner,
+      body: { name: 'fine in test', scopes: ['orgs:read'] },
+    });
+    expect(testEnv.status).toBe(201);
   });
 });
 
@@ -328,9 +345,19 @@ describe('signatures', () => {
 
 describe('requests from integrations and the record', () => {
   it('an integration’s API key raises custom requests only', async () => {
+    // The organization lets key creation through in live for this test, and puts it back after.
+    const green = { test: 'green', live: 'green' };
+    await platform.call('PUT', '/v1/orgs/acme/policy', {
+      token: p('owner').token,
+      body: { lanes: { 'api_key.create': green } },
+    });
     const key = await platform.call('POST', '/v1/orgs/acme/envs/live/api-keys', {
       token: p('owner').token,
       body: { name: 'erp', scopes: ['approvals:request', 'approvals:read'] },
+    });
+    await platform.call('PUT', '/v1/orgs/acme/policy', {
+      token: p('owner').token,
+      body: { lanes: { 'api_key.create': { test: 'green', live: 'yellow' } } },
     });
     const custom = await platform.call('POST', live, {
       token: key.json.secret,

@@ -122,7 +122,11 @@ describe('evidence on approval requests', () => {
   it('is listed with the request and signed for by approvers', async () => {
     const created = await platform.call('POST', approvals, {
       token: admin,
-      body: { kind: 'api_key.create', title: 'With evidence', payload: { name: 'e', scopes: ['orgs:read'] } },
+      body: {
+        kind: 'custom.vendor_payment',
+        title: 'With evidence',
+        payload: { vendor: 'Initech', amount: '950.00' },
+      },
     });
     const file = await upload(PNG, 'ticket.png', admin, created.json.id);
     expect(file.status).toBe(201);
