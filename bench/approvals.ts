@@ -1,6 +1,11 @@
 // npm run bench:approvals — the approval queue under load: 50,000 open requests across two organizations,
-// 32 concurrent clients on loopback against a platform server in its own process. Prints list and decide
-// throughput with p50 / p99 latency; the baseline beside them is the same server's /v1/health round trip.
+// 32 concurrent clients on loopback against a platform server in its own process, on this 2-core machine.
+// Two measurements, because latency at saturation says nothing but queue length over throughput:
+//  - throughput: 32 clients each sending back to back (closed loop), with the p50 / p99 that queueing gives;
+//  - latency under load: the same 32 clients sending on a fixed schedule (open loop) at half the measured
+//    throughput, latency counted from each request's scheduled time so a slow reply cannot hide the ones
+//    queued behind it. The targets (list p99 < 25 ms, decide p99 < 50 ms) are read against this one.
+// The baseline beside them is the same server's /v1/health round trip, measured the same two ways.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -153,6 +158,39 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Open loop: CLIENTS clients together sending `rate` requests a second for `seconds`, each on its schedule. */
+async function atLoad(
+  name: string,
+  rate: number,
+  seconds: number,
+  op: (client: number, i: number) => Promise<number>,
+) {
+  const latencies: number[] = [];
+  const interval = (1000 * CLIENTS) / rate;
+  const start = performance.now() + 50;
+  const end = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      let i = 0;
+      for (let due = start + (client * interval) / CLIENTS; due < end; due += interval) {
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+        const status = await op(client, i++);
+        latencies.push(performance.now() - due);
+        if (status >= 400) throw new Error(`${name} got HTTP ${status}`);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const result = { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  log(
+    `${name} at ${rate.toFixed(0)}/s: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms (${latencies.length} requests)`,
+  );
+  return result;
+}
+
 async function phase(name: string, perClient: number, op: (client: number, i: number) => Promise<number>) {
   const latencies: number[] = [];
   const started = performance.now();
@@ -210,10 +248,21 @@ try {
       approver.token,
     );
   });
-  const decide = await phase('decide', DECIDES_PER_CLIENT, async (client, i) => {
+  const listOne = (client: number, i: number) => {
+    const approver = approvers[client % approvers.length] as Approver;
+    return get(
+      `/v1/orgs/${approver.org}/envs/live/approvals${listPaths[i % listPaths.length]}`,
+      approver.token,
+    );
+  };
+  // Before any decision: executed requests queue webhook deliveries, which the server sends meanwhile.
+  const healthAtLoad = await atLoad('health', health.perSecond / 2, 4, () => get('/v1/health', ''));
+  const listAtLoad = await atLoad('list', list.perSecond / 2, 5, listOne);
+  let decided = 0;
+  const decideOne = async (client: number, _i: number) => {
     const approver = approvers[client % approvers.length] as Approver;
     const queue = pending.get(approver.org) as string[];
-    const requestId = queue[(client * DECIDES_PER_CLIENT + i) % queue.length] as string;
+    const requestId = queue[decided++ % queue.length] as string;
     const payload = JSON.parse(
       (
         await call(`${url}/v1/orgs/${approver.org}/envs/live/approvals/${requestId}`, {
@@ -240,11 +289,14 @@ try {
         deviceKeyId: approver.deviceId,
         decidedAt,
         signature,
-        idempotencyKey: `bench-${client}-${i}`,
+        idempotencyKey: `bench-${requestId}-${client}`,
       }),
     });
     return response.status === 409 ? 200 : response.status;
-  });
+  };
+  const decide = await phase('decide', DECIDES_PER_CLIENT, decideOne);
+
+  const decideAtLoad = await atLoad('decide', decide.perSecond / 2, 5, decideOne);
   void requesters;
   process.stdout.write(
     `${JSON.stringify({
@@ -259,10 +311,17 @@ try {
         decide_per_s: Math.round(decide.perSecond),
         decide_p50_ms: Number(decide.p50.toFixed(2)),
         decide_p99_ms: Number(decide.p99.toFixed(2)),
+        health_at_load_p99_ms: Number(healthAtLoad.p99.toFixed(2)),
+        list_at_load_per_s: Math.round(listAtLoad.rate),
+        list_at_load_p50_ms: Number(listAtLoad.p50.toFixed(2)),
+        list_at_load_p99_ms: Number(listAtLoad.p99.toFixed(2)),
+        decide_at_load_per_s: Math.round(decideAtLoad.rate),
+        decide_at_load_p50_ms: Number(decideAtLoad.p50.toFixed(2)),
+        decide_at_load_p99_ms: Number(decideAtLoad.p99.toFixed(2)),
       },
       targets: [
-        { figure: 'list_p99_ms', op: '<=', value: 25 },
-        { figure: 'decide_p99_ms', op: '<=', value: 50 },
+        { figure: 'list_at_load_p99_ms', op: '<=', value: 25 },
+        { figure: 'decide_at_load_p99_ms', op: '<=', value: 50 },
       ],
     })}\n`,
   );
