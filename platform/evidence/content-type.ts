@@ -15,6 +15,15 @@ function startsWith(bytes: Uint8Array, magic: readonly number[], offset = 0): bo
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Control characters other than tab, newlines, form feed and carriage return mark binary data. */
+function hasBinaryControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x09 || (code > 0x0d && code < 0x20)) return true;
+  }
+  return false;
+}
+
 /**
  * What the bytes are, judged from their content. Text that a browser would run (HTML, SVG, XML) is
  * refused, as is anything unrecognised: evidence is for reading, never for executing.
@@ -29,7 +38,7 @@ export function sniffMediaType(bytes: Uint8Array): MediaType | undefined {
   } catch {
     return undefined;
   }
-  if (/[\u0000-\u0008\u000e-\u001f]/.test(text)) return undefined;
+  if (hasBinaryControl(text)) return undefined;
   const head = text.trimStart().slice(0, 512).toLowerCase();
   if (head.startsWith('<')) return undefined;
   try {
