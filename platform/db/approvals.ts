@@ -48,10 +48,13 @@ export interface ListFilter {
   readonly limit: number;
 }
 
-/** Every word of the search as a quoted FTS5 prefix term: what people type, never FTS5 syntax. */
+/** The search as FTS5 terms, each word quoted: what people type, never FTS5 syntax. */
 function ftsPhrase(text: string): string | undefined {
   const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.length === 0 ? undefined : words.map((w) => `"${w}"*`).join(' ');
+  // Whole words match exactly, which FTS5 can skip through; only the word being typed is a prefix.
+  return words.length === 0
+    ? undefined
+    : words.map((w, i) => (i === words.length - 1 ? `"${w}"*` : `"${w}"`)).join(' ');
 }
 
 const APPROVALS =
@@ -187,16 +190,17 @@ export class ApprovalStore {
       );
       params.me = filter.toDecideBy;
     }
+    let from = 'approval_requests r';
     if (filter.text) {
       const phrase = ftsPhrase(filter.text);
       if (/^apr_[a-z2-7]{26}$/.test(filter.text.trim()) || !phrase) {
         where.push('r.id = @exact');
         params.exact = filter.text.trim();
       } else {
-        // The newest 5,000 matches across the platform, then this tenant's among them: a search box, not
-        // a report. The tenant filter above still applies to every row.
-        where.push(`r.rowid IN (SELECT rowid FROM approval_search WHERE approval_search MATCH @text
-          ORDER BY rowid DESC LIMIT 5000)`);
+        // The newest 5,000 matches across the platform drive the query, then this tenant's among them: a
+        // search box, not a report. The tenant filter above still applies to every row.
+        from = `(SELECT rowid AS hit FROM approval_search WHERE approval_search MATCH @text ORDER BY rowid DESC
+          LIMIT 5000) AS s CROSS JOIN approval_requests r ON r.rowid = s.hit`;
         params.text = phrase;
       }
     }
@@ -205,7 +209,7 @@ export class ApprovalStore {
       params.beforeAt = filter.before.createdAt;
       params.beforeId = filter.before.id;
     }
-    const sql = `SELECT r.*, ${APPROVALS} AS approvals FROM approval_requests r
+    const sql = `SELECT r.*, ${APPROVALS} AS approvals FROM ${from}
       WHERE ${where.join(' AND ')} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit`;
     let statement = this.#lists.get(sql);
     if (!statement) {

@@ -402,6 +402,34 @@ describe('requests from integrations and the record', () => {
     ]);
   });
 
+  it('search finds a request by the words of its title, never another tenant’s', async () => {
+    const mine = await request(live, p('admin'), {
+      kind: 'custom.vendor_payment',
+      title: 'Pay Initech invoice 88123',
+      payload: { vendor: 'Initech' },
+    });
+    const globexAdmin = (await platform.signIn(platform.user('globex', 'admin'))).accessToken;
+    const theirs = await platform.call('POST', '/v1/orgs/globex/envs/live/approvals', {
+      token: globexAdmin,
+      body: {
+        kind: 'custom.vendor_payment',
+        title: 'Pay Initech invoice 88124',
+        payload: { vendor: 'Initech' },
+      },
+    });
+    expect(theirs.status).toBe(201);
+    const found = await platform.call('GET', `${live}?q=${encodeURIComponent('initech invoice 8812')}`, {
+      token: p('admin').token,
+    });
+    expect(found.json.requests.map((r: { id: string }) => r.id)).toEqual([mine.id]);
+    const byId = await platform.call('GET', `${live}?q=${mine.id}`, { token: p('admin').token });
+    expect(byId.json.requests.map((r: { id: string }) => r.id)).toEqual([mine.id]);
+    const syntax = await platform.call('GET', `${live}?q=${encodeURIComponent('" OR * NEAR(')}`, {
+      token: p('admin').token,
+    });
+    expect(syntax.status).toBe(200);
+  });
+
   it('the queue filters by status, lane and what is mine to decide', async () => {
     const a = officers[0] as Person;
     const queue = await platform.call('GET', `${live}?mine=to-decide&limit=200`, { token: a.token });
