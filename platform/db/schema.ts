@@ -263,4 +263,20 @@ export const migrations: readonly string[] = [
   DROP INDEX approval_requests_queue;
   CREATE INDEX approval_requests_queue ON approval_requests(organization_id, environment, status, created_at, id);
   `,
+  `
+  -- Decisions and comments are final: recorded once, never edited or removed.
+  CREATE TRIGGER approval_decisions_final_update BEFORE UPDATE ON approval_decisions
+    BEGIN SELECT RAISE(ABORT, 'decisions are final'); END;
+  CREATE TRIGGER approval_decisions_final_delete BEFORE DELETE ON approval_decisions
+    BEGIN SELECT RAISE(ABORT, 'decisions are final'); END;
+  CREATE TRIGGER approval_comments_final_update BEFORE UPDATE ON approval_comments
+    BEGIN SELECT RAISE(ABORT, 'comments are final'); END;
+  CREATE TRIGGER approval_comments_final_delete BEFORE DELETE ON approval_comments
+    BEGIN SELECT RAISE(ABORT, 'comments are final'); END;
+  -- A request changes only once, from pending to how it closed.
+  CREATE TRIGGER approval_requests_close_once BEFORE UPDATE ON approval_requests
+    WHEN OLD.status <> 'pending' OR NEW.id <> OLD.id OR NEW.payload <> OLD.payload OR NEW.kind <> OLD.kind
+      OR NEW.lane <> OLD.lane OR NEW.required_approvals <> OLD.required_approvals OR NEW.title <> OLD.title
+    BEGIN SELECT RAISE(ABORT, 'a closed request is final'); END;
+  `,
 ];

@@ -165,6 +165,15 @@ describe('no way around the lanes', () => {
 });
 
 describe('closing without execution', () => {
+  it('decisions, comments and closed requests cannot be edited, even with raw SQL', () => {
+    const db = platform.ctx.stores.db;
+    expect(() => db.exec("UPDATE approval_decisions SET comment = 'changed'")).toThrow(/final/);
+    expect(() => db.exec('DELETE FROM approval_decisions')).toThrow(/final/);
+    expect(() =>
+      db.exec("UPDATE approval_requests SET status = 'pending' WHERE status <> 'pending'"),
+    ).toThrow(/final/);
+  });
+
   it('a rejection needs a reason and is final', async () => {
     const r = await request(live, p('admin'), {
       kind: 'api_key.create',
