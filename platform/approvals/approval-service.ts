@@ -1,8 +1,9 @@
-import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { ApprovalRequest, CreateApprovalRequest, DecideRequest } from '../../shared/api/approvals';
 import { decisionStatementBytes } from '../../shared/approvals/decision-statement';
 import { builtInPayloads, isBuiltIn } from '../../shared/approvals/kinds';
+import { nodeAuditCrypto } from '../../shared/audit/node-crypto';
 import type { Permission } from '../../shared/domain/permissions';
 import { fail, ok, type Result } from '../../shared/result';
 import type { Principal } from '../access/principal';
@@ -15,13 +16,13 @@ import type { ApprovalRow, DecisionRow, ListFilter } from '../db/approvals';
 import { orgOf, type TenantScope } from '../db/scope';
 import { toEvidenceMeta } from '../evidence/evidence-service';
 import type { WebhookService } from '../webhooks/webhook-service';
+import { type ApprovalSignature, toApi, verifyDeviceSignature } from './approval-view';
 import { type Execution, executeBuiltIn } from './executors';
 import { laneFor, policyOf, requiredApprovals } from './policy';
 
 const DAY_MS = 24 * 3600 * 1000;
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const MAX_CUSTOM_PAYLOAD_BYTES = 32 * 1024;
-const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const notFound = 'Approval request not found.';
 
 /** The permission a requester needs for each built-in kind, on top of approvals:request. */
@@ -386,78 +387,5 @@ export class ApprovalService {
     const row = this.ctx.stores.approvals.get(tenant, id) as ApprovalRow;
     const evidence = this.ctx.stores.evidence.forRequest(tenant, id).map(toEvidenceMeta);
     return { ...toApi(tenant, row, this.ctx.stores.approvals.decisions(id)), evidence };
-  }
-}
-
-export interface ApprovalSignature {
-  readonly keyId: string;
-  readonly algorithm: 'Ed25519';
-  readonly value: string;
-  readonly payloadHash: string;
-}
-
-function iso(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
-}
-
-function toApi(
-  tenant: TenantScope,
-  row: ApprovalRow,
-  decisions: DecisionRow[],
-): Omit<ApprovalRequest, 'evidence'> {
-  return {
-    id: row.id,
-    environment: tenant.environment,
-    kind: row.kind,
-    title: row.title,
-    summary: row.summary,
-    payload: JSON.parse(row.payload),
-    payloadHash: row.payload_sha256,
-    lane: row.lane,
-    requiredApprovals: row.required_approvals,
-    approvals: decisions.filter((d) => d.decision === 'approve').length,
-    status: row.status,
-    requester: { type: row.requester_type, id: row.requester_id },
-    reverses: row.reverses,
-    createdAt: new Date(row.created_at).toISOString(),
-    expiresAt: new Date(row.expires_at).toISOString(),
-    closedAt: iso(row.closed_at),
-    outcome: row.outcome,
-    decisions: decisions.map((d) => ({
-      approverId: d.approver_id,
-      decision: d.decision,
-      comment: d.comment,
-      deviceKeyId: d.device_key_id,
-      decidedAt: new Date(d.decided_at).toISOString(),
-      signed: d.signed,
-      signature: d.signature,
-    })),
-  };
-}
-
-const deviceKeyObjects = new Map<string, KeyObject>();
-
-export function verifyDeviceSignature(
-  publicKey: Buffer,
-  message: Uint8Array,
-  signatureBase64: string,
-): boolean {
-  const signature = Buffer.from(signatureBase64, 'base64');
-  if (signature.length !== 64) return false;
-  try {
-    const id = publicKey.toString('base64');
-    let key = deviceKeyObjects.get(id);
-    if (!key) {
-      key = createPublicKey({
-        key: Buffer.concat([ED25519_SPKI_PREFIX, publicKey]),
-        format: 'der',
-        type: 'spki',
-      });
-      if (deviceKeyObjects.size > 1000) deviceKeyObjects.clear();
-      deviceKeyObjects.set(id, key);
-    }
-    return verify(null, message, key, signature);
-  } catch {
-    return false;
   }
 }
