@@ -99,3 +99,22 @@ export function formatReport(report: VerificationReport, file: string): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** The report for input that is not an export at all. */
+export function unusableReport(message: string): VerificationReport {
+  return {
+    verdict: 'unverifiable',
+    usable: false,
+    cancelled: false,
+    origin: null,
+    requested: null,
+    verified: null,
+    entriesRead: 0,
+    checkpointsRead: 0,
+    keysUsed: [],
+    latestVerified: null,
+    trusted: [],
+    findings: [{ class: 'malformed', line: 1, message }],
+    findingsOmitted: 0,
+  };
+}

@@ -1,3 +1,4 @@
+import { type BrokenWindow, pinModified } from './broken-window';
 import { type ChunkHasher, inlineChunkHasher } from './chunk-hasher';
 import { compareTimestamp, fastEntry, fastTsStart, isCanonical, readEntry, TS_BYTES } from './entry-reader';
 import {
@@ -30,7 +31,13 @@ import {
 } from './hash';
 import { CompactRange, perfectSubtreeSizes } from './merkle';
 import { describeKey, parseVerifierKey, type VerifierKey, verifyNote } from './note';
-import { type Finding, type VerificationReport, type VerifiedCheckpoint, verdictOf } from './report';
+import {
+  type Finding,
+  unusableReport,
+  type VerificationReport,
+  type VerifiedCheckpoint,
+  verdictOf,
+} from './report';
 import { SequenceTracker } from './sequence';
 
 export interface VerifyOptions {
@@ -54,15 +61,6 @@ const MAX_CHECKPOINTS = 1_000_000;
 const encoder = new TextEncoder();
 const latin1 = new TextDecoder('latin1');
 
-/** A window whose root did not match, to be read again line by line to name what changed. */
-interface BrokenWindow {
-  readonly from: number;
-  readonly to: number;
-  readonly firstLine: number;
-  readonly start: number;
-  readonly end: number;
-}
-
 /**
  * Verifies an audit export against pinned keys in one streaming pass with constant memory (the
  * checkpoints excepted, one per 1,024 entries). Never throws on what the file holds.
@@ -78,12 +76,12 @@ export async function verifyExport(
   const first = await readFirstLine(source, MAX_HEADER_BYTES);
   const header = first && parseHeader(first.line);
   if (!first || !header)
-    return unusable('the first line is not a cc-audit-export/1 header in canonical form');
+    return unusableReport('the first line is not a cc-audit-export/1 header in canonical form');
   const prefix = header.prefix.map((p) => fromBase64(p));
   if (prefix.some((p) => p?.length !== 32) || prefix.length !== perfectSubtreeSizes(header.start).length) {
-    return unusable('the header prefix does not match its start');
+    return unusableReport('the header prefix does not match its start');
   }
-  if (header.end < header.start) return unusable('the header range ends before it starts');
+  if (header.end < header.start) return unusableReport('the header range ends before it starts');
   const origin = header.origin;
   const parts = parseOrigin(origin);
   const expected = options.expectedOrigin;
@@ -401,58 +399,4 @@ export async function verifyExport(
     findings: findings.items,
     findingsOmitted: findings.omitted,
   };
-}
-
-function unusable(message: string): VerificationReport {
-  return {
-    verdict: 'unverifiable',
-    usable: false,
-    cancelled: false,
-    origin: null,
-    requested: null,
-    verified: null,
-    entriesRead: 0,
-    checkpointsRead: 0,
-    keysUsed: [],
-    latestVerified: null,
-    trusted: [],
-    findings: [{ class: 'malformed', line: 1, message }],
-    findingsOmitted: 0,
-  };
-}
-
-/**
- * A window whose root does not match its signed checkpoint, with no missing or extra entries to explain
- * it: read it again and name the entries that are not in the platform's canonical form, else the window.
- */
-async function pinModified(
-  source: ExportSource,
-  window: BrokenWindow,
-  chunkBytes: number,
-  findings: FindingList,
-) {
-  let pinned = 0;
-  let line = window.firstLine - 1;
-  for await (const unit of lineUnits(source, window.from, window.to, chunkBytes)) {
-    forEachLineOf(unit.work, (start, end) => {
-      line++;
-      const entry = readEntry(unit.work.subarray(start, end));
-      if (entry.ok && !isCanonical(entry.text)) {
-        findings.add({
-          class: 'entry-modified',
-          seq: entry.value.seq,
-          line,
-          message: 'entry is not in the form the platform writes',
-        });
-        pinned++;
-      }
-    });
-  }
-  if (pinned === 0) {
-    findings.add({
-      class: 'entry-modified',
-      window: { start: window.start, end: window.end },
-      message: `an entry between seq ${window.start} and ${window.end - 1} differs from what the platform signed`,
-    });
-  }
 }
