@@ -16,6 +16,7 @@ export const errorCodes = [
   'conflict',
   'approval-required',
   'rate-limited',
+  'unavailable',
   'internal',
 ] as const;
 

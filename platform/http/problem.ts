@@ -13,6 +13,7 @@ const statusByCode: Readonly<Record<ErrorCode, number>> = {
   conflict: 409,
   'approval-required': 403,
   'rate-limited': 429,
+  unavailable: 503,
   internal: 500,
 };
 

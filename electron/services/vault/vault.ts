@@ -1,0 +1,83 @@
+import keytar from 'keytar';
+import { z } from 'zod';
+
+/**
+ * The console's only place for secrets: the OS keychain (Secret Service, macOS Keychain, Windows
+ * Credential Manager) through keytar, under one service name, one account per (profile, kind). Nothing
+ * else in the main process writes a secret anywhere; nothing here ever logs one.
+ */
+export const VAULT_SERVICE = 'com.compliance-console.desktop';
+
+export const secretKinds = ['refresh-token', 'api-key', 'device-signing-key', 'cache-master-key'] as const;
+export const SecretKind = z.enum(secretKinds);
+export type SecretKind = z.infer<typeof SecretKind>;
+
+/** A profile is one person on one platform: the platform's origin and the user (or API key) id. */
+export const Profile = z.strictObject({
+  platformOrigin: z
+    .string()
+    .url()
+    .refine((u) => new URL(u).origin === u, 'Expected an origin such as https://platform.example.com'),
+  principalId: z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, 'Expected a user or API key id'),
+});
+export type Profile = z.infer<typeof Profile>;
+
+/** The part of keytar the vault uses; the OS keychain in the app and in tests alike. */
+export interface Keychain {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+  findCredentials(service: string): Promise<{ account: string; password: string }[]>;
+}
+
+function profileKey(profile: Profile): string {
+  const parsed = Profile.parse(profile);
+  return `${parsed.platformOrigin}|${parsed.principalId}`;
+}
+
+function account(profile: Profile, kind: SecretKind): string {
+  return `${profileKey(profile)}#${SecretKind.parse(kind)}`;
+}
+
+export class Vault {
+  constructor(
+    private readonly keychain: Keychain = keytar,
+    private readonly service: string = VAULT_SERVICE,
+  ) {}
+
+  async put(profile: Profile, kind: SecretKind, secret: string): Promise<void> {
+    if (secret.length === 0 || secret.length > 8192)
+      throw new RangeError('A secret must be 1 to 8192 characters');
+    await this.keychain.setPassword(this.service, account(profile, kind), secret);
+  }
+
+  async get(profile: Profile, kind: SecretKind): Promise<string | undefined> {
+    return (await this.keychain.getPassword(this.service, account(profile, kind))) ?? undefined;
+  }
+
+  async delete(profile: Profile, kind: SecretKind): Promise<boolean> {
+    return this.keychain.deletePassword(this.service, account(profile, kind));
+  }
+
+  /** Sign-out: every secret of this profile goes, and no other profile's. */
+  async deleteProfile(profile: Profile): Promise<number> {
+    const prefix = `${profileKey(profile)}#`;
+    const mine = (await this.keychain.findCredentials(this.service)).filter((c) =>
+      c.account.startsWith(prefix),
+    );
+    for (const credential of mine) await this.keychain.deletePassword(this.service, credential.account);
+    return mine.length;
+  }
+
+  /** The profiles that hold anything, for the profile list; secrets themselves are not returned. */
+  async profiles(): Promise<Profile[]> {
+    const keys = new Set(
+      (await this.keychain.findCredentials(this.service)).map((c) => c.account.split('#')[0] ?? ''),
+    );
+    return [...keys].flatMap((key) => {
+      const [platformOrigin, principalId] = key.split('|');
+      const parsed = Profile.safeParse({ platformOrigin, principalId });
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+}
