@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -38,6 +38,8 @@ export interface TestPlatform {
   /** A fresh TOTP code for the user, moving the clock past any step already used. */
   totp(user: DemoUser): string;
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
+  /** Every byte of the database files (main file, WAL and shared memory), for scans for secrets. */
+  databaseBytes(): Buffer;
   stop(): Promise<void>;
 }
 
@@ -151,6 +153,10 @@ export async function startPlatform(
       });
       if (reply.status !== 200) throw new Error(`Sign-in failed for ${u.email}: ${reply.text}`);
       return reply.json as TokenPair;
+    },
+    databaseBytes() {
+      const files = readdirSync(dataDir).filter((f) => f.startsWith('platform.sqlite'));
+      return Buffer.concat(files.map((f) => readFileSync(join(dataDir, f))));
     },
     async stop() {
       await app.close();
