@@ -1,0 +1,48 @@
+import {
+  type CallInput,
+  type CallName,
+  type CallOutput,
+  type ContractReply,
+  contract,
+} from '../../../shared/contract/contract';
+import { fail, type Result } from '../../../shared/result';
+
+export type Handlers = { [N in CallName]: (input: CallInput<N>) => Promise<Result<CallOutput<N>>> };
+
+/**
+ * The one door into the main process's services, whatever carries the call (Electron IPC or the headless
+ * host). It never throws: an unknown call or an input that fails its schema is `bad-request` naming the
+ * fields (never their values), a handler that throws is a generic `internal`, and an output that does not
+ * match its own schema is not sent.
+ */
+export class Dispatcher {
+  constructor(
+    private readonly handlers: Handlers,
+    private readonly onUnexpected: (name: string, error: unknown) => void = () => {},
+  ) {}
+
+  async dispatch(name: unknown, input: unknown): Promise<ContractReply> {
+    if (typeof name !== 'string' || !Object.hasOwn(contract, name))
+      return fail('bad-request', 'Unknown call.');
+    const spec = contract[name as CallName];
+    const parsed = spec.input.safeParse(input);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((i) => i.path.join('.') || '(input)').slice(0, 5);
+      return fail('bad-request', `Invalid input for ${name}: ${[...new Set(fields)].join(', ')}.`);
+    }
+    try {
+      const handler = this.handlers[name as CallName] as (input: unknown) => Promise<Result<unknown>>;
+      const result = await handler(parsed.data);
+      if (!result.ok) return result;
+      const output = spec.output.safeParse(result.value);
+      if (!output.success) {
+        this.onUnexpected(name, new Error('handler output does not match its schema'));
+        return fail('internal', 'Something went wrong in the console.');
+      }
+      return { ok: true, value: output.data };
+    } catch (error) {
+      this.onUnexpected(name, error);
+      return fail('internal', 'Something went wrong in the console.');
+    }
+  }
+}
