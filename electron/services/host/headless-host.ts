@@ -1,0 +1,156 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, realpath } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, sep } from 'node:path';
+import type { ContractReply } from '../../../shared/contract/contract';
+import type { Dispatcher } from '../contract/dispatcher';
+
+/**
+ * The console without Electron: the built renderer and the contract on 127.0.0.1, for browsers and
+ * end-to-end tests. Contract calls need the per-launch secret, which the printed URL carries in its
+ * fragment (never sent to any server, never in a log); the page sends it back in a header. Requests
+ * naming any other host are refused, so a web page cannot reach the host through DNS rebinding.
+ */
+export const LAUNCH_HEADER = 'x-cc-launch';
+const MAX_BODY = 1024 * 1024;
+
+const contentTypes: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+const securityHeaders: Readonly<Record<string, string>> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'cache-control': 'no-store',
+};
+
+export interface HeadlessHost {
+  /** The URL to open: the host's address with the launch secret in the fragment. */
+  readonly url: string;
+  readonly origin: string;
+  close(): Promise<void>;
+}
+
+export async function startHeadlessHost(options: {
+  rendererDir: string;
+  dispatcher: Dispatcher;
+  port?: number;
+}): Promise<HeadlessHost> {
+  const secret = randomBytes(32).toString('base64url');
+  const root = await realpath(options.rendererDir);
+  let allowedHosts: string[] = [];
+
+  const server = createServer((request, response) => {
+    void handle(request, response).catch(() =>
+      reply(response, 500, {
+        ok: false,
+        error: { code: 'internal', message: 'Something went wrong in the console.' },
+      }),
+    );
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse) {
+    if (!allowedHosts.includes(request.headers.host ?? ''))
+      return reply(response, 421, { ok: false, error: { code: 'forbidden', message: 'Wrong host.' } });
+    const url = new URL(request.url ?? '/', 'http://host');
+    if (url.pathname.startsWith('/contract/'))
+      return contractCall(request, response, decodeURIComponent(url.pathname.slice(10)));
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return reply(response, 405, {
+        ok: false,
+        error: { code: 'bad-request', message: 'Method not allowed.' },
+      });
+    return serveFile(response, url.pathname === '/' ? '/index.html' : url.pathname);
+  }
+
+  async function contractCall(request: IncomingMessage, response: ServerResponse, name: string) {
+    const presented = Buffer.from(String(request.headers[LAUNCH_HEADER] ?? ''));
+    const expected = Buffer.from(secret);
+    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
+      request.resume();
+      return reply(response, 401, {
+        ok: false,
+        error: { code: 'unauthenticated', message: 'Open the console from the address it printed.' },
+      });
+    }
+    if (
+      request.method !== 'POST' ||
+      !String(request.headers['content-type'] ?? '').startsWith('application/json')
+    ) {
+      request.resume();
+      return reply(response, 415, {
+        ok: false,
+        error: { code: 'unsupported-media-type', message: 'Send contract calls as JSON POSTs.' },
+      });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY)
+        return reply(response, 413, {
+          ok: false,
+          error: { code: 'payload-too-large', message: 'The call is too large.' },
+        });
+      chunks.push(chunk as Buffer);
+    }
+    let input: unknown;
+    try {
+      input = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
+    } catch {
+      return reply(response, 400, {
+        ok: false,
+        error: { code: 'malformed-json', message: 'The call is not valid JSON.' },
+      });
+    }
+    return reply(response, 200, await options.dispatcher.dispatch(name, input));
+  }
+
+  async function serveFile(response: ServerResponse, path: string) {
+    const type = contentTypes[extname(path)];
+    let real: string;
+    try {
+      real = await realpath(join(root, path));
+    } catch {
+      return reply(response, 404, { ok: false, error: { code: 'not-found', message: 'Not found.' } });
+    }
+    if (!type || !(real === root || real.startsWith(root + sep))) {
+      return reply(response, 404, { ok: false, error: { code: 'not-found', message: 'Not found.' } });
+    }
+    const body = await readFile(real);
+    response.writeHead(200, { ...securityHeaders, 'content-type': type, 'content-length': body.length });
+    response.end(body);
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}/#k=${secret}`,
+    origin,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+function reply(response: ServerResponse, status: number, body: ContractReply) {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    ...securityHeaders,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}

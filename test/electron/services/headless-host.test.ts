@@ -1,0 +1,99 @@
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import keytar from 'keytar';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Dispatcher } from '../../../electron/services/contract/dispatcher';
+import { createHandlers } from '../../../electron/services/contract/handlers';
+import {
+  type HeadlessHost,
+  LAUNCH_HEADER,
+  startHeadlessHost,
+} from '../../../electron/services/host/headless-host';
+import { Vault } from '../../../electron/services/vault/vault';
+
+let host: HeadlessHost;
+let secret: string;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cc-renderer-'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Compliance Console</title>');
+  writeFileSync(join(dir, 'app.js'), 'console.log(1)');
+  symlinkSync('/etc/hostname', join(dir, 'escape.js'));
+  const vault = new Vault(keytar, `cc-test-host-${process.pid}`);
+  host = await startHeadlessHost({ rendererDir: dir, dispatcher: new Dispatcher(createHandlers({ vault })) });
+  secret = new URL(host.url).hash.slice(3);
+});
+afterAll(() => host.close());
+
+function raw(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+    (resolve, reject) => {
+      const req = request(
+        `${host.origin}${path}`,
+        { method: init.method ?? 'GET', headers: init.headers },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => {
+            body += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end(init.body);
+    },
+  );
+}
+
+const callWith = (key: string | undefined, name: string, input: unknown) =>
+  raw(`/contract/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key === undefined ? {} : { [LAUNCH_HEADER]: key }) },
+    body: JSON.stringify(input),
+  });
+
+describe('the headless host', () => {
+  it('prints a loopback URL whose fragment carries the launch secret', () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#k=[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('serves the renderer with a strict Content-Security-Policy, and nothing outside it', async () => {
+    const page = await raw('/');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect((await raw('/app.js')).status).toBe(200);
+    for (const path of [
+      '/../../etc/passwd',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/escape.js',
+      '/missing.js',
+      '/index.exe',
+    ]) {
+      expect((await raw(path)).status, path).toBe(404);
+    }
+  });
+
+  it('answers contract calls only with the launch secret', async () => {
+    expect((await callWith(undefined, 'profiles.list', {})).status).toBe(401);
+    expect((await callWith('x'.repeat(43), 'profiles.list', {})).status).toBe(401);
+    const ok = await callWith(secret, 'profiles.list', {});
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body)).toEqual({ ok: true, value: { profiles: [] } });
+    const bad = await callWith(secret, 'profiles.list', { surprise: true });
+    expect(JSON.parse(bad.body).error.code).toBe('bad-request');
+    const malformed = await raw('/contract/profiles.list', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [LAUNCH_HEADER]: secret },
+      body: '{',
+    });
+    expect(malformed.status).toBe(400);
+  });
+
+  it('refuses a request that names another host (DNS rebinding)', async () => {
+    const rebound = await raw('/', { headers: { host: 'attacker.example:80' } });
+    expect(rebound.status).toBe(421);
+  });
+});
