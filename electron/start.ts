@@ -1,0 +1,57 @@
+// `npm start`: the embedded demo platform in a process of its own, and the console beside it. Where the
+// Electron binary is missing (as on these machines) the console is served by the headless host instead,
+// and the one line that says so is the only difference.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Dispatcher } from './services/contract/dispatcher';
+import { createHandlers } from './services/contract/handlers';
+import { startHeadlessHost } from './services/host/headless-host';
+import { Vault } from './services/vault/vault';
+
+const root = join(import.meta.dirname, '..');
+
+function electronBinary(): string | undefined {
+  try {
+    // The electron package exports the binary's path, and throws when the binary was never downloaded.
+    return createRequire(import.meta.url)('electron') as string;
+  } catch {
+    return undefined;
+  }
+}
+
+const platform = spawn(process.execPath, ['--import', 'tsx', join(root, 'platform/cli/main.ts'), 'demo'], {
+  stdio: 'inherit',
+});
+platform.once('exit', (code) => {
+  process.stderr.write(`The demo platform stopped (exit ${code}).\n`);
+  process.exit(code ?? 1);
+});
+
+if (electronBinary()) {
+  process.stdout.write(
+    'Electron is installed; its window shell lands with the console main process (issue 5). Serving the headless console meanwhile.\n',
+  );
+} else {
+  process.stdout.write(
+    'Electron is not installed here, so the console is served by the headless host instead.\n',
+  );
+}
+
+const host = await startHeadlessHost({
+  rendererDir: join(root, 'dist/renderer'),
+  dispatcher: new Dispatcher(createHandlers({ vault: new Vault() }), (name, error) => {
+    // The error's own words only (a keychain that is locked or missing), never inputs or outputs.
+    process.stderr.write(
+      `Console call ${name} failed: ${error instanceof Error ? error.message : 'unknown error'}\n`,
+    );
+  }),
+});
+process.stdout.write(`Console: ${host.url}\n`);
+
+const stop = async () => {
+  await host.close();
+  platform.kill('SIGINT');
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
