@@ -27,6 +27,8 @@ const keyReaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'viewer'
 const auditReaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'auditor', 'viewer'];
 const auditExporters: RoleName[] = ['owner', 'admin', 'auditor'];
 const approvalReaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'member', 'viewer'];
+const requesters: RoleName[] = ['owner', 'admin', 'compliance_officer', 'member'];
+const evidenceReaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'member', 'auditor', 'viewer'];
 
 export const endpoints: readonly Endpoint[] = [
   {
@@ -166,6 +168,49 @@ export const endpoints: readonly Endpoint[] = [
     path: (t) => `/v1/orgs/${t.org}/envs/${t.env}/approvals?status=all`,
     allowed: approvalReaders,
     scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'raise an approval request',
+    method: 'POST',
+    path: (t) => `/v1/orgs/${t.org}/envs/${t.env}/approvals`,
+    body: () => ({ kind: 'custom.matrix', title: 'Matrix request', payload: { n: 1 } }),
+    allowed: requesters,
+    scoped: true,
+    okStatus: 201,
+  },
+  {
+    name: 'list evidence',
+    method: 'GET',
+    path: (t) => `/v1/orgs/${t.org}/envs/${t.env}/evidence`,
+    allowed: evidenceReaders,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'change the approval policy',
+    method: 'PUT',
+    path: (t) => `/v1/orgs/${t.org}/policy`,
+    body: () => ({ expiryDays: 7 }),
+    allowed: managers,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'configure the webhook',
+    method: 'PUT',
+    path: (t) => `/v1/orgs/${t.org}/envs/${t.env}/webhook`,
+    body: () => ({ url: 'https://hooks.example.com/compliance' }),
+    allowed: managers,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'list my device keys',
+    method: 'GET',
+    path: () => '/v1/me/device-keys',
+    allowed: 'any-user',
+    scoped: false,
     okStatus: 200,
   },
   {

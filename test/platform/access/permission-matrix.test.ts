@@ -64,6 +64,11 @@ describe('API keys against every endpoint', () => {
       'export the audit log': 403,
       'list approval requests': 403,
       'read the approval policy': 200,
+      'raise an approval request': 403,
+      'list evidence': 403,
+      'change the approval policy': 403,
+      'configure the webhook': 403,
+      'list my device keys': 403,
     };
     for (const endpoint of endpoints) {
       const target = await freshTarget(platform, 'acme', 'test');
