@@ -3,6 +3,7 @@ import {
   ApiKey,
   ApiKeyList,
   ApiKeyParams,
+  ApiKeySelf,
   ApiKeyWithSecret,
   CreateApiKeyRequest,
   RotateApiKeyRequest,
@@ -47,6 +48,27 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
   }
 
   return async (app) => {
+    app.get(
+      '/v1/api-keys/self',
+      { preHandler: guards.principal(), schema: { response: { 200: ApiKeySelf, ...errorResponses } } },
+      async (request) => {
+        const principal = principalOf(request);
+        if (principal.kind !== 'api-key') {
+          throw new Problem({ code: 'forbidden', message: 'This describes an API key; sign in with one.' });
+        }
+        const row = ctx.stores.apiKeys.findCredential(principal.keyId);
+        const org = row && ctx.stores.organizations.findById(row.organization_id);
+        if (!row || !org) throw new Error('Authenticated key vanished');
+        return {
+          id: row.id,
+          organization: org.slug,
+          environment: row.environment,
+          scopes: [...principal.scopes],
+          expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString(),
+        };
+      },
+    );
+
     app.get(
       base,
       {

@@ -52,3 +52,13 @@ export const RotateApiKeyRequest = z.strictObject({
 });
 
 export const ApiKeyParams = z.strictObject({ org: OrgSlug, env: Environment, keyId: ApiKeyId });
+
+/** What a key may know of itself: enough for a console to name the profile it signs in with. */
+export const ApiKeySelf = z.object({
+  id: ApiKeyId,
+  organization: OrgSlug,
+  environment: Environment,
+  scopes: z.array(ApiKeyScope),
+  expiresAt: Timestamp.nullable(),
+});
+export type ApiKeySelf = z.infer<typeof ApiKeySelf>;

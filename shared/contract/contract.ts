@@ -25,6 +25,22 @@ export const ProfileRef = z.strictObject({
 export type ProfileRef = z.infer<typeof ProfileRef>;
 
 export const contract = {
+  'session.signInWithApiKey': call({
+    summary: 'Signs in with an API key (auditors, service accounts); the key goes to the OS keychain only.',
+    input: z.strictObject({
+      platformUrl: z.string().min(1).max(300),
+      apiKey: z
+        .string()
+        .regex(/^cck_(test|live)_[a-z2-7]{26}\.[A-Za-z0-9_-]{20,100}$/, 'Expected an API key'),
+    }),
+    output: z.object({
+      profile: ProfileRef,
+      organization: z.string(),
+      environment: z.enum(['test', 'live']),
+      scopes: z.array(z.string()),
+    }),
+    errors: ['bad-request', 'unauthenticated', 'unavailable'],
+  }),
   'profiles.list': call({
     summary: 'The profiles this console holds credentials for.',
     input: z.strictObject({}),

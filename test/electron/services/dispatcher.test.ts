@@ -64,6 +64,10 @@ describe('the contract dispatcher', () => {
           throw new Error('keychain locked at /home/someone/.local/share/keyrings');
         },
         'session.signOut': async () => ({ ok: true, value: { secretsRemoved: -1 } }),
+        'session.signInWithApiKey': async () => ({
+          ok: false,
+          error: { code: 'unavailable', message: 'not used' },
+        }),
       },
       (name) => unexpected.push(name),
     );
