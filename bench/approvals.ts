@@ -51,7 +51,6 @@ async function prepare() {
   const approvals = new ApprovalService(ctx, webhooks);
   const devices = new DeviceKeyService(ctx.stores, ctx.auditLog, ctx.clock);
   const approvers: Approver[] = [];
-  const requesters = new Map<string, string>();
   const pending = new Map<string, { id: string; payloadHash: string }[]>();
   const context = { actor: { type: 'system' as const, id: 'bench' }, request: null };
   for (const slug of ['acme', 'globex']) {
@@ -62,7 +61,6 @@ async function prepare() {
     webhooks.configure(tenant, sinkUrl, context);
     const admin = users.find((u) => u.organization === slug && u.role === 'admin');
     if (!admin) throw new Error('missing admin');
-    requesters.set(slug, (await ctx.sessions.issueSession(admin.userId)).accessToken);
     for (let i = 0; i < OFFICERS_PER_ORG; i++) {
       const { userId } = await createUser(ctx, {
         email: `bench-${i}@${slug}.example`,
@@ -107,7 +105,7 @@ async function prepare() {
     log(`  ${slug}: ${ids.length} open requests`);
   }
   ctx.close();
-  return { approvers, requesters, pending, sink };
+  return { approvers, pending, sink };
 }
 
 async function startServer(): Promise<{ url: string; child: ChildProcess }> {
@@ -218,7 +216,7 @@ async function phase(name: string, perClient: number, op: (client: number, i: nu
 }
 
 log(`bench:approvals — ${REQUESTS} open requests, ${CLIENTS} concurrent clients, server in its own process`);
-const { approvers, requesters, pending, sink } = await prepare();
+const { approvers, pending, sink } = await prepare();
 const { url, child } = await startServer();
 try {
   const get = async (path: string, token: string) => (await call(`${url}${path}`, { token })).status;
@@ -294,7 +292,6 @@ try {
   const decide = await phase('decide', DECIDES_PER_CLIENT, decideOne);
 
   const decideAtLoad = await atLoad('decide', decide.perSecond / 2, 5, decideOne);
-  void requesters;
   process.stdout.write(
     `${JSON.stringify({
       bench: 'approvals',
