@@ -1,0 +1,32 @@
+import { Dispatcher } from './contract/dispatcher';
+import { EventBus } from './contract/event-bus';
+import { createHandlers } from './contract/handlers';
+import { Vault } from './vault/vault';
+
+export interface ConsoleServicesOptions {
+  /** Where the console keeps its own files (the evidence cache); secrets go to the keychain instead. */
+  readonly dataDir: string;
+  /**
+   * Opens a URL in the system browser (Electron's shell.openExternal after its https check). The
+   * headless host has none: the renderer opens the URL it is given.
+   */
+  readonly openExternal?: (url: string) => Promise<void>;
+  /** One line per unexpected failure; it carries the error's own words, never call inputs or outputs. */
+  readonly log?: (line: string) => void;
+}
+
+export interface ConsoleServices {
+  readonly dispatcher: Dispatcher;
+  readonly events: EventBus;
+  close(): Promise<void>;
+}
+
+/** The main process's services, whatever shell carries them: the Electron app or the headless host. */
+export function createConsoleServices(options: ConsoleServicesOptions): ConsoleServices {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const events = new EventBus();
+  const dispatcher = new Dispatcher(createHandlers({ vault: new Vault() }), (name, error) =>
+    log(`Console call ${name} failed: ${error instanceof Error ? error.message : 'unknown error'}`),
+  );
+  return { dispatcher, events, close: async () => {} };
+}

@@ -1,0 +1,17 @@
+import type { ContractReply, EventName } from './contract';
+
+/**
+ * What the preload script exposes to the renderer as `window.consoleBridge`, and what the headless host's
+ * HTTP transport implements in the browser. Only these two functions cross; no Electron or Node object
+ * does.
+ */
+export interface ConsoleBridge {
+  call(name: string, input: unknown): Promise<ContractReply>;
+  /** Returns the function that stops listening. */
+  onEvent(listener: (name: EventName, payload: unknown) => void): () => void;
+}
+
+export const BRIDGE_GLOBAL = 'consoleBridge';
+/** The IPC channels the bridge uses; nothing else is listened to in the main process. */
+export const IPC_CALL_CHANNEL = 'contract:call';
+export const IPC_EVENT_CHANNEL = 'contract:event';
