@@ -15,6 +15,7 @@ import { createStores, type Stores } from './db/stores';
 import { BlobStore } from './evidence/blob-store';
 import { DownloadUrlSigner } from './evidence/download-urls';
 import { ApiKeyService } from './keys/api-key-service';
+import { OAuthService } from './oauth/oauth-service';
 
 /** Everything a request handler may use, wired once per server from a data directory. */
 export interface PlatformContext {
@@ -31,6 +32,9 @@ export interface PlatformContext {
   readonly audit: AuditService;
   readonly blobs: BlobStore;
   readonly urlSigner: DownloadUrlSigner;
+  /** The desktop sign-in's codes and token exchange, and the key its ID tokens are signed with. */
+  readonly oauth: OAuthService;
+  readonly oauthTokens: AccessTokens;
   close(): void;
 }
 
@@ -53,12 +57,13 @@ export function createContext(dataPath: string, options: ContextOptions = {}): P
   const auditKeys = new AuditSigningKeys(dataDir, host);
   const auditLog = new AuditLog(stores, auditKeys, clock, host);
   const apiKeys = new ApiKeyService(stores, auditLog, clock);
+  const sessions = new Sessions(stores, tokens, sealedBox, auditLog, clock);
   return {
     dataDir,
     clock,
     stores,
     sealedBox,
-    sessions: new Sessions(stores, tokens, sealedBox, auditLog, clock),
+    sessions,
     authentication: new Authentication(stores, tokens, apiKeys, auditLog, clock),
     access: new AccessControl(stores),
     apiKeys,
@@ -67,6 +72,8 @@ export function createContext(dataPath: string, options: ContextOptions = {}): P
     audit: new AuditService(stores, auditLog),
     blobs: new BlobStore(join(dataDir.path, 'evidence')),
     urlSigner: new DownloadUrlSigner(dataDir.secretFile('url-signing.key', () => randomBytes(32))),
+    oauth: new OAuthService(stores, sessions, tokens, clock),
+    oauthTokens: tokens,
     close: () => db.close(),
   };
 }

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { jwtVerify, SignJWT } from 'jose';
+import { calculateJwkThumbprint, exportJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import type { DataDir } from '../data-dir';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 600;
@@ -39,6 +39,39 @@ export class AccessTokens {
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + ACCESS_TOKEN_TTL_SECONDS)
       .sign(this.#privateKey);
+  }
+
+  /**
+   * The OpenID Connect ID token of a browser sign-in: who signed in, for which client, bound to the
+   * client's nonce. Signed with the same key as access tokens, published at the JWKS endpoint.
+   */
+  async idToken(
+    claims: { issuer: string; userId: string; clientId: string; nonce: string; authTime: number },
+    now: number,
+  ): Promise<string> {
+    const issuedAt = Math.floor(now / 1000);
+    return new SignJWT({
+      nonce: claims.nonce,
+      auth_time: Math.floor(claims.authTime / 1000),
+      amr: ['pwd', 'otp'],
+    })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: await this.keyId() })
+      .setIssuer(claims.issuer)
+      .setAudience(claims.clientId)
+      .setSubject(claims.userId)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + ACCESS_TOKEN_TTL_SECONDS)
+      .sign(this.#privateKey);
+  }
+
+  /** The public half as a JWK set, for whoever checks ID tokens. */
+  async jwks(): Promise<{ keys: JWK[] }> {
+    const jwk = await exportJWK(this.#publicKey);
+    return { keys: [{ ...jwk, kid: await this.keyId(), alg: 'EdDSA', use: 'sig' }] };
+  }
+
+  async keyId(): Promise<string> {
+    return calculateJwkThumbprint(await exportJWK(this.#publicKey));
   }
 
   async verify(token: string, now: number): Promise<AccessClaims | undefined> {

@@ -25,7 +25,7 @@ export function totpSeedAad(userId: string): string {
 type SignInFailure = 'password' | 'totp' | 'totp-replayed';
 
 /**
- * Sign-in and the token layer. `issueSession` is the one way a session starts, whichever way the person
+ * Sign-in and the token layer. `startSession` is the one way a session starts, whichever way the person
  * proved who they are, so the desktop's browser sign-in reuses it unchanged.
  */
 export class Sessions {
@@ -40,13 +40,14 @@ export class Sessions {
   /**
    * Password and TOTP; any wrong part gets the same answer, and the code's time step is used once. Each
    * attempt on a known account is recorded in the live audit log of every organization it belongs to.
+   * Both ways in (the API's sign-in and the desktop's browser sign-in) prove the person here.
    */
-  async signIn(
+  async verifyCredentials(
     email: string,
     password: string,
     totp: string,
     request: AuditRequestMeta | null,
-  ): Promise<Result<{ user: UserRow; tokens: TokenPair }>> {
+  ): Promise<Result<UserRow>> {
     const user = this.stores.users.findByEmail(email);
     if (!user || user.disabled_at !== null) {
       // Nothing to attribute an unknown address to, and what was typed may be a misplaced password.
@@ -63,20 +64,39 @@ export class Sessions {
       this.#recordSignIn(user.id, request, 'totp');
       return fail('invalid-credentials', invalidCredentials);
     }
-    const pending = await this.#prepareSession(user.id);
-    return this.stores.db.transaction(() => {
+    return this.stores.db.transaction((): Result<UserRow> => {
       if (!this.stores.users.claimTotpStep(user.id, step)) {
         this.#recordSignIn(user.id, request, 'totp-replayed');
-        return fail<{ user: UserRow; tokens: TokenPair }>('invalid-credentials', invalidCredentials);
+        return fail('invalid-credentials', invalidCredentials);
       }
-      const tokens = pending.commit();
       this.#recordSignIn(user.id, request, undefined);
-      return ok({ user, tokens });
+      return ok(user);
     })();
   }
 
+  async signIn(
+    email: string,
+    password: string,
+    totp: string,
+    request: AuditRequestMeta | null,
+  ): Promise<Result<{ user: UserRow; tokens: TokenPair }>> {
+    const user = await this.verifyCredentials(email, password, totp, request);
+    if (!user.ok) return user;
+    return ok({ user: user.value, tokens: await this.issueSession(user.value.id) });
+  }
+
   async issueSession(userId: string): Promise<TokenPair> {
-    return (await this.#prepareSession(userId)).commit();
+    return (await this.startSession(userId)).tokens;
+  }
+
+  /** A new token family for a proven user: the one way a session starts. */
+  async startSession(userId: string): Promise<{ tokens: TokenPair; familyId: string }> {
+    const session = await this.#prepareSession(userId);
+    return { tokens: session.commit(), familyId: session.familyId };
+  }
+
+  revokeFamily(familyId: string): void {
+    this.stores.refreshTokens.revokeFamily(familyId, this.clock.now());
   }
 
   /** Rotates a refresh token. Presenting one that was already used revokes its whole family. */
@@ -129,11 +149,12 @@ export class Sessions {
   }
 
   /** Signs what needs signing first (async), so the database writes can run in one synchronous transaction. */
-  async #prepareSession(userId: string): Promise<{ commit(): TokenPair }> {
+  async #prepareSession(userId: string): Promise<{ familyId: string; commit(): TokenPair }> {
     const now = this.clock.now();
     const familyId = newId('fam');
     const pair = await this.#preparePair(userId, familyId, now);
     return {
+      familyId,
       commit: () =>
         this.stores.db.transaction(() => {
           this.stores.refreshTokens.createFamily(familyId, userId, now);

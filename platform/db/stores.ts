@@ -5,6 +5,7 @@ import type { Db } from './database';
 import { DeviceKeyStore } from './device-keys';
 import { EvidenceStore } from './evidence';
 import { MembershipStore } from './memberships';
+import { OAuthCodeStore } from './oauth-codes';
 import { OrganizationStore } from './organizations';
 import { PolicyStore } from './policies';
 import { RefreshTokenStore } from './refresh-tokens';
@@ -25,6 +26,7 @@ export interface Stores {
   readonly policies: PolicyStore;
   readonly evidence: EvidenceStore;
   readonly webhooks: WebhookStore;
+  readonly oauthCodes: OAuthCodeStore;
 }
 
 export function createStores(db: Db): Stores {
@@ -41,5 +43,6 @@ export function createStores(db: Db): Stores {
     policies: new PolicyStore(db),
     evidence: new EvidenceStore(db),
     webhooks: new WebhookStore(db),
+    oauthCodes: new OAuthCodeStore(db),
   };
 }

@@ -23,6 +23,7 @@ import type { PlatformContext } from '../context';
 import { deviceRoutes } from '../devices/routes';
 import { evidenceRoutes } from '../evidence/routes';
 import { keyRoutes } from '../keys/routes';
+import { oauthRoutes } from '../oauth/routes';
 import { organizationRoutes } from '../organizations/routes';
 import { roleRoutes } from '../roles/routes';
 import { webhookRoutes } from '../webhooks/routes';
@@ -44,6 +45,8 @@ export interface ServerOptions {
   /** First webhook retry delay; each retry doubles it. */
   readonly webhookRetryBaseMs?: number;
   readonly webhookPollMs?: number;
+  /** The issuer of the desktop sign-in (e.g. https://compliance.example.com); by default the request's origin. */
+  readonly publicOrigin?: string;
 }
 
 export type RouteLimits = { signIn: RateLimit; keys: RateLimit };
@@ -102,6 +105,7 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
   const limits: RouteLimits = { ...defaultLimits, ...options.rateLimits };
   app.get('/v1/health', { schema: { response: { 200: Health } } }, async () => ({ status: 'ok' as const }));
   await app.register(authRoutes(ctx, guards, limits));
+  await app.register(oauthRoutes(ctx, limits, options.publicOrigin));
   await app.register(roleRoutes(guards));
   await app.register(organizationRoutes(ctx, guards));
   await app.register(keyRoutes(ctx, guards, limits));
