@@ -53,12 +53,13 @@ describe('the sign-in page', () => {
 
   it('never redirects to an unregistered client or a non-loopback redirect', async () => {
     const pkce = newPkce();
-    for (const overrides of [
+    const cases: Record<string, string>[] = [
       { client_id: 'someone-else' },
       { redirect_uri: 'https://evil.example/callback' },
       { redirect_uri: 'http://127.0.0.1:5000/elsewhere' },
       { redirect_uri: 'http://localhost:5000/callback' },
-    ]) {
+    ];
+    for (const overrides of cases) {
       const reply = await fetch(
         `${platform.url}/oauth/authorize?${new URLSearchParams(authorizationParams(pkce, overrides))}`,
         { redirect: 'manual' },
@@ -70,12 +71,13 @@ describe('the sign-in page', () => {
 
   it('sends a request without S256 PKCE, state or nonce back with invalid_request', async () => {
     const pkce = newPkce();
-    for (const overrides of [
+    const cases: Record<string, string>[] = [
       { code_challenge_method: 'plain' },
       { code_challenge: '' },
       { nonce: '' },
       { scope: 'offline_access' },
-    ]) {
+    ];
+    for (const overrides of cases) {
       const reply = await fetch(
         `${platform.url}/oauth/authorize?${new URLSearchParams(authorizationParams(pkce, overrides))}`,
         { redirect: 'manual' },
