@@ -3,11 +3,10 @@
 // and the one line that says so is the only difference.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Dispatcher } from './services/contract/dispatcher';
-import { createHandlers } from './services/contract/handlers';
+import { createConsoleServices } from './services/console-services';
 import { startHeadlessHost } from './services/host/headless-host';
-import { Vault } from './services/vault/vault';
 
 const root = join(import.meta.dirname, '..');
 
@@ -50,12 +49,7 @@ if (electronPath) {
 
 const host = await startHeadlessHost({
   rendererDir: join(root, 'dist/renderer'),
-  dispatcher: new Dispatcher(createHandlers({ vault: new Vault() }), (name, error) => {
-    // The error's own words only (a keychain that is locked or missing), never inputs or outputs.
-    process.stderr.write(
-      `Console call ${name} failed: ${error instanceof Error ? error.message : 'unknown error'}\n`,
-    );
-  }),
+  services: createConsoleServices({ dataDir: join(homedir(), '.compliance-console', 'console') }),
 });
 process.stdout.write(`Console: ${host.url}\n`);
 

@@ -1,6 +1,9 @@
 import { Dispatcher } from './contract/dispatcher';
 import { EventBus } from './contract/event-bus';
-import { createHandlers } from './contract/handlers';
+import { createHandlers } from './contract/handlers/handlers';
+import { DeviceKeys } from './device-key/device-key';
+import { ProfileSessions } from './profiles/profile-sessions';
+import { BrowserSignIn } from './sign-in/browser-sign-in';
 import { Vault } from './vault/vault';
 
 export interface ConsoleServicesOptions {
@@ -13,6 +16,9 @@ export interface ConsoleServicesOptions {
   readonly openExternal?: (url: string) => Promise<void>;
   /** One line per unexpected failure; it carries the error's own words, never call inputs or outputs. */
   readonly log?: (line: string) => void;
+  /** The keychain under another service name (tests keep theirs apart); the app's by default. */
+  readonly vault?: Vault;
+  readonly now?: () => number;
 }
 
 export interface ConsoleServices {
@@ -25,7 +31,18 @@ export interface ConsoleServices {
 export function createConsoleServices(options: ConsoleServicesOptions): ConsoleServices {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const events = new EventBus();
-  const dispatcher = new Dispatcher(createHandlers({ vault: new Vault() }), (name, error) =>
+  const vault = options.vault ?? new Vault();
+  const profiles = new ProfileSessions(vault, (profile) => events.emit('session.expired', { profile }));
+  const deviceKeys = new DeviceKeys(vault);
+  const browserSignIn = new BrowserSignIn(profiles, deviceKeys, options.openExternal);
+  const handlers = createHandlers({
+    vault,
+    profiles,
+    browserSignIn,
+    deviceKeys,
+    now: options.now ?? Date.now,
+  });
+  const dispatcher = new Dispatcher(handlers, (name, error) =>
     log(`Console call ${name} failed: ${error instanceof Error ? error.message : 'unknown error'}`),
   );
   return { dispatcher, events, close: async () => {} };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuthorizationParams } from '../../shared/api/oauth';
+import { escapeHtml } from '../../shared/text/escape-html';
 
 /**
  * The platform's own sign-in page for the desktop sign-in: password and one-time code, nothing else.
@@ -40,10 +41,6 @@ const carried = [
   'code_challenge',
   'code_challenge_method',
 ] as const satisfies readonly (keyof AuthorizationParams)[];
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${style}</style></head><body><main>${body}</main></body></html>`;

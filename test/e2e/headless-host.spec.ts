@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import keytar from 'keytar';
 import { build } from 'vite';
-import { Dispatcher } from '../../electron/services/contract/dispatcher';
-import { createHandlers } from '../../electron/services/contract/handlers';
+import { createConsoleServices } from '../../electron/services/console-services';
 import { type HeadlessHost, startHeadlessHost } from '../../electron/services/host/headless-host';
 import { Vault } from '../../electron/services/vault/vault';
 
@@ -21,7 +20,7 @@ test.beforeAll(async () => {
   const vault = new Vault(keytar, `cc-e2e-host-${process.pid}`);
   host = await startHeadlessHost({
     rendererDir: outDir,
-    dispatcher: new Dispatcher(createHandlers({ vault })),
+    services: createConsoleServices({ dataDir: '', vault }),
   });
 });
 test.afterAll(() => host.close());

@@ -76,3 +76,27 @@ export function exchange(
     ...overrides,
   });
 }
+
+/**
+ * What a person does in the browser, done with fetch: open the console's authorization URL, sign in on
+ * the platform's page, follow the redirect to the console's loopback address. Returns the loopback page.
+ */
+export async function signInThroughBrowser(
+  authorizationUrl: string,
+  user: DemoUser,
+  totp: string,
+): Promise<{ status: number; text: string; loopback: URL }> {
+  const url = new URL(authorizationUrl);
+  const page = await fetch(url);
+  if (page.status !== 200) throw new Error(`the sign-in page answered ${page.status}`);
+  const reply = await postForm(`${url.origin}/oauth/authorize`, {
+    ...Object.fromEntries(url.searchParams),
+    email: user.email,
+    password: user.password,
+    totp,
+  });
+  if (reply.status !== 303) throw new Error(`the sign-in answered ${reply.status}`);
+  const loopback = new URL(reply.headers.get('location') ?? '');
+  const back = await fetch(loopback);
+  return { status: back.status, text: await back.text(), loopback };
+}

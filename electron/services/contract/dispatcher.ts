@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import {
   type CallInput,
   type CallName,
@@ -5,8 +6,13 @@ import {
   type ContractReply,
   contract,
 } from '../../../shared/contract/contract';
+import type { CallSpec } from '../../../shared/contract/spec';
 import { fail, type Result } from '../../../shared/result';
 
+/** Handlers for a group of calls, typed from their specs. */
+export type HandlersOf<C extends Record<string, CallSpec>> = {
+  [N in keyof C]: (input: z.infer<C[N]['input']>) => Promise<Result<z.infer<C[N]['output']>>>;
+};
 export type Handlers = { [N in CallName]: (input: CallInput<N>) => Promise<Result<CallOutput<N>>> };
 
 /**

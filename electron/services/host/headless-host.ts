@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, sep } from 'node:path';
 import type { ContractReply } from '../../../shared/contract/contract';
-import type { Dispatcher } from '../contract/dispatcher';
+import type { ConsoleServices } from '../console-services';
 
 /**
  * The console without Electron: the built renderer and the contract on 127.0.0.1, for browsers and
@@ -45,7 +45,7 @@ export interface HeadlessHost {
 
 export async function startHeadlessHost(options: {
   rendererDir: string;
-  dispatcher: Dispatcher;
+  services: Pick<ConsoleServices, 'dispatcher' | 'events'>;
   port?: number;
 }): Promise<HeadlessHost> {
   const secret = randomBytes(32).toString('base64url');
@@ -67,6 +67,7 @@ export async function startHeadlessHost(options: {
     const url = new URL(request.url ?? '/', 'http://host');
     if (url.pathname.startsWith('/contract/'))
       return contractCall(request, response, decodeURIComponent(url.pathname.slice(10)));
+    if (url.pathname === '/events') return eventStream(request, response);
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return reply(response, 405, {
         ok: false,
@@ -75,16 +76,33 @@ export async function startHeadlessHost(options: {
     return serveFile(response, url.pathname === '/' ? '/index.html' : url.pathname);
   }
 
-  async function contractCall(request: IncomingMessage, response: ServerResponse, name: string) {
+  function launchedHere(request: IncomingMessage): boolean {
     const presented = Buffer.from(String(request.headers[LAUNCH_HEADER] ?? ''));
     const expected = Buffer.from(secret);
-    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
-      request.resume();
-      return reply(response, 401, {
-        ok: false,
-        error: { code: 'unauthenticated', message: 'Open the console from the address it printed.' },
-      });
-    }
+    return presented.length === expected.length && timingSafeEqual(presented, expected);
+  }
+
+  function refuseStranger(request: IncomingMessage, response: ServerResponse) {
+    request.resume();
+    return reply(response, 401, {
+      ok: false,
+      error: { code: 'unauthenticated', message: 'Open the console from the address it printed.' },
+    });
+  }
+
+  /** Push events as one JSON object per line, for as long as the page keeps the request open. */
+  function eventStream(request: IncomingMessage, response: ServerResponse) {
+    if (!launchedHere(request) || request.method !== 'GET') return refuseStranger(request, response);
+    response.writeHead(200, { ...securityHeaders, 'content-type': 'application/x-ndjson' });
+    response.write('\n');
+    const stop = options.services.events.subscribe((name, payload) =>
+      response.write(`${JSON.stringify({ name, payload })}\n`),
+    );
+    response.on('close', stop);
+  }
+
+  async function contractCall(request: IncomingMessage, response: ServerResponse, name: string) {
+    if (!launchedHere(request)) return refuseStranger(request, response);
     if (
       request.method !== 'POST' ||
       !String(request.headers['content-type'] ?? '').startsWith('application/json')
@@ -115,7 +133,7 @@ export async function startHeadlessHost(options: {
         error: { code: 'malformed-json', message: 'The call is not valid JSON.' },
       });
     }
-    return reply(response, 200, await options.dispatcher.dispatch(name, input));
+    return reply(response, 200, await options.services.dispatcher.dispatch(name, input));
   }
 
   async function serveFile(response: ServerResponse, path: string) {
@@ -141,7 +159,11 @@ export async function startHeadlessHost(options: {
   return {
     url: `${origin}/#k=${secret}`,
     origin,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

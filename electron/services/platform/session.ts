@@ -25,7 +25,7 @@ export class RefreshingSession implements TokenSource {
   ) {}
 
   /** After a sign-in: the refresh token goes to the keychain; the access token stays here. */
-  async start(tokens: TokenPair): Promise<void> {
+  async start(tokens: Pick<TokenPair, 'accessToken' | 'expiresIn' | 'refreshToken'>): Promise<void> {
     await this.vault.put(this.profile, 'refresh-token', tokens.refreshToken);
     this.#accessToken = tokens.accessToken;
     this.#expiresAt = this.now() + tokens.expiresIn * 1000;

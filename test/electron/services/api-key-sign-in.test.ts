@@ -1,14 +1,13 @@
 import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dispatcher } from '../../../electron/services/contract/dispatcher';
-import { createHandlers } from '../../../electron/services/contract/handlers';
+import { createConsoleServices } from '../../../electron/services/console-services';
 import { Vault } from '../../../electron/services/vault/vault';
 import { startPlatform, type TestPlatform } from '../../helpers/platform';
 
 let platform: TestPlatform;
 const service = `cc-test-key-sign-in-${process.pid}`;
 const vault = new Vault(keytar, service);
-const dispatcher = new Dispatcher(createHandlers({ vault }));
+const dispatcher = createConsoleServices({ dataDir: '', vault }).dispatcher;
 
 beforeAll(async () => {
   platform = await startPlatform();

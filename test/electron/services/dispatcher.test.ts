@@ -1,13 +1,17 @@
 import keytar from 'keytar';
 import { describe, expect, it } from 'vitest';
-import { Dispatcher } from '../../../electron/services/contract/dispatcher';
-import { createHandlers } from '../../../electron/services/contract/handlers';
+import { createConsoleServices } from '../../../electron/services/console-services';
+import { Dispatcher, type Handlers } from '../../../electron/services/contract/dispatcher';
 import { Vault } from '../../../electron/services/vault/vault';
 import { callNames } from '../../../shared/contract/contract';
 
 const vault = new Vault(keytar, `cc-test-contract-${process.pid}`);
 const unexpected: string[] = [];
-const dispatcher = new Dispatcher(createHandlers({ vault }), (name) => unexpected.push(name));
+const dispatcher = createConsoleServices({
+  dataDir: '',
+  vault,
+  log: (line) => unexpected.push(line),
+}).dispatcher;
 const profile = { platformOrigin: 'https://platform.example.com', principalId: 'usr_auditor' };
 
 describe('the contract dispatcher', () => {
@@ -64,11 +68,7 @@ describe('the contract dispatcher', () => {
           throw new Error('keychain locked at /home/someone/.local/share/keyrings');
         },
         'session.signOut': async () => ({ ok: true, value: { secretsRemoved: -1 } }),
-        'session.signInWithApiKey': async () => ({
-          ok: false,
-          error: { code: 'unavailable', message: 'not used' },
-        }),
-      },
+      } as Partial<Handlers> as Handlers,
       (name) => unexpected.push(name),
     );
     expect(await broken.dispatch('profiles.list', {})).toEqual({

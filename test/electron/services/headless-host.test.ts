@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dispatcher } from '../../../electron/services/contract/dispatcher';
-import { createHandlers } from '../../../electron/services/contract/handlers';
+import { createConsoleServices } from '../../../electron/services/console-services';
 import {
   type HeadlessHost,
   LAUNCH_HEADER,
@@ -22,7 +21,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'app.js'), 'console.log(1)');
   symlinkSync('/etc/hostname', join(dir, 'escape.js'));
   const vault = new Vault(keytar, `cc-test-host-${process.pid}`);
-  host = await startHeadlessHost({ rendererDir: dir, dispatcher: new Dispatcher(createHandlers({ vault })) });
+  host = await startHeadlessHost({
+    rendererDir: dir,
+    services: createConsoleServices({ dataDir: dir, vault }),
+  });
   secret = new URL(host.url).hash.slice(3);
 });
 afterAll(() => host.close());

@@ -1,0 +1,16 @@
+import type { Handlers } from '../dispatcher';
+import { apiKeyHandlers } from './api-key-handlers';
+import { approvalHandlers } from './approval-handlers';
+import type { HandlerServices } from './services';
+import { sessionHandlers } from './session-handlers';
+import { tenantHandlers } from './tenant-handlers';
+
+/** The contract's handlers over the main process's services, one module per feature. */
+export function createHandlers(services: HandlerServices): Handlers {
+  return {
+    ...sessionHandlers(services),
+    ...tenantHandlers(services),
+    ...apiKeyHandlers(services),
+    ...approvalHandlers(services),
+  };
+}

@@ -1,0 +1,19 @@
+import type { TenantRef } from '../../../../shared/contract/spec';
+import type { DeviceKeys } from '../../device-key/device-key';
+import type { ProfileSessions } from '../../profiles/profile-sessions';
+import type { BrowserSignIn } from '../../sign-in/browser-sign-in';
+import type { Vault } from '../../vault/vault';
+
+/** What the contract's handlers work with: the main process's services, built once per process. */
+export interface HandlerServices {
+  readonly vault: Vault;
+  readonly profiles: ProfileSessions;
+  readonly browserSignIn: BrowserSignIn;
+  readonly deviceKeys: DeviceKeys;
+  readonly now: () => number;
+}
+
+/** The platform path of a tenant's resource; slugs and environments are schema-checked before here. */
+export function tenantPath(tenant: TenantRef, resource: string): string {
+  return `/v1/orgs/${tenant.organization}/envs/${tenant.environment}/${resource}`;
+}

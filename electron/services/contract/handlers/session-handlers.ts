@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { ApiKeySelf } from '../../../../shared/api/api-keys';
+import type { sessionCalls } from '../../../../shared/contract/calls/session';
+import { ok } from '../../../../shared/result';
+import { PlatformClient } from '../../platform/platform-client';
+import { keyTokens } from '../../profiles/profile-sessions';
+import type { HandlersOf } from '../dispatcher';
+import type { HandlerServices } from './services';
+
+export function sessionHandlers(services: HandlerServices): HandlersOf<typeof sessionCalls> {
+  const { vault, profiles, browserSignIn } = services;
+  return {
+    'session.beginBrowserSignIn': ({ platformUrl }) => browserSignIn.begin(platformUrl),
+    'session.completeBrowserSignIn': ({ signInId }) => browserSignIn.complete(signInId),
+    'session.cancelBrowserSignIn': async ({ signInId }) => ok({ cancelled: browserSignIn.cancel(signInId) }),
+    'session.signInWithApiKey': async ({ platformUrl, apiKey }) => {
+      const client = PlatformClient.create(platformUrl, keyTokens(apiKey));
+      if (!client.ok) return client;
+      const self = await client.value.request('GET', '/v1/api-keys/self', ApiKeySelf);
+      if (!self.ok) return self;
+      const profile = { platformOrigin: client.value.origin, principalId: self.value.id };
+      await profiles.rememberApiKey(profile, apiKey);
+      return ok({
+        profile,
+        organization: self.value.organization,
+        environment: self.value.environment,
+        scopes: self.value.scopes,
+      });
+    },
+    'profiles.list': async () => ok({ profiles: await vault.profiles() }),
+    'session.signOut': async ({ profile }) => {
+      // The platform ends the session first, so a copy of the refresh token is worthless too; a platform
+      // that cannot be reached does not keep the secrets on this machine.
+      const refreshToken = await vault.get(profile, 'refresh-token');
+      if (refreshToken) {
+        const client = PlatformClient.create(profile.platformOrigin);
+        if (client.ok)
+          await client.value.request(
+            'POST',
+            '/v1/auth/sign-out',
+            z.null(),
+            { refreshToken },
+            { idempotent: true },
+          );
+      }
+      profiles.forget(profile);
+      return ok({ secretsRemoved: await vault.deleteProfile(profile) });
+    },
+  };
+}

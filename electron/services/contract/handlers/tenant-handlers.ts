@@ -1,0 +1,39 @@
+import { ApiKeySelf } from '../../../../shared/api/api-keys';
+import { Me } from '../../../../shared/api/auth';
+import type { tenantCalls } from '../../../../shared/contract/calls/tenants';
+import { ok } from '../../../../shared/result';
+import type { HandlersOf } from '../dispatcher';
+import type { HandlerServices } from './services';
+
+export function tenantHandlers({ profiles }: HandlerServices): HandlersOf<typeof tenantCalls> {
+  return {
+    'tenants.list': async ({ profile }) => {
+      const client = await profiles.client(profile);
+      if (!client.ok) return client;
+      if ((await profiles.kindOf(profile)) === 'api-key') {
+        const self = await client.value.request('GET', '/v1/api-keys/self', ApiKeySelf);
+        if (!self.ok) return self;
+        return ok({
+          tenants: [
+            {
+              organization: self.value.organization,
+              organizationName: self.value.organization,
+              role: 'api-key',
+              environments: [self.value.environment],
+            },
+          ],
+        });
+      }
+      const me = await client.value.request('GET', '/v1/me', Me);
+      if (!me.ok) return me;
+      return ok({
+        tenants: me.value.memberships.map((m) => ({
+          organization: m.organizationSlug,
+          organizationName: m.organizationName,
+          role: m.role,
+          environments: ['test' as const, 'live' as const],
+        })),
+      });
+    },
+  };
+}

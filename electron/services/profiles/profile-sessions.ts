@@ -1,0 +1,85 @@
+import type { TokenPair } from '../../../shared/api/auth';
+import { fail, ok, type Result } from '../../../shared/result';
+import { PlatformClient, type TokenSource } from '../platform/platform-client';
+import { RefreshingSession } from '../platform/session';
+import type { Profile, Vault } from '../vault/vault';
+
+/** An API key as a token source: it cannot renew itself. */
+export function keyTokens(apiKey: string): TokenSource {
+  return {
+    token: async () => ok(apiKey),
+    renew: async () => fail('unauthenticated', 'The API key is not valid.'),
+  };
+}
+
+const profileKey = (profile: Profile) => `${profile.platformOrigin}|${profile.principalId}`;
+
+/**
+ * The platform clients of the profiles this console holds, side by side: a person's refreshing session
+ * or an API key, each read from the keychain when first needed (so they survive a restart) and kept in
+ * memory after. Every tenant call names its profile; nothing here has a "current" profile.
+ */
+export class ProfileSessions {
+  readonly #clients = new Map<string, PlatformClient>();
+
+  constructor(
+    private readonly vault: Vault,
+    private readonly onExpired: (profile: Profile) => void = () => {},
+  ) {}
+
+  /** After a browser sign-in: the refresh token goes to the keychain, the access token stays in memory. */
+  async startUserSession(
+    profile: Profile,
+    tokens: Pick<TokenPair, 'accessToken' | 'expiresIn' | 'refreshToken'>,
+  ): Promise<Result<PlatformClient>> {
+    const session = new RefreshingSession(profile.platformOrigin, profile, this.vault);
+    await session.start(tokens);
+    return this.#remember(profile, this.#expiring(profile, session));
+  }
+
+  async rememberApiKey(profile: Profile, apiKey: string): Promise<Result<PlatformClient>> {
+    await this.vault.put(profile, 'api-key', apiKey);
+    return this.#remember(profile, keyTokens(apiKey));
+  }
+
+  async client(profile: Profile): Promise<Result<PlatformClient>> {
+    const known = this.#clients.get(profileKey(profile));
+    if (known) return ok(known);
+    const apiKey = await this.vault.get(profile, 'api-key');
+    if (apiKey) return this.#remember(profile, keyTokens(apiKey));
+    if (await this.vault.get(profile, 'refresh-token')) {
+      const session = new RefreshingSession(profile.platformOrigin, profile, this.vault);
+      return this.#remember(profile, this.#expiring(profile, session));
+    }
+    return fail('unauthenticated', 'This profile is signed out; sign in again.');
+  }
+
+  kindOf(profile: Profile): Promise<'user' | 'api-key'> {
+    return this.vault.get(profile, 'api-key').then((key) => (key ? 'api-key' : 'user'));
+  }
+
+  forget(profile: Profile): void {
+    this.#clients.delete(profileKey(profile));
+  }
+
+  #remember(profile: Profile, tokens: TokenSource): Result<PlatformClient> {
+    const client = PlatformClient.create(profile.platformOrigin, tokens);
+    if (client.ok) this.#clients.set(profileKey(profile), client.value);
+    return client;
+  }
+
+  /** A session whose refresh was refused tells the renderer once, and is forgotten. */
+  #expiring(profile: Profile, session: RefreshingSession): TokenSource {
+    const expired = (result: Result<string>) => {
+      if (!result.ok && result.error.code === 'unauthenticated') {
+        this.forget(profile);
+        this.onExpired(profile);
+      }
+      return result;
+    };
+    return {
+      token: () => session.token().then(expired),
+      renew: () => session.renew().then(expired),
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { call, ProfileRef } from '../spec';
+
+export const Tenant = z.object({
+  organization: z.string(),
+  organizationName: z.string(),
+  /** The profile's role there; an API key has none and reads `api-key`. */
+  role: z.string(),
+  environments: z.array(z.enum(['test', 'live'])),
+});
+export type Tenant = z.infer<typeof Tenant>;
+
+export const tenantCalls = {
+  'tenants.list': call({
+    summary: 'The organizations and environments a profile can work in.',
+    input: z.strictObject({ profile: ProfileRef }),
+    output: z.object({ tenants: z.array(Tenant) }),
+    errors: ['bad-request', 'unauthenticated', 'unavailable'],
+  }),
+} as const;

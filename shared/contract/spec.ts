@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import type { ErrorCode } from '../result';
+
+/** One call between renderer and main: input and output schemas and the errors it may answer with. */
+export interface CallSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  readonly summary: string;
+  readonly input: I;
+  readonly output: O;
+  readonly errors: readonly ErrorCode[];
+}
+
+export function call<I extends z.ZodType, O extends z.ZodType>(spec: CallSpec<I, O>): CallSpec<I, O> {
+  return spec;
+}
+
+/** A profile is one person (or API key) on one platform. Secrets are never part of it. */
+export const ProfileRef = z.strictObject({
+  platformOrigin: z.string().url().max(300),
+  principalId: z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/),
+});
+export type ProfileRef = z.infer<typeof ProfileRef>;
+
+/** The tenant a call works in: every tenant call names it, so nothing depends on a "current" tenant. */
+export const TenantRef = z.strictObject({
+  organization: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'Expected an organization slug'),
+  environment: z.enum(['test', 'live']),
+});
+export type TenantRef = z.infer<typeof TenantRef>;
+
+export const TenantCall = { profile: ProfileRef, tenant: TenantRef };
