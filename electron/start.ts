@@ -49,7 +49,10 @@ if (electronPath) {
 
 const host = await startHeadlessHost({
   rendererDir: join(root, 'dist/renderer'),
-  services: createConsoleServices({ dataDir: join(homedir(), '.compliance-console', 'console') }),
+  services: createConsoleServices({
+    dataDir: join(homedir(), '.compliance-console', 'console'),
+    defaultPlatformUrl: 'http://127.0.0.1:4610',
+  }),
 });
 process.stdout.write(`Console: ${host.url}\n`);
 

@@ -32,6 +32,8 @@ const rules: Record<string, { folders: string[]; packages: RegExp[] }> = {
   },
   platform: { folders: ['electron', 'renderer'], packages: [/^electron$/, /^keytar$/, /^react/] },
   'electron/services': { folders: ['platform', 'renderer'], packages: [/^electron$/, /^fastify/, /^react/] },
+  // The shell's decisions are plain modules so they can be unit-tested without the Electron binary.
+  'electron/shell': { folders: ['platform', 'renderer'], packages: [/^electron$/, /^fastify/, /^react/] },
   renderer: {
     folders: ['platform', 'electron'],
     packages: [/^node:/, /^electron$/, /^keytar$/, /^better-sqlite3$/],
@@ -52,6 +54,13 @@ describe('layering: code for one process never imports another’s', () => {
       expect(offenders).toEqual([]);
     });
   }
+
+  it('only electron/main.ts and electron/preload.ts import the electron package', () => {
+    const importers = ['electron', 'shared', 'platform', 'renderer', 'bench']
+      .flatMap((dir) => sources(dir))
+      .filter((file) => importsOf(file).includes('electron'));
+    expect(importers.sort()).toEqual(['electron/main.ts', 'electron/preload.ts']);
+  });
 
   it('the rule sees imports at all', () => {
     expect(importsOf('platform/http/server.ts')).toContain('fastify');

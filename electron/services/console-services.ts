@@ -19,6 +19,8 @@ export interface ConsoleServicesOptions {
   /** The keychain under another service name (tests keep theirs apart); the app's by default. */
   readonly vault?: Vault;
   readonly now?: () => number;
+  /** The platform the sign-in screen suggests (the embedded demo platform under `npm start`). */
+  readonly defaultPlatformUrl?: string;
 }
 
 export interface ConsoleServices {
@@ -41,6 +43,8 @@ export function createConsoleServices(options: ConsoleServicesOptions): ConsoleS
     browserSignIn,
     deviceKeys,
     now: options.now ?? Date.now,
+    defaultPlatformUrl: options.defaultPlatformUrl,
+    opensBrowser: options.openExternal !== undefined,
   });
   const dispatcher = new Dispatcher(handlers, (name, error) =>
     log(`Console call ${name} failed: ${error instanceof Error ? error.message : 'unknown error'}`),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { errorCodes } from '../result';
 
 import { apiKeyCalls } from './calls/api-keys';
+import { appCalls } from './calls/app';
 import { approvalCalls } from './calls/approvals';
 import { sessionCalls } from './calls/session';
 import { tenantCalls } from './calls/tenants';
@@ -17,6 +18,7 @@ export { type CallSpec, ProfileRef, TenantRef } from './spec';
  * never appear in an output, except a new API key's secret, once, in the answer that created it.
  */
 export const contract = {
+  ...appCalls,
   ...sessionCalls,
   ...tenantCalls,
   ...apiKeyCalls,

@@ -1,3 +1,4 @@
+import { ok } from '../../../../shared/result';
 import type { Handlers } from '../dispatcher';
 import { apiKeyHandlers } from './api-key-handlers';
 import { approvalHandlers } from './approval-handlers';
@@ -8,6 +9,8 @@ import { tenantHandlers } from './tenant-handlers';
 /** The contract's handlers over the main process's services, one module per feature. */
 export function createHandlers(services: HandlerServices): Handlers {
   return {
+    'app.info': async () =>
+      ok({ defaultPlatformUrl: services.defaultPlatformUrl ?? null, opensBrowser: services.opensBrowser }),
     ...sessionHandlers(services),
     ...tenantHandlers(services),
     ...apiKeyHandlers(services),

@@ -11,6 +11,8 @@ export interface HandlerServices {
   readonly browserSignIn: BrowserSignIn;
   readonly deviceKeys: DeviceKeys;
   readonly now: () => number;
+  readonly defaultPlatformUrl?: string;
+  readonly opensBrowser: boolean;
 }
 
 /** The platform path of a tenant's resource; slugs and environments are schema-checked before here. */

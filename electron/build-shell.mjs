@@ -1,0 +1,34 @@
+// `npm run build:electron`: bundles the thin shell with esbuild. Main keeps Electron and the native
+// modules external (they load from node_modules, unpacked from the asar); the preload is sandboxed, where
+// `require` knows only `electron` and a few built-ins, so everything else is bundled into it.
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+
+const root = join(import.meta.dirname, '..');
+// An output folder may be given (the build test uses a temp one); the app's is dist/electron.
+const outdir = process.argv[2] ? resolve(process.argv[2]) : join(root, 'dist/electron');
+const common = {
+  bundle: true,
+  format: 'cjs',
+  target: 'node22',
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: [join(root, 'electron/main.ts')],
+    outfile: join(outdir, 'main.cjs'),
+    platform: 'node',
+    external: ['electron', 'keytar', 'better-sqlite3'],
+  }),
+  build({
+    ...common,
+    entryPoints: [join(root, 'electron/preload.ts')],
+    outfile: join(outdir, 'preload.cjs'),
+    platform: 'browser',
+    external: ['electron'],
+  }),
+]);

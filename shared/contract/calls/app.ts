@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { call } from '../spec';
+
+export const appCalls = {
+  'app.info': call({
+    summary: 'What the renderer needs to know about its shell: the platform to suggest, and who opens links.',
+    input: z.strictObject({}),
+    output: z.object({
+      /** The embedded demo platform under `npm start`; none in a packaged app until the user enters one. */
+      defaultPlatformUrl: z.string().nullable(),
+      /** Whether the main process opens the system browser itself (Electron) or the renderer must. */
+      opensBrowser: z.boolean(),
+    }),
+    errors: [],
+  }),
+} as const;

@@ -1,0 +1,279 @@
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../../shared/contract/bridge';
+
+// The Electron binary is missing here, so main.ts runs against a recording stand-in for Electron's API
+// (and for the services), proving the wiring: what each handler decides for the inputs Electron would
+// give it. The Playwright _electron spec proves the same against the real thing where it exists.
+type Fn = (...args: never[]) => unknown;
+
+const fake = vi.hoisted(() => {
+  const appHandlers = new Map<string, Fn>();
+  const contentsHandlers = new Map<string, Fn>();
+  const state = {
+    lock: true,
+    privileged: [] as unknown[],
+    protocolHandler: undefined as undefined | ((request: Request) => Promise<Response>),
+    ipcChannels: [] as string[],
+    ipcHandler: undefined as undefined | Fn,
+    permissionRequest: undefined as undefined | Fn,
+    permissionCheck: undefined as undefined | Fn,
+    deviceCheck: undefined as undefined | Fn,
+    windowOpen: undefined as undefined | ((details: { url: string }) => { action: string }),
+    opened: [] as string[],
+    sent: [] as unknown[][],
+    loaded: [] as string[],
+    focused: 0,
+    quit: 0,
+    sandboxed: false,
+    windowOptions: undefined as unknown,
+    pageUrl: 'app://console/index.html',
+    eventListener: undefined as undefined | ((name: string, payload: unknown) => void),
+    dispatched: [] as unknown[][],
+    servicesOpenExternal: undefined as undefined | ((url: string) => Promise<void>),
+  };
+  const webContents = {
+    id: 7,
+    on: (name: string, handler: Fn) => contentsHandlers.set(name, handler),
+    setWindowOpenHandler: (handler: (details: { url: string }) => { action: string }) => {
+      state.windowOpen = handler;
+    },
+    getURL: () => state.pageUrl,
+    send: (...args: unknown[]) => state.sent.push(args),
+  };
+  return { appHandlers, contentsHandlers, state, webContents };
+});
+
+vi.mock('electron', () => {
+  const { appHandlers, state, webContents } = fake;
+  class BrowserWindow {
+    readonly webContents = webContents;
+    constructor(options: unknown) {
+      state.windowOptions = options;
+    }
+    once() {}
+    on() {}
+    show() {}
+    isDestroyed = () => false;
+    isMinimized = () => false;
+    restore() {}
+    focus() {
+      state.focused++;
+    }
+    loadURL(url: string) {
+      state.loaded.push(url);
+      return Promise.resolve();
+    }
+  }
+  return {
+    app: {
+      requestSingleInstanceLock: () => state.lock,
+      enableSandbox: () => {
+        state.sandboxed = true;
+      },
+      whenReady: () => Promise.resolve(),
+      getPath: () => '/tmp/cc-user-data',
+      on: (name: string, handler: Fn) => appHandlers.set(name, handler),
+      once: (name: string, handler: Fn) => appHandlers.set(name, handler),
+      quit: () => {
+        state.quit++;
+      },
+      exit: () => {},
+    },
+    BrowserWindow,
+    ipcMain: {
+      handle: (channel: string, handler: Fn) => {
+        state.ipcChannels.push(channel);
+        state.ipcHandler = handler;
+      },
+    },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: unknown[]) => state.privileged.push(...schemes),
+      handle: (_scheme: string, handler: (request: Request) => Promise<Response>) => {
+        state.protocolHandler = handler;
+      },
+    },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (handler: Fn) => {
+          state.permissionRequest = handler;
+        },
+        setPermissionCheckHandler: (handler: Fn) => {
+          state.permissionCheck = handler;
+        },
+        setDevicePermissionHandler: (handler: Fn) => {
+          state.deviceCheck = handler;
+        },
+      },
+    },
+    shell: {
+      openExternal: async (url: string) => {
+        state.opened.push(url);
+      },
+    },
+  };
+});
+
+vi.mock('../../../electron/services/console-services', () => ({
+  createConsoleServices: (options: { openExternal?: (url: string) => Promise<void> }) => {
+    fake.state.servicesOpenExternal = options.openExternal;
+    return {
+      dispatcher: {
+        dispatch: async (name: unknown, input: unknown) => {
+          fake.state.dispatched.push([name, input]);
+          return { ok: true, value: { profiles: [] } };
+        },
+      },
+      events: {
+        subscribe: (listener: (name: string, payload: unknown) => void) => {
+          fake.state.eventListener = listener;
+          return () => {};
+        },
+      },
+      close: async () => {},
+    };
+  },
+}));
+
+const { state, appHandlers, contentsHandlers, webContents } = fake;
+const mainFrame = { url: 'app://console/index.html', parent: null };
+const call = (event: unknown, name: unknown, input: unknown) =>
+  (state.ipcHandler as (event: unknown, name: unknown, input: unknown) => Promise<unknown>)(
+    event,
+    name,
+    input,
+  );
+
+beforeAll(async () => {
+  await import('../../../electron/main');
+  await vi.waitFor(() => expect(state.loaded).toHaveLength(1));
+  (appHandlers.get('web-contents-created') as (e: unknown, c: unknown) => void)({}, webContents);
+});
+
+const prevented = (handlerName: string, details: object = {}) => {
+  let stopped = false;
+  const event = {
+    ...details,
+    preventDefault: () => {
+      stopped = true;
+    },
+  };
+  (contentsHandlers.get(handlerName) as (event: unknown) => void)(event);
+  return stopped;
+};
+
+describe('main process wiring (against a stand-in for Electron)', () => {
+  it('registers app:// as a standard, secure, fetchable scheme and sandboxes every renderer', () => {
+    expect(state.privileged).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
+    expect(state.sandboxed).toBe(true);
+  });
+
+  it('opens one window on app://console with the locked-down preferences and the built preload', () => {
+    expect(state.loaded).toEqual(['app://console/index.html']);
+    const options = state.windowOptions as { webPreferences: Record<string, unknown> };
+    expect(options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+    });
+    expect(String(options.webPreferences.preload)).toMatch(/preload\.cjs$/);
+  });
+
+  it('serves the renderer through the protocol handler with the CSP header', async () => {
+    const handler = state.protocolHandler as (request: Request) => Promise<Response>;
+    const reply = await handler(new Request('app://console/index.html'));
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect((await handler(new Request('app://console/%2e%2e/package.json'))).status).toBe(404);
+  });
+
+  it('listens on the one call channel and nothing else', () => {
+    expect(state.ipcChannels).toEqual([IPC_CALL_CHANNEL]);
+  });
+
+  it('passes calls from the console page in the main frame to the services', async () => {
+    await expect(call({ sender: webContents, senderFrame: mainFrame }, 'profiles.list', {})).resolves.toEqual(
+      {
+        ok: true,
+        value: { profiles: [] },
+      },
+    );
+    expect(state.dispatched).toEqual([['profiles.list', {}]]);
+  });
+
+  it('answers forbidden to other windows, subframes, foreign pages and vanished frames', async () => {
+    const forbidden = { ok: false, error: { code: 'forbidden', message: expect.any(String) } };
+    const senders = [
+      { sender: { ...webContents, id: 8 }, senderFrame: mainFrame },
+      { sender: webContents, senderFrame: { url: 'app://console/index.html', parent: mainFrame } },
+      { sender: webContents, senderFrame: { url: 'https://example.com/', parent: null } },
+      { sender: webContents, senderFrame: null },
+    ];
+    state.dispatched.length = 0;
+    for (const event of senders) await expect(call(event, 'profiles.list', {})).resolves.toEqual(forbidden);
+    expect(state.dispatched).toEqual([]);
+  });
+
+  it('forwards service events to the console page as (name, payload) on the event channel', () => {
+    state.eventListener?.('progress', { task: 't', done: 1, total: 1 });
+    expect(state.sent).toEqual([[IPC_EVENT_CHANNEL, 'progress', { task: 't', done: 1, total: 1 }]]);
+    state.pageUrl = 'https://example.com/';
+    state.eventListener?.('progress', { task: 't', done: 1, total: 1 });
+    expect(state.sent).toHaveLength(1);
+    state.pageUrl = 'app://console/index.html';
+  });
+
+  it('blocks navigation and redirects away from the console, and every webview', () => {
+    expect(prevented('will-navigate', { url: 'https://example.com/' })).toBe(true);
+    expect(prevented('will-redirect', { url: 'file:///etc/passwd' })).toBe(true);
+    expect(prevented('will-navigate', { url: 'app://console/index.html#x' })).toBe(false);
+    expect(prevented('will-attach-webview')).toBe(true);
+  });
+
+  it('denies every new window, sending only https links to the system browser', async () => {
+    const open = state.windowOpen as (details: { url: string }) => { action: string };
+    for (const url of [
+      'https://docs.example.com/',
+      'http://example.com/',
+      'file:///etc/passwd',
+      'app://console/',
+    ])
+      expect(open({ url })).toEqual({ action: 'deny' });
+    await vi.waitFor(() => expect(state.opened).toEqual(['https://docs.example.com/']));
+  });
+
+  it('lets the services open the loopback demo platform, but nothing that is not a web URL', async () => {
+    const openExternal = state.servicesOpenExternal as (url: string) => Promise<void>;
+    await openExternal('http://127.0.0.1:4610/oauth/authorize');
+    await expect(openExternal('file:///etc/passwd')).rejects.toThrow();
+    expect(state.opened.at(-1)).toBe('http://127.0.0.1:4610/oauth/authorize');
+  });
+
+  it('refuses every permission request and check', () => {
+    const answers: boolean[] = [];
+    (state.permissionRequest as (c: unknown, p: string, cb: (ok: boolean) => void) => void)(
+      webContents,
+      'media',
+      (granted) => answers.push(granted),
+    );
+    expect(answers).toEqual([false]);
+    expect((state.permissionCheck as () => boolean)()).toBe(false);
+    expect((state.deviceCheck as () => boolean)()).toBe(false);
+  });
+
+  it('hands a second launch to the existing window', () => {
+    (appHandlers.get('second-instance') as () => void)();
+    expect(state.focused).toBe(1);
+  });
+
+  it('quits at once, wiring nothing, when another instance holds the lock', async () => {
+    vi.resetModules();
+    appHandlers.clear();
+    state.lock = false;
+    state.quit = 0;
+    await import('../../../electron/main');
+    expect(state.quit).toBe(1);
+    expect(appHandlers.size).toBe(0);
+  });
+});
