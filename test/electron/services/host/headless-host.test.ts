@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConsoleServices } from '../../../electron/services/console-services';
+import { createConsoleServices } from '../../../../electron/services/console-services';
 import {
   type HeadlessHost,
   LAUNCH_HEADER,
   startHeadlessHost,
-} from '../../../electron/services/host/headless-host';
-import { Vault } from '../../../electron/services/vault/vault';
+} from '../../../../electron/services/host/headless-host';
+import { Vault } from '../../../../electron/services/vault/vault';
 
 let host: HeadlessHost;
 let secret: string;
