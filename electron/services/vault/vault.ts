@@ -8,7 +8,14 @@ import { z } from 'zod';
  */
 export const VAULT_SERVICE = 'com.compliance-console.desktop';
 
-export const secretKinds = ['refresh-token', 'api-key', 'device-signing-key', 'cache-master-key'] as const;
+export const secretKinds = [
+  'refresh-token',
+  'api-key',
+  'device-signing-key',
+  'cache-master-key',
+  // A master key being rotated in: kept until every data key is re-wrapped, so a rotation can resume.
+  'cache-master-key-next',
+] as const;
 export const SecretKind = z.enum(secretKinds);
 export type SecretKind = z.infer<typeof SecretKind>;
 
