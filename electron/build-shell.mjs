@@ -24,6 +24,13 @@ await Promise.all([
     platform: 'node',
     external: ['electron', 'keytar', 'better-sqlite3'],
   }),
+  // The audit verifier's worker thread, loaded by main from next to itself.
+  build({
+    ...common,
+    entryPoints: [join(root, 'electron/services/audit/verify-worker.ts')],
+    outfile: join(outdir, 'verify-worker.cjs'),
+    platform: 'node',
+  }),
   build({
     ...common,
     entryPoints: [join(root, 'electron/preload.ts')],

@@ -3,9 +3,11 @@
 // headless host). Built to dist/electron/main.cjs by `npm run build:electron`.
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   app,
   BrowserWindow,
+  dialog,
   type IpcMainInvokeEvent,
   ipcMain,
   protocol,
@@ -96,6 +98,17 @@ async function start(): Promise<void> {
     dataDir: app.getPath('userData'),
     openExternal: (url) => openExternally(url, 'services'),
     defaultPlatformUrl: process.env.CC_PLATFORM_URL,
+    verifyWorkerUrl: pathToFileURL(join(__dirname, 'verify-worker.cjs')),
+    chooseFile: async () => {
+      const parent = consoleWindow && !consoleWindow.isDestroyed() ? consoleWindow : undefined;
+      const options = {
+        title: 'Open an audit export',
+        properties: ['openFile' as const],
+        filters: [{ name: 'Audit exports', extensions: ['jsonl', 'ndjson', 'json', 'txt'] }],
+      };
+      const chosen = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+      return chosen.canceled ? undefined : chosen.filePaths[0];
+    },
   });
 
   // The console asks for no browser permission (camera, notifications, clipboard, HID...): all refused.

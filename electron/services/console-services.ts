@@ -1,7 +1,12 @@
+import { join } from 'node:path';
+import { ExportVerification } from './audit/export-verification';
+import { LiveAuditCheck } from './audit/live-verification';
+import { EvidenceCache } from './cache/evidence-cache';
 import { Dispatcher } from './contract/dispatcher';
 import { EventBus } from './contract/event-bus';
 import { createHandlers } from './contract/handlers/handlers';
 import { DeviceKeys } from './device-key/device-key';
+import { FileGrants } from './files/file-grants';
 import { ProfileSessions } from './profiles/profile-sessions';
 import { BrowserSignIn } from './sign-in/browser-sign-in';
 import { Vault } from './vault/vault';
@@ -14,6 +19,8 @@ export interface ConsoleServicesOptions {
    * headless host has none: the renderer opens the URL it is given.
    */
   readonly openExternal?: (url: string) => Promise<void>;
+  /** The system open dialog (Electron); without it the renderer uploads files to the headless host. */
+  readonly chooseFile?: (purpose: 'audit-export') => Promise<string | undefined>;
   /** One line per unexpected failure; it carries the error's own words, never call inputs or outputs. */
   readonly log?: (line: string) => void;
   /** The keychain under another service name (tests keep theirs apart); the app's by default. */
@@ -21,33 +28,63 @@ export interface ConsoleServicesOptions {
   readonly now?: () => number;
   /** The platform the sign-in screen suggests (the embedded demo platform under `npm start`). */
   readonly defaultPlatformUrl?: string;
+  /** The audit verifier's worker: the bundled file in the packaged app, the tsx bootstrap from source. */
+  readonly verifyWorkerUrl?: URL;
+  readonly cacheQuotaBytes?: number;
 }
 
 export interface ConsoleServices {
   readonly dispatcher: Dispatcher;
   readonly events: EventBus;
+  readonly files: FileGrants;
+  readonly cache: EvidenceCache;
   close(): Promise<void>;
 }
 
 /** The main process's services, whatever shell carries them: the Electron app or the headless host. */
 export function createConsoleServices(options: ConsoleServicesOptions): ConsoleServices {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const now = options.now ?? Date.now;
   const events = new EventBus();
   const vault = options.vault ?? new Vault();
+  const cache = EvidenceCache.open({
+    file: join(options.dataDir, 'evidence-cache.sqlite'),
+    vault,
+    quotaBytes: options.cacheQuotaBytes,
+  });
+  if (!cache.ok) throw new Error(`The evidence cache cannot be opened: ${cache.error.message}`);
   const profiles = new ProfileSessions(vault, (profile) => events.emit('session.expired', { profile }));
   const deviceKeys = new DeviceKeys(vault);
-  const browserSignIn = new BrowserSignIn(profiles, deviceKeys, options.openExternal);
+  const files = new FileGrants(join(options.dataDir, 'uploads'));
+  const workerUrl =
+    options.verifyWorkerUrl ?? new URL('./audit/verify-worker-bootstrap.mjs', import.meta.url);
   const handlers = createHandlers({
     vault,
     profiles,
-    browserSignIn,
+    browserSignIn: new BrowserSignIn(profiles, deviceKeys, options.openExternal),
     deviceKeys,
-    now: options.now ?? Date.now,
+    now,
     defaultPlatformUrl: options.defaultPlatformUrl,
     opensBrowser: options.openExternal !== undefined,
+    files,
+    exportVerification: new ExportVerification(files, events, workerUrl, now),
+    liveAudit: new LiveAuditCheck(profiles, cache.value, events),
+    chooseFile: options.chooseFile,
+    cache: cache.value,
   });
   const dispatcher = new Dispatcher(handlers, (name, error) =>
     log(`Console call ${name} failed: ${error instanceof Error ? error.message : 'unknown error'}`),
   );
-  return { dispatcher, events, close: async () => {} };
+  // A master-key rotation cut short by a crash is finished before anything reads the cache.
+  void cache.value.resumeRotations();
+  return {
+    dispatcher,
+    events,
+    files,
+    cache: cache.value,
+    close: async () => {
+      await files.releaseAll();
+      cache.value.close();
+    },
+  };
 }

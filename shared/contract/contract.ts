@@ -4,6 +4,8 @@ import { errorCodes } from '../result';
 import { apiKeyCalls } from './calls/api-keys';
 import { appCalls } from './calls/app';
 import { approvalCalls } from './calls/approvals';
+import { auditCalls } from './calls/audit';
+import { deviceCalls } from './calls/devices';
 import { sessionCalls } from './calls/session';
 import { tenantCalls } from './calls/tenants';
 
@@ -23,6 +25,8 @@ export const contract = {
   ...tenantCalls,
   ...apiKeyCalls,
   ...approvalCalls,
+  ...auditCalls,
+  ...deviceCalls,
 } as const;
 
 export type Contract = typeof contract;
@@ -35,6 +39,8 @@ export type CallOutput<N extends CallName> = z.infer<Contract[N]['output']>;
 export const events = {
   'session.expired': z.object({ profile: ProfileRef }),
   progress: z.object({ task: z.string(), done: z.number().min(0), total: z.number().min(0) }),
+  /** The platform showed a history of this log that does not extend one it showed before. */
+  'audit.fork': z.object({ profile: ProfileRef, origin: z.string(), evidence: z.array(z.string()) }),
 } as const;
 export type EventName = keyof typeof events;
 

@@ -9,11 +9,20 @@ import {
 import type { CallSpec } from '../../../shared/contract/spec';
 import { fail, type Result } from '../../../shared/result';
 
+/** Handlers may answer with read-only values (the verifier's report is one); the dispatcher copies out. */
+type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
 /** Handlers for a group of calls, typed from their specs. */
 export type HandlersOf<C extends Record<string, CallSpec>> = {
-  [N in keyof C]: (input: z.infer<C[N]['input']>) => Promise<Result<z.infer<C[N]['output']>>>;
+  [N in keyof C]: (input: z.infer<C[N]['input']>) => Promise<Result<DeepReadonly<z.infer<C[N]['output']>>>>;
 };
-export type Handlers = { [N in CallName]: (input: CallInput<N>) => Promise<Result<CallOutput<N>>> };
+export type Handlers = {
+  [N in CallName]: (input: CallInput<N>) => Promise<Result<DeepReadonly<CallOutput<N>>>>;
+};
 
 /**
  * The one door into the main process's services, whatever carries the call (Electron IPC or the headless

@@ -14,6 +14,8 @@ import type { ConsoleServices } from '../console-services';
  */
 export const LAUNCH_HEADER = 'x-cc-launch';
 const MAX_BODY = 1024 * 1024;
+/** Audit exports are large (a million entries is ~0.5 GB); this is the ceiling for one upload. */
+const MAX_UPLOAD = 4 * 1024 ** 3;
 
 const contentTypes: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -45,7 +47,7 @@ export interface HeadlessHost {
 
 export async function startHeadlessHost(options: {
   rendererDir: string;
-  services: Pick<ConsoleServices, 'dispatcher' | 'events'>;
+  services: Pick<ConsoleServices, 'dispatcher' | 'events' | 'files'>;
   port?: number;
 }): Promise<HeadlessHost> {
   const secret = randomBytes(32).toString('base64url');
@@ -68,6 +70,7 @@ export async function startHeadlessHost(options: {
     if (url.pathname.startsWith('/contract/'))
       return contractCall(request, response, decodeURIComponent(url.pathname.slice(10)));
     if (url.pathname === '/events') return eventStream(request, response);
+    if (url.pathname === '/files') return upload(request, response, url.searchParams.get('name') ?? '');
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return reply(response, 405, {
         ok: false,
@@ -99,6 +102,25 @@ export async function startHeadlessHost(options: {
       response.write(`${JSON.stringify({ name, payload })}\n`),
     );
     response.on('close', stop);
+  }
+
+  /**
+   * A file the user picked in the page (an audit export): streamed to a private temporary file and
+   * answered with an id, as the Electron open dialog is. The page never learns a path.
+   */
+  async function upload(request: IncomingMessage, response: ServerResponse, name: string) {
+    if (!launchedHere(request)) return refuseStranger(request, response);
+    if (request.method !== 'POST' || request.headers['content-type'] !== 'application/octet-stream') {
+      request.resume();
+      return reply(response, 415, {
+        ok: false,
+        error: { code: 'unsupported-media-type', message: 'Send the file as application/octet-stream.' },
+      });
+    }
+    const granted = await options.services.files.grantUpload(name, request, MAX_UPLOAD);
+    if (!granted.ok) request.resume();
+    const status = granted.ok ? 200 : granted.error.code === 'payload-too-large' ? 413 : 400;
+    return reply(response, status, granted);
   }
 
   async function contractCall(request: IncomingMessage, response: ServerResponse, name: string) {

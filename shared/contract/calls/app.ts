@@ -10,6 +10,8 @@ export const appCalls = {
       defaultPlatformUrl: z.string().nullable(),
       /** Whether the main process opens the system browser itself (Electron) or the renderer must. */
       opensBrowser: z.boolean(),
+      /** Whether the main process shows the system file dialog (Electron) or the renderer uploads (headless). */
+      choosesFiles: z.boolean(),
     }),
     errors: [],
   }),

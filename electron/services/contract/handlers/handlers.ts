@@ -2,6 +2,8 @@ import { ok } from '../../../../shared/result';
 import type { Handlers } from '../dispatcher';
 import { apiKeyHandlers } from './api-key-handlers';
 import { approvalHandlers } from './approval-handlers';
+import { auditHandlers } from './audit-handlers';
+import { deviceHandlers } from './device-handlers';
 import type { HandlerServices } from './services';
 import { sessionHandlers } from './session-handlers';
 import { tenantHandlers } from './tenant-handlers';
@@ -10,10 +12,16 @@ import { tenantHandlers } from './tenant-handlers';
 export function createHandlers(services: HandlerServices): Handlers {
   return {
     'app.info': async () =>
-      ok({ defaultPlatformUrl: services.defaultPlatformUrl ?? null, opensBrowser: services.opensBrowser }),
+      ok({
+        defaultPlatformUrl: services.defaultPlatformUrl ?? null,
+        opensBrowser: services.opensBrowser,
+        choosesFiles: services.chooseFile !== undefined,
+      }),
     ...sessionHandlers(services),
     ...tenantHandlers(services),
     ...apiKeyHandlers(services),
     ...approvalHandlers(services),
+    ...auditHandlers(services),
+    ...deviceHandlers(services),
   };
 }

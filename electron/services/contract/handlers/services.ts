@@ -1,5 +1,9 @@
 import type { TenantRef } from '../../../../shared/contract/spec';
+import type { ExportVerification } from '../../audit/export-verification';
+import type { LiveAuditCheck } from '../../audit/live-verification';
+import type { EvidenceCache } from '../../cache/evidence-cache';
 import type { DeviceKeys } from '../../device-key/device-key';
+import type { FileGrants } from '../../files/file-grants';
 import type { ProfileSessions } from '../../profiles/profile-sessions';
 import type { BrowserSignIn } from '../../sign-in/browser-sign-in';
 import type { Vault } from '../../vault/vault';
@@ -13,6 +17,12 @@ export interface HandlerServices {
   readonly now: () => number;
   readonly defaultPlatformUrl?: string;
   readonly opensBrowser: boolean;
+  readonly files: FileGrants;
+  readonly exportVerification: ExportVerification;
+  readonly liveAudit: LiveAuditCheck;
+  readonly cache: EvidenceCache;
+  /** The system open dialog (Electron); absent in the headless host, where the renderer uploads. */
+  readonly chooseFile?: (purpose: 'audit-export') => Promise<string | undefined>;
 }
 
 /** The platform path of a tenant's resource; slugs and environments are schema-checked before here. */

@@ -1,0 +1,150 @@
+import { CheckpointReply, ConsistencyReply, VerifierKeys } from '../../../shared/api/audit';
+import { fromBase64, toBase64 } from '../../../shared/audit/hash';
+import { MerkleHasher, verifyConsistency } from '../../../shared/audit/merkle';
+import { nodeAuditCrypto } from '../../../shared/audit/node-crypto';
+import {
+  describeKey,
+  parseCheckpointBody,
+  parseNote,
+  parseVerifierKey,
+  type VerifierKey,
+  verifyNote,
+} from '../../../shared/audit/note';
+import type { TenantRef } from '../../../shared/contract/spec';
+import { fail, ok, type Result } from '../../../shared/result';
+import type { EvidenceCache } from '../cache/evidence-cache';
+import type { EventBus } from '../contract/event-bus';
+import type { PlatformClient } from '../platform/platform-client';
+import type { ProfileSessions } from '../profiles/profile-sessions';
+import type { Profile } from '../vault/vault';
+
+/** Where the console keeps what it has seen of each log (the evidence cache's database). */
+export type AuditTrustStore = Pick<
+  EvidenceCache,
+  'pinnedKeys' | 'pinKeys' | 'checkpoints' | 'saveCheckpoint'
+>;
+
+export interface LiveVerification {
+  readonly status: 'consistent' | 'first-seen' | 'fork';
+  readonly origin: string;
+  readonly size: number;
+  readonly checkedAgainst: number;
+  readonly keyUsed: string;
+  /** Both signed notes when the platform showed a history that does not extend what it showed before. */
+  readonly evidence: readonly string[];
+}
+
+const hasher = new MerkleHasher(nodeAuditCrypto);
+
+/**
+ * The live check of a tenant's log: the newest signed checkpoint must verify under the keys pinned for
+ * its origin (pinned at first contact), and must extend every checkpoint this console stored before,
+ * each by a consistency proof. Anything else is a fork: the platform showed two histories.
+ */
+export class LiveAuditCheck {
+  constructor(
+    private readonly profiles: ProfileSessions,
+    private readonly trust: AuditTrustStore,
+    private readonly events: EventBus,
+  ) {}
+
+  async verify(profile: Profile, tenant: TenantRef): Promise<Result<LiveVerification>> {
+    const client = await this.profiles.client(profile);
+    if (!client.ok) return client;
+    const base = `/v1/orgs/${tenant.organization}/envs/${tenant.environment}/audit`;
+    const latest = await client.value.request('GET', `${base}/checkpoint`, CheckpointReply);
+    if (!latest.ok) return latest;
+    const origin = latest.value.origin;
+
+    const known = this.trust.pinnedKeys(profile, origin);
+    if (!known.ok) return known;
+    let pinned = known.value;
+    if (pinned.length === 0) {
+      // Trust on first use: the keys the platform publishes now are pinned for this log from here on.
+      const published = await client.value.request('GET', '/v1/audit/verifier-keys', VerifierKeys);
+      if (!published.ok) return published;
+      pinned = published.value.keys;
+      const saved = this.trust.pinKeys(profile, origin, pinned);
+      if (!saved.ok) return saved;
+    }
+    const keys = pinned.map((k) => parseVerifierKey(nodeAuditCrypto, k)).filter((k): k is VerifierKey => !!k);
+    const note = parseNote(latest.value.checkpoint);
+    const body = note && parseCheckpointBody(note.text);
+    const root = fromBase64(latest.value.root);
+    if (
+      !note ||
+      !body ||
+      !root ||
+      body.origin !== origin ||
+      body.size !== latest.value.size ||
+      toBase64(body.root) !== latest.value.root
+    )
+      return fail('internal', 'The platform sent a checkpoint that is not well formed.');
+    const verdict = verifyNote(nodeAuditCrypto, note, keys);
+    if (verdict.status !== 'valid') {
+      return fail(
+        'conflict',
+        verdict.status === 'unknown-key'
+          ? 'The checkpoint is signed by a key this console has not pinned for this log. Verify an export to follow an announced key.'
+          : 'The checkpoint signature does not verify under the pinned key.',
+      );
+    }
+
+    const seen = this.trust.checkpoints(profile, origin);
+    if (!seen.ok) return seen;
+    const stored = seen.value;
+    for (const before of stored) {
+      const consistent = await this.#extends(client.value, base, before, body.size, body.root);
+      if (!consistent.ok) return consistent;
+      if (!consistent.value) {
+        const evidence = [before.note, latest.value.checkpoint];
+        this.events.emit('audit.fork', { profile, origin, evidence });
+        return ok({
+          status: 'fork',
+          origin,
+          size: body.size,
+          checkedAgainst: stored.length,
+          keyUsed: describeKey(verdict.key),
+          evidence,
+        });
+      }
+    }
+    if (!stored.some((s) => s.size === body.size)) {
+      const saved = this.trust.saveCheckpoint(profile, origin, {
+        size: body.size,
+        root: latest.value.root,
+        note: latest.value.checkpoint,
+      });
+      if (!saved.ok) return saved;
+    }
+    return ok({
+      status: stored.length === 0 ? 'first-seen' : 'consistent',
+      origin,
+      size: body.size,
+      checkedAgainst: stored.length,
+      keyUsed: describeKey(verdict.key),
+      evidence: [],
+    });
+  }
+
+  async #extends(
+    client: PlatformClient,
+    base: string,
+    before: { size: number; root: string },
+    size: number,
+    root: Uint8Array,
+  ): Promise<Result<boolean>> {
+    const oldRoot = fromBase64(before.root);
+    if (!oldRoot || before.size > size) return ok(false);
+    if (before.size === size) return ok(toBase64(root) === before.root);
+    if (before.size === 0) return ok(true);
+    const proof = await client.request(
+      'GET',
+      `${base}/proofs/consistency?from=${before.size}&to=${size}`,
+      ConsistencyReply,
+    );
+    if (!proof.ok) return proof;
+    const path = proof.value.proof.map((p) => fromBase64(p) ?? new Uint8Array(0));
+    return ok(verifyConsistency(hasher, before.size, size, oldRoot, root, path));
+  }
+}

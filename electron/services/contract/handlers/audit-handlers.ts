@@ -1,0 +1,29 @@
+import { VerifierKeys } from '../../../../shared/api/audit';
+import type { auditCalls } from '../../../../shared/contract/calls/audit';
+import { fail, ok } from '../../../../shared/result';
+import type { HandlersOf } from '../dispatcher';
+import type { HandlerServices } from './services';
+
+export function auditHandlers(services: HandlerServices): HandlersOf<typeof auditCalls> {
+  const { files, exportVerification, liveAudit, profiles } = services;
+  return {
+    'files.chooseExport': async () => {
+      if (!services.chooseFile)
+        return fail(
+          'bad-request',
+          'This console takes the file through its page; use the file picker there.',
+        );
+      const path = await services.chooseFile('audit-export');
+      if (!path) return ok({ file: null });
+      const granted = await files.grantPath(path);
+      return granted.ok ? ok({ file: granted.value }) : granted;
+    },
+    'audit.verifierKeys': async ({ profile }) => {
+      const client = await profiles.client(profile);
+      return client.ok ? client.value.request('GET', '/v1/audit/verifier-keys', VerifierKeys) : client;
+    },
+    'audit.verifyExport': (input) => exportVerification.verify(input),
+    'audit.cancel': async ({ taskId }) => ok({ cancelled: exportVerification.cancel(taskId) }),
+    'audit.verifyLive': ({ profile, tenant }) => liveAudit.verify(profile, tenant),
+  };
+}

@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import keytar from 'keytar';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConsoleServices, createConsoleServices } from '../../../../electron/services/console-services';
+import { type HeadlessHost, startHeadlessHost } from '../../../../electron/services/host/headless-host';
+import { Vault } from '../../../../electron/services/vault/vault';
+import { verificationReportHtml } from '../../../../shared/audit/report-html';
+import type { ContractReply } from '../../../../shared/contract/contract';
+import { appendEntries, exportLog, joinExport, splitExport, tenantOf } from '../../../helpers/audit';
+import { startPlatform, type TestPlatform } from '../../../helpers/platform';
+
+const vault = new Vault(keytar, `cc-test-export-verification-${process.pid}`);
+let platform: TestPlatform;
+let services: ConsoleServices;
+let host: HeadlessHost;
+let exportBytes: Buffer;
+let keys: string[];
+const progress: { task: string; done: number; total: number }[] = [];
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  const dataDir = mkdtempSync(join(tmpdir(), 'cc-console-'));
+  services = createConsoleServices({ dataDir, vault, now: () => platform.clock.now() });
+  services.events.subscribe((name, payload) => {
+    if (name === 'progress') progress.push(payload as (typeof progress)[number]);
+  });
+  host = await startHeadlessHost({ rendererDir: dataDir, services });
+  appendEntries(platform, tenantOf(platform, 'acme', 'test'), 3000);
+  const auditor = await platform.signIn(platform.user('acme', 'auditor'));
+  exportBytes = await exportLog(platform, auditor.accessToken, 'acme', 'test');
+  keys = platform.ctx.auditKeys.verifierKeys;
+});
+afterAll(async () => {
+  await host.close();
+  await services.close();
+  await platform.stop();
+});
+
+const secret = () => new URL(host.url).hash.slice(3);
+
+async function upload(name: string, bytes: Buffer): Promise<ContractReply> {
+  const response = await fetch(`${host.origin}/files?name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream', 'x-cc-launch': secret() },
+    body: new Uint8Array(bytes),
+  });
+  return response.json();
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: replies are checked field by field
+function valueIn(reply: ContractReply): any {
+  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+  return reply.value;
+}
+
+describe('offline verification of an export in the console', () => {
+  it('verifies an uploaded export in a worker with progress, and reports the file hash, key and time', async () => {
+    const file = valueIn(await upload('acme-test.jsonl', exportBytes));
+    expect(file).toMatchObject({ name: 'acme-test.jsonl', size: exportBytes.length });
+    expect(file).not.toHaveProperty('path');
+    const result = valueIn(
+      await services.dispatcher.dispatch('audit.verifyExport', {
+        taskId: 'verify-good-1',
+        fileId: file.fileId,
+        keys,
+      }),
+    );
+    expect(result.report.verdict).toBe('verified');
+    expect(result.report.findings).toEqual([]);
+    expect(result.fileSha256).toBe(createHash('sha256').update(exportBytes).digest('hex'));
+    expect(result.report.keysUsed.length).toBeGreaterThan(0);
+    expect(progress.filter((p) => p.task === 'verify-good-1').at(-1)).toMatchObject({
+      total: exportBytes.length,
+    });
+
+    const html = verificationReportHtml(result);
+    expect(html).toContain('Verified: the file is an untampered part of the log');
+    expect(html).toContain(result.fileSha256);
+    expect(html).toContain(result.verifiedAt);
+    expect(html).not.toContain('<script');
+  });
+
+  it('pins a changed entry of a tampered copy to its seq', async () => {
+    const parts = splitExport(exportBytes);
+    const target = 1234;
+    const line = parts.entries[target] ?? '';
+    parts.entries[target] = line.replace('quarterly controls', 'quarterly c0ntrols');
+    expect(parts.entries[target]).not.toBe(line);
+    const file = valueIn(await upload('tampered.jsonl', joinExport(parts)));
+    const result = valueIn(
+      await services.dispatcher.dispatch('audit.verifyExport', {
+        taskId: 'verify-bad-1',
+        fileId: file.fileId,
+        keys,
+      }),
+    );
+    expect(result.report.verdict).toBe('tampered');
+    const finding = result.report.findings.find((f: { class: string }) => f.class === 'entry-modified');
+    expect(finding).toBeDefined();
+    expect(finding.seq ?? finding.window.start).toBeLessThanOrEqual(target);
+    expect(finding.seq ?? finding.window.end - 1).toBeGreaterThanOrEqual(target);
+    expect(verificationReportHtml(result)).toContain('Tampered');
+  });
+
+  it('answers a file that is not an export as unverifiable, and an unknown file id as not-found', async () => {
+    const file = valueIn(await upload('notes.txt', Buffer.from('hello\n')));
+    const result = valueIn(
+      await services.dispatcher.dispatch('audit.verifyExport', {
+        taskId: 'verify-junk-1',
+        fileId: file.fileId,
+        keys,
+      }),
+    );
+    expect(result.report).toMatchObject({ verdict: 'unverifiable', usable: false });
+    const missing = await services.dispatcher.dispatch('audit.verifyExport', {
+      taskId: 'verify-none-1',
+      fileId: 'A'.repeat(22),
+      keys,
+    });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('cancels a running verification', async () => {
+    const big = Buffer.concat([exportBytes]);
+    const file = valueIn(await upload('cancel.jsonl', big));
+    const running = services.dispatcher.dispatch('audit.verifyExport', {
+      taskId: 'verify-cancel-1',
+      fileId: file.fileId,
+      keys,
+    });
+    expect(
+      valueIn(await services.dispatcher.dispatch('audit.cancel', { taskId: 'verify-cancel-1' })),
+    ).toEqual({
+      cancelled: true,
+    });
+    const result = valueIn(await running);
+    expect(result.report.cancelled).toBe(true);
+    expect(result.fileSha256).toBeNull();
+  });
+
+  it('refuses uploads without the launch secret', async () => {
+    const response = await fetch(`${host.origin}/files?name=x`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: 'x',
+    });
+    expect(response.status).toBe(401);
+  });
+});
