@@ -53,7 +53,11 @@ export function createConsoleServices(options: ConsoleServicesOptions): ConsoleS
     quotaBytes: options.cacheQuotaBytes,
   });
   if (!cache.ok) throw new Error(`The evidence cache cannot be opened: ${cache.error.message}`);
-  const profiles = new ProfileSessions(vault, (profile) => events.emit('session.expired', { profile }));
+  // A remote revocation shreds the profile's cached evidence: its data keys go first, then the blobs.
+  const profiles = new ProfileSessions(vault, async (profile) => {
+    events.emit('session.expired', { profile });
+    await cache.value.shredProfile(profile);
+  });
   const deviceKeys = new DeviceKeys(vault);
   const files = new FileGrants(join(options.dataDir, 'uploads'));
   const workerUrl =
@@ -71,6 +75,7 @@ export function createConsoleServices(options: ConsoleServicesOptions): ConsoleS
     liveAudit: new LiveAuditCheck(profiles, cache.value, events),
     chooseFile: options.chooseFile,
     cache: cache.value,
+    events,
   });
   const dispatcher = new Dispatcher(handlers, (name, error) =>
     log(`Console call ${name} failed: ${error instanceof Error ? error.message : 'unknown error'}`),

@@ -6,6 +6,7 @@ import { appCalls } from './calls/app';
 import { approvalCalls } from './calls/approvals';
 import { auditCalls } from './calls/audit';
 import { deviceCalls } from './calls/devices';
+import { evidenceCalls } from './calls/evidence';
 import { sessionCalls } from './calls/session';
 import { tenantCalls } from './calls/tenants';
 
@@ -27,6 +28,7 @@ export const contract = {
   ...approvalCalls,
   ...auditCalls,
   ...deviceCalls,
+  ...evidenceCalls,
 } as const;
 
 export type Contract = typeof contract;

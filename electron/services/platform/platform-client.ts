@@ -111,6 +111,33 @@ export class PlatformClient {
     }
   }
 
+  /**
+   * A file body (evidence content), up to `maxBytes`. The path may carry the signed query the platform
+   * issued, but must stay on this platform's /v1/ API.
+   */
+  async download(pathAndQuery: string, maxBytes: number): Promise<Result<Buffer>> {
+    const url = new URL(pathAndQuery, this.origin);
+    if (url.origin !== this.origin || !url.pathname.startsWith('/v1/'))
+      return fail('bad-request', 'Unknown platform path.');
+    const token = this.tokens ? await this.tokens.token() : ok(undefined);
+    if (!token.ok) return token;
+    let response: Response;
+    try {
+      response = await this.#fetch(url, {
+        headers: token.value ? { authorization: `Bearer ${token.value}` } : {},
+        redirect: 'error',
+        signal: AbortSignal.timeout(this.#timeoutMs * 4),
+      });
+    } catch {
+      return fail('unavailable', unreachable);
+    }
+    if (response.status >= 400) return this.#error(response.status, await response.text());
+    const bytes = Buffer.from(await response.arrayBuffer());
+    return bytes.length > maxBytes
+      ? fail('payload-too-large', 'The file is larger than expected.')
+      : ok(bytes);
+  }
+
   async #send(method: string, path: string, body: unknown, token: string | undefined) {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;

@@ -24,7 +24,7 @@ export class ProfileSessions {
 
   constructor(
     private readonly vault: Vault,
-    private readonly onExpired: (profile: Profile) => void = () => {},
+    private readonly onExpired: (profile: Profile) => Promise<void> | void = () => {},
   ) {}
 
   /** After a browser sign-in: the refresh token goes to the keychain, the access token stays in memory. */
@@ -34,22 +34,22 @@ export class ProfileSessions {
   ): Promise<Result<PlatformClient>> {
     const session = new RefreshingSession(profile.platformOrigin, profile, this.vault);
     await session.start(tokens);
-    return this.#remember(profile, this.#expiring(profile, session));
+    return this.#remember(profile, this.#revocable(profile, session));
   }
 
   async rememberApiKey(profile: Profile, apiKey: string): Promise<Result<PlatformClient>> {
     await this.vault.put(profile, 'api-key', apiKey);
-    return this.#remember(profile, keyTokens(apiKey));
+    return this.#remember(profile, this.#revocable(profile, keyTokens(apiKey)));
   }
 
   async client(profile: Profile): Promise<Result<PlatformClient>> {
     const known = this.#clients.get(profileKey(profile));
     if (known) return ok(known);
     const apiKey = await this.vault.get(profile, 'api-key');
-    if (apiKey) return this.#remember(profile, keyTokens(apiKey));
+    if (apiKey) return this.#remember(profile, this.#revocable(profile, keyTokens(apiKey)));
     if (await this.vault.get(profile, 'refresh-token')) {
       const session = new RefreshingSession(profile.platformOrigin, profile, this.vault);
-      return this.#remember(profile, this.#expiring(profile, session));
+      return this.#remember(profile, this.#revocable(profile, session));
     }
     return fail('unauthenticated', 'This profile is signed out; sign in again.');
   }
@@ -68,12 +68,15 @@ export class ProfileSessions {
     return client;
   }
 
-  /** A session whose refresh was refused tells the renderer once, and is forgotten. */
-  #expiring(profile: Profile, session: RefreshingSession): TokenSource {
-    const expired = (result: Result<string>) => {
+  /**
+   * A credential the platform no longer accepts (a refused refresh, a revoked or expired API key) is a
+   * remote revocation: the profile is forgotten here and `onExpired` tells the rest of the console.
+   */
+  #revocable(profile: Profile, session: TokenSource): TokenSource {
+    const expired = async (result: Result<string>) => {
       if (!result.ok && result.error.code === 'unauthenticated') {
         this.forget(profile);
-        this.onExpired(profile);
+        await this.onExpired(profile);
       }
       return result;
     };

@@ -4,6 +4,7 @@ import { apiKeyHandlers } from './api-key-handlers';
 import { approvalHandlers } from './approval-handlers';
 import { auditHandlers } from './audit-handlers';
 import { deviceHandlers } from './device-handlers';
+import { evidenceHandlers } from './evidence-handlers';
 import type { HandlerServices } from './services';
 import { sessionHandlers } from './session-handlers';
 import { tenantHandlers } from './tenant-handlers';
@@ -23,5 +24,6 @@ export function createHandlers(services: HandlerServices): Handlers {
     ...approvalHandlers(services),
     ...auditHandlers(services),
     ...deviceHandlers(services),
+    ...evidenceHandlers(services),
   };
 }

@@ -7,6 +7,7 @@ import type { FileGrants } from '../../files/file-grants';
 import type { ProfileSessions } from '../../profiles/profile-sessions';
 import type { BrowserSignIn } from '../../sign-in/browser-sign-in';
 import type { Vault } from '../../vault/vault';
+import type { EventBus } from '../event-bus';
 
 /** What the contract's handlers work with: the main process's services, built once per process. */
 export interface HandlerServices {
@@ -21,6 +22,7 @@ export interface HandlerServices {
   readonly exportVerification: ExportVerification;
   readonly liveAudit: LiveAuditCheck;
   readonly cache: EvidenceCache;
+  readonly events: EventBus;
   /** The system open dialog (Electron); absent in the headless host, where the renderer uploads. */
   readonly chooseFile?: (purpose: 'audit-export') => Promise<string | undefined>;
 }

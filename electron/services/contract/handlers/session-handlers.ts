@@ -44,6 +44,9 @@ export function sessionHandlers(services: HandlerServices): HandlersOf<typeof se
           );
       }
       profiles.forget(profile);
+      // Crypto-shredding: the data keys go first (the blobs are unreadable at once), then the blobs and
+      // the master keys in the keychain.
+      await services.cache.shredProfile(profile);
       return ok({ secretsRemoved: await vault.deleteProfile(profile) });
     },
   };

@@ -1,0 +1,98 @@
+import { DownloadUrl, EvidenceList } from '../../../../shared/api/evidence';
+import type { evidenceCalls } from '../../../../shared/contract/calls/evidence';
+import { fail, ok } from '../../../../shared/result';
+import { sha256Hex } from '../../cache/envelope';
+import type { HandlersOf } from '../dispatcher';
+import { type HandlerServices, tenantPath } from './services';
+
+const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
+
+export function evidenceHandlers({
+  profiles,
+  cache,
+  events,
+}: HandlerServices): HandlersOf<typeof evidenceCalls> {
+  const cacheTenant = (
+    profile: { platformOrigin: string; principalId: string },
+    tenant: { organization: string; environment: 'test' | 'live' },
+  ) => ({
+    profile,
+    organization: tenant.organization,
+    environment: tenant.environment,
+  });
+
+  return {
+    'evidence.open': async ({ profile, tenant, evidenceId, requestId }) => {
+      const scope = cacheTenant(profile, tenant);
+      const cached = await cache.get(scope, evidenceId);
+      if (cached.ok) {
+        const { bytes, ...evidence } = cached.value;
+        return ok({ evidence, content: bytes.toString('base64'), source: 'cache' as const });
+      }
+      // A cached copy that failed its check was discarded and is reported; a miss goes to the platform.
+      if (cached.error.code !== 'not-found') return cached;
+      const client = await profiles.client(profile);
+      if (!client.ok) return client;
+      const query = requestId ? `?requestId=${requestId}` : '';
+      const listed = await client.value.request(
+        'GET',
+        `${tenantPath(tenant, 'evidence')}${query}`,
+        EvidenceList,
+      );
+      if (!listed.ok) return listed;
+      const meta = listed.value.evidence.find((e) => e.id === evidenceId);
+      if (!meta) return fail('not-found', 'No such evidence in this tenant.');
+      const url = await client.value.request(
+        'POST',
+        tenantPath(tenant, `evidence/${evidenceId}/url`),
+        DownloadUrl,
+        {},
+      );
+      if (!url.ok) return url;
+      const bytes = await client.value.download(url.value.url, MAX_EVIDENCE_BYTES);
+      if (!bytes.ok) return bytes;
+      if (sha256Hex(bytes.value) !== meta.sha256.toLowerCase())
+        return fail(
+          'conflict',
+          'The platform sent a file that does not match its published hash; it was not kept.',
+        );
+      const put = await cache.put(scope, {
+        snapshotId: meta.id,
+        name: meta.name,
+        mediaType: meta.mediaType,
+        sha256: meta.sha256,
+        requestId: meta.requestId,
+        bytes: bytes.value,
+      });
+      if (!put.ok) return put;
+      return ok({
+        evidence: put.value,
+        content: bytes.value.toString('base64'),
+        source: 'platform' as const,
+        offline: false,
+      });
+    },
+    'evidence.listCached': async ({ profile, tenant, query }) => {
+      const listed = cache.list(cacheTenant(profile, tenant), { query });
+      return listed.ok ? ok({ evidence: listed.value }) : listed;
+    },
+    'evidence.list': async ({ profile, tenant, requestId }) => {
+      const client = await profiles.client(profile);
+      if (!client.ok) return client;
+      const query = requestId ? `?requestId=${requestId}` : '';
+      return client.value.request('GET', `${tenantPath(tenant, 'evidence')}${query}`, EvidenceList);
+    },
+    'cache.status': async () => cache.stats(),
+    'cache.setQuota': async ({ quotaBytes }) => cache.setQuota(quotaBytes),
+    'cache.clear': async () => {
+      const cleared = cache.clear();
+      return cleared.ok ? cache.stats() : cleared;
+    },
+    'cache.rotateMasterKey': async ({ profile, taskId }) => {
+      const rotated = await cache.rotateMasterKey(profile, {
+        onProgress: (done, total) => events.emit('progress', { task: taskId, done, total }),
+      });
+      return rotated.ok ? ok({ rewrapped: rotated.value.rewrapped }) : rotated;
+    },
+  };
+}

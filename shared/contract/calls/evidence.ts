@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { ApprovalId } from '../../api/common';
+import { EvidenceId, EvidenceMeta } from '../../api/evidence';
+import { call, ProfileRef, TenantCall } from '../spec';
+
+const TaskId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Expected a task id');
+
+export const CachedEvidence = z.object({
+  snapshotId: z.string(),
+  name: z.string(),
+  mediaType: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  requestId: z.string().nullable(),
+  cachedAt: z.number(),
+  lastUsedAt: z.number(),
+});
+
+const CacheStats = z.object({ entries: z.number(), bytes: z.number(), quotaBytes: z.number() });
+
+export const evidenceCalls = {
+  'evidence.open': call({
+    summary:
+      'Opens an evidence file: from the encrypted cache when it holds it (checked against the published hash), otherwise from the platform, then cached. `offline` says the platform could not be reached.',
+    input: z.strictObject({ ...TenantCall, evidenceId: EvidenceId, requestId: ApprovalId.optional() }),
+    output: z.object({
+      evidence: CachedEvidence,
+      /** The file's bytes, base64: the renderer shows images, PDF, text and JSON, and offers the rest as a download. */
+      content: z.string(),
+      source: z.enum(['cache', 'platform']),
+    }),
+    errors: ['bad-request', 'unauthenticated', 'forbidden', 'not-found', 'conflict', 'unavailable'],
+  }),
+  'evidence.listCached': call({
+    summary:
+      'The evidence this console holds for a tenant, searchable by name or type, without decrypting any.',
+    input: z.strictObject({ ...TenantCall, query: z.string().max(200).optional() }),
+    output: z.object({ evidence: z.array(CachedEvidence) }),
+    errors: ['bad-request', 'internal'],
+  }),
+  'evidence.list': call({
+    summary: "The platform's evidence for a tenant (optionally one request's).",
+    input: z.strictObject({ ...TenantCall, requestId: ApprovalId.optional() }),
+    output: z.object({ evidence: z.array(EvidenceMeta) }),
+    errors: ['bad-request', 'unauthenticated', 'forbidden', 'unavailable'],
+  }),
+  'cache.status': call({
+    summary: 'How much the evidence cache holds, and its quota.',
+    input: z.strictObject({}),
+    output: CacheStats,
+    errors: ['internal'],
+  }),
+  'cache.setQuota': call({
+    summary: 'Sets the cache size limit; least-recently-used snapshots are evicted at once to fit.',
+    input: z.strictObject({
+      quotaBytes: z
+        .number()
+        .int()
+        .min(1024 * 1024)
+        .max(1024 ** 4),
+    }),
+    output: CacheStats,
+    errors: ['bad-request', 'internal'],
+  }),
+  'cache.clear': call({
+    summary: 'Deletes every cached snapshot.',
+    input: z.strictObject({}),
+    output: CacheStats,
+    errors: ['internal'],
+  }),
+  'cache.rotateMasterKey': call({
+    summary:
+      "Replaces a profile's cache master key and re-wraps every data key, with `progress` events; an interrupted rotation resumes safely.",
+    input: z.strictObject({ profile: ProfileRef, taskId: TaskId }),
+    output: z.object({ rewrapped: z.number() }),
+    errors: ['bad-request', 'conflict', 'internal'],
+  }),
+} as const;
