@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { ExportVerification } from './audit/export-verification';
 import { LiveAuditCheck } from './audit/live-verification';
 import { EvidenceCache } from './cache/evidence-cache';
@@ -43,6 +43,7 @@ export interface ConsoleServices {
 
 /** The main process's services, whatever shell carries them: the Electron app or the headless host. */
 export function createConsoleServices(options: ConsoleServicesOptions): ConsoleServices {
+  if (!isAbsolute(options.dataDir)) throw new Error('The console needs an absolute data directory.');
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const now = options.now ?? Date.now;
   const events = new EventBus();

@@ -20,7 +20,7 @@ test.beforeAll(async () => {
   const vault = new Vault(keytar, `cc-e2e-host-${process.pid}`);
   host = await startHeadlessHost({
     rendererDir: outDir,
-    services: createConsoleServices({ dataDir: '', vault }),
+    services: createConsoleServices({ dataDir: mkdtempSync(join(tmpdir(), 'cc-console-')), vault }),
   });
 });
 test.afterAll(() => host.close());

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleServices } from '../../../electron/services/console-services';
@@ -7,7 +10,10 @@ import { startPlatform, type TestPlatform } from '../../helpers/platform';
 let platform: TestPlatform;
 const service = `cc-test-key-sign-in-${process.pid}`;
 const vault = new Vault(keytar, service);
-const dispatcher = createConsoleServices({ dataDir: '', vault }).dispatcher;
+const dispatcher = createConsoleServices({
+  dataDir: mkdtempSync(join(tmpdir(), 'cc-console-')),
+  vault,
+}).dispatcher;
 
 beforeAll(async () => {
   platform = await startPlatform();

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import keytar from 'keytar';
 import { describe, expect, it } from 'vitest';
 import { createConsoleServices } from '../../../electron/services/console-services';
@@ -8,7 +11,7 @@ import { callNames } from '../../../shared/contract/contract';
 const vault = new Vault(keytar, `cc-test-contract-${process.pid}`);
 const unexpected: string[] = [];
 const dispatcher = createConsoleServices({
-  dataDir: '',
+  dataDir: mkdtempSync(join(tmpdir(), 'cc-console-')),
   vault,
   log: (line) => unexpected.push(line),
 }).dispatcher;

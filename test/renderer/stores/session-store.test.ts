@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleServices } from '../../../electron/services/console-services';
@@ -24,7 +27,7 @@ const newStore = () =>
 beforeAll(async () => {
   platform = await startPlatform();
   services = createConsoleServices({
-    dataDir: '',
+    dataDir: mkdtempSync(join(tmpdir(), 'cc-console-')),
     vault,
     defaultPlatformUrl: platform.url,
     now: () => platform.clock.now(),

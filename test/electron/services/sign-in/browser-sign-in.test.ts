@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleServices } from '../../../../electron/services/console-services';
@@ -16,7 +19,7 @@ const logged: string[] = [];
 beforeAll(async () => {
   platform = await startPlatform();
   services = createConsoleServices({
-    dataDir: '',
+    dataDir: mkdtempSync(join(tmpdir(), 'cc-console-')),
     vault,
     log: (line) => logged.push(line),
     now: () => platform.clock.now(),
