@@ -9,11 +9,12 @@ import {
   OrgParams,
 } from '../../shared/api/organizations';
 import { environments } from '../../shared/domain/environments';
+import { laneFor, policyOf } from '../approvals/policy';
 import { auditContextOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import type { OrganizationRow } from '../db/organizations';
 import { type Guards, orgAccessOf, principalOf } from '../http/guards';
-import { orReply } from '../http/problem';
+import { orReply, Problem } from '../http/problem';
 import { errorResponses } from '../http/schemas';
 import { MembershipService } from './membership-service';
 
@@ -74,6 +75,14 @@ export function organizationRoutes(ctx: PlatformContext, guards: Guards): Fastif
       },
       async (request) => {
         const { scope, role } = orgAccessOf(request);
+        // A role change reaches both environments, so it takes the live lane; this route is its green lane.
+        const lane = laneFor(policyOf(ctx.stores, scope), 'member.role_change', 'live');
+        if (lane !== 'green') {
+          throw new Problem({
+            code: 'approval-required',
+            message: `Role changes are in the ${lane} lane: raise an approval request of kind member.role_change.`,
+          });
+        }
         return orReply(
           members.changeRole(scope, role, request.params.userId, request.body.role, auditContextOf(request)),
         );

@@ -60,8 +60,8 @@ export interface CallResult {
 
 /**
  * Starts a real platform server on 127.0.0.1 with a fresh data directory and the demo tenants. Unless
- * `defaultPolicy` is set, both demo organizations put API-key writes in the green lane in both
- * environments, so tests about other things can make keys directly; the approval tests use the default.
+ * `defaultPolicy` is set, both demo organizations put API-key writes and role changes in the green lane
+ * in both environments, so tests about other things can make them directly; the approval tests use the default.
  */
 export async function startPlatform(
   options: Partial<Omit<ServerOptions, 'logger'>> & { defaultPolicy?: boolean } = {},
@@ -89,6 +89,7 @@ export async function startPlatform(
   if (!options.defaultPolicy) {
     const green = { test: 'green', live: 'green' };
     const lanes = JSON.stringify({
+      'member.role_change': green,
       'api_key.create': green,
       'api_key.rotate': green,
       'api_key.revoke': green,
