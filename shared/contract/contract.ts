@@ -7,6 +7,7 @@ import { approvalCalls } from './calls/approvals';
 import { auditCalls } from './calls/audit';
 import { deviceCalls } from './calls/devices';
 import { evidenceCalls } from './calls/evidence';
+import { memberCalls } from './calls/members';
 import { sessionCalls } from './calls/session';
 import { tenantCalls } from './calls/tenants';
 
@@ -29,6 +30,7 @@ export const contract = {
   ...auditCalls,
   ...deviceCalls,
   ...evidenceCalls,
+  ...memberCalls,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuditEntriesPage, AuditEntriesQuery } from '../../api/audit';
 import { findingClasses } from '../../audit/report';
 import { call, ProfileRef, TenantCall } from '../spec';
 
@@ -44,6 +45,12 @@ export type ExportVerificationResult = z.infer<typeof ExportVerificationResult>;
 const GrantedFile = z.object({ fileId: FileId, name: z.string(), size: z.number() });
 
 export const auditCalls = {
+  'audit.entries': call({
+    summary: "The tenant's live audit log, newest first, filtered by actor, action, resource and time.",
+    input: z.strictObject({ ...TenantCall, query: AuditEntriesQuery.partial().default({}) }),
+    output: AuditEntriesPage,
+    errors: ['bad-request', 'unauthenticated', 'forbidden', 'unavailable'],
+  }),
   'files.chooseExport': call({
     summary:
       'Asks the user for an audit export file (the system open dialog); the renderer gets an id, a name and a size, never a path. The headless host takes uploads instead.',

@@ -1,12 +1,24 @@
-import { VerifierKeys } from '../../../../shared/api/audit';
+import { AuditEntriesPage, VerifierKeys } from '../../../../shared/api/audit';
 import type { auditCalls } from '../../../../shared/contract/calls/audit';
 import { fail, ok } from '../../../../shared/result';
 import type { HandlersOf } from '../dispatcher';
-import type { HandlerServices } from './services';
+import { type HandlerServices, tenantPath } from './services';
 
 export function auditHandlers(services: HandlerServices): HandlersOf<typeof auditCalls> {
   const { files, exportVerification, liveAudit, profiles } = services;
   return {
+    'audit.entries': async ({ profile, tenant, query }) => {
+      const client = await profiles.client(profile);
+      if (!client.ok) return client;
+      const params = new URLSearchParams();
+      for (const [name, value] of Object.entries(query))
+        if (value !== undefined) params.set(name, String(value));
+      return client.value.request(
+        'GET',
+        `${tenantPath(tenant, 'audit/entries')}?${params}`,
+        AuditEntriesPage,
+      );
+    },
     'files.chooseExport': async () => {
       if (!services.chooseFile)
         return fail(

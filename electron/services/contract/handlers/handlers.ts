@@ -5,6 +5,7 @@ import { approvalHandlers } from './approval-handlers';
 import { auditHandlers } from './audit-handlers';
 import { deviceHandlers } from './device-handlers';
 import { evidenceHandlers } from './evidence-handlers';
+import { memberHandlers } from './member-handlers';
 import type { HandlerServices } from './services';
 import { sessionHandlers } from './session-handlers';
 import { tenantHandlers } from './tenant-handlers';
@@ -25,5 +26,6 @@ export function createHandlers(services: HandlerServices): Handlers {
     ...auditHandlers(services),
     ...deviceHandlers(services),
     ...evidenceHandlers(services),
+    ...memberHandlers(services),
   };
 }
