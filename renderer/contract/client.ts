@@ -12,9 +12,17 @@ export interface ContractClient {
   onEvent(listener: (name: EventName, payload: unknown) => void): () => void;
 }
 
-export function contractClient(bridge: ConsoleBridge = connectBridge()): ContractClient {
+/** `observe` sees every reply (the Offline indicator watches for `unavailable`). */
+export function contractClient(
+  bridge: ConsoleBridge = connectBridge(),
+  observe: (name: CallName, reply: Result<unknown>) => void = () => {},
+): ContractClient {
   return {
-    call: (name, input) => bridge.call(name, input) as Promise<Result<never>>,
+    call: async (name, input) => {
+      const reply = (await bridge.call(name, input)) as Result<never>;
+      observe(name, reply);
+      return reply;
+    },
     onEvent: (listener) => bridge.onEvent(listener),
   };
 }

@@ -14,9 +14,12 @@ export function SignInView() {
   const keyId = useId();
   const openLink = useRef<HTMLAnchorElement>(null);
 
+  // The suggestion fills the field once, and never after the person has typed in it.
+  const edited = useRef(false);
   useEffect(() => {
-    if (!platformUrl) setPlatformUrl(profiles[0]?.platformOrigin ?? defaultUrl ?? '');
-  }, [defaultUrl, profiles, platformUrl]);
+    const suggestion = profiles[0]?.platformOrigin ?? defaultUrl ?? '';
+    if (!edited.current && suggestion) setPlatformUrl(suggestion);
+  }, [defaultUrl, profiles]);
   useEffect(() => {
     if (signIn.status === 'waiting' && !signIn.opened) openLink.current?.focus();
   }, [signIn]);
@@ -48,7 +51,10 @@ export function SignInView() {
           type="url"
           required
           value={platformUrl}
-          onChange={(e) => setPlatformUrl(e.target.value)}
+          onChange={(e) => {
+            edited.current = true;
+            setPlatformUrl(e.target.value);
+          }}
           placeholder="https://compliance.example.com"
           autoComplete="url"
           disabled={busy}

@@ -11,6 +11,13 @@ export const Tenant = z.object({
 export type Tenant = z.infer<typeof Tenant>;
 
 export const tenantCalls = {
+  'platform.health': call({
+    summary:
+      "Whether the profile's platform answers now; the renderer's Offline indicator asks while it is shown.",
+    input: z.strictObject({ profile: ProfileRef }),
+    output: z.object({ reachable: z.boolean() }),
+    errors: ['bad-request'],
+  }),
   'tenants.list': call({
     summary: 'The organizations and environments a profile can work in.',
     input: z.strictObject({ profile: ProfileRef }),

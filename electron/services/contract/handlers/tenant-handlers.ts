@@ -1,12 +1,23 @@
 import { ApiKeySelf } from '../../../../shared/api/api-keys';
 import { Me } from '../../../../shared/api/auth';
+import { Health } from '../../../../shared/api/common';
 import type { tenantCalls } from '../../../../shared/contract/calls/tenants';
 import { ok } from '../../../../shared/result';
+import { PlatformClient } from '../../platform/platform-client';
 import type { HandlersOf } from '../dispatcher';
 import type { HandlerServices } from './services';
 
 export function tenantHandlers({ profiles }: HandlerServices): HandlersOf<typeof tenantCalls> {
   return {
+    'platform.health': async ({ profile }) => {
+      const client = PlatformClient.create(profile.platformOrigin, undefined, {
+        attempts: 1,
+        timeoutMs: 5000,
+      });
+      if (!client.ok) return client;
+      const health = await client.value.request('GET', '/v1/health', Health);
+      return ok({ reachable: health.ok });
+    },
     'tenants.list': async ({ profile }) => {
       const client = await profiles.client(profile);
       if (!client.ok) return client;

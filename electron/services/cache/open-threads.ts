@@ -1,0 +1,110 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { open, type Sealed, sha256Hex } from './envelope';
+
+// Plain JavaScript evaluated in each thread, so it loads the same from source, from tsx and from the
+// bundled app (no worker file to resolve). It must open exactly as envelope.ts `open` does.
+const source = `
+const { parentPort } = require('node:worker_threads');
+const { createDecipheriv, createHash } = require('node:crypto');
+parentPort.on('message', ({ id, key, nonce, tag, ciphertext, aad }) => {
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: 16 });
+    decipher.setAAD(aad);
+    decipher.setAuthTag(tag);
+    const plaintext = decipher.update(ciphertext);
+    decipher.final();
+    const digest = createHash('sha256').update(plaintext).digest('hex');
+    const copy = plaintext.byteOffset === 0 && plaintext.buffer.byteLength === plaintext.length
+      ? plaintext.buffer : plaintext.buffer.slice(plaintext.byteOffset, plaintext.byteOffset + plaintext.length);
+    parentPort.postMessage({ id, digest, plaintext: copy }, [copy]);
+  } catch {
+    parentPort.postMessage({ id });
+  }
+});
+`;
+
+/** Below this a snapshot is opened in place: moving it would cost more than opening it. */
+const IN_PLACE_BELOW = 32 * 1024;
+
+export interface Opened {
+  readonly plaintext: Buffer;
+  readonly digest: string;
+}
+
+interface Thread {
+  readonly worker: Worker;
+  readonly pending: Map<number, (opened: Opened | undefined) => void>;
+}
+
+/**
+ * Opening a snapshot (AES-GCM decryption, then SHA-256 of the plaintext against the published hash) on
+ * worker threads. The main thread reads the next row from SQLite while threads open earlier ones, so
+ * reads in flight together use every core. Key and ciphertext are handed over by message; the plaintext
+ * comes back moved, never copied.
+ */
+export class OpenThreads {
+  readonly #threads: Thread[] = [];
+  #next = 0;
+
+  constructor(private readonly size = Math.max(1, Math.min(4, availableParallelism()))) {}
+
+  open(key: Buffer, sealed: Sealed, aad: Buffer): Promise<Opened | undefined> {
+    if (sealed.ciphertext.length < IN_PLACE_BELOW) {
+      const plaintext = open(key, sealed, aad);
+      return Promise.resolve(plaintext && { plaintext, digest: sha256Hex(plaintext) });
+    }
+    const thread = this.#pick();
+    const id = this.#next++;
+    return new Promise((resolve) => {
+      // Held while an answer is owed, so the process waits for it; idle, the threads keep nothing alive.
+      if (thread.pending.size === 0) thread.worker.ref();
+      thread.pending.set(id, resolve);
+      thread.worker.postMessage({
+        id,
+        key,
+        nonce: sealed.nonce,
+        tag: sealed.tag,
+        ciphertext: sealed.ciphertext,
+        aad,
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const threads = this.#threads.splice(0);
+    await Promise.all(threads.map((t) => t.worker.terminate()));
+  }
+
+  #pick(): Thread {
+    const idle = this.#threads.find((t) => t.pending.size === 0);
+    if (idle) return idle;
+    if (this.#threads.length < this.size) return this.#start();
+    return this.#threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+  }
+
+  #start(): Thread {
+    const worker = new Worker(source, { eval: true });
+    const thread: Thread = { worker, pending: new Map() };
+    worker.on('message', (message: { id: number; digest?: string; plaintext?: ArrayBuffer }) => {
+      const resolve = thread.pending.get(message.id);
+      thread.pending.delete(message.id);
+      if (thread.pending.size === 0) worker.unref();
+      resolve?.(
+        message.plaintext && message.digest
+          ? { plaintext: Buffer.from(message.plaintext), digest: message.digest }
+          : undefined,
+      );
+    });
+    // A thread that dies answers what it owed as failures (the entry is then re-fetched, never trusted).
+    worker.once('exit', () => {
+      for (const resolve of thread.pending.values()) resolve(undefined);
+      thread.pending.clear();
+      const index = this.#threads.indexOf(thread);
+      if (index >= 0) this.#threads.splice(index, 1);
+    });
+    worker.unref();
+    this.#threads.push(thread);
+    return thread;
+  }
+}
