@@ -1,36 +1,59 @@
+import { useState } from 'react';
 import type { EvidenceMeta } from '../../../../shared/api/evidence';
+import { EvidenceViewer } from '../../evidence/evidence-viewer';
 import { byteSize, dateTime, principalLabel } from '../format';
 
-/** The files attached to the request; a decision's signature covers exactly these hashes. */
+/**
+ * The files attached to the request; a decision's signature covers exactly these hashes. Each opens
+ * through the encrypted cache, so what was opened once stays readable offline.
+ */
 export function EvidenceList({ evidence }: { evidence: readonly EvidenceMeta[] }) {
+  const [open, setOpen] = useState<EvidenceMeta | null>(null);
   if (evidence.length === 0) return <p className="hint">No evidence is attached to this request.</p>;
   return (
-    <table className="table">
-      <caption className="visually-hidden">Evidence files</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Type</th>
-          <th scope="col">Size</th>
-          <th scope="col">SHA-256</th>
-          <th scope="col">Uploaded</th>
-        </tr>
-      </thead>
-      <tbody>
-        {evidence.map((e) => (
-          <tr key={e.id}>
-            <td className="table__name">{e.name}</td>
-            <td>{e.mediaType}</td>
-            <td>{byteSize(e.size)}</td>
-            <td>
-              <code>{e.sha256.slice(0, 12)}…</code>
-            </td>
-            <td>
-              {dateTime(e.uploadedAt)} by {principalLabel(e.uploader)}
-            </td>
+    <>
+      {open && (
+        <EvidenceViewer
+          evidenceId={open.id}
+          requestId={open.requestId ?? undefined}
+          onClose={() => setOpen(null)}
+        />
+      )}
+      <table className="table">
+        <caption className="visually-hidden">Evidence files</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Type</th>
+            <th scope="col">Size</th>
+            <th scope="col">SHA-256</th>
+            <th scope="col">Uploaded</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {evidence.map((e) => (
+            <tr key={e.id}>
+              <td className="table__name">{e.name}</td>
+              <td>{e.mediaType}</td>
+              <td>{byteSize(e.size)}</td>
+              <td>
+                <code>{e.sha256.slice(0, 12)}…</code>
+              </td>
+              <td>
+                {dateTime(e.uploadedAt)} by {principalLabel(e.uploader)}
+              </td>
+              <td>
+                <button type="button" onClick={() => setOpen(e)} aria-label={`Open ${e.name}`}>
+                  Open
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }
