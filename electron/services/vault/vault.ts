@@ -24,7 +24,10 @@ export const Profile = z.strictObject({
   platformOrigin: z
     .string()
     .url()
-    .refine((u) => new URL(u).origin === u, 'Expected an origin such as https://platform.example.com'),
+    .refine(
+      (u) => URL.canParse(u) && new URL(u).origin === u,
+      'Expected an origin such as https://platform.example.com',
+    ),
   principalId: z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, 'Expected a user or API key id'),
 });
 export type Profile = z.infer<typeof Profile>;

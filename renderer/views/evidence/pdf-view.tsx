@@ -38,6 +38,7 @@ export function PdfView({ bytes, name }: { bytes: Uint8Array; name: string }) {
           container.current?.append(canvas);
           const context = canvas.getContext('2d');
           if (context) await page.render({ canvas, canvasContext: context, viewport }).promise;
+          if (!cancelled) setState({ pages: doc.numPages, shown: n });
         }
         if (!cancelled) setState({ pages: doc.numPages, shown });
       } catch {
@@ -58,7 +59,7 @@ export function PdfView({ bytes, name }: { bytes: Uint8Array; name: string }) {
           This PDF cannot be shown here; download it to open it in another program.
         </p>
       )}
-      {state !== null && state !== 'failed' && state.shown < state.pages && (
+      {state !== null && state !== 'failed' && state.shown === MAX_PAGES && state.shown < state.pages && (
         <p className="hint">
           Showing the first {state.shown} of {state.pages} pages; download the file for the rest.
         </p>
