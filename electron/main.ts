@@ -106,7 +106,9 @@ async function start(): Promise<void> {
         properties: ['openFile' as const],
         filters: [{ name: 'Audit exports', extensions: ['jsonl', 'ndjson', 'json', 'txt'] }],
       };
-      const chosen = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+      const chosen = parent
+        ? await dialog.showOpenDialog(parent, options)
+        : await dialog.showOpenDialog(options);
       return chosen.canceled ? undefined : chosen.filePaths[0];
     },
   });

@@ -13,6 +13,10 @@ const broken: ContractReply = {
  * keeps working) and the secret is never written to storage.
  */
 function httpBridge(secret: string): ConsoleBridge {
+  // One event stream per window, shared by every listener: each open stream holds one of the few
+  // connections a browser allows per host, and calls would queue behind them.
+  const listeners = new Set<(name: EventName, payload: unknown) => void>();
+  let abort: AbortController | undefined;
   return {
     async call(name, input) {
       try {
@@ -28,9 +32,20 @@ function httpBridge(secret: string): ConsoleBridge {
       }
     },
     onEvent(listener) {
-      const abort = new AbortController();
-      void streamEvents(secret, abort.signal, listener);
-      return () => abort.abort();
+      listeners.add(listener);
+      if (!abort) {
+        abort = new AbortController();
+        void streamEvents(secret, abort.signal, (name, payload) => {
+          for (const each of listeners) each(name, payload);
+        });
+      }
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) {
+          abort?.abort();
+          abort = undefined;
+        }
+      };
     },
   };
 }

@@ -1,0 +1,205 @@
+import { createStore } from 'zustand/vanilla';
+import type { CallInput, CallOutput } from '../../shared/contract/contract';
+import type { AppError, Result } from '../../shared/result';
+import type { ContractClient } from '../contract/client';
+import type { SessionStore } from './session-store';
+
+export type AuditEntry = CallOutput<'audit.entries'>['entries'][number];
+
+/** What the filter form holds; empty means "any". Times are ISO instants (UTC), `to` exclusive. */
+export interface AuditFilters {
+  readonly actorId: string;
+  readonly action: string;
+  readonly resourceType: string;
+  readonly resourceId: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+export const noFilters: AuditFilters = {
+  actorId: '',
+  action: '',
+  resourceType: '',
+  resourceId: '',
+  from: '',
+  to: '',
+};
+/** Entries carry their change and request; 100 keeps a page small while scrolling stays smooth. */
+export const LOG_PAGE_SIZE = 100;
+
+export type Phase = 'idle' | 'loading' | 'ready' | 'error';
+
+export interface AuditLogState {
+  readonly filters: AuditFilters;
+  /** Newest first; kept while a new query is on its way, and when the platform goes away. */
+  readonly entries: readonly AuditEntry[];
+  /** The log's size when the first page was read (seq of the newest entry + 1). */
+  readonly size: number | null;
+  readonly nextBefore: number | null;
+  readonly phase: Phase;
+  readonly loadingMore: boolean;
+  readonly error: AppError | null;
+  /** The platform could not be reached on the last call: what is loaded stays, with a banner. */
+  readonly offline: boolean;
+  /** Bumped each time `entries` is replaced by a new query's first page. */
+  readonly queryVersion: number;
+  readonly selectedSeq: number | null;
+  /** The entry open in the detail panel; its own copy, so a new query does not take it away. */
+  readonly detail: AuditEntry | null;
+  load(): Promise<void>;
+  loadMore(): Promise<void>;
+  retry(): Promise<void>;
+  setFilters(filters: AuditFilters): Promise<void>;
+  select(seq: number | null): void;
+  moveSelection(delta: number): void;
+  openDetail(seq: number): void;
+  closeDetail(): void;
+  dispose(): void;
+}
+
+const initial = {
+  filters: noFilters,
+  entries: [],
+  size: null,
+  nextBefore: null,
+  phase: 'idle',
+  loadingMore: false,
+  error: null,
+  offline: false,
+  queryVersion: 0,
+  selectedSeq: null,
+  detail: null,
+} satisfies Partial<AuditLogState>;
+
+function queryOf(filters: AuditFilters, limit: number, before?: number): CallInput<'audit.entries'>['query'] {
+  const query: CallInput<'audit.entries'>['query'] = { limit };
+  for (const name of ['actorId', 'action', 'resourceType', 'resourceId', 'from', 'to'] as const) {
+    const value = filters[name].trim();
+    if (value) query[name] = value;
+  }
+  if (before !== undefined) query.before = before;
+  return query;
+}
+
+/**
+ * The tenant's live audit log, newest first, paged by `nextBefore` as the person scrolls. Scoped to the
+ * session's tenant: when its epoch moves everything is dropped, and answers for the old tenant (or an
+ * older query) are ignored by the generation checks.
+ */
+export function createAuditLogStore(
+  client: ContractClient,
+  session: SessionStore,
+  { pageSize = LOG_PAGE_SIZE }: { pageSize?: number } = {},
+) {
+  let queryGen = 0;
+  const scope = () => {
+    const { active, tenant } = session.getState();
+    return active && tenant ? { profile: active.profile, tenant } : null;
+  };
+
+  const store = createStore<AuditLogState>()((set, get) => {
+    const seen = <T>(result: Result<T>): Result<T> => {
+      const offline = !result.ok && result.error.code === 'unavailable';
+      if (offline !== get().offline) set({ offline });
+      return result;
+    };
+
+    const fetchFirstPage = async () => {
+      const where = scope();
+      if (!where) return;
+      const mine = ++queryGen;
+      set({ phase: 'loading', nextBefore: null, loadingMore: false, error: null });
+      const page = seen(
+        await client.call('audit.entries', { ...where, query: queryOf(get().filters, pageSize) }),
+      );
+      if (mine !== queryGen) return;
+      if (!page.ok) return set({ phase: get().entries.length > 0 ? 'ready' : 'error', error: page.error });
+      const { entries, size, nextBefore } = page.value;
+      set((s) => ({
+        phase: 'ready',
+        entries,
+        size,
+        nextBefore,
+        queryVersion: s.queryVersion + 1,
+        selectedSeq: entries.some((e) => e.seq === s.selectedSeq) ? s.selectedSeq : null,
+      }));
+    };
+
+    return {
+      ...initial,
+
+      load: fetchFirstPage,
+
+      async loadMore() {
+        const where = scope();
+        const { phase, loadingMore, nextBefore, filters, error } = get();
+        // After a failed page only Retry asks again: scrolling must not hammer a platform that is down.
+        if (!where || phase !== 'ready' || loadingMore || nextBefore === null || error) return;
+        const mine = queryGen;
+        set({ loadingMore: true });
+        const page = seen(
+          await client.call('audit.entries', { ...where, query: queryOf(filters, pageSize, nextBefore) }),
+        );
+        if (mine !== queryGen) return;
+        if (!page.ok) return set({ loadingMore: false, error: page.error });
+        set((s) => ({
+          loadingMore: false,
+          entries: s.entries.concat(page.value.entries),
+          nextBefore: page.value.nextBefore,
+        }));
+      },
+
+      async retry() {
+        const { entries, nextBefore, phase } = get();
+        set({ error: null });
+        if (phase === 'ready' && entries.length > 0 && nextBefore !== null) return get().loadMore();
+        return fetchFirstPage();
+      },
+
+      async setFilters(filters) {
+        set({ filters });
+        await fetchFirstPage();
+      },
+
+      select(seq) {
+        set({ selectedSeq: seq });
+      },
+
+      moveSelection(delta) {
+        const { entries, selectedSeq } = get();
+        if (entries.length === 0) return;
+        const at = entries.findIndex((e) => e.seq === selectedSeq);
+        const next = at < 0 ? 0 : Math.min(entries.length - 1, Math.max(0, at + delta));
+        set({ selectedSeq: entries[next]?.seq ?? null });
+      },
+
+      openDetail(seq) {
+        const entry = get().entries.find((e) => e.seq === seq);
+        if (entry) set({ selectedSeq: seq, detail: entry });
+      },
+
+      closeDetail() {
+        set({ detail: null });
+      },
+
+      dispose() {
+        unsubscribe();
+      },
+    };
+  });
+
+  let epoch = session.getState().tenantEpoch;
+  const unsubscribe = session.subscribe((state) => {
+    if (state.tenantEpoch === epoch) return;
+    epoch = state.tenantEpoch;
+    queryGen++;
+    // A log nobody has opened yet waits for its screen; one on show follows the person to the new tenant.
+    const inUse = store.getState().phase !== 'idle';
+    store.setState(initial);
+    if (inUse && scope()) void store.getState().load();
+  });
+
+  return store;
+}
+
+export type AuditLogStore = ReturnType<typeof createAuditLogStore>;
