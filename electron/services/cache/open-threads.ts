@@ -25,7 +25,7 @@ parentPort.on('message', ({ id, key, nonce, tag, ciphertext, aad }) => {
 `;
 
 /** Below this a snapshot is opened in place: moving it would cost more than opening it. */
-const IN_PLACE_BELOW = 32 * 1024;
+const IN_PLACE_BELOW = Number(process.env.CC_OPEN_IN_PLACE_BELOW ?? 1024 * 1024);
 
 export interface Opened {
   readonly plaintext: Buffer;
