@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ErrorBody } from '../../../shared/api/common';
 import { scrubCredentials } from '../../../shared/redaction';
 import { errorCodes, fail, ok, type Result } from '../../../shared/result';
+import { networkFailure } from './network-failure';
 
 /** Where a bearer token comes from: a signed-in session that refreshes itself, or an API key. */
 export interface TokenSource {
@@ -94,9 +95,7 @@ export class PlatformClient {
           await new Promise((resolve) => setTimeout(resolve, this.#backoffMs * 2 ** (attempt - 1)));
           continue;
         }
-        return reply.kind === 'network'
-          ? fail('unavailable', unreachable)
-          : this.#error(reply.status, reply.text);
+        return reply.kind === 'network' ? networkFailure(reply.error) : this.#error(reply.status, reply.text);
       }
       if (reply.status === 401 && this.tokens && !renewed) {
         renewed = true;
@@ -128,8 +127,8 @@ export class PlatformClient {
         redirect: 'error',
         signal: AbortSignal.timeout(this.#timeoutMs * 4),
       });
-    } catch {
-      return fail('unavailable', unreachable);
+    } catch (error) {
+      return networkFailure(error);
     }
     if (response.status >= 400) return this.#error(response.status, await response.text());
     const bytes = Buffer.from(await response.arrayBuffer());
@@ -150,9 +149,14 @@ export class PlatformClient {
         redirect: 'error',
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
-      return { kind: 'reply' as const, status: response.status, text: await response.text() };
-    } catch {
-      return { kind: 'network' as const, status: 0, text: '' };
+      return {
+        kind: 'reply' as const,
+        status: response.status,
+        text: await response.text(),
+        error: undefined,
+      };
+    } catch (error) {
+      return { kind: 'network' as const, status: 0, text: '', error };
     }
   }
 

@@ -4,13 +4,13 @@ import { Me } from '../../../shared/api/auth';
 import { DESKTOP_CLIENT_ID, DESKTOP_SCOPE } from '../../../shared/api/oauth';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { DeviceKeys } from '../device-key/device-key';
+import { networkFailure } from '../platform/network-failure';
 import { acceptablePlatformOrigin } from '../platform/platform-client';
 import type { ProfileSessions } from '../profiles/profile-sessions';
 import type { Profile } from '../vault/vault';
 import { type LoopbackRedirect, openLoopbackRedirect } from './loopback-redirect';
 
 const SIGN_IN_TIMEOUT_MS = 10 * 60_000;
-const unreachable = 'The platform cannot be reached. Check the address and your connection.';
 
 interface Pending {
   readonly origin: string;
@@ -55,8 +55,8 @@ export class BrowserSignIn {
         execute: insecure ? [oidc.allowInsecureRequests] : [],
         timeout: 15,
       });
-    } catch {
-      return fail('unavailable', unreachable);
+    } catch (error) {
+      return networkFailure(error);
     }
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
