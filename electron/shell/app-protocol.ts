@@ -1,5 +1,10 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
+import {
+  CONTENT_SECURITY_POLICY,
+  rendererContentTypes,
+  rendererSecurityHeaders,
+} from '../services/host/renderer-assets';
 import { isAppUrl } from './app-origin';
 
 /**
@@ -8,30 +13,10 @@ import { isAppUrl } from './app-origin';
  * same bare 404, so a probe learns nothing about the disk.
  */
 
-/** The same policy the headless host sends; a header, so it also covers what a meta tag cannot. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+export { CONTENT_SECURITY_POLICY };
 
-const contentTypes: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
-
-const securityHeaders: Readonly<Record<string, string>> = {
-  'content-security-policy': CONTENT_SECURITY_POLICY,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  'cache-control': 'no-store',
-};
+const contentTypes = rendererContentTypes;
+const securityHeaders = rendererSecurityHeaders;
 
 export interface AppResponse {
   readonly status: 200 | 404 | 405;

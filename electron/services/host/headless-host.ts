@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, sep } from 'node:path';
 import type { ContractReply } from '../../../shared/contract/contract';
 import type { ConsoleServices } from '../console-services';
+import { rendererContentTypes, rendererSecurityHeaders } from './renderer-assets';
 
 /**
  * The console without Electron: the built renderer and the contract on 127.0.0.1, for browsers and
@@ -17,27 +18,8 @@ const MAX_BODY = 1024 * 1024;
 /** Audit exports are large (a million entries is ~0.5 GB); this is the ceiling for one upload. */
 const MAX_UPLOAD = 4 * 1024 ** 3;
 
-const contentTypes: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
-
-const securityHeaders: Readonly<Record<string, string>> = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  'cache-control': 'no-store',
-};
+const contentTypes = rendererContentTypes;
+const securityHeaders = rendererSecurityHeaders;
 
 export interface HeadlessHost {
   /** The URL to open: the host's address with the launch secret in the fragment. */

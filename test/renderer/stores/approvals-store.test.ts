@@ -5,14 +5,12 @@ import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleServices } from '../../../electron/services/console-services';
 import { Vault } from '../../../electron/services/vault/vault';
-import { totpCode } from '../../../platform/auth/totp';
 import type { DemoUser } from '../../../platform/seed/demo';
-import { contractClient } from '../../../renderer/contract/client';
 import { type ApprovalsStore, createApprovalsStore } from '../../../renderer/stores/approvals-store';
-import { createSessionStore, type SessionStore } from '../../../renderer/stores/session-store';
+import type { SessionStore } from '../../../renderer/stores/session-store';
 import { freshTotp } from '../../helpers/approvals';
-import { signInThroughBrowser } from '../../helpers/oauth';
 import { startPlatform, type TestPlatform } from '../../helpers/platform';
+import { bridgeClient, signedInSession, waitFor } from '../../helpers/renderer-stores';
 
 // The approvals store against the real main-process services (the bridge is the dispatcher itself), a
 // real platform and the real keychain, as the session store's test does: only the transport is skipped.
@@ -20,30 +18,10 @@ const vault = new Vault(keytar, `cc-test-approvals-store-${process.pid}`);
 const PAGE = 5;
 let platform: TestPlatform;
 let services: ReturnType<typeof createConsoleServices>;
-const client = () =>
-  contractClient({
-    call: (name, input) => services.dispatcher.dispatch(name, input),
-    onEvent: (listener) => services.events.subscribe(listener),
-  });
-
-async function waitFor(check: () => boolean) {
-  for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(check()).toBe(true);
-}
+const client = () => bridgeClient(services);
 
 /** A session store signed in through the browser as `user`, on `on` (the shared platform by default). */
-async function signedIn(user: DemoUser, on: TestPlatform = platform): Promise<SessionStore> {
-  const session = createSessionStore(client());
-  const signingIn = session.getState().signInWithBrowser(on.url);
-  await waitFor(() => session.getState().signIn.status === 'waiting');
-  const waiting = session.getState().signIn;
-  if (waiting.status !== 'waiting') throw new Error('unreachable');
-  on.clock.advance(30_000);
-  await signInThroughBrowser(waiting.authorizationUrl, user, totpCode(user.totpSeed, on.clock.now()));
-  await signingIn;
-  expect(session.getState().active).not.toBeNull();
-  return session;
-}
+const signedIn = (user: DemoUser, on: TestPlatform = platform) => signedInSession(client(), user, on);
 
 async function raise(on: TestPlatform, user: DemoUser, env: string, body: Record<string, unknown>) {
   const { accessToken } = await on.signIn(user);

@@ -5,13 +5,11 @@ import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleServices } from '../../../electron/services/console-services';
 import { Vault } from '../../../electron/services/vault/vault';
-import { totpCode } from '../../../platform/auth/totp';
 import type { DemoUser } from '../../../platform/seed/demo';
-import { contractClient } from '../../../renderer/contract/client';
 import { createMembersStore, type MembersStore } from '../../../renderer/stores/members-store';
-import { createSessionStore, type SessionStore } from '../../../renderer/stores/session-store';
-import { signInThroughBrowser } from '../../helpers/oauth';
+import type { SessionStore } from '../../../renderer/stores/session-store';
 import { startPlatform, type TestPlatform } from '../../helpers/platform';
+import { bridgeClient, signedInSession, waitFor } from '../../helpers/renderer-stores';
 
 // The members store against the real main-process services (the bridge is the dispatcher itself), a real
 // platform with its default policy (role changes yellow in test, red in live) and the real keychain; a
@@ -19,29 +17,9 @@ import { startPlatform, type TestPlatform } from '../../helpers/platform';
 const vault = new Vault(keytar, `cc-test-members-store-${process.pid}`);
 let platform: TestPlatform;
 let services: ReturnType<typeof createConsoleServices>;
-const client = () =>
-  contractClient({
-    call: (name, input) => services.dispatcher.dispatch(name, input),
-    onEvent: (listener) => services.events.subscribe(listener),
-  });
+const client = () => bridgeClient(services);
 
-async function waitFor(check: () => boolean) {
-  for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(check()).toBe(true);
-}
-
-async function signedIn(user: DemoUser, on: TestPlatform = platform): Promise<SessionStore> {
-  const session = createSessionStore(client());
-  const signingIn = session.getState().signInWithBrowser(on.url);
-  await waitFor(() => session.getState().signIn.status === 'waiting');
-  const waiting = session.getState().signIn;
-  if (waiting.status !== 'waiting') throw new Error('unreachable');
-  on.clock.advance(30_000);
-  await signInThroughBrowser(waiting.authorizationUrl, user, totpCode(user.totpSeed, on.clock.now()));
-  await signingIn;
-  expect(session.getState().active).not.toBeNull();
-  return session;
-}
+const signedIn = (user: DemoUser, on: TestPlatform = platform) => signedInSession(client(), user, on);
 
 let session: SessionStore;
 let store: MembersStore;
