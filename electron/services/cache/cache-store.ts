@@ -139,6 +139,9 @@ export class CacheStore {
       deleteTenantKey: p(`DELETE FROM data_keys WHERE ${TENANT}`),
       deleteProfileKeys: p('DELETE FROM data_keys WHERE profile = ?'),
       profiles: p('SELECT DISTINCT profile FROM data_keys').pluck(),
+      tenantsOf: p(
+        'SELECT organization, environment FROM data_keys WHERE profile = ? ORDER BY organization, environment',
+      ),
       checkpoint: p('SELECT root FROM checkpoints WHERE profile = ? AND origin = ? AND size = ?').pluck(),
       saveCheckpoint: p(`INSERT OR REPLACE INTO checkpoints (profile, origin, size, root, note, saved_at)
                VALUES (?, ?, ?, ?, ?, ?)`),
@@ -241,6 +244,11 @@ export class CacheStore {
   /** One data key re-wrapped, in its own durable transaction; false if the row changed meanwhile. */
   rewrap(scope: KeyScope, fromId: string, toId: string, wrapped: Buffer): boolean {
     return this.durably(() => this.sql.rewrap.run(toId, wrapped, ...at(scope), fromId).changes === 1);
+  }
+
+  /** The tenants of a profile that hold a data key here (and so may hold evidence). */
+  tenantsOf(profileKey: string): { organization: string; environment: 'test' | 'live' }[] {
+    return this.sql.tenantsOf.all(profileKey) as { organization: string; environment: 'test' | 'live' }[];
   }
 
   profileKeys(): string[] {

@@ -240,6 +240,32 @@ export class EvidenceCache {
     });
   }
 
+  /**
+   * Tenant removal: every tenant this profile holds keys for that is not in `current` (what the platform
+   * says the profile may use now) is shredded. Answers the tenants shredded.
+   */
+  async shredTenantsNotIn(
+    profile: Profile,
+    current: readonly { organization: string; environment: CacheTenant['environment'] }[],
+  ): Promise<Result<number>> {
+    const checked = checkProfile(profile);
+    if (!checked.ok) return checked;
+    const keep = new Set(current.map((t) => `${t.organization}|${t.environment}`));
+    const gone = guard(() =>
+      ok(
+        this.store
+          .tenantsOf(checked.value.profileKey)
+          .filter((t) => !keep.has(`${t.organization}|${t.environment}`)),
+      ),
+    );
+    if (!gone.ok) return gone;
+    for (const tenant of gone.value) {
+      const shredded = await this.shredTenant(profile, tenant.organization, tenant.environment);
+      if (!shredded.ok) return shredded;
+    }
+    return ok(gone.value.length);
+  }
+
   /** Sign-out: all the profile's data keys, then its blobs and checkpoints, then its master keys. */
   async shredProfile(profile: Profile): Promise<Result<void>> {
     const checked = checkProfile(profile);

@@ -1,13 +1,23 @@
 import { ApiKeySelf } from '../../../../shared/api/api-keys';
 import { Me } from '../../../../shared/api/auth';
 import { Health } from '../../../../shared/api/common';
-import type { tenantCalls } from '../../../../shared/contract/calls/tenants';
+import type { Tenant, tenantCalls } from '../../../../shared/contract/calls/tenants';
 import { ok } from '../../../../shared/result';
 import { PlatformClient } from '../../platform/platform-client';
 import type { HandlersOf } from '../dispatcher';
 import type { HandlerServices } from './services';
 
-export function tenantHandlers({ profiles }: HandlerServices): HandlersOf<typeof tenantCalls> {
+export function tenantHandlers({ profiles, cache }: HandlerServices): HandlersOf<typeof tenantCalls> {
+  /** What the platform no longer lets this profile use is shredded from the cache (tenant removal). */
+  const keepOnly = async (profile: Parameters<typeof cache.shredTenantsNotIn>[0], tenants: Tenant[]) => {
+    await cache.shredTenantsNotIn(
+      profile,
+      tenants.flatMap((t) =>
+        t.environments.map((environment) => ({ organization: t.organization, environment })),
+      ),
+    );
+    return ok({ tenants });
+  };
   return {
     'platform.health': async ({ profile }) => {
       const client = PlatformClient.create(profile.platformOrigin, undefined, {
@@ -24,27 +34,26 @@ export function tenantHandlers({ profiles }: HandlerServices): HandlersOf<typeof
       if ((await profiles.kindOf(profile)) === 'api-key') {
         const self = await client.value.request('GET', '/v1/api-keys/self', ApiKeySelf);
         if (!self.ok) return self;
-        return ok({
-          tenants: [
-            {
-              organization: self.value.organization,
-              organizationName: self.value.organization,
-              role: 'api-key',
-              environments: [self.value.environment],
-            },
-          ],
-        });
+        return keepOnly(profile, [
+          {
+            organization: self.value.organization,
+            organizationName: self.value.organization,
+            role: 'api-key',
+            environments: [self.value.environment],
+          },
+        ]);
       }
       const me = await client.value.request('GET', '/v1/me', Me);
       if (!me.ok) return me;
-      return ok({
-        tenants: me.value.memberships.map((m) => ({
+      return keepOnly(
+        profile,
+        me.value.memberships.map((m) => ({
           organization: m.organizationSlug,
           organizationName: m.organizationName,
           role: m.role,
           environments: ['test' as const, 'live' as const],
         })),
-      });
+      );
     },
   };
 }

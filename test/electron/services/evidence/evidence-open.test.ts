@@ -5,7 +5,9 @@ import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleServices, createConsoleServices } from '../../../../electron/services/console-services';
 import { Vault } from '../../../../electron/services/vault/vault';
+import { totpCode } from '../../../../platform/auth/totp';
 import type { ContractReply } from '../../../../shared/contract/contract';
+import { signInThroughBrowser } from '../../../helpers/oauth';
 import { startPlatform, type TestPlatform } from '../../../helpers/platform';
 
 const vault = new Vault(keytar, `cc-test-evidence-open-${process.pid}`);
@@ -121,6 +123,37 @@ describe('evidence through the encrypted cache', () => {
       valueIn(await services.dispatcher.dispatch('evidence.listCached', { profile, tenant })).evidence,
     ).toEqual([]);
     expect(await vault.get(profile, 'cache-master-key')).toBeUndefined();
+  });
+
+  it('tenant removal shreds that tenant: once the platform stops listing it, its cached evidence is gone', async () => {
+    const viewer = platform.user('acme', 'viewer');
+    const begun = valueIn(
+      await services.dispatcher.dispatch('session.beginBrowserSignIn', { platformUrl: platform.url }),
+    );
+    const completing = services.dispatcher.dispatch('session.completeBrowserSignIn', {
+      signInId: begun.signInId,
+    });
+    platform.clock.advance(30_000);
+    await signInThroughBrowser(
+      begun.authorizationUrl,
+      viewer,
+      totpCode(viewer.totpSeed, platform.clock.now()),
+    );
+    const { profile } = valueIn(await completing);
+    const uploaded = await upload('membership.txt', 'only for members of acme');
+    valueIn(
+      await services.dispatcher.dispatch('evidence.open', { profile, tenant, evidenceId: uploaded.id }),
+    );
+    valueIn(await services.dispatcher.dispatch('tenants.list', { profile }));
+    expect(
+      valueIn(await services.dispatcher.dispatch('evidence.listCached', { profile, tenant })).evidence,
+    ).toHaveLength(1);
+    // An administrator removes the viewer from acme (the platform has no removal route yet; its store does).
+    platform.ctx.stores.db.prepare('DELETE FROM memberships WHERE user_id = ?').run(viewer.userId);
+    expect(valueIn(await services.dispatcher.dispatch('tenants.list', { profile })).tenants).toEqual([]);
+    expect(
+      valueIn(await services.dispatcher.dispatch('evidence.listCached', { profile, tenant })).evidence,
+    ).toEqual([]);
   });
 
   it('signing out shreds the profile’s cache', async () => {
