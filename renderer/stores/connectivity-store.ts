@@ -16,7 +16,11 @@ const PROBE_MS = 5000;
  * asked every few seconds whether it answers again. Cached evidence and offline verification keep
  * working meanwhile: they never needed the network.
  */
-export function createConnectivityStore(client: ContractClient, activeProfile: () => ProfileRef | null) {
+export function createConnectivityStore(
+  client: ContractClient,
+  activeProfile: () => ProfileRef | null,
+  probeMs = PROBE_MS,
+) {
   let timer: ReturnType<typeof setInterval> | undefined;
   const stopProbing = () => {
     if (timer) clearInterval(timer);
@@ -35,7 +39,7 @@ export function createConnectivityStore(client: ContractClient, activeProfile: (
           stopProbing();
           set({ offline: false });
         }
-      }, PROBE_MS);
+      }, probeMs);
     },
     dispose: stopProbing,
   }));
