@@ -36,6 +36,8 @@ export interface SettingsState {
   setQuotaMiB(mib: number): Promise<void>;
   clearCache(): Promise<void>;
   rotateMasterKey(): Promise<void>;
+  /** Stops the running rotation between two data keys; the rest resumes on the next start. */
+  cancelRotation(): Promise<void>;
   /** Signs a profile out; the one in use goes through the session, which returns to the sign-in screen. */
   signOut(profile: ProfileRef): Promise<void>;
   dispose(): void;
@@ -146,6 +148,12 @@ export function createSettingsStore(client: ContractClient, session: SessionStor
             ? { phase: 'done', rewrapped: rotated.value.rewrapped }
             : { phase: 'failed', error: rotated.error },
         });
+      },
+
+      async cancelRotation() {
+        const rotation = get().rotation;
+        if (rotation.phase === 'running')
+          await client.call('cache.cancelRotation', { taskId: rotation.taskId });
       },
 
       async signOut(profile) {

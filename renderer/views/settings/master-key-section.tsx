@@ -37,6 +37,11 @@ export function MasterKeySection() {
       <button type="button" disabled={running} onClick={() => void store.getState().rotateMasterKey()}>
         {running ? 'Rotating…' : 'Rotate cache master key'}
       </button>
+      {running && (
+        <button type="button" onClick={() => void store.getState().cancelRotation()}>
+          Cancel rotation
+        </button>
+      )}
       {progress && (
         <ProgressBar label="Cache master key rotation" percent={progress.percent} text={progress.text} />
       )}
@@ -50,7 +55,9 @@ export function MasterKeySection() {
           tone="error"
           action={{ label: 'Try again', run: () => void store.getState().rotateMasterKey() }}
         >
-          The rotation did not finish: {rotation.error.message}
+          {rotation.error.code === 'conflict'
+            ? 'The rotation stopped part-way; every cached file is still readable, and the rest is finished on the next start or when you rotate again.'
+            : `The rotation did not finish: ${rotation.error.message}`}
         </Notice>
       )}
     </section>

@@ -75,4 +75,11 @@ export const evidenceCalls = {
     output: z.object({ rewrapped: z.number() }),
     errors: ['bad-request', 'conflict', 'internal'],
   }),
+  'cache.cancelRotation': call({
+    summary:
+      'Stops a running master-key rotation between two data keys; what is done stays done, and the rest is finished on the next start or rotation.',
+    input: z.strictObject({ taskId: TaskId }),
+    output: z.object({ cancelled: z.boolean() }),
+    errors: ['bad-request'],
+  }),
 } as const;

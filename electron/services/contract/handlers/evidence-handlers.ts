@@ -21,6 +21,7 @@ export function evidenceHandlers({
     environment: tenant.environment,
   });
 
+  const rotations = new Map<string, AbortController>();
   return {
     'evidence.open': async ({ profile, tenant, evidenceId, requestId }) => {
       const scope = cacheTenant(profile, tenant);
@@ -89,10 +90,22 @@ export function evidenceHandlers({
       return cleared.ok ? cache.stats() : cleared;
     },
     'cache.rotateMasterKey': async ({ profile, taskId }) => {
-      const rotated = await cache.rotateMasterKey(profile, {
-        onProgress: (done, total) => events.emit('progress', { task: taskId, done, total }),
-      });
-      return rotated.ok ? ok({ rewrapped: rotated.value.rewrapped }) : rotated;
+      const abort = new AbortController();
+      rotations.set(taskId, abort);
+      try {
+        const rotated = await cache.rotateMasterKey(profile, {
+          onProgress: (done, total) => events.emit('progress', { task: taskId, done, total }),
+          signal: abort.signal,
+        });
+        return rotated.ok ? ok({ rewrapped: rotated.value.rewrapped }) : rotated;
+      } finally {
+        rotations.delete(taskId);
+      }
+    },
+    'cache.cancelRotation': async ({ taskId }) => {
+      const rotation = rotations.get(taskId);
+      rotation?.abort();
+      return ok({ cancelled: rotation !== undefined });
     },
   };
 }

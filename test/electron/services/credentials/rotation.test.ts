@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,5 +146,46 @@ describe('credential rotation from the console', () => {
       await services.dispatcher.dispatch('evidence.open', { profile, tenant, evidenceId: uploaded.json.id }),
     );
     expect(reopened.source).toBe('cache');
+  });
+
+  it('a master-key rotation cancelled part-way keeps every snapshot readable and finishes on the next rotation', async () => {
+    // Many tenants' data keys, so the rotation has steps to stop between.
+    for (let i = 0; i < 60; i++) {
+      const bytes = Buffer.from(`snapshot ${i}`);
+      const put = await services.cache.put(
+        { profile, organization: `org-${i}`, environment: 'test' },
+        {
+          snapshotId: `snap-${i}`,
+          name: `snap-${i}.txt`,
+          mediaType: 'text/plain',
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          bytes,
+        },
+      );
+      expect(put.ok).toBe(true);
+    }
+    const stop = services.events.subscribe((name, payload) => {
+      if (name === 'progress' && (payload as { task: string }).task === 'rotate-cancel-1')
+        void services.dispatcher.dispatch('cache.cancelRotation', { taskId: 'rotate-cancel-1' });
+    });
+    const cancelled = await services.dispatcher.dispatch('cache.rotateMasterKey', {
+      profile,
+      taskId: 'rotate-cancel-1',
+    });
+    stop();
+    expect(cancelled).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await vault.get(profile, 'cache-master-key-next')).toBeDefined();
+    for (const i of [0, 30, 59]) {
+      const got = await services.cache.get(
+        { profile, organization: `org-${i}`, environment: 'test' },
+        `snap-${i}`,
+      );
+      expect(got.ok && got.value.bytes.toString()).toBe(`snapshot ${i}`);
+    }
+    const finished = valueIn(
+      await services.dispatcher.dispatch('cache.rotateMasterKey', { profile, taskId: 'rotate-finish-1' }),
+    );
+    expect(finished.rewrapped).toBeGreaterThan(0);
+    expect(await vault.get(profile, 'cache-master-key-next')).toBeUndefined();
   });
 });
