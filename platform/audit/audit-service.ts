@@ -1,4 +1,4 @@
-import { AuditEntry, EXPORT_ACTION } from '../../shared/audit/format';
+import { AuditEntry, EXPORT_ACTION, KEY_ANNOUNCEMENT_ACTION } from '../../shared/audit/format';
 import { toBase64 } from '../../shared/audit/hash';
 import { fail, ok, type Result } from '../../shared/result';
 import type { EntryFilter } from '../db/audit';
@@ -32,6 +32,34 @@ export class AuditService {
       size: published.size,
       root: toBase64(published.root),
       checkpoint: published.note,
+    };
+  }
+
+  /**
+   * Each signing-key announcement in this log, with what a verifier needs to follow it without trusting
+   * the platform: the entry's exact bytes, the first checkpoint after it (signed under the key that was
+   * current then), and the entry's inclusion proof at that checkpoint's size.
+   */
+  keyAnnouncements(scope: TenantScope) {
+    const rows = this.stores.audit.page(
+      scope,
+      { action: KEY_ANNOUNCEMENT_ACTION },
+      this.log.size(scope),
+      100,
+    );
+    return {
+      announcements: rows.flatMap((row) => {
+        const covering = this.stores.audit.checkpointsIn(scope, row.seq, Number.MAX_SAFE_INTEGER)[0];
+        if (!covering) return [];
+        return [
+          {
+            seq: row.seq,
+            entry: row.canonical,
+            checkpoint: { size: covering.size, root: toBase64(covering.root), note: covering.note },
+            proof: this.log.inclusionProof(scope, row.seq, covering.size).map(toBase64),
+          },
+        ];
+      }),
     };
   }
 

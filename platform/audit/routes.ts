@@ -9,6 +9,7 @@ import {
   ExportQuery,
   InclusionQuery,
   InclusionReply,
+  KeyAnnouncements,
   VerifierKeys,
 } from '../../shared/api/audit';
 import { TenantParams } from '../../shared/api/organizations';
@@ -58,6 +59,15 @@ export function auditRoutes(ctx: PlatformContext, guards: Guards): FastifyPlugin
         schema: { params: TenantParams, response: { 200: CheckpointReply, ...errorResponses } },
       },
       async (request) => ctx.audit.checkpoint(tenantOf(request)),
+    );
+
+    app.get(
+      `${base}/key-announcements`,
+      {
+        preHandler: guards.tenant('audit:read'),
+        schema: { params: TenantParams, response: { 200: KeyAnnouncements, ...errorResponses } },
+      },
+      async (request) => ctx.audit.keyAnnouncements(tenantOf(request)),
     );
 
     app.get(

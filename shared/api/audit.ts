@@ -47,3 +47,17 @@ export const ConsistencyReply = z.object({
 export const ExportQuery = z.strictObject({ start: Index.optional(), end: Index.optional() });
 
 export const VerifierKeys = z.object({ current: z.string(), keys: z.array(z.string()) });
+
+/** A signing-key announcement with its proof of inclusion under a checkpoint signed before the switch. */
+export const KeyAnnouncements = z.object({
+  announcements: z.array(
+    z.object({
+      seq: z.number().int(),
+      /** The entry's exact canonical bytes, as hashed into the log. */
+      entry: z.string(),
+      checkpoint: z.object({ size: z.number().int(), root: z.string(), note: z.string() }),
+      proof: z.array(z.string()),
+    }),
+  ),
+});
+export type KeyAnnouncements = z.infer<typeof KeyAnnouncements>;

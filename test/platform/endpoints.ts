@@ -139,6 +139,14 @@ export const endpoints: readonly Endpoint[] = [
     okStatus: 200,
   },
   {
+    name: 'read the signing-key announcements and their proofs',
+    method: 'GET',
+    path: (t) => `/v1/orgs/${t.org}/envs/${t.env}/audit/key-announcements`,
+    allowed: auditReaders,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
     name: 'read an inclusion proof',
     method: 'GET',
     path: (t) => `/v1/orgs/${t.org}/envs/${t.env}/audit/proofs/inclusion?seq=0&size=1`,

@@ -17,6 +17,7 @@ import type { EventBus } from '../contract/event-bus';
 import type { PlatformClient } from '../platform/platform-client';
 import type { ProfileSessions } from '../profiles/profile-sessions';
 import type { Profile } from '../vault/vault';
+import { followAnnouncedKeys } from './key-succession';
 
 /** Where the console keeps what it has seen of each log (the evidence cache's database). */
 export type AuditTrustStore = Pick<
@@ -80,19 +81,35 @@ export class LiveAuditCheck {
       toBase64(body.root) !== latest.value.root
     )
       return fail('internal', 'The platform sent a checkpoint that is not well formed.');
-    const verdict = verifyNote(nodeAuditCrypto, note, keys);
+    const seen = this.trust.checkpoints(profile, origin);
+    if (!seen.ok) return seen;
+    const stored = seen.value;
+    let verdict = verifyNote(nodeAuditCrypto, note, keys);
+    if (verdict.status === 'unknown-key') {
+      // The platform may have rotated its signing key: follow only what the log itself proves.
+      const followed = await followAnnouncedKeys(client.value, base, origin, pinned, stored);
+      if (!followed.ok) return followed;
+      if (followed.value.length > 0) {
+        pinned = [...pinned, ...followed.value];
+        const saved = this.trust.pinKeys(profile, origin, pinned);
+        if (!saved.ok) return saved;
+        keys.push(
+          ...followed.value
+            .map((k) => parseVerifierKey(nodeAuditCrypto, k))
+            .filter((k): k is VerifierKey => !!k),
+        );
+        verdict = verifyNote(nodeAuditCrypto, note, keys);
+      }
+    }
     if (verdict.status !== 'valid') {
       return fail(
         'conflict',
         verdict.status === 'unknown-key'
-          ? 'The checkpoint is signed by a key this console has not pinned for this log. Verify an export to follow an announced key.'
+          ? 'The checkpoint is signed by a key this console has not pinned for this log, and the log proves no announcement of it.'
           : 'The checkpoint signature does not verify under the pinned key.',
       );
     }
 
-    const seen = this.trust.checkpoints(profile, origin);
-    if (!seen.ok) return seen;
-    const stored = seen.value;
     for (const before of stored) {
       const consistent = await this.#extends(client.value, base, before, body.size, body.root);
       if (!consistent.ok) return consistent;

@@ -59,6 +59,7 @@ describe('API keys against every endpoint', () => {
       'revoke an API key': 403,
       'read audit entries': 403,
       'read the latest checkpoint': 403,
+      'read the signing-key announcements and their proofs': 403,
       'read an inclusion proof': 403,
       'read a consistency proof': 403,
       'export the audit log': 403,

@@ -6,6 +6,7 @@ import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleServices, createConsoleServices } from '../../../../electron/services/console-services';
 import { Vault } from '../../../../electron/services/vault/vault';
+import { rotateAuditSigningKey } from '../../../../platform/audit/key-rotation';
 import { formatCheckpointBody } from '../../../../shared/audit/note';
 import type { ContractReply } from '../../../../shared/contract/contract';
 import { appendEntries, tenantOf } from '../../../helpers/audit';
@@ -65,6 +66,18 @@ describe('live verification of a tenant log', () => {
     expect(forks).toEqual([]);
   });
 
+  it('follows a signing-key rotation the log proves, and pins the new key', async () => {
+    const before = valueIn(await services.dispatcher.dispatch('audit.verifyLive', { profile, tenant }));
+    const { current } = rotateAuditSigningKey(platform.ctx);
+    appendEntries(platform, tenantOf(platform, 'acme', 'test'), 20);
+    const after = valueIn(await services.dispatcher.dispatch('audit.verifyLive', { profile, tenant }));
+    expect(after.status).toBe('consistent');
+    expect(after.size).toBeGreaterThan(before.size);
+    const pinned = services.cache.pinnedKeys(profile, after.origin);
+    expect(pinned.ok && pinned.value).toContain(current);
+    expect(after.keyUsed).not.toBe(before.keyUsed);
+  });
+
   it('raises a fork alarm with both signed notes when the platform signed a history the current one does not extend', async () => {
     const current = valueIn(await services.dispatcher.dispatch('audit.verifyLive', { profile, tenant }));
     // The platform's own key signs a different root at a size it already passed: two histories.
@@ -83,7 +96,7 @@ describe('live verification of a tenant log', () => {
     expect(forks).toEqual([expect.objectContaining({ origin: current.origin, evidence: checked.evidence })]);
   });
 
-  it('refuses a checkpoint signed by a key that was not pinned for the log', async () => {
+  it('refuses a checkpoint signed by a key that was not pinned for the log and that the log never announced', async () => {
     const other = { organization: 'acme', environment: 'test' } as const;
     const origin = valueIn(
       await services.dispatcher.dispatch('audit.verifyLive', { profile, tenant: other }),
