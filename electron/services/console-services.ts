@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { ExportVerification } from './audit/export-verification';
 import { LiveAuditCheck } from './audit/live-verification';
@@ -60,6 +61,8 @@ export function createConsoleServices(options: ConsoleServicesOptions): ConsoleS
     await cache.value.shredProfile(profile);
   });
   const deviceKeys = new DeviceKeys(vault);
+  // Uploads are temporary: whatever a previous run left behind (a crash) goes before anything starts.
+  rmSync(join(options.dataDir, 'uploads'), { recursive: true, force: true });
   const files = new FileGrants(join(options.dataDir, 'uploads'));
   const workerUrl =
     options.verifyWorkerUrl ?? new URL('./audit/verify-worker-bootstrap.mjs', import.meta.url);

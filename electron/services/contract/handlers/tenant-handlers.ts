@@ -2,12 +2,12 @@ import { ApiKeySelf } from '../../../../shared/api/api-keys';
 import { Me } from '../../../../shared/api/auth';
 import { Health } from '../../../../shared/api/common';
 import type { Tenant, tenantCalls } from '../../../../shared/contract/calls/tenants';
-import { ok } from '../../../../shared/result';
+import { fail, ok } from '../../../../shared/result';
 import { PlatformClient } from '../../platform/platform-client';
 import type { HandlersOf } from '../dispatcher';
 import type { HandlerServices } from './services';
 
-export function tenantHandlers({ profiles, cache }: HandlerServices): HandlersOf<typeof tenantCalls> {
+export function tenantHandlers({ profiles, cache, vault }: HandlerServices): HandlersOf<typeof tenantCalls> {
   /** What the platform no longer lets this profile use is shredded from the cache (tenant removal). */
   const keepOnly = async (profile: Parameters<typeof cache.shredTenantsNotIn>[0], tenants: Tenant[]) => {
     await cache.shredTenantsNotIn(
@@ -20,6 +20,11 @@ export function tenantHandlers({ profiles, cache }: HandlerServices): HandlersOf
   };
   return {
     'platform.health': async ({ profile }) => {
+      // Only the platforms of profiles this console holds: the call is not a way to probe other hosts.
+      const known = (await vault.profiles()).some(
+        (p) => p.platformOrigin === profile.platformOrigin && p.principalId === profile.principalId,
+      );
+      if (!known) return fail('bad-request', 'Unknown profile.');
       const client = PlatformClient.create(profile.platformOrigin, undefined, {
         attempts: 1,
         timeoutMs: 5000,
