@@ -36,8 +36,17 @@ if (electronPath) {
     stdio: 'inherit',
     env: { ...env, CC_PLATFORM_URL: 'http://127.0.0.1:4610' },
   });
-  // Closing the window ends `npm start`: stopping the platform is what makes this process exit.
-  electron.once('exit', () => platform.kill('SIGINT'));
+  // Closing the window ends `npm start`: stopping the platform is what makes this process exit. A window
+  // that could not start (native modules still built for Node rather than Electron) leaves the headless
+  // console running and says how to fix it.
+  electron.once('exit', (code) => {
+    if (code === 0) return platform.kill('SIGINT');
+    process.stderr.write(
+      `The Electron window could not start (exit ${code}); its native modules may be built for Node. ` +
+        'Run `npx electron-builder install-app-deps` (and `npm rebuild` before `npm test`). ' +
+        'The headless console keeps running.\n',
+    );
+  });
   process.stdout.write(
     'Electron is installed, so the console opens in its own window; the headless host below serves it too.\n',
   );
