@@ -17,7 +17,7 @@ import { toEvidenceMeta } from '../evidence/evidence-service';
 import type { WebhookService } from '../webhooks/webhook-service';
 import { type ApprovalSignature, toApi, verifyDeviceSignature } from './approval-view';
 import { type Execution, executeBuiltIn } from './executors';
-import { laneFor, policyOf, requiredApprovals } from './policy';
+import { laneOfChange, policyOf, requiredApprovals } from './policy';
 
 const DAY_MS = 24 * 3600 * 1000;
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
@@ -82,7 +82,7 @@ export class ApprovalService {
           return fail('conflict', 'Only an executed request can be reversed.');
       }
       const policy = policyOf(stores, orgOf(tenant));
-      const lane = laneFor(policy, input.kind, tenant.environment);
+      const lane = laneOfChange(policy, input.kind, tenant.environment);
       const now = clock.now();
       const row: ApprovalRow = {
         id: newId('apr'),

@@ -55,3 +55,11 @@ export function validateLanes(lanes: Policy['lanes']): Result<Policy['lanes']> {
   }
   return ok(lanes);
 }
+
+/** Kinds whose change reaches both environments at once (a role is the organization's): they take live's lane. */
+const organizationWide: ReadonlySet<string> = new Set(['member.role_change']);
+
+/** The lane of a change raised in `environment`: an organization-wide change always takes the live lane. */
+export function laneOfChange(policy: Policy, kind: string, environment: Environment): Lane {
+  return laneFor(policy, kind, organizationWide.has(kind) ? 'live' : environment);
+}

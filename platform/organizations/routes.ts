@@ -9,7 +9,7 @@ import {
   OrgParams,
 } from '../../shared/api/organizations';
 import { environments } from '../../shared/domain/environments';
-import { laneFor, policyOf } from '../approvals/policy';
+import { laneOfChange, policyOf } from '../approvals/policy';
 import { auditContextOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import type { OrganizationRow } from '../db/organizations';
@@ -75,8 +75,8 @@ export function organizationRoutes(ctx: PlatformContext, guards: Guards): Fastif
       },
       async (request) => {
         const { scope, role } = orgAccessOf(request);
-        // A role change reaches both environments, so it takes the live lane; this route is its green lane.
-        const lane = laneFor(policyOf(ctx.stores, scope), 'member.role_change', 'live');
+        // This route is the green lane of member.role_change (which always takes the live lane).
+        const lane = laneOfChange(policyOf(ctx.stores, scope), 'member.role_change', 'live');
         if (lane !== 'green') {
           throw new Problem({
             code: 'approval-required',

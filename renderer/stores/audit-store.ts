@@ -41,8 +41,6 @@ export interface AuditLogState {
   readonly error: AppError | null;
   /** The platform could not be reached on the last call: what is loaded stays, with a banner. */
   readonly offline: boolean;
-  /** Bumped each time `entries` is replaced by a new query's first page. */
-  readonly queryVersion: number;
   readonly selectedSeq: number | null;
   /** The entry open in the detail panel; its own copy, so a new query does not take it away. */
   readonly detail: AuditEntry | null;
@@ -66,7 +64,6 @@ const initial = {
   loadingMore: false,
   error: null,
   offline: false,
-  queryVersion: 0,
   selectedSeq: null,
   detail: null,
 } satisfies Partial<AuditLogState>;
@@ -120,7 +117,6 @@ export function createAuditLogStore(
         entries,
         size,
         nextBefore,
-        queryVersion: s.queryVersion + 1,
         selectedSeq: entries.some((e) => e.seq === s.selectedSeq) ? s.selectedSeq : null,
       }));
     };

@@ -5,7 +5,7 @@ import { startPlatform, type TestPlatform } from '../helpers/platform';
 
 // The admin's journey through the real console (headless host, real main-process services, real
 // keychain) against a real platform with its default policy: key writes are carried out in test and
-// become approval requests (yellow) in live; role changes are yellow in test.
+// become approval requests (yellow) in live; role changes take the live lane (red) wherever they are raised.
 let platform: TestPlatform;
 let rendererDir: string;
 let console_: TestConsole;
@@ -230,7 +230,7 @@ test('members and roles: the matrix, a role change that the policy turns into a 
   await dialog.getByRole('button', { name: 'Change role' }).click();
   const raised = page.getByRole('status').filter({ hasText: 'Approval requested.' });
   await expect(raised).toContainText('Member role change');
-  await expect(raised).toContainText('Yellow');
+  await expect(raised).toContainText('Red');
   await expect(raised).toContainText('Pending');
   await expect(viewerRow).toContainText('Viewer');
   await expect(viewerRow.getByRole('combobox')).toHaveValue('viewer');

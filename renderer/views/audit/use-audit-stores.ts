@@ -12,7 +12,6 @@ import {
 } from '../../stores/audit-integrity-store';
 import { type AuditLogState, type AuditLogStore, createAuditLogStore } from '../../stores/audit-store';
 import type { SessionStore } from '../../stores/session-store';
-import { withSharedEvents } from './shared-events';
 
 interface AuditStores {
   readonly log: AuditLogStore;
@@ -28,11 +27,11 @@ export function useAuditStores(): AuditStores {
   const { client, session } = useApp();
   let found = stores.get(session);
   if (!found) {
-    const shared = withSharedEvents(client);
+    // The client's transport already shares one event stream per window among all listeners.
     found = {
-      log: createAuditLogStore(shared, session),
-      integrity: createAuditIntegrityStore(shared, session),
-      export: createAuditExportStore(shared, session),
+      log: createAuditLogStore(client, session),
+      integrity: createAuditIntegrityStore(client, session),
+      export: createAuditExportStore(client, session),
     };
     stores.set(session, found);
   }

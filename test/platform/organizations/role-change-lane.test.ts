@@ -24,6 +24,21 @@ describe('role changes follow the approval policy', () => {
     );
   });
 
+  it('takes the live lane for a role change raised in test, since a role reaches both environments', async () => {
+    const admin = await platform.signIn(platform.user('acme', 'admin'));
+    const viewer = platform.user('acme', 'viewer');
+    const raised = await platform.call('POST', '/v1/orgs/acme/envs/test/approvals', {
+      token: admin.accessToken,
+      body: {
+        kind: 'member.role_change',
+        title: 'Make the viewer an auditor',
+        payload: { userId: viewer.userId, role: 'auditor' },
+      },
+    });
+    expect(raised.status).toBe(201);
+    expect(raised.json).toMatchObject({ lane: 'red', status: 'pending', requiredApprovals: 2 });
+  });
+
   it('lets the change through when the policy puts role changes in the green lane', async () => {
     const owner = await platform.signIn(platform.user('acme', 'owner'));
     const green = { test: 'green', live: 'green' };

@@ -12,7 +12,7 @@ import { startPlatform, type TestPlatform } from '../../helpers/platform';
 import { bridgeClient, signedInSession, waitFor } from '../../helpers/renderer-stores';
 
 // The members store against the real main-process services (the bridge is the dispatcher itself), a real
-// platform with its default policy (role changes yellow in test, red in live) and the real keychain; a
+// platform with its default policy (a role change always takes the live lane: red) and the real keychain; a
 // second platform keeps the test helper's green lanes, where a role change is made at once.
 const vault = new Vault(keytar, `cc-test-members-store-${process.pid}`);
 let platform: TestPlatform;
@@ -63,7 +63,7 @@ describe('members store', () => {
     expect(auditor?.description).not.toBe('');
   });
 
-  it('under the default policy a role change in test raises a yellow approval request; the row stays', async () => {
+  it('under the default policy a role change raised in test takes the live lane (red); the row stays', async () => {
     const viewer = platform.user('acme', 'viewer');
     const outcome = await store.getState().changeRole(viewer.userId, 'auditor');
     expect(outcome).toMatchObject({
@@ -72,7 +72,7 @@ describe('members store', () => {
       role: 'auditor',
       request: {
         kind: 'member.role_change',
-        lane: 'yellow',
+        lane: 'red',
         status: 'pending',
         environment: 'test',
         payload: { userId: viewer.userId, role: 'auditor' },

@@ -1,7 +1,7 @@
 // biome-ignore-all lint/a11y/useSemanticElements: a virtualized table cannot be a <table> (rows are absolutely positioned), so it carries the ARIA grid roles itself
 // biome-ignore-all lint/a11y/useFocusableInteractive: the grid holds the focus and points at the selected row with aria-activedescendant (the ARIA grid pattern)
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, type MouseEvent, type RefObject, useEffect } from 'react';
+import { type KeyboardEvent, type MouseEvent, type RefObject, useCallback, useEffect } from 'react';
 import type { AuditEntry } from '../../../stores/audit-store';
 import { LOG_HEADER_HEIGHT, LOG_ROW_HEIGHT, logColumns, logRowDomId } from './columns';
 import { LogRow } from './log-row';
@@ -33,6 +33,8 @@ interface LogGridProps {
 export function LogGrid(props: LogGridProps) {
   const { entries, hasMore, loadingMore, selectedSeq, gridRef, onOpen, onMove, onSelect } = props;
   const count = entries.length + (hasMore ? 1 : 0);
+  // A key function that changes on every render makes the virtualizer measure every row again.
+  const getItemKey = useCallback((index: number) => entries[index]?.seq ?? 'loading', [entries]);
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => gridRef.current,
@@ -40,7 +42,7 @@ export function LogGrid(props: LogGridProps) {
     overscan: 12,
     scrollMargin: LOG_HEADER_HEIGHT,
     scrollPaddingStart: LOG_HEADER_HEIGHT,
-    getItemKey: (index) => entries[index]?.seq ?? 'loading',
+    getItemKey,
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items[items.length - 1]?.index ?? -1;
