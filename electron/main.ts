@@ -2,7 +2,7 @@
 // modules, unit-tested without Electron) and to the console's services (plain Node, shared with the
 // headless host). Built to dist/electron/main.cjs by `npm run build:electron`.
 import { realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   app,
@@ -98,7 +98,10 @@ async function start(): Promise<void> {
     dataDir: app.getPath('userData'),
     openExternal: (url) => openExternally(url, 'services'),
     defaultPlatformUrl: process.env.CC_PLATFORM_URL,
-    verifyWorkerUrl: pathToFileURL(join(__dirname, 'verify-worker.cjs')),
+    // Unpacked from the asar (electron-builder.yml): a worker thread loads a plain file.
+    verifyWorkerUrl: pathToFileURL(
+      join(__dirname, 'verify-worker.cjs').replace(`app.asar${sep}`, `app.asar.unpacked${sep}`),
+    ),
     chooseFile: async () => {
       const parent = consoleWindow && !consoleWindow.isDestroyed() ? consoleWindow : undefined;
       const options = {

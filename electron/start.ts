@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createConsoleServices } from './services/console-services';
-import { startHeadlessHost } from './services/host/headless-host';
+import { type HeadlessHost, startHeadlessHost } from './services/host/headless-host';
 
 const root = join(import.meta.dirname, '..');
 
@@ -27,46 +27,52 @@ platform.once('exit', (code) => {
   process.exit(code ?? 1);
 });
 
+let host: HeadlessHost | undefined;
+
+/** The console in a browser, for machines without Electron (or where its window could not start). */
+async function serveHeadless(): Promise<void> {
+  host = await startHeadlessHost({
+    rendererDir: join(root, 'dist/renderer'),
+    services: createConsoleServices({
+      dataDir: join(homedir(), '.compliance-console', 'console'),
+      defaultPlatformUrl: 'http://127.0.0.1:4610',
+    }),
+  });
+  process.stdout.write(`Console: ${host.url}\n`);
+}
+
 const electronPath = electronBinary();
 if (electronPath) {
   // The real app: the shell built by `npm run build:electron`, pointed at the demo platform above. The
-  // variable would turn Electron into plain Node, so it never reaches the child.
+  // variable would turn Electron into plain Node, so it never reaches the child. Only one console runs:
+  // two would share one keychain, and their refreshes would look like a stolen refresh token.
   const { ELECTRON_RUN_AS_NODE: _runAsNode, ...env } = process.env;
   const electron = spawn(electronPath, [join(root, 'dist/electron/main.cjs')], {
     stdio: 'inherit',
     env: { ...env, CC_PLATFORM_URL: 'http://127.0.0.1:4610' },
   });
   // Closing the window ends `npm start`: stopping the platform is what makes this process exit. A window
-  // that could not start (native modules still built for Node rather than Electron) leaves the headless
-  // console running and says how to fix it.
+  // that could not start (native modules still built for Node rather than Electron) falls back to the
+  // headless console and says how to fix it.
   electron.once('exit', (code) => {
     if (code === 0) return platform.kill('SIGINT');
     process.stderr.write(
       `The Electron window could not start (exit ${code}); its native modules may be built for Node. ` +
         'Run `npx electron-builder install-app-deps` (and `npm rebuild` before `npm test`). ' +
-        'The headless console keeps running.\n',
+        'Serving the headless console instead.\n',
     );
+    void serveHeadless();
   });
-  process.stdout.write(
-    'Electron is installed, so the console opens in its own window; the headless host below serves it too.\n',
-  );
+  process.stdout.write('Electron is installed, so the console opens in its own window.\n');
 } else {
   process.stdout.write(
     'Electron is not installed here, so the console is served by the headless host instead.\n',
   );
+  await serveHeadless();
 }
 
-const host = await startHeadlessHost({
-  rendererDir: join(root, 'dist/renderer'),
-  services: createConsoleServices({
-    dataDir: join(homedir(), '.compliance-console', 'console'),
-    defaultPlatformUrl: 'http://127.0.0.1:4610',
-  }),
-});
-process.stdout.write(`Console: ${host.url}\n`);
-
 const stop = async () => {
-  await host.close();
+  await host?.close();
   platform.kill('SIGINT');
 };
 process.once('SIGINT', stop);

@@ -49,7 +49,7 @@ export class AuditService {
     );
     return {
       announcements: rows.flatMap((row) => {
-        const covering = this.stores.audit.checkpointsIn(scope, row.seq, Number.MAX_SAFE_INTEGER)[0];
+        const covering = this.stores.audit.firstCheckpointAfter(scope, row.seq);
         if (!covering) return [];
         return [
           {

@@ -109,6 +109,11 @@ export class AuditStore {
   }
 
   /** Checkpoints with a size in (after, upTo], smallest first. */
+  /** The first checkpoint published after `seq` was appended (size > seq), if any. */
+  firstCheckpointAfter(scope: TenantScope, seq: number): CheckpointRow | undefined {
+    return this.#checkpointsIn.get({ ...tenantParams(scope), after: seq, upTo: Number.MAX_SAFE_INTEGER });
+  }
+
   checkpointsIn(scope: TenantScope, after: number, upTo: number): CheckpointRow[] {
     return this.#checkpointsIn.all({ ...tenantParams(scope), after, upTo });
   }

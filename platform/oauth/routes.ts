@@ -86,8 +86,14 @@ export function oauthRoutes(
 
     app.post(
       '/oauth/authorize',
-      { config: { rateLimit }, schema: { body: RawFields } },
+      { config: { rateLimit }, attachValidation: true, schema: { body: RawFields } },
       async (request, reply) => {
+        if (request.validationError) {
+          return reply
+            .status(400)
+            .headers(signInPageHeaders)
+            .send(errorPage('The sign-in form was not sent whole; start again from the console.'));
+        }
         const checked = checkAuthorization(request.body, reply, issuerOf(request));
         if (!checked) return reply;
         const email = typeof request.body.email === 'string' ? request.body.email.slice(0, 254) : '';
@@ -128,10 +134,18 @@ export function oauthRoutes(
       '/oauth/token',
       {
         config: { rateLimit },
+        // Validation failures are answered here, in OAuth's own error format (RFC 6749 §5.2).
+        attachValidation: true,
         schema: { body: RawFields, response: { 200: OAuthTokenResponse, 400: OAuthError, 401: OAuthError } },
       },
       async (request, reply) => {
         reply.header('pragma', 'no-cache');
+        if (request.validationError) {
+          return reply.status(400).send({
+            error: 'invalid_request' as const,
+            error_description: 'The token request is incomplete or malformed.',
+          });
+        }
         if (!String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
           return reply.status(400).send({
             error: 'invalid_request' as const,

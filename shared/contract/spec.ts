@@ -15,7 +15,11 @@ export function call<I extends z.ZodType, O extends z.ZodType>(spec: CallSpec<I,
 
 /** A profile is one person (or API key) on one platform. Secrets are never part of it. */
 export const ProfileRef = z.strictObject({
-  platformOrigin: z.string().url().max(300),
+  platformOrigin: z
+    .string()
+    .url()
+    .max(300)
+    .refine((u) => URL.canParse(u) && new URL(u).origin === u, 'Expected a platform origin'),
   principalId: z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/),
 });
 export type ProfileRef = z.infer<typeof ProfileRef>;

@@ -1,4 +1,5 @@
 import { CheckpointReply, ConsistencyReply, VerifierKeys } from '../../../shared/api/audit';
+import { parseOrigin } from '../../../shared/audit/format';
 import { fromBase64, toBase64 } from '../../../shared/audit/hash';
 import { MerkleHasher, verifyConsistency } from '../../../shared/audit/merkle';
 import { nodeAuditCrypto } from '../../../shared/audit/node-crypto';
@@ -56,6 +57,11 @@ export class LiveAuditCheck {
     const latest = await client.value.request('GET', `${base}/checkpoint`, CheckpointReply);
     if (!latest.ok) return latest;
     const origin = latest.value.origin;
+    // Pins and stored checkpoints are kept per log origin: a platform must not pick another tenant's log
+    // (or a new name) to start over at "first seen".
+    const named = parseOrigin(origin);
+    if (!named || named.organization !== tenant.organization || named.environment !== tenant.environment)
+      return fail('conflict', 'The platform answered with the log of another tenant.');
 
     const known = this.trust.pinnedKeys(profile, origin);
     if (!known.ok) return known;

@@ -3,6 +3,7 @@ import { readFile, realpath } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, sep } from 'node:path';
+import { z } from 'zod';
 import type { ContractReply } from '../../../shared/contract/contract';
 import type { ConsoleServices } from '../console-services';
 import { rendererContentTypes, rendererSecurityHeaders } from './renderer-assets';
@@ -50,10 +51,10 @@ export async function startHeadlessHost(options: {
     if (!allowedHosts.includes(request.headers.host ?? ''))
       return reply(response, 421, { ok: false, error: { code: 'forbidden', message: 'Wrong host.' } });
     const url = new URL(request.url ?? '/', 'http://host');
-    if (url.pathname.startsWith('/contract/'))
-      return contractCall(request, response, decodeURIComponent(url.pathname.slice(10)));
+    if (url.pathname.startsWith('/contract/')) return contractCall(request, response, callName(url.pathname));
     if (url.pathname === '/events') return eventStream(request, response);
-    if (url.pathname === '/files') return upload(request, response, url.searchParams.get('name') ?? '');
+    if (url.pathname === '/files')
+      return upload(request, response, UploadName.safeParse(url.searchParams.get('name')));
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return reply(response, 405, {
         ok: false,
@@ -91,8 +92,19 @@ export async function startHeadlessHost(options: {
    * A file the user picked in the page (an audit export): streamed to a private temporary file and
    * answered with an id, as the Electron open dialog is. The page never learns a path.
    */
-  async function upload(request: IncomingMessage, response: ServerResponse, name: string) {
+  async function upload(
+    request: IncomingMessage,
+    response: ServerResponse,
+    name: z.ZodSafeParseResult<string>,
+  ) {
     if (!launchedHere(request)) return refuseStranger(request, response);
+    if (!name.success) {
+      request.resume();
+      return reply(response, 400, {
+        ok: false,
+        error: { code: 'bad-request', message: 'Name the file (at most 255 characters).' },
+      });
+    }
     if (request.method !== 'POST' || request.headers['content-type'] !== 'application/octet-stream') {
       request.resume();
       return reply(response, 415, {
@@ -100,7 +112,7 @@ export async function startHeadlessHost(options: {
         error: { code: 'unsupported-media-type', message: 'Send the file as application/octet-stream.' },
       });
     }
-    const granted = await options.services.files.grantUpload(name, request, MAX_UPLOAD);
+    const granted = await options.services.files.grantUpload(name.data, request, MAX_UPLOAD);
     if (!granted.ok) request.resume();
     const status = granted.ok ? 200 : granted.error.code === 'payload-too-large' ? 413 : 400;
     return reply(response, status, granted);
@@ -170,6 +182,17 @@ export async function startHeadlessHost(options: {
         server.closeAllConnections();
       }),
   };
+}
+
+const UploadName = z.string().min(1).max(255);
+
+/** The call named in the path; a malformed escape names no call (and so is refused as unknown). */
+function callName(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname.slice('/contract/'.length));
+  } catch {
+    return '';
+  }
 }
 
 function reply(response: ServerResponse, status: number, body: ContractReply) {

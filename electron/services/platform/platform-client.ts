@@ -131,10 +131,25 @@ export class PlatformClient {
       return networkFailure(error);
     }
     if (response.status >= 400) return this.#error(response.status, await response.text());
-    const bytes = Buffer.from(await response.arrayBuffer());
-    return bytes.length > maxBytes
-      ? fail('payload-too-large', 'The file is larger than expected.')
-      : ok(bytes);
+    // Counted as it arrives, so a platform that sends too much cannot fill this process's memory.
+    const tooLarge = fail<Buffer>('payload-too-large', 'The file is larger than expected.');
+    if (Number(response.headers.get('content-length') ?? 0) > maxBytes) return tooLarge;
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = response.body?.getReader();
+    try {
+      for (let next = await reader?.read(); next && !next.done; next = await reader?.read()) {
+        size += next.value.length;
+        if (size > maxBytes) {
+          await reader?.cancel();
+          return tooLarge;
+        }
+        chunks.push(next.value);
+      }
+    } catch (error) {
+      return networkFailure(error);
+    }
+    return ok(Buffer.concat(chunks));
   }
 
   async #send(method: string, path: string, body: unknown, token: string | undefined) {

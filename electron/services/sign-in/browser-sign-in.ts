@@ -58,22 +58,31 @@ export class BrowserSignIn {
     } catch (error) {
       return networkFailure(error);
     }
+    // One sign-in waits at a time: starting again ends the one before (and its loopback listener).
+    for (const id of [...this.#pending.keys()]) this.cancel(id);
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
     const redirect = await openLoopbackRedirect(state, this.timeoutMs);
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: redirect.redirectUri,
-      scope: DESKTOP_SCOPE,
-      state,
-      nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
+    let url: URL;
+    try {
+      url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: redirect.redirectUri,
+        scope: DESKTOP_SCOPE,
+        state,
+        nonce,
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      });
+      if (this.openExternal) await this.openExternal(url.href);
+    } catch {
+      // An authorization endpoint openid-client refuses, or a browser that would not open: nothing waits.
+      redirect.close();
+      return fail('unavailable', 'The platform did not offer a usable sign-in page; check the address.');
+    }
     const signInId = randomBytes(16).toString('base64url');
     this.#pending.set(signInId, { origin: origin.value, config, verifier, state, nonce, redirect });
     redirect.answer.catch(() => this.#pending.delete(signInId));
-    if (this.openExternal) await this.openExternal(url.href);
     return ok({ signInId, authorizationUrl: url.href, opened: this.openExternal !== undefined });
   }
 

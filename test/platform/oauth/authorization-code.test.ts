@@ -219,6 +219,16 @@ describe('authorization code with PKCE', () => {
       body: 'grant_type=refresh_token&refresh_token=a&refresh_token=b&client_id=compliance-console',
     });
     expect((await repeated.json()).error).toBe('invalid_request');
+    const nested = await fetch(`${platform.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"grant_type":1,"code":{"x":1}}',
+    });
+    expect(nested.status).toBe(400);
+    expect(await nested.json()).toEqual({
+      error: 'invalid_request',
+      error_description: 'The token request is incomplete or malformed.',
+    });
   });
 
   it('keeps codes hashed at rest', async () => {

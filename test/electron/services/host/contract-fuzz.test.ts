@@ -85,6 +85,21 @@ describe('contract fuzz through the headless host', () => {
     expect((await post('no.such.call', '{}')).json.error.code).toBe('bad-request');
     expect((await post('__proto__', '{}')).json.error.code).toBe('bad-request');
     expect((await post('constructor', '{}')).json.error.code).toBe('bad-request');
+    const badEscape = await fetch(`${origin}/contract/%E0%A4%A`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-cc-launch': secret },
+      body: '{}',
+    });
+    expect(await badEscape.json()).toEqual({
+      ok: false,
+      error: { code: 'bad-request', message: 'Unknown call.' },
+    });
+    const unnamed = await fetch(`${origin}/files`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', 'x-cc-launch': secret },
+      body: 'x',
+    });
+    expect(unnamed.status).toBe(400);
     const get = await fetch(`${origin}/contract/profiles.list`, { headers: { 'x-cc-launch': secret } });
     expect(get.status).toBe(415);
     expect(child.exitCode).toBeNull();
