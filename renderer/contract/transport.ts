@@ -1,7 +1,6 @@
-import { BRIDGE_GLOBAL, type ConsoleBridge } from '../../shared/contract/bridge';
+import { BRIDGE_GLOBAL, type ConsoleBridge, LAUNCH_HEADER } from '../../shared/contract/bridge';
 import { ContractReply, type EventName } from '../../shared/contract/contract';
 
-const LAUNCH_HEADER = 'x-cc-launch';
 const broken: ContractReply = {
   ok: false,
   error: { code: 'unavailable', message: 'The console lost its connection to its own process; restart it.' },
@@ -82,6 +81,10 @@ async function streamEvents(
 export function connectBridge(): ConsoleBridge {
   const exposed = (window as unknown as Record<string, ConsoleBridge | undefined>)[BRIDGE_GLOBAL];
   if (exposed) return exposed;
-  const secret = new URLSearchParams(location.hash.slice(1)).get('k') ?? '';
-  return httpBridge(secret);
+  return httpBridge(launchSecret());
+}
+
+/** The headless host's per-launch secret, from the fragment of the URL it printed. */
+export function launchSecret(): string {
+  return new URLSearchParams(location.hash.slice(1)).get('k') ?? '';
 }

@@ -1,6 +1,8 @@
+import { LAUNCH_HEADER } from '../../shared/contract/bridge';
 import { auditCalls } from '../../shared/contract/calls/audit';
 import { type CallOutput, ContractReply } from '../../shared/contract/contract';
 import { fail, ok, type Result } from '../../shared/result';
+import { launchSecret } from './transport';
 
 /** A file the main process holds for the renderer: an id, a name and a size, never a path. */
 export type GrantedFile = NonNullable<CallOutput<'files.chooseExport'>['file']>;
@@ -14,7 +16,6 @@ export interface UploadOptions {
 
 export type Uploader = (file: File, options?: UploadOptions) => Promise<Result<GrantedFile>>;
 
-const LAUNCH_HEADER = 'x-cc-launch';
 const lost = fail<GrantedFile>('unavailable', 'The file could not be handed to the console; try again.');
 
 /**
@@ -24,7 +25,7 @@ const lost = fail<GrantedFile>('unavailable', 'The file could not be handed to t
  */
 export const upload: Uploader = (file, options = {}) =>
   new Promise((resolve) => {
-    const secret = new URLSearchParams(location.hash.slice(1)).get('k') ?? '';
+    const secret = launchSecret();
     const request = new XMLHttpRequest();
     request.open('POST', `/files?name=${encodeURIComponent(file.name)}`);
     request.setRequestHeader('content-type', 'application/octet-stream');

@@ -15,3 +15,5 @@ export const BRIDGE_GLOBAL = 'consoleBridge';
 /** The IPC channels the bridge uses; nothing else is listened to in the main process. */
 export const IPC_CALL_CHANNEL = 'contract:call';
 export const IPC_EVENT_CHANNEL = 'contract:event';
+/** The headless host's per-launch secret travels in this header (the page reads it from its URL fragment). */
+export const LAUNCH_HEADER = 'x-cc-launch';

@@ -32,3 +32,16 @@ export const TenantRef = z.strictObject({
 export type TenantRef = z.infer<typeof TenantRef>;
 
 export const TenantCall = { profile: ProfileRef, tenant: TenantRef };
+
+/** What a tenant call can answer with when it reaches the platform. */
+export const tenantCallErrors = [
+  'bad-request',
+  'unauthenticated',
+  'forbidden',
+  'not-found',
+  'conflict',
+  'unavailable',
+] as const;
+
+/** The id the renderer gives long work, so its `progress` events and `cancel` name it. */
+export const TaskId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Expected a task id');

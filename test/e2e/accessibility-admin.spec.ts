@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { scanForAxeViolations } from '../fixtures/ui/axe';
 import { signInThroughPlatformPage } from '../fixtures/ui/console-journey';
 import { buildRenderer, startConsole, type TestConsole } from '../helpers/console';
 import { startPlatform, type TestPlatform } from '../helpers/platform';
@@ -23,18 +23,6 @@ test.afterAll(async () => {
   await platform.stop();
 });
 
-async function scan(page: Page, screen: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  for (const v of violations)
-    test
-      .info()
-      .annotations.push({ type: `axe ${screen}`, description: `${v.impact}: ${v.id} (${v.nodes.length})` });
-  const serious = violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
-  expect(serious, `${screen}: serious or critical axe violations`).toEqual([]);
-}
-
 test('API keys, Members & roles and Settings, with their dialogs, have no serious or critical axe violation', async ({
   page,
   context,
@@ -56,63 +44,63 @@ test('API keys, Members & roles and Settings, with their dialogs, have no seriou
   // API keys: a key in grace (with its timer) beside its successor.
   await nav.getByRole('button', { name: 'API keys' }).click();
   await expect(page.getByRole('timer')).toHaveText(/^stops working in (6|7) d /);
-  await scan(page, 'api keys');
+  await scanForAxeViolations(page, 'api keys');
 
   await page.getByRole('button', { name: 'Create key…' }).click();
   const create = page.getByRole('dialog', { name: 'Create API key' });
   await create.getByRole('button', { name: 'Create key' }).click();
   await expect(create.getByRole('alert')).toBeVisible();
-  await scan(page, 'create key dialog (with a problem)');
+  await scanForAxeViolations(page, 'create key dialog (with a problem)');
   await create.getByLabel('Name').fill('Auditor laptop');
   await create.getByRole('checkbox', { name: 'audit:read' }).check();
   await create.getByRole('button', { name: 'Create key' }).click();
   const secret = page.getByRole('dialog', { name: 'Your new API key' });
   await expect(secret).toBeVisible();
-  await scan(page, 'secret dialog');
+  await scanForAxeViolations(page, 'secret dialog');
   await secret.getByRole('button', { name: 'Done — I have stored it' }).click();
 
   await page.getByRole('button', { name: 'Rotate Auditor laptop' }).click();
   await expect(page.getByRole('dialog', { name: 'Rotate API key' })).toBeVisible();
-  await scan(page, 'rotate dialog');
+  await scanForAxeViolations(page, 'rotate dialog');
   await page.keyboard.press('Escape');
   await page.getByRole('button', { name: 'Revoke Auditor laptop' }).click();
   await expect(page.getByRole('dialog', { name: 'Revoke API key' })).toBeVisible();
-  await scan(page, 'revoke dialog');
+  await scanForAxeViolations(page, 'revoke dialog');
   await page.keyboard.press('Escape');
 
   await page.getByRole('button', { name: 'Rotate device signing key…' }).click();
   await page.getByRole('button', { name: 'Rotate device key' }).click();
   await expect(page.getByText('Device key rotated.')).toBeVisible();
-  await scan(page, 'api keys with notices');
+  await scanForAxeViolations(page, 'api keys with notices');
 
   // Live: the empty state and an approval raised in place of a key write.
   await page.getByLabel('Environment').selectOption('live');
   await expect(page.getByText('No API keys in this tenant yet.')).toBeVisible();
-  await scan(page, 'api keys, live, empty');
+  await scanForAxeViolations(page, 'api keys, live, empty');
   await page.getByRole('button', { name: 'Create key…' }).click();
   await create.getByLabel('Name').fill('Payroll sync');
   await create.getByRole('checkbox', { name: 'evidence:read' }).check();
   await create.getByRole('button', { name: 'Create key' }).click();
   await expect(page.getByText('Approval requested.')).toBeVisible();
-  await scan(page, 'api keys, live, approval requested');
+  await scanForAxeViolations(page, 'api keys, live, approval requested');
   await page.getByLabel('Environment').selectOption('test');
 
   // Members & roles: the table, the matrix, the confirmation and the request it raises.
   await nav.getByRole('button', { name: 'Members & roles' }).click();
   const matrix = page.getByRole('table', { name: 'Permissions each role grants' });
   await expect(matrix).toBeVisible();
-  await scan(page, 'members');
+  await scanForAxeViolations(page, 'members');
   const viewerRow = page.getByRole('row', { name: /viewer@acme\.example/ });
   await viewerRow.getByRole('combobox').selectOption('member');
   await viewerRow.getByRole('button', { name: /^Save/ }).click();
   await expect(page.getByRole('dialog', { name: 'Change role' })).toBeVisible();
-  await scan(page, 'change role dialog');
+  await scanForAxeViolations(page, 'change role dialog');
   await page
     .getByRole('dialog', { name: 'Change role' })
     .getByRole('button', { name: 'Change role' })
     .click();
   await expect(page.getByText('Approval requested.')).toBeVisible();
-  await scan(page, 'members with a request raised');
+  await scanForAxeViolations(page, 'members with a request raised');
 
   // Settings: the cache, a refused quota, the rotation's progress bar, the profiles, the confirmations.
   await nav.getByRole('button', { name: 'Settings' }).click();
@@ -121,10 +109,10 @@ test('API keys, Members & roles and Settings, with their dialogs, have no seriou
   await expect(page.getByRole('alert')).toBeVisible();
   await page.getByRole('button', { name: 'Rotate cache master key' }).click();
   await expect(page.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
-  await scan(page, 'settings');
+  await scanForAxeViolations(page, 'settings');
   await page.getByRole('button', { name: 'Clear cache…' }).click();
   await expect(page.getByRole('dialog', { name: 'Clear the evidence cache' })).toBeVisible();
-  await scan(page, 'clear cache dialog');
+  await scanForAxeViolations(page, 'clear cache dialog');
   await page.keyboard.press('Escape');
   await page
     .getByRole('listitem')
@@ -132,7 +120,7 @@ test('API keys, Members & roles and Settings, with their dialogs, have no seriou
     .getByRole('button', { name: /^Sign out/ })
     .click();
   await expect(page.getByRole('dialog', { name: 'Sign out' })).toBeVisible();
-  await scan(page, 'sign out dialog');
+  await scanForAxeViolations(page, 'sign out dialog');
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog')).toHaveCount(0);
 });

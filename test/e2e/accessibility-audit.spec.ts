@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { scanForAxeViolations } from '../fixtures/ui/axe';
 import { signInThroughPlatformPage } from '../fixtures/ui/console-journey';
 import { appendEntries, exportLog, joinExport, splitExport, tenantOf } from '../helpers/audit';
 import { buildRenderer, startConsole, type TestConsole } from '../helpers/console';
@@ -27,18 +27,6 @@ test.afterAll(async () => {
   await console_.close();
   if (!platformStopped) await platform.stop();
 });
-
-async function scan(page: Page, screen: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  for (const v of violations)
-    test
-      .info()
-      .annotations.push({ type: `axe ${screen}`, description: `${v.impact}: ${v.id} (${v.nodes.length})` });
-  const serious = violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
-  expect(serious, `${screen}: serious or critical axe violations`).toEqual([]);
-}
 
 test('the audit screen — live log, detail, integrity, export verification and offline — has no serious or critical axe violation', async ({
   page,
@@ -65,50 +53,50 @@ test('the audit screen — live log, detail, integrity, export verification and 
   await expect(grid.locator('[role="row"][data-seq]').first()).toBeVisible();
   await grid.focus();
   await page.keyboard.press('ArrowDown');
-  await scan(page, 'live log');
+  await scanForAxeViolations(page, 'live log');
 
   await page.keyboard.press('Enter');
   await expect(page.getByRole('region', { name: /^Entry \d+$/ }).getByRole('table')).toBeVisible();
-  await scan(page, 'entry detail');
+  await scanForAxeViolations(page, 'entry detail');
   await page.keyboard.press('Escape');
 
   await page.getByLabel('Actor id').fill('usr_nobody');
   await page.getByLabel('Actor id').press('Enter');
   await expect(page.getByText('No entries match these filters.')).toBeVisible();
-  await scan(page, 'empty log');
+  await scanForAxeViolations(page, 'empty log');
   await page.getByRole('button', { name: 'Clear filters' }).click();
 
   await page.getByRole('tab', { name: 'Verify integrity' }).click();
   await page.getByRole('button', { name: 'Verify integrity' }).click();
   await expect(page.getByText(/First seen:/)).toBeVisible();
-  await scan(page, 'integrity first seen');
+  await scanForAxeViolations(page, 'integrity first seen');
 
   await page.getByRole('tab', { name: 'Open export…' }).click();
   await expect(page.getByLabel('Verifier keys (one per line)')).not.toHaveValue('');
-  await scan(page, 'export, nothing opened');
+  await scanForAxeViolations(page, 'export, nothing opened');
   await page.getByLabel('Audit export to verify').setInputFiles(good);
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
   await expect(page.getByRole('heading', { name: /^Verified: / })).toBeVisible();
-  await scan(page, 'export verified');
+  await scanForAxeViolations(page, 'export verified');
 
   await page.getByLabel('Audit export to verify').setInputFiles(tampered);
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
   await expect(page.getByRole('heading', { name: /^Tampered: / })).toBeVisible();
-  await scan(page, 'export tampered');
+  await scanForAxeViolations(page, 'export tampered');
 
   await page.getByLabel('Verifier keys (one per line)').fill('not a key');
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
   await expect(page.getByText('Line 1 is not a verifier key (name+keyid+base64).')).toBeVisible();
-  await scan(page, 'export, bad key');
+  await scanForAxeViolations(page, 'export, bad key');
 
   await platform.stop();
   platformStopped = true;
   await page.getByRole('tab', { name: 'Verify integrity' }).click();
   await page.getByRole('button', { name: 'Verify integrity' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Offline.' })).toBeVisible();
-  await scan(page, 'integrity offline');
+  await scanForAxeViolations(page, 'integrity offline');
   await page.getByRole('tab', { name: 'Live log' }).click();
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Offline.' })).toBeVisible();
-  await scan(page, 'live log offline');
+  await scanForAxeViolations(page, 'live log offline');
 });

@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { scanForAxeViolations } from '../fixtures/ui/axe';
 import { attachEvidence, raiseRequest, signInThroughPlatformPage } from '../fixtures/ui/console-journey';
 import { buildRenderer, startConsole, type TestConsole } from '../helpers/console';
 import { startPlatform, type TestPlatform } from '../helpers/platform';
@@ -21,19 +21,6 @@ test.afterAll(async () => {
   await console_.close();
   await platform.stop();
 });
-
-async function scan(page: Page, screen: string) {
-  const { violations, passes } = await new AxeBuilder({ page }).analyze();
-  expect(passes.length, `${screen}: axe ran its checks`).toBeGreaterThan(10);
-  for (const v of violations)
-    test
-      .info()
-      .annotations.push({ type: `axe ${screen}`, description: `${v.impact}: ${v.id} (${v.nodes.length})` });
-  const serious = violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
-  expect(serious, `${screen}: serious or critical axe violations`).toEqual([]);
-}
 
 test('sign-in, queue, request detail and decision dialog have no serious or critical axe violation', async ({
   page,
@@ -61,7 +48,7 @@ test('sign-in, queue, request detail and decision dialog have no serious or crit
 
   await page.goto(console_.host.url);
   await expect(page.getByRole('button', { name: 'Sign in with browser' })).toBeVisible();
-  await scan(page, 'sign-in');
+  await scanForAxeViolations(page, 'sign-in', { requirePasses: true });
 
   await signInThroughPlatformPage(
     page,
@@ -74,20 +61,20 @@ test('sign-in, queue, request detail and decision dialog have no serious or crit
   await expect(grid.getByRole('row')).toHaveCount(4);
   await grid.focus();
   await page.keyboard.press('j');
-  await scan(page, 'queue');
+  await scanForAxeViolations(page, 'queue', { requirePasses: true });
 
   await grid.getByRole('row', { name: /Keep audit entries/ }).click();
   await expect(page.getByRole('table', { name: 'Evidence files' })).toContainText('board-minutes.txt');
-  await scan(page, 'detail');
+  await scanForAxeViolations(page, 'detail', { requirePasses: true });
 
   await page.getByRole('button', { name: 'Approve…' }).click();
   await expect(page.getByRole('dialog', { name: 'Approve request' })).toBeVisible();
-  await scan(page, 'decision dialog');
+  await scanForAxeViolations(page, 'decision dialog', { requirePasses: true });
   await page.keyboard.press('Escape');
 
   // The empty state: a filter that matches nothing.
   await page.keyboard.press('Escape');
   await page.getByLabel('Lane').selectOption('green');
   await expect(page.getByText('No requests match these filters.')).toBeVisible();
-  await scan(page, 'empty queue');
+  await scanForAxeViolations(page, 'empty queue', { requirePasses: true });
 });

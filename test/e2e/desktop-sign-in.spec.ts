@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { totpCode } from '../../platform/auth/totp';
 import { base32 } from '../../platform/crypto/random';
-import type { ContractReply } from '../../shared/contract/contract';
 import { buildRenderer, callFromPage, startConsole, type TestConsole } from '../helpers/console';
+import { valueIn } from '../helpers/contract';
 import { startPlatform, type TestPlatform } from '../helpers/platform';
 
 let platform: TestPlatform;
@@ -28,12 +28,6 @@ function filesUnder(dir: string): string[] {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: contract replies are checked field by field
-function valueIn(reply: ContractReply): any {
-  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
-  return reply.value;
 }
 
 /** Everything the renderer side received or holds: contract replies and events, DOM, storage. */

@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { onePagePdf, solidPng } from '../fixtures/evidence/files';
+import { scanForAxeViolations } from '../fixtures/ui/axe';
 import { raiseRequest, signInThroughPlatformPage } from '../fixtures/ui/console-journey';
 import { buildRenderer, startConsole, type TestConsole } from '../helpers/console';
 import { startPlatform, type TestPlatform } from '../helpers/platform';
@@ -22,15 +22,6 @@ test.afterAll(async () => {
   await console_.close();
   await platform.stop();
 });
-
-/** No serious or critical axe violation on the screen as it is now. */
-async function scan(page: Page, screen: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(serious, `${screen}: serious or critical axe violations`).toEqual([]);
-}
 
 async function attach(requestId: string, name: string, bytes: Buffer) {
   const { accessToken } = await platform.signIn(platform.user('acme', 'member'));
@@ -109,5 +100,5 @@ test('evidence opens from the encrypted cache, shown by type, and stays readable
   await expect(page.getByRole('img', { name: 'soc2-report.pdf, page 1 of 1' })).toBeVisible();
   await page.screenshot({ path: info.outputPath('evidence-offline.png') });
   await page.keyboard.press('Escape');
-  await scan(page, 'evidence on this computer, offline');
+  await scanForAxeViolations(page, 'evidence on this computer, offline');
 });

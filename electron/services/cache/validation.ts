@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { TenantRef } from '../../../shared/contract/spec';
 import type { Environment } from '../../../shared/domain/environments';
 import { type AppError, fail, ok, type Result } from '../../../shared/result';
-import { Profile } from '../vault/vault';
+import { Profile, profileKeyOf } from '../vault/vault';
 import { KeychainUnavailable } from './cache-keys';
 import type { KeyScope } from './envelope';
 
@@ -49,10 +49,7 @@ export const ListOptions = z.object({
 export const PinnedKeysInput = z.array(z.string().min(1).max(1000)).max(64);
 export const Origin = z.string().min(1).max(500);
 
-/** The same spelling the vault uses for a profile: `<platform origin>|<principal id>`. */
-export function profileKeyOf(profile: Profile): string {
-  return `${profile.platformOrigin}|${profile.principalId}`;
-}
+export { profileKeyOf };
 
 export function profileOfKey(key: string): Profile | undefined {
   const bar = key.lastIndexOf('|');

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, sep } from 'node:path';
 import { z } from 'zod';
+import { LAUNCH_HEADER } from '../../../shared/contract/bridge';
 import type { ContractReply } from '../../../shared/contract/contract';
 import type { ConsoleServices } from '../console-services';
 import { rendererContentTypes, rendererSecurityHeaders } from './renderer-assets';
@@ -14,7 +15,8 @@ import { rendererContentTypes, rendererSecurityHeaders } from './renderer-assets
  * fragment (never sent to any server, never in a log); the page sends it back in a header. Requests
  * naming any other host are refused, so a web page cannot reach the host through DNS rebinding.
  */
-export const LAUNCH_HEADER = 'x-cc-launch';
+export { LAUNCH_HEADER };
+
 const MAX_BODY = 1024 * 1024;
 /** Audit exports are large (a million entries is ~0.5 GB); this is the ceiling for one upload. */
 const MAX_UPLOAD = 4 * 1024 ** 3;

@@ -2,7 +2,7 @@ import type { TokenPair } from '../../../shared/api/auth';
 import { fail, ok, type Result } from '../../../shared/result';
 import { PlatformClient, type TokenSource } from '../platform/platform-client';
 import { RefreshingSession } from '../platform/session';
-import type { Profile, Vault } from '../vault/vault';
+import { type Profile, profileKeyOf, type Vault } from '../vault/vault';
 
 /** An API key as a token source: it cannot renew itself. */
 export function keyTokens(apiKey: string): TokenSource {
@@ -11,8 +11,6 @@ export function keyTokens(apiKey: string): TokenSource {
     renew: async () => fail('unauthenticated', 'The API key is not valid.'),
   };
 }
-
-const profileKey = (profile: Profile) => `${profile.platformOrigin}|${profile.principalId}`;
 
 /**
  * The platform clients of the profiles this console holds, side by side: a person's refreshing session
@@ -43,7 +41,7 @@ export class ProfileSessions {
   }
 
   async client(profile: Profile): Promise<Result<PlatformClient>> {
-    const known = this.#clients.get(profileKey(profile));
+    const known = this.#clients.get(profileKeyOf(profile));
     if (known) return ok(known);
     const apiKey = await this.vault.get(profile, 'api-key');
     if (apiKey) return this.#remember(profile, this.#revocable(profile, keyTokens(apiKey)));
@@ -59,12 +57,12 @@ export class ProfileSessions {
   }
 
   forget(profile: Profile): void {
-    this.#clients.delete(profileKey(profile));
+    this.#clients.delete(profileKeyOf(profile));
   }
 
   #remember(profile: Profile, tokens: TokenSource): Result<PlatformClient> {
     const client = PlatformClient.create(profile.platformOrigin, tokens);
-    if (client.ok) this.#clients.set(profileKey(profile), client.value);
+    if (client.ok) this.#clients.set(profileKeyOf(profile), client.value);
     return client;
   }
 

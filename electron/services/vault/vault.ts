@@ -40,9 +40,13 @@ export interface Keychain {
   findCredentials(service: string): Promise<{ account: string; password: string }[]>;
 }
 
+/** How a profile is spelled as a key: `<platform origin>|<principal id>` (also the cache's key). */
+export function profileKeyOf(profile: Profile): string {
+  return `${profile.platformOrigin}|${profile.principalId}`;
+}
+
 function profileKey(profile: Profile): string {
-  const parsed = Profile.parse(profile);
-  return `${parsed.platformOrigin}|${parsed.principalId}`;
+  return profileKeyOf(Profile.parse(profile));
 }
 
 function account(profile: Profile, kind: SecretKind): string {

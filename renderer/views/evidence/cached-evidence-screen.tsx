@@ -1,16 +1,11 @@
 import { useEffect, useId, useState } from 'react';
 import type { CallOutput } from '../../../shared/contract/contract';
 import { useApp, useConnectivity, useSession } from '../../app-context';
+import { binarySize } from '../../components/byte-size';
 import { EvidenceViewer } from './evidence-viewer';
 import './evidence.css';
 
 type Cached = CallOutput<'evidence.listCached'>['evidence'][number];
-
-function size(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
 
 /**
  * The evidence this computer holds for the tenant, from the encrypted cache: searchable by name and type
@@ -78,7 +73,7 @@ export function CachedEvidenceScreen() {
               <tr key={item.snapshotId}>
                 <td>{item.name}</td>
                 <td>{item.mediaType}</td>
-                <td>{size(item.size)}</td>
+                <td>{binarySize(item.size)}</td>
                 <td>{new Date(item.lastUsedAt).toLocaleString()}</td>
                 <td>
                   <button type="button" onClick={() => setOpen(item)} aria-label={`Open ${item.name}`}>

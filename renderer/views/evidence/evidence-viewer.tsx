@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { CallOutput } from '../../../shared/contract/contract';
 import { useApp, useSession } from '../../app-context';
 import { Dialog } from '../../components/dialog';
+import { downloadFile } from '../../components/download';
 import { PdfView } from './pdf-view';
 
 type Opened = CallOutput<'evidence.open'>;
@@ -22,15 +23,6 @@ function readableText(bytes: Uint8Array, mediaType: string): string {
   } catch {
     return text;
   }
-}
-
-function download(bytes: Uint8Array, name: string, mediaType: string) {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: mediaType }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /**
@@ -106,7 +98,7 @@ export function EvidenceViewer(props: { evidenceId: string; requestId?: string; 
         {opened && 'evidence' in opened && bytes && (
           <button
             type="button"
-            onClick={() => download(bytes, opened.evidence.name, opened.evidence.mediaType)}
+            onClick={() => downloadFile(opened.evidence.name, bytes as BlobPart, opened.evidence.mediaType)}
           >
             Download
           </button>

@@ -1,8 +1,8 @@
 import { type FormEvent, useId, useState } from 'react';
+import { binarySize } from '../../components/byte-size';
 import { Dialog } from '../../components/dialog';
 import { Notice } from '../../components/notice';
 import { MIB, parseQuotaMiB } from '../../stores/settings-store';
-import { binarySize } from './sizes';
 import { useSettings, useSettingsStore } from './use-settings';
 
 /** The evidence cache on this computer: how much it holds, its size limit, and emptying it. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiKey, ApiKeyId, ApiKeyList, CreateApiKeyRequest, RotateApiKeyRequest } from '../../api/api-keys';
 import { ApprovalRequest } from '../../api/approvals';
-import { call, TenantCall } from '../spec';
+import { call, TenantCall, tenantCallErrors } from '../spec';
 
 /**
  * A key write answers with the new secret (shown once, never kept by the console) when the tenant's
@@ -13,14 +13,7 @@ const KeyWrite = z.discriminatedUnion('outcome', [
 ]);
 export type KeyWrite = z.infer<typeof KeyWrite>;
 
-const errors = [
-  'bad-request',
-  'unauthenticated',
-  'forbidden',
-  'not-found',
-  'conflict',
-  'unavailable',
-] as const;
+const errors = tenantCallErrors;
 
 export const apiKeyCalls = {
   'apiKeys.list': call({

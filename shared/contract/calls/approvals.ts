@@ -1,16 +1,9 @@
 import { z } from 'zod';
 import { ApprovalList, ApprovalListQuery, ApprovalRequest, Timeline } from '../../api/approvals';
 import { ApprovalId } from '../../api/common';
-import { call, TenantCall } from '../spec';
+import { call, TenantCall, tenantCallErrors } from '../spec';
 
-const errors = [
-  'bad-request',
-  'unauthenticated',
-  'forbidden',
-  'not-found',
-  'conflict',
-  'unavailable',
-] as const;
+const errors = tenantCallErrors;
 
 export const approvalCalls = {
   'approvals.list': call({

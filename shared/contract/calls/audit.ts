@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { AuditEntriesPage, AuditEntriesQuery } from '../../api/audit';
 import { findingClasses } from '../../audit/report';
-import { call, ProfileRef, TenantCall } from '../spec';
+import { call, ProfileRef, TaskId, TenantCall } from '../spec';
 
-const TaskId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Expected a task id');
 const FileId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'Expected a file id');
 const Range = z.object({ start: z.number(), end: z.number() }).nullable();
 

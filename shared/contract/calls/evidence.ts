@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { ApprovalId } from '../../api/common';
 import { EvidenceId, EvidenceMeta } from '../../api/evidence';
-import { call, ProfileRef, TenantCall } from '../spec';
-
-const TaskId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Expected a task id');
+import { call, ProfileRef, TaskId, TenantCall } from '../spec';
 
 export const CachedEvidence = z.object({
   snapshotId: z.string(),

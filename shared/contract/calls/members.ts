@@ -4,16 +4,9 @@ import { Id } from '../../api/common';
 import { Member, MemberList } from '../../api/organizations';
 import { RoleList } from '../../api/roles';
 import { RoleName } from '../../domain/permissions';
-import { call, ProfileRef, TenantCall } from '../spec';
+import { call, ProfileRef, TenantCall, tenantCallErrors } from '../spec';
 
-const errors = [
-  'bad-request',
-  'unauthenticated',
-  'forbidden',
-  'not-found',
-  'conflict',
-  'unavailable',
-] as const;
+const errors = tenantCallErrors;
 
 export const memberCalls = {
   'roles.list': call({

@@ -7,7 +7,7 @@ import { PlatformClient } from '../../platform/platform-client';
 import type { HandlersOf } from '../dispatcher';
 import type { HandlerServices } from './services';
 
-export function tenantHandlers({ profiles, cache, vault }: HandlerServices): HandlersOf<typeof tenantCalls> {
+export function tenantHandlers({ profiles, cache }: HandlerServices): HandlersOf<typeof tenantCalls> {
   /** What the platform no longer lets this profile use is shredded from the cache (tenant removal). */
   const keepOnly = async (profile: Parameters<typeof cache.shredTenantsNotIn>[0], tenants: Tenant[]) => {
     await cache.shredTenantsNotIn(
@@ -20,11 +20,9 @@ export function tenantHandlers({ profiles, cache, vault }: HandlerServices): Han
   };
   return {
     'platform.health': async ({ profile }) => {
-      // Only the platforms of profiles this console holds: the call is not a way to probe other hosts.
-      const known = (await vault.profiles()).some(
-        (p) => p.platformOrigin === profile.platformOrigin && p.principalId === profile.principalId,
-      );
-      if (!known) return fail('bad-request', 'Unknown profile.');
+      // Only the platforms of profiles this console holds a credential for (point reads of the keychain,
+      // every few seconds while offline): the call is not a way to probe other hosts.
+      if (!(await profiles.client(profile)).ok) return fail('bad-request', 'Unknown profile.');
       const client = PlatformClient.create(profile.platformOrigin, undefined, {
         attempts: 1,
         timeoutMs: 5000,

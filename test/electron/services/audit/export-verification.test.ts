@@ -10,6 +10,7 @@ import { Vault } from '../../../../electron/services/vault/vault';
 import { verificationReportHtml } from '../../../../shared/audit/report-html';
 import type { ContractReply } from '../../../../shared/contract/contract';
 import { appendEntries, exportLog, joinExport, splitExport, tenantOf } from '../../../helpers/audit';
+import { valueIn } from '../../../helpers/contract';
 import { startPlatform, type TestPlatform } from '../../../helpers/platform';
 
 const vault = new Vault(keytar, `cc-test-export-verification-${process.pid}`);
@@ -48,12 +49,6 @@ async function upload(name: string, bytes: Buffer): Promise<ContractReply> {
     body: new Uint8Array(bytes),
   });
   return response.json();
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: replies are checked field by field
-function valueIn(reply: ContractReply): any {
-  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
-  return reply.value;
 }
 
 describe('offline verification of an export in the console', () => {

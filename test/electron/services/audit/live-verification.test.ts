@@ -8,8 +8,8 @@ import { type ConsoleServices, createConsoleServices } from '../../../../electro
 import { Vault } from '../../../../electron/services/vault/vault';
 import { rotateAuditSigningKey } from '../../../../platform/audit/key-rotation';
 import { formatCheckpointBody } from '../../../../shared/audit/note';
-import type { ContractReply } from '../../../../shared/contract/contract';
 import { appendEntries, tenantOf } from '../../../helpers/audit';
+import { valueIn } from '../../../helpers/contract';
 import { startPlatform, type TestPlatform } from '../../../helpers/platform';
 
 const vault = new Vault(keytar, `cc-test-live-audit-${process.pid}`);
@@ -18,12 +18,6 @@ let services: ConsoleServices;
 let profile: { platformOrigin: string; principalId: string };
 const tenant = { organization: 'acme', environment: 'test' } as const;
 const forks: unknown[] = [];
-
-// biome-ignore lint/suspicious/noExplicitAny: replies are checked field by field
-function valueIn(reply: ContractReply): any {
-  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
-  return reply.value;
-}
 
 beforeAll(async () => {
   platform = await startPlatform();

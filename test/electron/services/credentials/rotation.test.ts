@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleServices, createConsoleServices } from '../../../../electron/services/console-services';
 import { Vault } from '../../../../electron/services/vault/vault';
 import { totpCode } from '../../../../platform/auth/totp';
-import type { ContractReply } from '../../../../shared/contract/contract';
+import { valueIn } from '../../../helpers/contract';
 import { signInThroughBrowser } from '../../../helpers/oauth';
 import { startPlatform, type TestPlatform } from '../../../helpers/platform';
 
@@ -17,12 +17,6 @@ let platform: TestPlatform;
 let services: ConsoleServices;
 let profile: { platformOrigin: string; principalId: string };
 const progress: { task: string; done: number; total: number }[] = [];
-
-// biome-ignore lint/suspicious/noExplicitAny: replies are checked field by field
-function valueIn(reply: ContractReply): any {
-  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
-  return reply.value;
-}
 
 const secretsHeld = async () => (await keytar.findCredentials(service)).length;
 

@@ -7,7 +7,7 @@ import { createConsoleServices } from '../../../../electron/services/console-ser
 import { Vault } from '../../../../electron/services/vault/vault';
 import { totpCode } from '../../../../platform/auth/totp';
 import type { DemoUser } from '../../../../platform/seed/demo';
-import type { ContractReply } from '../../../../shared/contract/contract';
+import { valueIn } from '../../../helpers/contract';
 import { signInThroughBrowser } from '../../../helpers/oauth';
 import { startPlatform, type TestPlatform } from '../../../helpers/platform';
 
@@ -32,12 +32,6 @@ afterAll(async () => {
 
 /** A code for a user who has not signed in yet in this file: no need to move the platform's clock. */
 const codeOf = (user: DemoUser) => totpCode(user.totpSeed, platform.clock.now());
-
-// biome-ignore lint/suspicious/noExplicitAny: contract replies are checked field by field
-const valueIn = (reply: ContractReply): any => {
-  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
-  return reply.value;
-};
 
 describe('desktop sign-in through the browser (PKCE, loopback redirect)', () => {
   it('signs in, keeps the refresh token and a new device key in the keychain, and registers the public half', async () => {
