@@ -72,7 +72,7 @@ async function bundleVerifier(): Promise<string> {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node24',
     outfile,
     logLevel: 'error',
   });

@@ -71,7 +71,9 @@ export async function scanFolder(input: string): Promise<Finding[]> {
   const outDir = mkdtempSync(join(tmpdir(), 'cc-scan-out-'));
   const output = join(outDir, 'findings.sarif');
   try {
-    const child = spawn(process.execPath, [cli, '-i', input, '-r', '-e', electronVersion, '-o', output], {
+    const offline = join(import.meta.dirname, 'security-scan-offline.cjs');
+    const args = ['--require', offline, cli, '-i', input, '-r', '-e', electronVersion, '-o', output];
+    const child = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       // The tool takes its locale from LANG; English keeps messages stable whatever the machine's is.
       env: { ...process.env, LANG: 'en-US' },

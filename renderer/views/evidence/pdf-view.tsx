@@ -4,8 +4,8 @@ const MAX_PAGES = 20;
 
 /**
  * PDF pages drawn by pdf.js onto canvases: no plugin, no frame, nothing the CSP must open up. The worker
- * is the library's own file, served from the app like any other script; evaluation of font programs is
- * off, so the page needs no 'unsafe-eval'.
+ * is the library's own file, served from the app like any other script; pdf.js 6 never evaluates font
+ * programs and WebAssembly decoders are off, so the page needs neither 'unsafe-eval' nor 'wasm-unsafe-eval'.
  */
 export function PdfView({ bytes, name }: { bytes: Uint8Array; name: string }) {
   const container = useRef<HTMLDivElement>(null);
@@ -21,7 +21,7 @@ export function PdfView({ bytes, name }: { bytes: Uint8Array; name: string }) {
         pdfjs.GlobalWorkerOptions.workerSrc = worker.default;
         const task = pdfjs.getDocument({
           data: bytes.slice(),
-          isEvalSupported: false,
+          useWasm: false,
           disableFontFace: false,
         });
         destroy = () => void task.destroy();
