@@ -21,7 +21,7 @@ import { orgScope, tenantScope } from '../platform/db/scope';
 import { DeviceKeyService } from '../platform/devices/device-key-service';
 import { addMember, createUser } from '../platform/organizations/provisioning';
 import { seedDemo } from '../platform/seed/demo';
-import { WebhookService } from '../platform/webhooks/webhook-service';
+import { configureWebhook, WebhookService } from '../platform/webhooks/webhook-service';
 import { decisionStatementBytes } from '../shared/approvals/decision-statement';
 
 const REQUESTS = Number(process.env.BENCH_APPROVAL_REQUESTS ?? 50_000);
@@ -41,7 +41,7 @@ interface Approver {
 }
 
 async function prepare() {
-  const ctx = createContext(dir, { clock: systemClock });
+  const ctx = createContext(dir, { clock: systemClock, allowPrivateWebhookTargets: true });
   const users = await seedDemo(ctx);
   // A loopback sink stands in for the integrations' webhooks.
   const sink = createServer((_req, res) => res.writeHead(204).end());
@@ -58,7 +58,7 @@ async function prepare() {
     if (!org) throw new Error(`missing ${slug}`);
     const scope = orgScope(org.id, org.slug);
     const tenant = tenantScope(scope, 'live');
-    webhooks.configure(tenant, sinkUrl, context);
+    configureWebhook(ctx, tenant, sinkUrl, context);
     const admin = users.find((u) => u.organization === slug && u.role === 'admin');
     if (!admin) throw new Error('missing admin');
     for (let i = 0; i < OFFICERS_PER_ORG; i++) {

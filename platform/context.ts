@@ -16,6 +16,7 @@ import { BlobStore } from './evidence/blob-store';
 import { DownloadUrlSigner } from './evidence/download-urls';
 import { ApiKeyService } from './keys/api-key-service';
 import { OAuthService } from './oauth/oauth-service';
+import type { WebhookTargetRules } from './webhooks/webhook-target';
 
 /** Everything a request handler may use, wired once per server from a data directory. */
 export interface PlatformContext {
@@ -35,6 +36,8 @@ export interface PlatformContext {
   /** The desktop sign-in's codes and token exchange, and the key its ID tokens are signed with. */
   readonly oauth: OAuthService;
   readonly oauthTokens: AccessTokens;
+  /** Where webhooks may point: public https only, unless started for development with private targets. */
+  readonly webhookTargets: WebhookTargetRules;
   close(): void;
 }
 
@@ -42,6 +45,11 @@ export interface ContextOptions {
   readonly clock?: Clock;
   /** The platform's public host name; it names every audit log's origin and its signing key. */
   readonly host?: string;
+  /**
+   * Development only: lets webhook targets be http and on this machine or a private network (a platform
+   * and its receiver on one computer). Off unless the operator starts the platform with it.
+   */
+  readonly allowPrivateWebhookTargets?: boolean;
 }
 
 export const DEFAULT_PLATFORM_HOST = 'compliance.localhost';
@@ -74,6 +82,7 @@ export function createContext(dataPath: string, options: ContextOptions = {}): P
     urlSigner: new DownloadUrlSigner(dataDir.secretFile('url-signing.key', () => randomBytes(32))),
     oauth: new OAuthService(stores, sessions, tokens, clock),
     oauthTokens: tokens,
+    webhookTargets: { allowPrivate: options.allowPrivateWebhookTargets === true },
     close: () => db.close(),
   };
 }

@@ -26,8 +26,10 @@ export class AccessControl {
     const scope = orgScope(org.id, org.slug);
     if (principal.kind === 'api-key') {
       if (principal.organizationId !== org.id) return fail('not-found', noSuchOrganization);
-      if (!principal.scopes.includes(permission))
+      if (!principal.grantedScopes.includes(permission))
         return fail('forbidden', `This API key lacks the ${permission} scope.`);
+      if (!principal.scopes.includes(permission))
+        return fail('forbidden', `The person who created this API key may no longer use ${permission}.`);
       return ok({ scope, role: undefined });
     }
     const role = this.stores.memberships.roleOf(org.id, principal.userId);

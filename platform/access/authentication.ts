@@ -1,4 +1,5 @@
 import type { AuditRequestMeta } from '../../shared/audit/format';
+import { roleAllows } from '../../shared/domain/permissions';
 import { fail, ok, type Result } from '../../shared/result';
 import type { AuditLog } from '../audit/audit-log';
 import type { AccessTokens } from '../auth/access-tokens';
@@ -39,12 +40,21 @@ export class Authentication {
         return key;
       }
       const { row, scopes } = key.value;
+      // The key acts as its creator: a creator who left (or was disabled) takes the key's power with them.
+      const owner = this.stores.users.findById(row.created_by);
+      const role = this.stores.memberships.roleOf(row.organization_id, row.created_by);
+      if (!owner || owner.disabled_at !== null || !role) {
+        this.#recordRefusal(row.id, 'creator-removed', request);
+        return fail('unauthenticated', 'The API key is not valid.');
+      }
       return ok({
         kind: 'api-key',
         keyId: row.id,
+        ownerId: row.created_by,
         organizationId: row.organization_id,
         environment: row.environment,
-        scopes,
+        scopes: scopes.filter((scope) => roleAllows(role, scope)),
+        grantedScopes: scopes,
       });
     }
     const claims = await this.tokens.verify(credential, this.clock.now());

@@ -5,19 +5,20 @@ import { decisionStatementBytes } from '../../shared/approvals/decision-statemen
 import { builtInPayloads, isBuiltIn } from '../../shared/approvals/kinds';
 import type { Permission } from '../../shared/domain/permissions';
 import { fail, ok, type Result } from '../../shared/result';
-import type { Principal } from '../access/principal';
+import { refusedStringPath } from '../../shared/text/free-text';
+import { type Principal, personOf } from '../access/principal';
 import { type AuditContext, systemContext } from '../audit/audit-context';
-import { totpSeedAad } from '../auth/sessions';
-import { matchTotpStep } from '../auth/totp';
 import type { PlatformContext } from '../context';
 import { newId } from '../crypto/random';
 import type { ApprovalRow, ListFilter } from '../db/approvals';
 import { orgOf, type TenantScope } from '../db/scope';
 import { toEvidenceMeta } from '../evidence/evidence-service';
 import type { WebhookService } from '../webhooks/webhook-service';
-import { type ApprovalSignature, toApi, verifyDeviceSignature } from './approval-view';
-import { type Execution, executeBuiltIn } from './executors';
+import { executeRequest, recordApprovalEvent } from './approval-execution';
+import { toApi, verifyDeviceSignature } from './approval-view';
 import { laneOfChange, policyOf, requiredApprovals } from './policy';
+import { PolicyService } from './policy-service';
+import { StepUp } from './step-up';
 
 const DAY_MS = 24 * 3600 * 1000;
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
@@ -32,7 +33,11 @@ const kindPermission: Readonly<Record<string, Permission>> = {
   'api_key.revoke': 'keys:manage',
   'audit.retention': 'policy:manage',
   'evidence.delete': 'evidence:upload',
+  'policy.update': 'policy:manage',
 };
+
+/** Why a decision was refused, as the audit entry of the attempt records it. */
+type Refusal = 'own-request' | 'already-decided' | 'device-key' | 'bad-signature' | 'not-a-person';
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -44,10 +49,16 @@ export function sha256Hex(text: string): string {
  * carried out in the same transaction as the approval that completes it. Every step is an audit entry.
  */
 export class ApprovalService {
+  readonly #policies: PolicyService;
+  readonly #stepUp: StepUp;
+
   constructor(
     private readonly ctx: PlatformContext,
     private readonly webhooks: WebhookService,
-  ) {}
+  ) {
+    this.#policies = new PolicyService(ctx);
+    this.#stepUp = new StepUp(ctx);
+  }
 
   create(
     tenant: TenantScope,
@@ -69,6 +80,17 @@ export class ApprovalService {
         );
       }
       payload = parsed.data;
+      if (input.kind === 'policy.update') {
+        const checked = this.#policies.check(orgOf(tenant), parsed.data as never);
+        if (!checked.ok) return checked;
+      }
+    }
+    const refused = refusedStringPath(payload);
+    if (refused !== undefined) {
+      return fail(
+        'bad-request',
+        `Invalid request. body.payload${refused}: Must not contain control characters or bidirectional formatting characters.`,
+      );
     }
     const canonical = canonicalize(payload) ?? '{}';
     if (canonical.length > MAX_CUSTOM_PAYLOAD_BYTES)
@@ -96,6 +118,7 @@ export class ApprovalService {
         status: 'pending',
         requester_type: principal.kind,
         requester_id: principal.kind === 'user' ? principal.userId : principal.keyId,
+        requester_person_id: personOf(principal),
         reverses: input.reverses ?? null,
         created_at: now,
         expires_at: now + policy.expiryDays * DAY_MS,
@@ -103,7 +126,7 @@ export class ApprovalService {
         outcome: null,
       };
       stores.approvals.insert(tenant, row);
-      this.#record(tenant, row.id, context, 'approval.request', {
+      recordApprovalEvent(this.ctx, tenant, row.id, context, 'approval.request', {
         kind: row.kind,
         title: row.title,
         lane,
@@ -111,7 +134,7 @@ export class ApprovalService {
         payloadHash: row.payload_sha256,
         reverses: row.reverses,
       });
-      if (row.required_approvals === 0) this.#execute(tenant, row, context);
+      if (row.required_approvals === 0) executeRequest(this.ctx, this.webhooks, tenant, row, context);
       return ok(this.#view(tenant, row.id));
     })();
   }
@@ -162,16 +185,32 @@ export class ApprovalService {
         }
         if (this.#expireIfDue(tenant, row, now)) return fail('conflict', 'This request has expired.');
         if (row.status !== 'pending') return fail('conflict', `This request is already ${row.status}.`);
-        if (row.requester_id === approverId) return fail('forbidden', 'You cannot decide your own request.');
+        const refuse = (reason: Refusal, code: 'forbidden' | 'conflict', message: string) =>
+          this.#refuse(tenant, requestId, context, reason, code, message);
+        if (row.requester_person_id === approverId) {
+          return refuse(
+            'own-request',
+            'forbidden',
+            'You cannot decide a request you raised, yourself or through one of your API keys.',
+          );
+        }
         if (stores.approvals.decisions(requestId).some((d) => d.approver_id === approverId)) {
-          return fail('conflict', 'You have already decided this request.');
+          return refuse(
+            'already-decided',
+            'conflict',
+            'You have already decided this request; another device of yours does not count again.',
+          );
         }
         if (input.decision === 'reject' && input.comment.trim() === '') {
           return fail('bad-request', 'A rejection needs a reason in the comment.');
         }
         const device = stores.deviceKeys.get(approverId, input.deviceKeyId);
         if (!device || device.revoked_at !== null) {
-          return fail('forbidden', 'Decisions must be signed with a registered, unrevoked device key.');
+          return refuse(
+            'device-key',
+            'forbidden',
+            'Decisions must be signed with a registered, unrevoked device key.',
+          );
         }
         const decidedAt = Date.parse(input.decidedAt);
         if (Math.abs(decidedAt - now) > CLOCK_SKEW_MS) {
@@ -188,14 +227,11 @@ export class ApprovalService {
         };
         const signed = decisionStatementBytes(statement);
         if (!verifyDeviceSignature(device.public_key, signed, input.signature)) {
-          return fail('forbidden', 'The signature does not match this decision.');
+          return refuse('bad-signature', 'forbidden', 'The signature does not match this decision.');
         }
-        if (
-          row.lane === 'red' &&
-          input.decision === 'approve' &&
-          !this.#stepUp(approverId, input.totp, now)
-        ) {
-          return fail('forbidden', 'A red-lane approval needs a fresh one-time code.');
+        if (row.lane === 'red' && input.decision === 'approve') {
+          const stepUp = this.#stepUp.verify(tenant, requestId, approverId, device.id, input.totp, context);
+          if (!stepUp.ok) return stepUp;
         }
         stores.approvals.insertDecision({
           request_id: requestId,
@@ -208,7 +244,8 @@ export class ApprovalService {
           idempotency_key: input.idempotencyKey,
           decided_at: decidedAt,
         });
-        this.#record(
+        recordApprovalEvent(
+          this.ctx,
           tenant,
           requestId,
           context,
@@ -218,7 +255,7 @@ export class ApprovalService {
         );
         if (input.decision === 'reject') {
           stores.approvals.close(tenant, requestId, 'rejected', now, input.comment);
-          this.#record(tenant, requestId, context, 'approval.reject', {
+          recordApprovalEvent(this.ctx, tenant, requestId, context, 'approval.reject', {
             status: 'rejected',
             reason: input.comment,
           });
@@ -226,17 +263,35 @@ export class ApprovalService {
           const approvals = stores.approvals
             .decisions(requestId)
             .filter((d) => d.decision === 'approve').length;
-          if (approvals >= row.required_approvals) this.#execute(tenant, row, context);
+          if (approvals >= row.required_approvals)
+            executeRequest(this.ctx, this.webhooks, tenant, row, context);
         }
         return ok(this.#view(tenant, requestId));
       })
       .immediate();
   }
 
+  /** An API key asked to decide: keys never decide, whatever their scopes; the attempt is recorded. */
+  refuseCredential(tenant: TenantScope, requestId: string, context: AuditContext): Result<ApprovalRequest> {
+    const { stores } = this.ctx;
+    return stores.db.transaction((): Result<ApprovalRequest> => {
+      if (!stores.approvals.get(tenant, requestId)) return fail('not-found', notFound);
+      return this.#refuse(
+        tenant,
+        requestId,
+        context,
+        'not-a-person',
+        'forbidden',
+        'Decisions are made by people, signed on their device; an API key cannot decide.',
+      );
+    })();
+  }
+
+  /** The requester withdraws: the credential that raised it, or the person accountable for it. */
   withdraw(
     tenant: TenantScope,
     requestId: string,
-    requesterId: string,
+    principal: Principal,
     context: AuditContext,
   ): Result<ApprovalRequest> {
     const { stores, clock } = this.ctx;
@@ -244,15 +299,19 @@ export class ApprovalService {
       .transaction((): Result<ApprovalRequest> => {
         const row = stores.approvals.get(tenant, requestId);
         if (!row) return fail('not-found', notFound);
-        if (row.requester_id !== requesterId)
-          return fail('forbidden', 'Only the requester can withdraw a request.');
+        const raisedIt =
+          row.requester_id === (principal.kind === 'user' ? principal.userId : principal.keyId) ||
+          (principal.kind === 'user' && row.requester_person_id === principal.userId);
+        if (!raisedIt) return fail('forbidden', 'Only the requester can withdraw a request.');
         if (this.#expireIfDue(tenant, row, clock.now())) return fail('conflict', 'This request has expired.');
         if (
           !stores.approvals.close(tenant, requestId, 'withdrawn', clock.now(), 'withdrawn by the requester')
         ) {
           return fail('conflict', `This request is already ${row.status}.`);
         }
-        this.#record(tenant, requestId, context, 'approval.withdraw', { status: 'withdrawn' });
+        recordApprovalEvent(this.ctx, tenant, requestId, context, 'approval.withdraw', {
+          status: 'withdrawn',
+        });
         return ok(this.#view(tenant, requestId));
       })
       .immediate();
@@ -270,7 +329,7 @@ export class ApprovalService {
       if (!stores.approvals.get(tenant, requestId)) return fail('not-found', notFound);
       const id = newId('cmt');
       stores.approvals.insertComment(id, requestId, authorId, body, clock.now());
-      this.#record(tenant, requestId, context, 'approval.comment', { commentId: id, body });
+      recordApprovalEvent(this.ctx, tenant, requestId, context, 'approval.comment', { commentId: id, body });
       return ok(this.#view(tenant, requestId));
     })();
   }
@@ -303,12 +362,21 @@ export class ApprovalService {
     });
   }
 
-  #stepUp(userId: string, code: string | undefined, now: number): boolean {
-    const user = this.ctx.stores.users.findById(userId);
-    if (!code || !user) return false;
-    const seed = this.ctx.sealedBox.open(user.totp_seed_sealed, totpSeedAad(user.id));
-    const step = matchTotpStep(seed, code, now);
-    return step !== undefined && this.ctx.stores.users.claimTotpStep(user.id, step);
+  #refuse(
+    tenant: TenantScope,
+    requestId: string,
+    context: AuditContext,
+    reason: Refusal,
+    code: 'forbidden' | 'conflict',
+    message: string,
+  ): Result<never> {
+    this.ctx.auditLog.append(tenant, context, {
+      action: 'approval.decide_refused',
+      resource: { type: 'approval_request', id: requestId },
+      change: { before: null, after: { reason } },
+      outcome: 'failure',
+    });
+    return fail(code, message);
   }
 
   /** Closes a pending request past its expiry; true when it did. */
@@ -316,56 +384,8 @@ export class ApprovalService {
     if (row.status !== 'pending' || row.expires_at > now) return false;
     if (!this.ctx.stores.approvals.close(tenant, row.id, 'expired', now, 'expired without enough approvals'))
       return false;
-    this.#record(tenant, row.id, systemContext, 'approval.expire', { status: 'expired' });
+    recordApprovalEvent(this.ctx, tenant, row.id, systemContext, 'approval.expire', { status: 'expired' });
     return true;
-  }
-
-  #record(
-    tenant: TenantScope,
-    requestId: string,
-    context: AuditContext,
-    action: string,
-    after: unknown,
-    signature?: ApprovalSignature,
-  ) {
-    this.ctx.auditLog.append(tenant, context, {
-      action,
-      resource: { type: 'approval_request', id: requestId },
-      change: { before: null, after },
-      ...(signature ? { signature } : {}),
-    });
-  }
-
-  #execute(tenant: TenantScope, row: ApprovalRow, context: AuditContext): void {
-    const { stores, clock, sealedBox } = this.ctx;
-    let execution: Result<Execution>;
-    if (isBuiltIn(row.kind)) {
-      execution = executeBuiltIn(
-        this.ctx,
-        tenant,
-        row.kind,
-        JSON.parse(row.payload),
-        { userId: row.requester_id },
-        context,
-      );
-    } else {
-      // Custom kinds are carried out by the integration, told by its webhook (delivered after commit).
-      this.webhooks.enqueue(tenant, row);
-      execution = ok({ outcome: 'handed to the integration' });
-    }
-    const status = execution.ok ? 'executed' : 'failed';
-    const outcome = execution.ok ? execution.value.outcome : execution.error.message;
-    stores.approvals.close(tenant, row.id, status, clock.now(), outcome);
-    if (execution.ok && execution.value.secret) {
-      stores.approvals.putResult(
-        row.id,
-        sealedBox.seal(Buffer.from(execution.value.secret), `approval-result:${row.id}`),
-      );
-    }
-    this.#record(tenant, row.id, context, status === 'executed' ? 'approval.execute' : 'approval.fail', {
-      status,
-      outcome,
-    });
   }
 
   /** Lazily closes expired requests: one (on read) or all of the tenant's due ones (before a listing). */

@@ -33,7 +33,7 @@ export function toApi(
     requiredApprovals: row.required_approvals,
     approvals: decisions.filter((d) => d.decision === 'approve').length,
     status: row.status,
-    requester: { type: row.requester_type, id: row.requester_id },
+    requester: { type: row.requester_type, id: row.requester_id, personId: row.requester_person_id },
     reverses: row.reverses,
     createdAt: new Date(row.created_at).toISOString(),
     expiresAt: new Date(row.expires_at).toISOString(),

@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import { type BuiltInKind, builtInPayloads } from '../../shared/approvals/kinds';
+import { roleAllows } from '../../shared/domain/permissions';
 import { fail, ok, type Result } from '../../shared/result';
 import type { AuditContext } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import { orgOf, type TenantScope } from '../db/scope';
 import { EvidenceService } from '../evidence/evidence-service';
 import { MembershipService } from '../organizations/membership-service';
+import { PolicyService } from './policy-service';
 
 /** What carrying out an approved write produced: a line for the record, and a secret for the requester. */
 export interface Execution {
@@ -75,6 +77,16 @@ const executors: { [K in BuiltInKind]: Executor<K> } = {
       change: { before: { days: before }, after: { days: payload.days } },
     });
     return ok({ outcome: `audit retention is now ${payload.days} days` });
+  },
+  'policy.update': (ctx, tenant, payload, requester, context) => {
+    const role = ctx.stores.memberships.roleOf(tenant.organizationId, requester.userId);
+    if (!role || !roleAllows(role, 'policy:manage')) {
+      return fail('forbidden', 'The requester may no longer change the policy.');
+    }
+    const applied = new PolicyService(ctx).apply(orgOf(tenant), payload, context);
+    if (!applied.ok) return applied;
+    const secret = applied.value.secret;
+    return ok({ outcome: 'the policy changed', ...(secret ? { secret } : {}) });
   },
 };
 

@@ -1,11 +1,17 @@
 import type { Policy } from '../../shared/api/approvals';
-import { fail, ok, type Result } from '../../shared/result';
+import type { PolicyChange } from '../../shared/approvals/kinds';
+import { ok, type Result } from '../../shared/result';
 import type { AuditContext } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import { type OrgScope, tenantScope } from '../db/scope';
+import { configureWebhook } from '../webhooks/webhook-service';
+import { checkTargetUrl } from '../webhooks/webhook-target';
 import { defaultLanes, policyOf, validateLanes } from './policy';
 
-/** Reading and changing an organization's approval policy; a change is recorded in its live log. */
+/**
+ * Reading an organization's approval policy, and carrying out an approved `policy.update`. There is no
+ * other way to change it: the policy is how the two-person rule is kept, so it changes only under it.
+ */
 export class PolicyService {
   constructor(private readonly ctx: PlatformContext) {}
 
@@ -13,35 +19,51 @@ export class PolicyService {
     return policyOf(this.ctx.stores, org);
   }
 
-  update(
-    org: OrgScope,
-    change: Partial<Omit<Policy, 'auditRetentionDays'>>,
-    context: AuditContext,
-  ): Result<Policy> {
+  /** The policy a change would leave, or why it is refused; checked when raised and again when executed. */
+  check(org: OrgScope, change: PolicyChange): Result<Policy> {
+    const before = policyOf(this.ctx.stores, org);
+    const lanes = validateLanes({ ...before.lanes, ...change.lanes });
+    if (!lanes.ok) return lanes;
+    if (change.webhook?.url) {
+      const url = checkTargetUrl(change.webhook.url, this.ctx.webhookTargets);
+      if (!url.ok) return url;
+    }
+    return ok({
+      ...before,
+      lanes: lanes.value,
+      redApprovals: change.redApprovals ?? before.redApprovals,
+      expiryDays: change.expiryDays ?? before.expiryDays,
+    });
+  }
+
+  /** Carries out an approved change inside the approval's transaction; a new webhook secret goes to the requester. */
+  apply(org: OrgScope, change: PolicyChange, context: AuditContext): Result<{ secret: string | null }> {
     const { stores, auditLog } = this.ctx;
     const before = policyOf(stores, org);
-    const lanes = { ...before.lanes, ...change.lanes };
-    const valid = validateLanes(lanes);
-    if (!valid.ok) return valid;
-    if (change.expiryDays !== undefined && change.expiryDays < 1)
-      return fail('bad-request', 'Expiry must be a day or more.');
-    return stores.db.transaction((): Result<Policy> => {
-      const ownLanes = Object.fromEntries(
-        Object.entries(lanes).filter(([k, v]) => JSON.stringify(defaultLanes[k]) !== JSON.stringify(v)),
-      );
-      stores.policies.put(org, {
-        lanes: JSON.stringify(ownLanes),
-        red_approvals: change.redApprovals ?? before.redApprovals,
-        expiry_days: change.expiryDays ?? before.expiryDays,
-        audit_retention_days: before.auditRetentionDays,
-      });
-      const after = policyOf(stores, org);
-      auditLog.append(tenantScope(org, 'live'), context, {
-        action: 'policy.update',
-        resource: { type: 'organization', id: org.organizationId },
-        change: { before, after },
-      });
-      return ok(after);
-    })();
+    const after = this.check(org, change);
+    if (!after.ok) return after;
+    const ownLanes = Object.fromEntries(
+      Object.entries(after.value.lanes).filter(
+        ([kind, lane]) => JSON.stringify(defaultLanes[kind]) !== JSON.stringify(lane),
+      ),
+    );
+    stores.policies.put(org, {
+      lanes: JSON.stringify(ownLanes),
+      red_approvals: after.value.redApprovals,
+      expiry_days: after.value.expiryDays,
+      audit_retention_days: before.auditRetentionDays,
+    });
+    auditLog.append(tenantScope(org, 'live'), context, {
+      action: 'policy.update',
+      resource: { type: 'organization', id: org.organizationId },
+      change: { before, after: policyOf(stores, org) },
+    });
+    if (!change.webhook) return ok({ secret: null });
+    return configureWebhook(
+      this.ctx,
+      tenantScope(org, change.webhook.environment),
+      change.webhook.url,
+      context,
+    );
   }
 }

@@ -15,8 +15,12 @@ export const defaultLanes: Readonly<Record<string, { test: Lane; live: Lane }>> 
   'api_key.revoke': { test: 'green', live: 'yellow' },
   'audit.retention': { test: 'red', live: 'red' },
   'evidence.delete': { test: 'red', live: 'red' },
+  'policy.update': { test: 'red', live: 'red' },
   'custom.*': { test: 'yellow', live: 'yellow' },
 };
+
+/** Kinds whose lane no policy can change: the policy itself is changed only under the two-person rule. */
+const fixedLanes: Readonly<Record<string, Lane>> = { 'policy.update': 'red' };
 
 export const DEFAULT_RED_APPROVALS = 2;
 export const DEFAULT_EXPIRY_DAYS = 7;
@@ -33,6 +37,8 @@ export function policyOf(stores: Stores, org: OrgScope): Policy {
 
 /** The lane a kind takes in an environment. Live never ranks below test, whatever the policy says. */
 export function laneFor(policy: Policy, kind: string, environment: Environment): Lane {
+  const fixed = fixedLanes[kind];
+  if (fixed) return fixed;
   const lanes = policy.lanes[kind] ??
     (isBuiltIn(kind) ? undefined : policy.lanes['custom.*']) ?? { test: 'red', live: 'red' };
   if (environment === 'test') return lanes.test;
@@ -43,11 +49,15 @@ export function requiredApprovals(policy: Policy, lane: Lane): number {
   return lane === 'green' ? 0 : lane === 'yellow' ? 1 : policy.redApprovals;
 }
 
-/** Lanes for known kinds only, and never a live lane below the test lane. */
+/** Lanes for known kinds only, fixed lanes left as they are, and never a live lane below the test lane. */
 export function validateLanes(lanes: Policy['lanes']): Result<Policy['lanes']> {
   for (const [kind, lane] of Object.entries(lanes)) {
     if (!isBuiltIn(kind) && kind !== 'custom.*' && !/^custom\.[a-z][a-z0-9_.-]{0,62}$/.test(kind)) {
       return fail('bad-request', `Unknown request kind: ${kind}.`);
+    }
+    const fixed = fixedLanes[kind];
+    if (fixed && (lane.test !== fixed || lane.live !== fixed)) {
+      return fail('bad-request', `${kind} is always ${fixed} in both environments.`);
     }
     if (rank[lane.live] < rank[lane.test]) {
       return fail('bad-request', `The live lane of ${kind} may not rank below its test lane.`);
@@ -57,7 +67,7 @@ export function validateLanes(lanes: Policy['lanes']): Result<Policy['lanes']> {
 }
 
 /** Kinds whose change reaches both environments at once (a role is the organization's): they take live's lane. */
-const organizationWide: ReadonlySet<string> = new Set(['member.role_change']);
+const organizationWide: ReadonlySet<string> = new Set(['member.role_change', 'policy.update']);
 
 /** The lane of a change raised in `environment`: an organization-wide change always takes the live lane. */
 export function laneOfChange(policy: Policy, kind: string, environment: Environment): Lane {

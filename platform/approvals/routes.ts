@@ -10,16 +10,18 @@ import {
   DecideRequest,
   Policy,
   Timeline,
-  UpdatePolicy,
 } from '../../shared/api/approvals';
 import { OrgParams, TenantParams } from '../../shared/api/organizations';
 import { type Permission, roleAllows } from '../../shared/domain/permissions';
-import { auditContextOf } from '../audit/audit-context';
+import { fail, type Result } from '../../shared/result';
+import { type AuditContext, auditContextOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
+import { type TenantScope, tenantScope } from '../db/scope';
 import { type Guards, orgAccessOf, principalOf, tenantOf } from '../http/guards';
 import { orReply, Problem } from '../http/problem';
 import { errorResponses } from '../http/schemas';
 import type { WebhookService } from '../webhooks/webhook-service';
+import { checkTarget } from '../webhooks/webhook-target';
 import { ApprovalService } from './approval-service';
 import { PolicyService } from './policy-service';
 
@@ -31,6 +33,28 @@ function personOf(request: Parameters<typeof principalOf>[0]): string {
   if (principal.kind !== 'user')
     throw new Problem({ code: 'forbidden', message: 'This needs a signed-in person, not an API key.' });
   return principal.userId;
+}
+
+/** Records a direct write to the policy or a webhook target, and says how such a change is made now. */
+export function refuseDirectPolicyWrite(
+  ctx: PlatformContext,
+  tenant: TenantScope,
+  what: 'policy' | 'webhook',
+  context: AuditContext,
+): Result<never> {
+  ctx.auditLog.append(tenant, context, {
+    action: 'policy.update_refused',
+    resource:
+      what === 'policy'
+        ? { type: 'organization', id: tenant.organizationId }
+        : { type: 'webhook', id: `${tenant.organizationSlug}/${tenant.environment}` },
+    change: { before: null, after: { reason: 'direct-write' } },
+    outcome: 'failure',
+  });
+  return fail(
+    'approval-required',
+    `The ${what === 'policy' ? 'approval policy' : 'webhook target'} changes only through a policy.update request, which needs the red lane's approvals.`,
+  );
 }
 
 export function approvalRoutes(
@@ -46,7 +70,7 @@ export function approvalRoutes(
     app.post(
       base,
       {
-        preHandler: guards.tenant('approvals:request'),
+        onRequest: guards.tenant('approvals:request'),
         schema: {
           params: TenantParams,
           body: CreateApprovalRequest,
@@ -56,6 +80,12 @@ export function approvalRoutes(
       async (request, reply) => {
         const principal = principalOf(request);
         const { role } = orgAccessOf(request);
+        // A proposed webhook target is resolved now, as a send would; each send checks it again.
+        const proposedHook = request.body.kind === 'policy.update' ? request.body.payload.webhook : undefined;
+        if (proposedHook && typeof proposedHook === 'object' && 'url' in proposedHook) {
+          const url = (proposedHook as { url: unknown }).url;
+          if (typeof url === 'string') orReply(await checkTarget(url, ctx.webhookTargets));
+        }
         const allows = (p: Permission) =>
           principal.kind === 'user'
             ? role !== undefined && roleAllows(role, p)
@@ -74,7 +104,7 @@ export function approvalRoutes(
     app.get(
       base,
       {
-        preHandler: guards.tenant('approvals:read'),
+        onRequest: guards.tenant('approvals:read'),
         schema: {
           params: TenantParams,
           querystring: ApprovalListQuery,
@@ -100,7 +130,7 @@ export function approvalRoutes(
     app.get(
       one,
       {
-        preHandler: guards.tenant('approvals:read'),
+        onRequest: guards.tenant('approvals:read'),
         schema: { params: ApprovalParams, response: { 200: ApprovalRequest, ...errorResponses } },
       },
       async (request) => orReply(approvals.get(tenantOf(request), request.params.requestId)),
@@ -109,7 +139,7 @@ export function approvalRoutes(
     app.get(
       `${one}/timeline`,
       {
-        preHandler: guards.tenant('approvals:read'),
+        onRequest: guards.tenant('approvals:read'),
         schema: { params: ApprovalParams, response: { 200: Timeline, ...errorResponses } },
       },
       async (request) => orReply(approvals.timeline(tenantOf(request), request.params.requestId)),
@@ -118,44 +148,47 @@ export function approvalRoutes(
     app.post(
       `${one}/decisions`,
       {
-        preHandler: guards.tenant('approvals:decide'),
+        onRequest: guards.tenant('approvals:decide'),
         schema: {
           params: ApprovalParams,
           body: DecideRequest,
           response: { 200: ApprovalRequest, ...errorResponses },
         },
       },
+      async (request) => {
+        const principal = principalOf(request);
+        const tenant = tenantOf(request);
+        const { requestId } = request.params;
+        if (principal.kind !== 'user') {
+          return orReply(approvals.refuseCredential(tenant, requestId, auditContextOf(request)));
+        }
+        return orReply(
+          approvals.decide(tenant, requestId, principal.userId, request.body, auditContextOf(request)),
+        );
+      },
+    );
+
+    app.post(
+      `${one}/withdraw`,
+      {
+        onRequest: guards.tenant('approvals:request'),
+        schema: { params: ApprovalParams, response: { 200: ApprovalRequest, ...errorResponses } },
+      },
       async (request) =>
         orReply(
-          approvals.decide(
+          approvals.withdraw(
             tenantOf(request),
             request.params.requestId,
-            personOf(request),
-            request.body,
+            principalOf(request),
             auditContextOf(request),
           ),
         ),
     );
 
     app.post(
-      `${one}/withdraw`,
-      {
-        preHandler: guards.tenant('approvals:request'),
-        schema: { params: ApprovalParams, response: { 200: ApprovalRequest, ...errorResponses } },
-      },
-      async (request) => {
-        const principal = principalOf(request);
-        const requester = principal.kind === 'user' ? principal.userId : principal.keyId;
-        return orReply(
-          approvals.withdraw(tenantOf(request), request.params.requestId, requester, auditContextOf(request)),
-        );
-      },
-    );
-
-    app.post(
       `${one}/comments`,
       {
-        preHandler: guards.tenant('approvals:read'),
+        onRequest: guards.tenant('approvals:read'),
         schema: {
           params: ApprovalParams,
           body: CommentRequest,
@@ -177,7 +210,7 @@ export function approvalRoutes(
     app.post(
       `${one}/result`,
       {
-        preHandler: guards.tenant('approvals:request'),
+        onRequest: guards.tenant('approvals:request'),
         schema: { params: ApprovalParams, response: { 200: ApprovalResult, ...errorResponses } },
       },
       async (request) => {
@@ -190,20 +223,26 @@ export function approvalRoutes(
     app.get(
       '/v1/orgs/:org/policy',
       {
-        preHandler: guards.org('orgs:read'),
+        onRequest: guards.org('orgs:read'),
         schema: { params: OrgParams, response: { 200: Policy, ...errorResponses } },
       },
       async (request) => policies.get(orgAccessOf(request).scope),
     );
 
+    // Kept so that a client that writes the policy directly is told how it changes now, and the attempt
+    // is on record: no route changes the policy; an approved `policy.update` request does.
     app.put(
       '/v1/orgs/:org/policy',
       {
-        preHandler: guards.org('policy:manage'),
-        schema: { params: OrgParams, body: UpdatePolicy, response: { 200: Policy, ...errorResponses } },
+        onRequest: guards.org('policy:manage'),
+        schema: { params: OrgParams, response: { ...errorResponses } },
       },
-      async (request) =>
-        orReply(policies.update(orgAccessOf(request).scope, request.body, auditContextOf(request))),
+      async (request) => {
+        const org = orgAccessOf(request).scope;
+        return orReply(
+          refuseDirectPolicyWrite(ctx, tenantScope(org, 'live'), 'policy', auditContextOf(request)),
+        );
+      },
     );
   };
 }

@@ -31,7 +31,7 @@ export function auditRoutes(ctx: PlatformContext, guards: Guards): FastifyPlugin
     app.get(
       `${base}/entries`,
       {
-        preHandler: guards.tenant('audit:read'),
+        onRequest: guards.tenant('audit:read'),
         schema: {
           params: TenantParams,
           querystring: AuditEntriesQuery,
@@ -55,7 +55,7 @@ export function auditRoutes(ctx: PlatformContext, guards: Guards): FastifyPlugin
     app.get(
       `${base}/checkpoint`,
       {
-        preHandler: guards.tenant('audit:read'),
+        onRequest: guards.tenant('audit:read'),
         schema: { params: TenantParams, response: { 200: CheckpointReply, ...errorResponses } },
       },
       async (request) => ctx.audit.checkpoint(tenantOf(request)),
@@ -64,7 +64,7 @@ export function auditRoutes(ctx: PlatformContext, guards: Guards): FastifyPlugin
     app.get(
       `${base}/key-announcements`,
       {
-        preHandler: guards.tenant('audit:read'),
+        onRequest: guards.tenant('audit:read'),
         schema: { params: TenantParams, response: { 200: KeyAnnouncements, ...errorResponses } },
       },
       async (request) => ctx.audit.keyAnnouncements(tenantOf(request)),
@@ -73,7 +73,7 @@ export function auditRoutes(ctx: PlatformContext, guards: Guards): FastifyPlugin
     app.get(
       `${base}/proofs/inclusion`,
       {
-        preHandler: guards.tenant('audit:read'),
+        onRequest: guards.tenant('audit:read'),
         schema: {
           params: TenantParams,
           querystring: InclusionQuery,
@@ -87,7 +87,7 @@ export function auditRoutes(ctx: PlatformContext, guards: Guards): FastifyPlugin
     app.get(
       `${base}/proofs/consistency`,
       {
-        preHandler: guards.tenant('audit:read'),
+        onRequest: guards.tenant('audit:read'),
         schema: {
           params: TenantParams,
           querystring: ConsistencyQuery,
@@ -102,7 +102,7 @@ export function auditRoutes(ctx: PlatformContext, guards: Guards): FastifyPlugin
     app.get(
       `${base}/export`,
       {
-        preHandler: guards.tenant('audit:export'),
+        onRequest: guards.tenant('audit:export'),
         schema: { params: TenantParams, querystring: ExportQuery, response: errorResponses },
       },
       async (request, reply) => {

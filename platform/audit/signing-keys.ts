@@ -5,6 +5,9 @@ import type { DataDir } from '../data-dir';
 
 const FILE = 'audit-signing-keys.json';
 
+/** What precedes an operator's statement under the audit key's signature (see signOperatorStatement). */
+export const OPERATOR_STATEMENT_PREFIX = 'cc-operator-statement/1\n';
+
 interface StoredKey {
   readonly name: string;
   readonly privateKeyPem: string;
@@ -76,6 +79,24 @@ export class AuditSigningKeys {
     return signNote(nodeAuditCrypto, text, key.name, key.publicKey, (message) =>
       sign(null, message, key.privateKey),
     );
+  }
+
+  /**
+   * Signs a statement the platform operator makes (a break-glass co-signature), with the key auditors pin.
+   * The signed bytes start with a fixed line, so no statement can be read as a checkpoint note or vice versa.
+   */
+  signOperatorStatement(statement: Uint8Array): {
+    verifierKey: string;
+    publicKey: string;
+    signature: string;
+  } {
+    const key = this.current;
+    const message = Buffer.concat([Buffer.from(OPERATOR_STATEMENT_PREFIX), statement]);
+    return {
+      verifierKey: key.verifierKey,
+      publicKey: Buffer.from(key.publicKey).toString('base64'),
+      signature: sign(null, message, key.privateKey).toString('base64'),
+    };
   }
 
   /** Makes a successor key without switching to it; `activate` switches once it has been announced. */

@@ -44,7 +44,7 @@ export function authRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLi
 
     app.get(
       '/v1/me',
-      { preHandler: guards.user(), schema: { response: { 200: Me, ...errorResponses } } },
+      { onRequest: guards.user(), schema: { response: { 200: Me, ...errorResponses } } },
       async (request) => {
         const principal = principalOf(request);
         if (principal.kind !== 'user') throw new Error('unreachable: guarded by user()');

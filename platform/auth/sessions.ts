@@ -11,6 +11,7 @@ import type { Stores } from '../db/stores';
 import type { UserRow } from '../db/users';
 import { ACCESS_TOKEN_TTL_SECONDS, type AccessTokens } from './access-tokens';
 import { passwordMatches, spendPasswordCheck } from './passwords';
+import { SignInThrottle } from './sign-in-throttle';
 import { matchTotpStep } from './totp';
 
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
@@ -29,13 +30,17 @@ type SignInFailure = 'password' | 'totp' | 'totp-replayed';
  * proved who they are, so the desktop's browser sign-in reuses it unchanged.
  */
 export class Sessions {
+  readonly #throttle: SignInThrottle;
+
   constructor(
     private readonly stores: Stores,
     private readonly tokens: AccessTokens,
     private readonly sealedBox: SealedBox,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.#throttle = new SignInThrottle(stores, audit);
+  }
 
   /**
    * Password and TOTP; any wrong part gets the same answer, and the code's time step is used once. Each
@@ -48,28 +53,29 @@ export class Sessions {
     totp: string,
     request: AuditRequestMeta | null,
   ): Promise<Result<UserRow>> {
-    const user = this.stores.users.findByEmail(email);
-    if (!user || user.disabled_at !== null) {
+    const found = this.stores.users.findByEmail(email);
+    const user = found && found.disabled_at === null ? found : undefined;
+    const attempt = this.#throttle.begin(email, user?.id, request, this.clock.now());
+    if (!attempt.ok) return attempt;
+    const refuse = (failure: SignInFailure): Result<UserRow> => {
+      if (user) this.#recordSignIn(user.id, request, failure);
+      this.#throttle.failed(attempt.value, this.clock.now());
+      return fail('invalid-credentials', invalidCredentials);
+    };
+    if (!user) {
       // Nothing to attribute an unknown address to, and what was typed may be a misplaced password.
       await spendPasswordCheck(password);
+      this.#throttle.failed(attempt.value, this.clock.now());
       return fail('invalid-credentials', invalidCredentials);
     }
-    if (!(await passwordMatches(user.password_hash, password))) {
-      this.#recordSignIn(user.id, request, 'password');
-      return fail('invalid-credentials', invalidCredentials);
-    }
+    if (!(await passwordMatches(user.password_hash, password))) return refuse('password');
     const seed = this.sealedBox.open(user.totp_seed_sealed, totpSeedAad(user.id));
     const step = matchTotpStep(seed, totp, this.clock.now());
-    if (step === undefined) {
-      this.#recordSignIn(user.id, request, 'totp');
-      return fail('invalid-credentials', invalidCredentials);
-    }
+    if (step === undefined) return refuse('totp');
     return this.stores.db.transaction((): Result<UserRow> => {
-      if (!this.stores.users.claimTotpStep(user.id, step)) {
-        this.#recordSignIn(user.id, request, 'totp-replayed');
-        return fail('invalid-credentials', invalidCredentials);
-      }
+      if (!this.stores.users.claimTotpStep(user.id, step)) return refuse('totp-replayed');
       this.#recordSignIn(user.id, request, undefined);
+      this.#throttle.succeeded(attempt.value, this.clock.now());
       return ok(user);
     })();
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Secret } from 'otpauth';
 import { Environment } from '../../shared/domain/environments';
+import { breakGlassApprove } from '../approvals/break-glass';
 import { rotateAuditSigningKey } from '../audit/key-rotation';
 import { totpCode } from '../auth/totp';
 import { createContext, type PlatformContext } from '../context';
@@ -11,11 +12,14 @@ import { orgScope, tenantScope } from '../db/scope';
 import { createLogger } from '../http/logging';
 import { buildServer } from '../http/server';
 import { isSeeded, printDemoCredentials, seedDemo } from '../seed/demo';
+import { WebhookService } from '../webhooks/webhook-service';
 
 const usage = `Usage: npm run platform -- <command> [options]
 
 Commands:
-  serve [--port N] [--host H] [--data DIR]   run the platform API
+  serve [--port N] [--host H] [--data DIR] [--allow-private-webhooks]
+                                             run the platform API (the flag lets webhooks reach this
+                                             machine and private networks: development only)
   seed --demo [--data DIR]                   create the demo organizations acme and globex
   demo [--port N] [--data DIR]               seed on first run, then serve (what \`npm start\` runs)
   totp                                       read a base32 TOTP secret on stdin, print the current code
@@ -23,6 +27,9 @@ Commands:
   audit-export --org SLUG --env ENV --out FILE [--start N] [--end N] [--data DIR]
                                              write an audit export file
   rotate-audit-key [--data DIR]              announce and switch to a new checkpoint-signing key
+  break-glass --org SLUG --env ENV --request ID --reason TEXT [--data DIR]
+                                             the operator's co-signature on a policy change of an
+                                             organization with too few people to approve it itself
 `;
 
 const defaultDataDir = join(homedir(), '.compliance-console', 'demo-platform');
@@ -41,6 +48,9 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       start: { type: 'string' },
       end: { type: 'string' },
+      request: { type: 'string' },
+      reason: { type: 'string' },
+      'allow-private-webhooks': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -52,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
   const dataDir = values.data ?? defaultDataDir;
   switch (command) {
     case 'serve':
-      return serve(dataDir, values.host, Number(values.port));
+      return serve(dataDir, values.host, Number(values.port), values['allow-private-webhooks']);
     case 'seed': {
       if (!values.demo) {
         process.stderr.write('seed needs --demo (the only seed there is).\n');
@@ -74,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
           `Using the demo data in ${dataDir} (credentials were shown when it was created).\n`,
         );
       ctx.close();
-      return serve(dataDir, '127.0.0.1', Number(values.port));
+      return serve(dataDir, '127.0.0.1', Number(values.port), values['allow-private-webhooks']);
     }
     case 'totp': {
       const secret = (await readStdin()).trim();
@@ -96,6 +106,8 @@ async function main(argv: string[]): Promise<number> {
         );
         return 0;
       });
+    case 'break-glass':
+      return withContext(dataDir, (ctx) => breakGlass(ctx, values));
     default:
       process.stderr.write(`Unknown command: ${command}\n\n${usage}`);
       return 2;
@@ -155,17 +167,57 @@ function writeAuditExport(
   return 0;
 }
 
+function breakGlass(
+  ctx: PlatformContext,
+  values: { org?: string; env?: string; request?: string; reason?: string },
+): number {
+  const env = Environment.safeParse(values.env);
+  const org = values.org ? ctx.stores.organizations.findBySlug(values.org) : undefined;
+  if (!org || !env.success || !values.request || !values.reason) {
+    process.stderr.write('break-glass needs --org, --env test|live, --request and --reason.\n');
+    return 2;
+  }
+  const tenant = tenantScope(orgScope(org.id, org.slug), env.data);
+  const context = { actor: { type: 'system' as const, id: 'platform-operator' }, request: null };
+  const done = breakGlassApprove(
+    ctx,
+    new WebhookService(ctx),
+    tenant,
+    values.request,
+    values.reason,
+    context,
+  );
+  if (!done.ok) {
+    process.stderr.write(`${done.error.message}\n`);
+    return 1;
+  }
+  process.stdout.write(
+    `Co-signed as the platform operator and recorded in the audit log: ${done.value.outcome}.\n`,
+  );
+  return 0;
+}
+
 function optionalIndex(text: string | undefined): number | undefined | null {
   if (text === undefined) return undefined;
   return /^\d{1,15}$/.test(text) ? Number(text) : null;
 }
 
-async function serve(dataDir: string, host: string, port: number): Promise<number> {
+async function serve(
+  dataDir: string,
+  host: string,
+  port: number,
+  allowPrivateWebhookTargets: boolean,
+): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write('--port must be a number from 0 to 65535.\n');
     return 2;
   }
-  const ctx = createContext(dataDir);
+  const ctx = createContext(dataDir, { allowPrivateWebhookTargets });
+  if (allowPrivateWebhookTargets) {
+    process.stdout.write(
+      'Webhooks may reach this machine and private networks (--allow-private-webhooks).\n',
+    );
+  }
   const app = await buildServer(ctx, { logger: createLogger() });
   const address = await app.listen({ host, port });
   process.stdout.write(`Platform API listening on ${address} (data in ${dataDir}). Ctrl+C stops it.\n`);

@@ -13,6 +13,8 @@ export interface ApprovalRow {
   status: 'pending' | 'executed' | 'failed' | 'rejected' | 'withdrawn' | 'expired';
   requester_type: string;
   requester_id: string;
+  /** The person accountable: the requester, or the creator of the API key that raised it. */
+  requester_person_id: string;
   reverses: string | null;
   created_at: number;
   expires_at: number;
@@ -57,6 +59,11 @@ function ftsPhrase(text: string): string | undefined {
     : words.map((w, i) => (i === words.length - 1 ? `"${w}"*` : `"${w}"`)).join(' ');
 }
 
+/** The tenant's one token in the search index, as the schema's trigger writes it. */
+function searchTenantToken(scope: TenantScope): string {
+  return `${scope.organizationId.replaceAll('_', '')}${scope.environment}`;
+}
+
 const APPROVALS =
   "(SELECT count(*) FROM approval_decisions d WHERE d.request_id = r.id AND d.decision = 'approve')";
 
@@ -76,9 +83,10 @@ export class ApprovalStore {
   constructor(private readonly db: Db) {
     this.#insert = db.prepare<Record<string, unknown>>(
       `INSERT INTO approval_requests (id, organization_id, environment, kind, title, summary, payload, payload_sha256,
-         lane, required_approvals, status, requester_type, requester_id, reverses, created_at, expires_at, closed_at, outcome)
+         lane, required_approvals, status, requester_type, requester_id, requester_person_id, reverses, created_at,
+         expires_at, closed_at, outcome)
        VALUES (@id, @organization_id, @environment, @kind, @title, @summary, @payload, @payload_sha256, @lane,
-         @required_approvals, @status, @requester_type, @requester_id, @reverses, @created_at, @expires_at, @closed_at, @outcome)`,
+         @required_approvals, @status, @requester_type, @requester_id, @requester_person_id, @reverses, @created_at, @expires_at, @closed_at, @outcome)`,
     );
     this.#get = db.prepare<Record<string, unknown>, ApprovalRow>(
       `SELECT * FROM approval_requests WHERE ${TENANT_WHERE} AND id = @id`,
@@ -186,7 +194,7 @@ export class ApprovalStore {
     }
     if (filter.toDecideBy) {
       where.push(
-        "r.status = 'pending' AND r.requester_id <> @me AND NOT EXISTS (SELECT 1 FROM approval_decisions d WHERE d.request_id = r.id AND d.approver_id = @me)",
+        "r.status = 'pending' AND r.requester_person_id <> @me AND NOT EXISTS (SELECT 1 FROM approval_decisions d WHERE d.request_id = r.id AND d.approver_id = @me)",
       );
       params.me = filter.toDecideBy;
     }
@@ -197,11 +205,11 @@ export class ApprovalStore {
         where.push('r.id = @exact');
         params.exact = filter.text.trim();
       } else {
-        // The newest 5,000 matches across the platform drive the query, then this tenant's among them: a
-        // search box, not a report. The tenant filter above still applies to every row.
+        // The index matches this tenant's token first, so only its own rows are candidates; the newest
+        // 5,000 of them drive the query (a search box, not a report). The tenant filter above still applies.
         from = `(SELECT rowid AS hit FROM approval_search WHERE approval_search MATCH @text ORDER BY rowid DESC
           LIMIT 5000) AS s CROSS JOIN approval_requests r ON r.rowid = s.hit`;
-        params.text = phrase;
+        params.text = `tenant : "${searchTenantToken(scope)}" AND {title summary} : (${phrase})`;
       }
     }
     if (filter.before) {

@@ -296,4 +296,54 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX oauth_codes_by_expiry ON oauth_codes(expires_at);
   `,
+  `
+  -- The person accountable for a request: a request raised through an API key is its creator's, so the
+  -- two-person rule binds people, not credentials. Closed requests are final, so the trigger steps aside
+  -- for the one backfill.
+  ALTER TABLE approval_requests ADD COLUMN requester_person_id TEXT;
+  DROP TRIGGER approval_requests_close_once;
+  UPDATE approval_requests SET requester_person_id = CASE requester_type
+    WHEN 'user' THEN requester_id
+    ELSE (SELECT created_by FROM api_keys k WHERE k.id = approval_requests.requester_id) END;
+  CREATE TRIGGER approval_requests_close_once BEFORE UPDATE ON approval_requests
+    WHEN OLD.status <> 'pending' OR NEW.id <> OLD.id OR NEW.payload <> OLD.payload OR NEW.kind <> OLD.kind
+      OR NEW.lane <> OLD.lane OR NEW.required_approvals <> OLD.required_approvals OR NEW.title <> OLD.title
+      OR NEW.requester_person_id IS NOT OLD.requester_person_id
+    BEGIN SELECT RAISE(ABORT, 'a closed request is final'); END;
+  CREATE INDEX approval_requests_by_person ON approval_requests(organization_id, environment, requester_person_id);
+
+  -- Failure counters with lockouts (step-up codes, sign-in), kept in the database so that they hold
+  -- across restarts and across several platform processes. Keys name what is counted, e.g.
+  -- 'step-up:user:<id>' or 'sign-in:account-ip:<hash>'.
+  CREATE TABLE throttles (
+    key          TEXT PRIMARY KEY,
+    failures     INTEGER NOT NULL,
+    window_start INTEGER NOT NULL,
+    locked_until INTEGER NOT NULL DEFAULT 0,
+    lockouts     INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+
+  -- Where each person last signed in successfully: a per-account lockout spares these sources, so an
+  -- attacker guessing from elsewhere cannot lock the real person out.
+  CREATE TABLE known_sign_in_sources (
+    user_id  TEXT NOT NULL REFERENCES users(id),
+    source   TEXT NOT NULL,
+    last_at  INTEGER NOT NULL,
+    PRIMARY KEY (user_id, source)
+  ) STRICT, WITHOUT ROWID;
+  `,
+  `
+  -- Search is per tenant inside the index: each row carries its tenant as one token, and every query
+  -- matches it, so another tenant's rows can never crowd this tenant's out of the results.
+  DROP TRIGGER approval_search_insert;
+  DROP TABLE approval_search;
+  CREATE VIRTUAL TABLE approval_search USING fts5(tenant, title, summary, prefix='2 3');
+  INSERT INTO approval_search(rowid, tenant, title, summary)
+    SELECT rowid, replace(organization_id, '_', '') || environment, title, summary FROM approval_requests;
+  CREATE TRIGGER approval_search_insert AFTER INSERT ON approval_requests
+    BEGIN
+      INSERT INTO approval_search(rowid, tenant, title, summary)
+        VALUES (new.rowid, replace(new.organization_id, '_', '') || new.environment, new.title, new.summary);
+    END;
+  `,
 ];

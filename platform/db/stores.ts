@@ -9,6 +9,7 @@ import { OAuthCodeStore } from './oauth-codes';
 import { OrganizationStore } from './organizations';
 import { PolicyStore } from './policies';
 import { RefreshTokenStore } from './refresh-tokens';
+import { ThrottleStore } from './throttles';
 import { UserStore } from './users';
 import { WebhookStore } from './webhooks';
 
@@ -27,6 +28,7 @@ export interface Stores {
   readonly evidence: EvidenceStore;
   readonly webhooks: WebhookStore;
   readonly oauthCodes: OAuthCodeStore;
+  readonly throttles: ThrottleStore;
 }
 
 export function createStores(db: Db): Stores {
@@ -44,5 +46,6 @@ export function createStores(db: Db): Stores {
     evidence: new EvidenceStore(db),
     webhooks: new WebhookStore(db),
     oauthCodes: new OAuthCodeStore(db),
+    throttles: new ThrottleStore(db),
   };
 }

@@ -27,6 +27,7 @@ export interface AttemptRow {
 
 export class WebhookStore {
   readonly #put;
+  readonly #remove;
   readonly #get;
   readonly #enqueue;
   readonly #due;
@@ -42,6 +43,7 @@ export class WebhookStore {
        ON CONFLICT (organization_id, environment) DO UPDATE SET url = excluded.url, secret_sealed = excluded.secret_sealed,
          created_at = excluded.created_at`,
     );
+    this.#remove = db.prepare<Record<string, unknown>>(`DELETE FROM webhooks WHERE ${TENANT_WHERE}`);
     this.#get = db.prepare<Record<string, unknown>, WebhookRow>(
       `SELECT url, secret_sealed FROM webhooks WHERE ${TENANT_WHERE}`,
     );
@@ -70,6 +72,10 @@ export class WebhookStore {
 
   put(scope: TenantScope, url: string, secretSealed: Buffer, now: number): void {
     this.#put.run({ ...tenantParams(scope), url, secret_sealed: secretSealed, created_at: now });
+  }
+
+  remove(scope: TenantScope): void {
+    this.#remove.run(tenantParams(scope));
   }
 
   get(scope: TenantScope): WebhookRow | undefined {

@@ -18,13 +18,13 @@ export function deviceRoutes(ctx: PlatformContext, guards: Guards): FastifyPlugi
   return async (app) => {
     app.get(
       '/v1/me/device-keys',
-      { preHandler: guards.user(), schema: { response: { 200: DeviceKeyList, ...errorResponses } } },
+      { onRequest: guards.user(), schema: { response: { 200: DeviceKeyList, ...errorResponses } } },
       async (request) => ({ keys: devices.list(userIdOf(request)) }),
     );
     app.post(
       '/v1/me/device-keys',
       {
-        preHandler: guards.user(),
+        onRequest: guards.user(),
         schema: { body: RegisterDeviceKey, response: { 201: DeviceKey, ...errorResponses } },
       },
       async (request, reply) => {
@@ -40,7 +40,7 @@ export function deviceRoutes(ctx: PlatformContext, guards: Guards): FastifyPlugi
     app.post(
       '/v1/me/device-keys/:keyId/revoke',
       {
-        preHandler: guards.user(),
+        onRequest: guards.user(),
         schema: { params: DeviceKeyParams, response: { 200: DeviceKey, ...errorResponses } },
       },
       async (request) =>

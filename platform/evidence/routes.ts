@@ -32,7 +32,7 @@ export function evidenceRoutes(ctx: PlatformContext, guards: Guards): FastifyPlu
       base,
       {
         bodyLimit: MAX_EVIDENCE_BYTES,
-        preHandler: guards.tenant('evidence:upload'),
+        onRequest: guards.tenant('evidence:upload'),
         schema: {
           params: TenantParams,
           querystring: UploadEvidenceQuery,
@@ -54,7 +54,7 @@ export function evidenceRoutes(ctx: PlatformContext, guards: Guards): FastifyPlu
     app.get(
       base,
       {
-        preHandler: guards.tenant('evidence:read'),
+        onRequest: guards.tenant('evidence:read'),
         schema: {
           params: TenantParams,
           querystring: EvidenceListQuery,
@@ -67,7 +67,7 @@ export function evidenceRoutes(ctx: PlatformContext, guards: Guards): FastifyPlu
     app.post(
       `${base}/:evidenceId/url`,
       {
-        preHandler: guards.tenant('evidence:read'),
+        onRequest: guards.tenant('evidence:read'),
         schema: { params: EvidenceParams, response: { 200: DownloadUrl, ...errorResponses } },
       },
       async (request) =>
@@ -85,7 +85,7 @@ export function evidenceRoutes(ctx: PlatformContext, guards: Guards): FastifyPlu
     app.get(
       `${base}/:evidenceId/content`,
       {
-        preHandler: guards.tenant('evidence:read'),
+        onRequest: guards.tenant('evidence:read'),
         schema: { params: EvidenceParams, querystring: DownloadQuery, response: errorResponses },
       },
       async (request, reply) => {

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { Environment } from '../../shared/domain/environments';
+import { OrgSlug } from '../../shared/api/common';
+import { Environment } from '../../shared/domain/environments';
 import type { Permission } from '../../shared/domain/permissions';
 import type { OrgAccess } from '../access/access-control';
 import type { Principal } from '../access/principal';
@@ -17,7 +18,11 @@ declare module 'fastify' {
 
 type PreHandler = (request: FastifyRequest) => Promise<void>;
 
-/** preHandlers that establish who is asking and for which tenant, before any handler code runs. */
+/**
+ * onRequest hooks that establish who is asking and for which tenant before anything else runs, the body
+ * included: an unauthenticated upload is refused without its bytes being read. The organization and
+ * environment in the path are checked here, since route validation comes after.
+ */
 export function createGuards(ctx: PlatformContext) {
   async function authenticate(request: FastifyRequest): Promise<Principal> {
     const principal = orReply(
@@ -41,20 +46,45 @@ export function createGuards(ctx: PlatformContext) {
       (permission: Permission): PreHandler =>
       async (request) => {
         const principal = await authenticate(request);
-        const { org } = request.params as { org: string };
+        const { org } = pathOf(request);
         request.orgAccess = orReply(ctx.access.org(principal, org, permission));
+        // An environment's key must not change what governs both environments (its own among them).
+        if (principal.kind === 'api-key' && request.method !== 'GET' && request.method !== 'HEAD') {
+          throw new Problem({
+            code: 'forbidden',
+            message: 'Organization-wide changes are made by people, not by API keys.',
+          });
+        }
       },
     tenant:
       (permission: Permission): PreHandler =>
       async (request) => {
         const principal = await authenticate(request);
-        const { org, env } = request.params as { org: string; env: Environment };
+        const { org, env } = pathOf(request);
+        if (!env)
+          throw new Problem({
+            code: 'bad-request',
+            message: 'Invalid request. params.env: Expected test or live',
+          });
         request.orgAccess = orReply(ctx.access.tenant(principal, org, env, permission));
       },
   };
 }
 
 export type Guards = ReturnType<typeof createGuards>;
+
+function pathOf(request: FastifyRequest): { org: string; env: Environment | undefined } {
+  const params = request.params as { org?: unknown; env?: unknown };
+  const org = OrgSlug.safeParse(params.org);
+  if (!org.success) {
+    throw new Problem({
+      code: 'bad-request',
+      message: 'Invalid request. params.org: Expected an organization slug',
+    });
+  }
+  const env = Environment.safeParse(params.env);
+  return { org: org.data, env: env.success ? env.data : undefined };
+}
 
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new Error('Route is missing its authentication guard');

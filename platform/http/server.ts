@@ -29,6 +29,7 @@ import { roleRoutes } from '../roles/routes';
 import { webhookRoutes } from '../webhooks/routes';
 import { WebhookService } from '../webhooks/webhook-service';
 import { createGuards } from './guards';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-body';
 import { Problem, statusOf } from './problem';
 
 export interface RateLimit {
@@ -68,6 +69,21 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Fastify's own JSON parser (prototype-poisoning checks included), behind a nesting limit: canonical
+  // JSON and validation recurse, and a body nested thousands deep must be a 400, never a stack overflow.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (jsonDepthExceeds(text)) {
+      done(
+        new Problem({ code: 'bad-request', message: `The JSON nests deeper than ${MAX_JSON_DEPTH} levels.` }),
+        undefined,
+      );
+      return;
+    }
+    parseJson(request, text, done);
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);

@@ -50,7 +50,7 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
   return async (app) => {
     app.get(
       '/v1/api-keys/self',
-      { preHandler: guards.principal(), schema: { response: { 200: ApiKeySelf, ...errorResponses } } },
+      { onRequest: guards.principal(), schema: { response: { 200: ApiKeySelf, ...errorResponses } } },
       async (request) => {
         const principal = principalOf(request);
         if (principal.kind !== 'api-key') {
@@ -73,7 +73,7 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
       base,
       {
         config: { rateLimit },
-        preHandler: guards.tenant('keys:read'),
+        onRequest: guards.tenant('keys:read'),
         schema: { params: TenantParams, response: { 200: ApiKeyList, ...errorResponses } },
       },
       async (request) => ({ keys: ctx.apiKeys.list(tenantOf(request)) }),
@@ -83,7 +83,7 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
       base,
       {
         config: { rateLimit },
-        preHandler: guards.tenant('keys:manage'),
+        onRequest: guards.tenant('keys:manage'),
         schema: {
           params: TenantParams,
           body: CreateApiKeyRequest,
@@ -103,7 +103,7 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
       `${base}/:keyId`,
       {
         config: { rateLimit },
-        preHandler: guards.tenant('keys:read'),
+        onRequest: guards.tenant('keys:read'),
         schema: { params: ApiKeyParams, response: { 200: ApiKey, ...errorResponses } },
       },
       async (request) => orReply(ctx.apiKeys.get(tenantOf(request), request.params.keyId)),
@@ -113,7 +113,7 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
       `${base}/:keyId/rotate`,
       {
         config: { rateLimit },
-        preHandler: guards.tenant('keys:manage'),
+        onRequest: guards.tenant('keys:manage'),
         schema: {
           params: ApiKeyParams,
           body: RotateApiKeyRequest,
@@ -138,7 +138,7 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
       `${base}/:keyId/revoke`,
       {
         config: { rateLimit },
-        preHandler: guards.tenant('keys:manage'),
+        onRequest: guards.tenant('keys:manage'),
         schema: { params: ApiKeyParams, response: { 200: ApiKey, ...errorResponses } },
       },
       async (request) => {

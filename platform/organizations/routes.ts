@@ -33,7 +33,7 @@ export function organizationRoutes(ctx: PlatformContext, guards: Guards): Fastif
   return async (app) => {
     app.get(
       '/v1/orgs',
-      { preHandler: guards.user(), schema: { response: { 200: OrganizationList, ...errorResponses } } },
+      { onRequest: guards.user(), schema: { response: { 200: OrganizationList, ...errorResponses } } },
       async (request) => {
         const principal = principalOf(request);
         const userId = principal.kind === 'user' ? principal.userId : '';
@@ -44,7 +44,7 @@ export function organizationRoutes(ctx: PlatformContext, guards: Guards): Fastif
     app.get(
       '/v1/orgs/:org',
       {
-        preHandler: guards.org('orgs:read'),
+        onRequest: guards.org('orgs:read'),
         schema: { params: OrgParams, response: { 200: Organization, ...errorResponses } },
       },
       async (request) => {
@@ -57,7 +57,7 @@ export function organizationRoutes(ctx: PlatformContext, guards: Guards): Fastif
     app.get(
       '/v1/orgs/:org/members',
       {
-        preHandler: guards.org('members:read'),
+        onRequest: guards.org('members:read'),
         schema: { params: OrgParams, response: { 200: MemberList, ...errorResponses } },
       },
       async (request) => ({ members: members.list(orgAccessOf(request).scope) }),
@@ -66,7 +66,7 @@ export function organizationRoutes(ctx: PlatformContext, guards: Guards): Fastif
     app.put(
       '/v1/orgs/:org/members/:userId/role',
       {
-        preHandler: guards.org('members:manage'),
+        onRequest: guards.org('members:manage'),
         schema: {
           params: MemberParams,
           body: ChangeRoleRequest,

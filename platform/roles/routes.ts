@@ -16,7 +16,7 @@ export function roleRoutes(guards: Guards): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/v1/roles',
-      { preHandler: guards.principal(), schema: { response: { 200: RoleList, ...errorResponses } } },
+      { onRequest: guards.principal(), schema: { response: { 200: RoleList, ...errorResponses } } },
       async () => body,
     );
   };

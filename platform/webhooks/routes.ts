@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ApprovalParams, ConfigureWebhook, DeliveryList, WebhookSecret } from '../../shared/api/approvals';
+import { ApprovalParams, DeliveryList } from '../../shared/api/approvals';
 import { TenantParams } from '../../shared/api/organizations';
+import { refuseDirectPolicyWrite } from '../approvals/routes';
 import { auditContextOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import { type Guards, tenantOf } from '../http/guards';
@@ -11,27 +12,26 @@ import type { WebhookService } from './webhook-service';
 export function webhookRoutes(
   ctx: PlatformContext,
   guards: Guards,
-  webhooks: WebhookService,
+  _webhooks: WebhookService,
 ): FastifyPluginAsyncZod {
   return async (app) => {
     app.put(
       '/v1/orgs/:org/envs/:env/webhook',
       {
-        preHandler: guards.tenant('policy:manage'),
+        onRequest: guards.tenant('policy:manage'),
         schema: {
           params: TenantParams,
-          body: ConfigureWebhook,
-          response: { 200: WebhookSecret, ...errorResponses },
+          response: { ...errorResponses },
         },
       },
       async (request) =>
-        orReply(webhooks.configure(tenantOf(request), request.body.url, auditContextOf(request))),
+        orReply(refuseDirectPolicyWrite(ctx, tenantOf(request), 'webhook', auditContextOf(request))),
     );
 
     app.get(
       '/v1/orgs/:org/envs/:env/approvals/:requestId/deliveries',
       {
-        preHandler: guards.tenant('approvals:read'),
+        onRequest: guards.tenant('approvals:read'),
         schema: { params: ApprovalParams, response: { 200: DeliveryList, ...errorResponses } },
       },
       async (request) => ({
@@ -40,11 +40,15 @@ export function webhookRoutes(
           .map((d) => ({
             id: d.id,
             status: d.status,
+            // Readers learn only whether each attempt was delivered: what a remote answered (status codes,
+            // errors) would make this endpoint a scanner of whatever the target could reach.
             attempts: ctx.stores.webhooks.attempts(d.id).map((a) => ({
               attempt: a.attempt,
               at: new Date(a.at).toISOString(),
-              statusCode: a.status_code,
-              error: a.error,
+              outcome:
+                a.status_code !== null && a.status_code >= 200 && a.status_code < 300
+                  ? ('delivered' as const)
+                  : ('failed' as const),
             })),
           })),
       }),

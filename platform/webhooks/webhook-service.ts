@@ -1,5 +1,7 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import canonicalize from 'canonicalize';
-import { fail, ok, type Result } from '../../shared/result';
+import { ok, type Result } from '../../shared/result';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../shared/webhooks/signature';
 import type { AuditContext } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
@@ -7,6 +9,7 @@ import { newId, newSecret } from '../crypto/random';
 import type { ApprovalRow } from '../db/approvals';
 import { orgScope, type TenantScope, tenantScope } from '../db/scope';
 import { signWebhook } from './signature';
+import { checkTargetUrl, publicOnlyLookup, type WebhookTargetRules } from './webhook-target';
 
 export const MAX_ATTEMPTS = 8;
 const MAX_BACKOFF_MS = 3600_000;
@@ -16,16 +19,35 @@ function sealAad(tenant: TenantScope): string {
   return `webhook-secret:${tenant.organizationId}:${tenant.environment}`;
 }
 
-/** Only https, except to this machine itself (development and tests). */
-export function acceptableWebhookUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    if (url.username || url.password) return false;
-    if (url.protocol === 'https:') return true;
-    return url.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
-  } catch {
-    return false;
+/**
+ * Sets (or, with null, removes) where an environment's executed custom writes are sent, with a new signing
+ * secret. Called only by an executed `policy.update` request, inside its transaction; the secret goes to the
+ * requester once, through the request's result.
+ */
+export function configureWebhook(
+  ctx: PlatformContext,
+  tenant: TenantScope,
+  url: string | null,
+  context: AuditContext,
+): Result<{ secret: string | null }> {
+  const { stores, sealedBox, clock, auditLog } = ctx;
+  const before = stores.webhooks.get(tenant)?.url ?? null;
+  if (url === null) {
+    stores.webhooks.remove(tenant);
+  } else {
+    const checked = checkTargetUrl(url, ctx.webhookTargets);
+    if (!checked.ok) return checked;
   }
+  const secret = url === null ? null : `whsec_${newSecret()}`;
+  if (url !== null && secret !== null) {
+    stores.webhooks.put(tenant, url, sealedBox.seal(Buffer.from(secret), sealAad(tenant)), clock.now());
+  }
+  auditLog.append(tenant, context, {
+    action: 'webhook.configure',
+    resource: { type: 'webhook', id: `${tenant.organizationSlug}/${tenant.environment}` },
+    change: { before: { url: before }, after: { url } },
+  });
+  return ok({ secret });
 }
 
 /**
@@ -40,26 +62,6 @@ export class WebhookService {
     private readonly ctx: PlatformContext,
     private readonly retryBaseMs = 1000,
   ) {}
-
-  configure(
-    tenant: TenantScope,
-    url: string,
-    context: AuditContext,
-  ): Result<{ url: string; secret: string }> {
-    if (!acceptableWebhookUrl(url))
-      return fail('bad-request', 'A webhook URL must be https (http only to this machine).');
-    const { stores, sealedBox, clock, auditLog } = this.ctx;
-    const secret = `whsec_${newSecret()}`;
-    stores.db.transaction(() => {
-      stores.webhooks.put(tenant, url, sealedBox.seal(Buffer.from(secret), sealAad(tenant)), clock.now());
-      auditLog.append(tenant, context, {
-        action: 'webhook.configure',
-        resource: { type: 'webhook', id: `${tenant.organizationSlug}/${tenant.environment}` },
-        change: { before: null, after: { url } },
-      });
-    })();
-    return ok({ url, secret });
-  }
 
   /** Called inside the transaction that executed the request. */
   enqueue(tenant: TenantScope, request: ApprovalRow): void {
@@ -111,23 +113,13 @@ export class WebhookService {
         } else {
           const secret = this.ctx.sealedBox.open(hook.secret_sealed, sealAad(tenant)).toString('utf8');
           const timestamp = Math.floor(this.ctx.clock.now() / 1000);
-          try {
-            const response = await fetch(hook.url, {
-              method: 'POST',
-              headers: {
-                'content-type': 'application/json',
-                [TIMESTAMP_HEADER]: String(timestamp),
-                [SIGNATURE_HEADER]: signWebhook(secret, timestamp, delivery.body),
-              },
-              body: delivery.body,
-              redirect: 'manual',
-              signal: AbortSignal.timeout(TIMEOUT_MS),
-            });
-            statusCode = response.status;
-            await response.body?.cancel();
-          } catch (cause) {
-            error = cause instanceof Error ? cause.name : 'request failed';
-          }
+          const sent = await post(hook.url, delivery.body, this.ctx.webhookTargets, {
+            'content-type': 'application/json',
+            [TIMESTAMP_HEADER]: String(timestamp),
+            [SIGNATURE_HEADER]: signWebhook(secret, timestamp, delivery.body),
+          });
+          statusCode = sent.statusCode;
+          error = sent.error;
         }
         const attempt = delivery.attempts + 1;
         const delivered = statusCode !== null && statusCode >= 200 && statusCode < 300;
@@ -146,4 +138,43 @@ export class WebhookService {
       this.#running = false;
     }
   }
+}
+
+/**
+ * One delivery attempt. The target is checked again here, on the address the socket connects to; a
+ * redirect is never followed (any 3xx is a failed attempt); the reply's body is not read.
+ */
+function post(
+  target: string,
+  body: string,
+  rules: WebhookTargetRules,
+  headers: Record<string, string>,
+): Promise<{ statusCode: number | null; error: string | null }> {
+  const url = checkTargetUrl(target, rules);
+  if (!url.ok) return Promise.resolve({ statusCode: null, error: 'target refused' });
+  const send = url.value.protocol === 'https:' ? httpsRequest : httpRequest;
+  const lookup = publicOnlyLookup(rules);
+  return new Promise((resolve) => {
+    const outgoing = send(
+      url.value,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        timeout: TIMEOUT_MS,
+        ...(lookup ? { lookup } : {}),
+      },
+      (reply) => {
+        reply.resume();
+        resolve({ statusCode: reply.statusCode ?? null, error: null });
+      },
+    );
+    outgoing.on('timeout', () => outgoing.destroy(new Error('timeout')));
+    outgoing.on('error', (cause: NodeJS.ErrnoException) =>
+      resolve({
+        statusCode: null,
+        error: cause.code === 'ETARGETREFUSED' ? 'target refused' : 'request failed',
+      }),
+    );
+    outgoing.end(body);
+  });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Environment } from '../domain/environments';
 import { ApiKeyScope } from '../domain/permissions';
+import { singleLineText } from '../text/free-text';
 import { Id, OrgSlug, Timestamp } from './common';
 
 /** Public part of an API key: `cck_<environment>_<26 base32 chars>`; the full key is `<public id>.<secret>`. */
@@ -34,7 +35,7 @@ export type ApiKeyWithSecret = z.infer<typeof ApiKeyWithSecret>;
 const MAX_KEY_LIFETIME_DAYS = 3650;
 
 export const CreateApiKeyRequest = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: singleLineText(1, 100),
   scopes: z.array(ApiKeyScope).min(1).max(32),
   /** Days until the key expires; omitted means it never expires. */
   expiresInDays: z.number().int().min(1).max(MAX_KEY_LIFETIME_DAYS).optional(),

@@ -5,6 +5,7 @@ import { ApprovalId, Id, OrgSlug, Timestamp } from './common';
 
 export { ApprovalId };
 
+import { multiLineText, signedText, singleLineText } from '../text/free-text';
 import { EvidenceMeta } from './evidence';
 
 export const DeviceKeyId = z.string().regex(/^dev_[a-z2-7]{26}$/, 'Expected a device key id');
@@ -13,19 +14,23 @@ export const ApprovalStatus = z.enum(['pending', 'executed', 'failed', 'rejected
 
 export const CreateApprovalRequest = z.strictObject({
   kind: ApprovalKind,
-  title: z.string().trim().min(1).max(200),
-  summary: z.string().trim().max(2000).default(''),
+  title: singleLineText(1, 200),
+  summary: multiLineText(0, 2000).default(''),
   payload: z.record(z.string(), z.unknown()),
   /** The executed request this one undoes. */
   reverses: ApprovalId.optional(),
 });
 export type CreateApprovalRequest = z.infer<typeof CreateApprovalRequest>;
 
+/** The approver id of a break-glass co-signature by the platform's operator, signed with the audit key. */
+export const OPERATOR_APPROVER = 'platform-operator';
+export const OPERATOR_SIGNING_KEY = 'audit-key';
+
 export const Decision = z.object({
-  approverId: Id,
+  approverId: z.union([Id, z.literal(OPERATOR_APPROVER)]),
   decision: z.enum(['approve', 'reject']),
   comment: z.string(),
-  deviceKeyId: DeviceKeyId,
+  deviceKeyId: z.union([DeviceKeyId, z.literal(OPERATOR_SIGNING_KEY)]),
   decidedAt: Timestamp,
   /** The canonical statement that was signed, and the Ed25519 signature over it (base64). */
   signed: z.string(),
@@ -44,7 +49,8 @@ export const ApprovalRequest = z.object({
   requiredApprovals: z.number().int(),
   approvals: z.number().int(),
   status: ApprovalStatus,
-  requester: z.object({ type: z.string(), id: z.string() }),
+  /** Who raised it (a person or an API key), and the person accountable (the key's creator for a key). */
+  requester: z.object({ type: z.string(), id: z.string(), personId: z.string() }),
   reverses: ApprovalId.nullable(),
   createdAt: Timestamp,
   expiresAt: Timestamp,
@@ -76,7 +82,7 @@ export const ApprovalParams = z.strictObject({ org: OrgSlug, env: Environment, r
 
 export const DecideRequest = z.strictObject({
   decision: z.enum(['approve', 'reject']),
-  comment: z.string().max(4000).default(''),
+  comment: signedText(4000).default(''),
   deviceKeyId: DeviceKeyId,
   decidedAt: Timestamp,
   /** Base64 Ed25519 signature over the decision statement (shared/approvals/decision-statement.ts). */
@@ -91,7 +97,7 @@ export const DecideRequest = z.strictObject({
 });
 export type DecideRequest = z.infer<typeof DecideRequest>;
 
-export const CommentRequest = z.strictObject({ body: z.string().trim().min(1).max(4000) });
+export const CommentRequest = z.strictObject({ body: multiLineText(1, 4000) });
 
 export const TimelineEvent = z.object({
   seq: z.number().int(),
@@ -114,7 +120,7 @@ export const DeviceKey = z.object({
 export type DeviceKey = z.infer<typeof DeviceKey>;
 export const DeviceKeyList = z.object({ keys: z.array(DeviceKey) });
 export const RegisterDeviceKey = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: singleLineText(1, 100),
   /** Raw 32-byte Ed25519 public key, base64. */
   publicKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'Expected a base64 Ed25519 public key'),
 });
@@ -127,14 +133,6 @@ export const Policy = z.object({
   auditRetentionDays: z.number().int().nullable(),
 });
 export type Policy = z.infer<typeof Policy>;
-export const UpdatePolicy = z.strictObject({
-  lanes: z.record(z.string(), z.strictObject({ test: Lane, live: Lane })).optional(),
-  redApprovals: z.number().int().min(2).max(10).optional(),
-  expiryDays: z.number().int().min(1).max(90).optional(),
-});
-
-export const ConfigureWebhook = z.strictObject({ url: z.string().url().max(2000) });
-export const WebhookSecret = z.object({ url: z.string(), secret: z.string() });
 export const DeliveryList = z.object({
   deliveries: z.array(
     z.object({
@@ -144,8 +142,7 @@ export const DeliveryList = z.object({
         z.object({
           attempt: z.number().int(),
           at: Timestamp,
-          statusCode: z.number().int().nullable(),
-          error: z.string().nullable(),
+          outcome: z.enum(['delivered', 'failed']),
         }),
       ),
     }),

@@ -1,16 +1,47 @@
 import { z } from 'zod';
 import { ApiKeyId } from '../api/api-keys';
 import { Id } from '../api/common';
+import { Environment } from '../domain/environments';
 import { ApiKeyScope, RoleName } from '../domain/permissions';
+import { singleLineText } from '../text/free-text';
 
 export const Lane = z.enum(['green', 'yellow', 'red']);
 export type Lane = z.infer<typeof Lane>;
+
+/** A kind's lane in each environment. */
+export const KindLanes = z.strictObject({ test: Lane, live: Lane });
+
+/** The fewest approvals the red lane may ask for: below two, one person could act alone. */
+export const MIN_RED_APPROVALS = 2;
+
+/**
+ * A change to the organization's approval policy, or to where an environment's executed custom writes are
+ * sent (its webhook target; null removes it). Always a red request: the policy is how the two-person rule
+ * is kept, so it changes only under that rule.
+ */
+export const PolicyChange = z
+  .strictObject({
+    lanes: z.record(z.string().max(80), KindLanes).optional(),
+    redApprovals: z
+      .number()
+      .int()
+      .min(
+        MIN_RED_APPROVALS,
+        `The red lane needs at least ${MIN_RED_APPROVALS} approvals, so no one acts alone`,
+      )
+      .max(10)
+      .optional(),
+    expiryDays: z.number().int().min(1).max(90).optional(),
+    webhook: z.strictObject({ environment: Environment, url: z.url().max(2000).nullable() }).optional(),
+  })
+  .refine((change) => Object.keys(change).length > 0, 'A policy change must change something');
+export type PolicyChange = z.infer<typeof PolicyChange>;
 
 /** Writes the platform carries out itself once a request is approved, each with its payload schema. */
 export const builtInPayloads = {
   'member.role_change': z.strictObject({ userId: Id, role: RoleName }),
   'api_key.create': z.strictObject({
-    name: z.string().trim().min(1).max(100),
+    name: singleLineText(1, 100),
     scopes: z.array(ApiKeyScope).min(1).max(32),
     expiresInDays: z.number().int().min(1).max(3650).optional(),
   }),
@@ -27,6 +58,7 @@ export const builtInPayloads = {
   'evidence.delete': z.strictObject({
     evidenceId: z.string().regex(/^evd_[a-z2-7]{26}$/, 'Expected an evidence id'),
   }),
+  'policy.update': PolicyChange,
 } as const;
 
 export type BuiltInKind = keyof typeof builtInPayloads;

@@ -69,3 +69,34 @@ export function freshTotp(platform: TestPlatform, user: DemoUser): string {
   platform.clock.advance(30_000);
   return totpCode(user.totpSeed, platform.clock.now());
 }
+
+/**
+ * A policy change the way an organization makes one: the owner raises a policy.update, the admin and the
+ * compliance officer approve it with their devices and fresh codes, and the owner collects what it
+ * produced (a new webhook's secret). Returns the executed request and that secret.
+ */
+export async function approvePolicyChange(
+  platform: TestPlatform,
+  organization: string,
+  environment: 'test' | 'live',
+  payload: Record<string, unknown>,
+): Promise<{ request: { id: string; status: string }; secret: string | null }> {
+  const path = `/v1/orgs/${organization}/envs/${environment}/approvals`;
+  const owner = (await platform.signIn(platform.user(organization, 'owner'))).accessToken;
+  const raised = await platform.call('POST', path, {
+    token: owner,
+    body: { kind: 'policy.update', title: 'Policy change', summary: 'test setup', payload },
+  });
+  if (raised.status !== 201) throw new Error(`policy.update refused: ${raised.text}`);
+  let reply = raised;
+  for (const role of ['admin', 'compliance_officer'] as const) {
+    const approver = platform.user(organization, role);
+    const token = (await platform.signIn(approver)).accessToken;
+    const device = await registerDevice(platform, token);
+    reply = await decide(platform, token, device, path, raised.json, 'approve', { totpOf: approver });
+    if (reply.status !== 200) throw new Error(`approval refused: ${reply.text}`);
+  }
+  const fresh = (await platform.signIn(platform.user(organization, 'owner'))).accessToken;
+  const result = await platform.call('POST', `${path}/${raised.json.id}/result`, { token: fresh });
+  return { request: reply.json, secret: result.json.secret };
+}

@@ -37,6 +37,11 @@ export interface TestPlatform {
   signIn(user: DemoUser): Promise<TokenPair>;
   /** A fresh TOTP code for the user, moving the clock past any step already used. */
   totp(user: DemoUser): string;
+  /**
+   * Test setup only: puts kinds in lanes for an organization by writing its policy row, as the seed does.
+   * The product changes its policy only through an approved policy.update request.
+   */
+  setLanes(organization: string, lanes: Record<string, { test: string; live: string }>): void;
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
   /** Every byte of the database files (main file, WAL and shared memory), for scans for secrets. */
   databaseBytes(): Buffer;
@@ -64,11 +69,18 @@ export interface CallResult {
  * in both environments, so tests about other things can make them directly; the approval tests use the default.
  */
 export async function startPlatform(
-  options: Partial<Omit<ServerOptions, 'logger'>> & { defaultPolicy?: boolean } = {},
+  options: Partial<Omit<ServerOptions, 'logger'>> & {
+    defaultPolicy?: boolean;
+    /** The development option that lets webhooks reach a receiver on this machine. */
+    allowPrivateWebhookTargets?: boolean;
+  } = {},
 ): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cc-platform-'));
   const clock = new AdjustableClock();
-  const ctx = createContext(dataDir, { clock });
+  const ctx = createContext(dataDir, {
+    clock,
+    allowPrivateWebhookTargets: options.allowPrivateWebhookTargets === true,
+  });
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -76,13 +88,14 @@ export async function startPlatform(
       done();
     },
   });
+  const { defaultPolicy: _d, allowPrivateWebhookTargets: _a, ...serverOptions } = options;
   const app = await buildServer(ctx, {
     logger: createLogger({ level: 'debug', destination }),
     rateLimits: {
       signIn: { max: 10_000, timeWindowMs: 60_000 },
       keys: { max: 10_000, timeWindowMs: 60_000 },
     },
-    ...options,
+    ...serverOptions,
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const users = await seedDemo(ctx);
@@ -148,6 +161,18 @@ export async function startPlatform(
     user,
     totp,
     call,
+    setLanes(organization, lanes) {
+      const org = ctx.stores.organizations.findBySlug(organization);
+      if (!org) throw new Error(`No organization ${organization}`);
+      const scope = orgScope(org.id, org.slug);
+      const row = ctx.stores.policies.get(scope);
+      ctx.stores.policies.put(scope, {
+        lanes: JSON.stringify({ ...(row ? JSON.parse(row.lanes) : {}), ...lanes }),
+        red_approvals: row?.red_approvals ?? 2,
+        expiry_days: row?.expiry_days ?? 7,
+        audit_retention_days: row?.audit_retention_days ?? null,
+      });
+    },
     async signIn(u) {
       const reply = await call('POST', '/v1/auth/sign-in', {
         body: { email: u.email, password: u.password, totp: totp(u) },

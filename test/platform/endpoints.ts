@@ -196,22 +196,23 @@ export const endpoints: readonly Endpoint[] = [
     okStatus: 200,
   },
   {
-    name: 'change the approval policy',
+    // Refused for everyone (policy changes are policy.update requests); managers are told so, on record.
+    name: 'write the approval policy directly',
     method: 'PUT',
     path: (t) => `/v1/orgs/${t.org}/policy`,
     body: () => ({ expiryDays: 7 }),
     allowed: managers,
     scoped: true,
-    okStatus: 200,
+    okStatus: 403,
   },
   {
-    name: 'configure the webhook',
+    name: 'write the webhook target directly',
     method: 'PUT',
     path: (t) => `/v1/orgs/${t.org}/envs/${t.env}/webhook`,
     body: () => ({ url: 'https://hooks.example.com/compliance' }),
     allowed: managers,
     scoped: true,
-    okStatus: 200,
+    okStatus: 403,
   },
   {
     name: 'list my device keys',

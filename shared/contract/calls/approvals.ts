@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApprovalList, ApprovalListQuery, ApprovalRequest, Timeline } from '../../api/approvals';
 import { ApprovalId } from '../../api/common';
+import { signedText } from '../../text/free-text';
 import { call, TenantCall, tenantCallErrors } from '../spec';
 
 const errors = tenantCallErrors;
@@ -25,7 +26,7 @@ export const approvalCalls = {
       ...TenantCall,
       requestId: ApprovalId,
       decision: z.enum(['approve', 'reject']),
-      comment: z.string().max(4000).default(''),
+      comment: signedText(4000).default(''),
       totp: z
         .string()
         .regex(/^[0-9]{6}$/, 'Expected a 6-digit code')

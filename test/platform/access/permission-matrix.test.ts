@@ -67,8 +67,8 @@ describe('API keys against every endpoint', () => {
       'read the approval policy': 200,
       'raise an approval request': 403,
       'list evidence': 403,
-      'change the approval policy': 403,
-      'configure the webhook': 403,
+      'write the approval policy directly': 403,
+      'write the webhook target directly': 403,
       'list my device keys': 403,
     };
     for (const endpoint of endpoints) {

@@ -55,6 +55,12 @@ afterAll(() => platform.stop());
 
 const p = (role: string) => people[role] as Person;
 
+/** Fresh one-time codes move the test clock on; everyone signs in again before access tokens run out. */
+async function signInEveryoneAgain() {
+  for (const who of [...Object.values(people), ...officers])
+    who.token = (await platform.signIn(who.user)).accessToken;
+}
+
 async function request(path: string, who: Person, body: Record<string, unknown>) {
   const reply = await platform.call('POST', path, { token: who.token, body: { summary: '', ...body } });
   expect(reply.status, reply.text).toBe(201);
@@ -130,21 +136,41 @@ describe('lanes', () => {
     );
   });
 
-  it('live never ranks below test, whatever the policy says', async () => {
-    const bad = await platform.call('PUT', '/v1/orgs/acme/policy', {
+  it('the policy changes only through an approved policy.update, and live never ranks below test', async () => {
+    const bad = await platform.call('POST', live, {
       token: p('owner').token,
-      body: { lanes: { 'api_key.revoke': { test: 'red', live: 'green' } } },
+      body: {
+        kind: 'policy.update',
+        title: 'Live below test',
+        payload: { lanes: { 'api_key.revoke': { test: 'red', live: 'green' } } },
+      },
     });
     expect(bad.status).toBe(400);
-    const good = await platform.call('PUT', '/v1/orgs/acme/policy', {
-      token: p('owner').token,
-      body: { redApprovals: 3 },
+    const stricter = await request(live, p('owner'), {
+      kind: 'policy.update',
+      title: 'Three approvals in the red lane',
+      payload: { redApprovals: 3 },
     });
-    expect(good.json.redApprovals).toBe(3);
-    await platform.call('PUT', '/v1/orgs/acme/policy', {
-      token: p('owner').token,
-      body: { redApprovals: 2 },
+    expect(stricter).toEqual(expect.objectContaining({ lane: 'red', requiredApprovals: 2 }));
+    const [a, b, c, d, e] = officers as [Person, Person, Person, Person, Person];
+    await decide(platform, a.token, a.device, live, stricter, 'approve', { totpOf: a.user });
+    const done = await decide(platform, b.token, b.device, live, stricter, 'approve', { totpOf: b.user });
+    expect(done.json.status, done.text).toBe('executed');
+    await signInEveryoneAgain();
+    const policy = await platform.call('GET', '/v1/orgs/acme/policy', { token: p('owner').token });
+    expect(policy.json.redApprovals).toBe(3);
+    const back = await request(live, p('owner'), {
+      kind: 'policy.update',
+      title: 'Back to two',
+      payload: { redApprovals: 2 },
     });
+    expect(back.requiredApprovals).toBe(3);
+    for (const who of [c, d, e]) {
+      await decide(platform, who.token, who.device, live, back, 'approve', { totpOf: who.user });
+    }
+    await signInEveryoneAgain();
+    const restored = await platform.call('GET', '/v1/orgs/acme/policy', { token: p('owner').token });
+    expect(restored.json.redApprovals).toBe(2);
   });
 });
 
@@ -356,19 +382,12 @@ describe('signatures', () => {
 describe('requests from integrations and the record', () => {
   it('an integration’s API key raises custom requests only', async () => {
     // The organization lets key creation through in live for this test, and puts it back after.
-    const green = { test: 'green', live: 'green' };
-    await platform.call('PUT', '/v1/orgs/acme/policy', {
-      token: p('owner').token,
-      body: { lanes: { 'api_key.create': green } },
-    });
+    platform.setLanes('acme', { 'api_key.create': { test: 'green', live: 'green' } });
     const key = await platform.call('POST', '/v1/orgs/acme/envs/live/api-keys', {
       token: p('owner').token,
       body: { name: 'erp', scopes: ['approvals:request', 'approvals:read'] },
     });
-    await platform.call('PUT', '/v1/orgs/acme/policy', {
-      token: p('owner').token,
-      body: { lanes: { 'api_key.create': { test: 'green', live: 'yellow' } } },
-    });
+    platform.setLanes('acme', { 'api_key.create': { test: 'green', live: 'yellow' } });
     const custom = await platform.call('POST', live, {
       token: key.json.secret,
       body: {
@@ -379,7 +398,10 @@ describe('requests from integrations and the record', () => {
     });
     expect(custom.status).toBe(201);
     expect(custom.json).toEqual(
-      expect.objectContaining({ lane: 'yellow', requester: { type: 'api-key', id: key.json.key.id } }),
+      expect.objectContaining({
+        lane: 'yellow',
+        requester: { type: 'api-key', id: key.json.key.id, personId: p('owner').user.userId },
+      }),
     );
     const builtIn = await platform.call('POST', live, {
       token: key.json.secret,

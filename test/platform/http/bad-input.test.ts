@@ -137,6 +137,76 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
   });
 });
 
+describe('hostile input is refused before it can do harm', () => {
+  const approvals = '/v1/orgs/acme/envs/test/approvals';
+
+  it('JSON nested thousands deep is a 400 naming the limit, not a 500, and the platform stays up', async () => {
+    const deep = `{"kind":"custom.deep","title":"Deep","payload":{"x":${'['.repeat(5000)}${']'.repeat(5000)}}}`;
+    const reply = await platform.call('POST', approvals, { token: owner, rawBody: deep, headers: json });
+    expect(reply.status, reply.text).toBe(400);
+    expect(reply.json.error.message).toMatch(/nests deeper than 32 levels/);
+    const moderate = `{"kind":"custom.deep","title":"Moderate","payload":{"x":${'['.repeat(20)}1${']'.repeat(20)}}}`;
+    expect(
+      (await platform.call('POST', approvals, { token: owner, rawBody: moderate, headers: json })).status,
+    ).toBe(201);
+    expect((await platform.call('GET', '/v1/health')).status).toBe(200);
+  });
+
+  it('control and bidirectional formatting characters in titles, names, comments and payloads are refused', async () => {
+    const rlo = '\u202e';
+    const attempts: [string, unknown][] = [
+      [approvals, { kind: 'custom.pay', title: `Pay ${rlo}0001$ to 42`, payload: {} }],
+      [approvals, { kind: 'custom.pay', title: 'Bell\u0007', payload: {} }],
+      [approvals, { kind: 'custom.pay', title: 'Line\nbreak', payload: {} }],
+      [approvals, { kind: 'custom.pay', title: 'C1 \u0085', payload: {} }],
+      [approvals, { kind: 'custom.pay', title: 'Pay', summary: `Isolate \u2066x\u2069`, payload: {} }],
+      [approvals, { kind: 'custom.pay', title: 'Pay', payload: { account: `12${rlo}34` } }],
+      [approvals, { kind: 'custom.pay', title: 'Pay', payload: { [`ke${rlo}y`]: 1 } }],
+      [keys, { name: `key${rlo}`, scopes: ['orgs:read'] }],
+      ['/v1/me/device-keys', { name: 'laptop\u200f', publicKey: `${'A'.repeat(43)}=` }],
+    ];
+    for (const [path, body] of attempts) {
+      const reply = await platform.call('POST', path, { token: owner, body });
+      expect(reply.status, `${path} ${JSON.stringify(body)}`).toBe(400);
+      expect(reply.json.error.message).toMatch(/control characters or bidirectional formatting characters/);
+    }
+    const multiLine = await platform.call('POST', approvals, {
+      token: owner,
+      body: {
+        kind: 'custom.pay',
+        title: 'Pay',
+        summary: 'Two\nlines\twith a tab',
+        payload: { note: 'a\nb' },
+      },
+    });
+    expect(multiLine.status, multiLine.text).toBe(201);
+  });
+
+  it('an unauthenticated upload is answered 401 before its body is read', async () => {
+    const { request } = await import('node:http');
+    const url = new URL('/v1/orgs/acme/envs/test/evidence?name=big.pdf', platform.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const outgoing = request(
+        url,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/octet-stream', 'content-length': String(10 * 1024 * 1024) },
+        },
+        (reply) => {
+          reply.resume();
+          resolve(reply.statusCode ?? 0);
+          outgoing.destroy();
+        },
+      );
+      outgoing.on('error', (error) => (outgoing.destroyed ? undefined : reject(error)));
+      // One megabyte of the promised ten is sent and the rest never comes: only a server that decides
+      // before reading the body can answer at all.
+      outgoing.write(Buffer.alloc(1024 * 1024));
+    });
+    expect(status).toBe(401);
+  });
+});
+
 describe('security headers', () => {
   it('every reply carries helmet headers and no-store caching', async () => {
     for (const path of ['/v1/health', '/v1/me', '/v1/nowhere']) {

@@ -41,12 +41,7 @@ describe('role changes follow the approval policy', () => {
 
   it('lets the change through when the policy puts role changes in the green lane', async () => {
     const owner = await platform.signIn(platform.user('acme', 'owner'));
-    const green = { test: 'green', live: 'green' };
-    const updated = await platform.call('PUT', '/v1/orgs/acme/policy', {
-      token: owner.accessToken,
-      body: { lanes: { 'member.role_change': green } },
-    });
-    expect(updated.status).toBe(200);
+    platform.setLanes('acme', { 'member.role_change': { test: 'green', live: 'green' } });
     const viewer = platform.user('acme', 'viewer');
     const direct = await platform.call('PUT', `/v1/orgs/acme/members/${viewer.userId}/role`, {
       token: owner.accessToken,

@@ -1,0 +1,76 @@
+import { isBuiltIn } from '../../shared/approvals/kinds';
+import { ok, type Result } from '../../shared/result';
+import type { AuditContext } from '../audit/audit-context';
+import type { PlatformContext } from '../context';
+import type { ApprovalRow } from '../db/approvals';
+import type { TenantScope } from '../db/scope';
+import type { WebhookService } from '../webhooks/webhook-service';
+import type { ApprovalSignature } from './approval-view';
+import { type Execution, executeBuiltIn } from './executors';
+
+/** One step of a request's life, as an entry of its tenant's audit log (its timeline reads them back). */
+export function recordApprovalEvent(
+  ctx: PlatformContext,
+  tenant: TenantScope,
+  requestId: string,
+  context: AuditContext,
+  action: string,
+  after: unknown,
+  signature?: ApprovalSignature,
+): void {
+  ctx.auditLog.append(tenant, context, {
+    action,
+    resource: { type: 'approval_request', id: requestId },
+    change: { before: null, after },
+    ...(signature ? { signature } : {}),
+  });
+}
+
+/**
+ * Carries out an approved request inside the transaction of the approval that completed it: built-in kinds
+ * here, with the requester's authority as it stands now; custom kinds by queueing their webhook delivery
+ * (sent after commit). A secret it produced is sealed for the requester to collect once.
+ */
+export function executeRequest(
+  ctx: PlatformContext,
+  webhooks: WebhookService,
+  tenant: TenantScope,
+  row: ApprovalRow,
+  context: AuditContext,
+): void {
+  const { stores, clock, sealedBox } = ctx;
+  let execution: Result<Execution>;
+  if (isBuiltIn(row.kind)) {
+    execution = executeBuiltIn(
+      ctx,
+      tenant,
+      row.kind,
+      JSON.parse(row.payload),
+      { userId: row.requester_person_id },
+      context,
+    );
+  } else {
+    webhooks.enqueue(tenant, row);
+    execution = ok({ outcome: 'handed to the integration' });
+  }
+  const status = execution.ok ? 'executed' : 'failed';
+  const outcome = execution.ok ? execution.value.outcome : execution.error.message;
+  stores.approvals.close(tenant, row.id, status, clock.now(), outcome);
+  if (execution.ok && execution.value.secret) {
+    stores.approvals.putResult(
+      row.id,
+      sealedBox.seal(Buffer.from(execution.value.secret), `approval-result:${row.id}`),
+    );
+  }
+  recordApprovalEvent(
+    ctx,
+    tenant,
+    row.id,
+    context,
+    status === 'executed' ? 'approval.execute' : 'approval.fail',
+    {
+      status,
+      outcome,
+    },
+  );
+}

@@ -1,0 +1,103 @@
+import { fail, ok, type Result } from '../../shared/result';
+import { clockTime, Throttle } from '../access/throttle';
+import type { AuditContext } from '../audit/audit-context';
+import { totpSeedAad } from '../auth/sessions';
+import { matchTotpStep } from '../auth/totp';
+import type { PlatformContext } from '../context';
+import type { TenantScope } from '../db/scope';
+
+const MAX_FAILURES = 5;
+const WINDOW_MS = 15 * 60_000;
+const LOCK_MS = 15 * 60_000;
+
+/**
+ * The fresh one-time code a red-lane approval needs. Wrong codes are counted per person and per device key
+ * (a guesser gains nothing by switching devices, and a stolen device is stopped on its own); five in
+ * fifteen minutes lock red-lane approving for fifteen minutes. Every failure and every lockout is an audit
+ * entry on the request, and the person is told plainly how many tries are left or until when it is locked.
+ */
+export class StepUp {
+  readonly #throttle: Throttle;
+
+  constructor(private readonly ctx: PlatformContext) {
+    this.#throttle = new Throttle(ctx.stores.throttles, {
+      maxFailures: MAX_FAILURES,
+      windowMs: WINDOW_MS,
+      lockMs: () => LOCK_MS,
+    });
+  }
+
+  /** Runs inside the decision's transaction, so the failure it records commits with the refusal. */
+  verify(
+    tenant: TenantScope,
+    requestId: string,
+    userId: string,
+    deviceKeyId: string,
+    code: string | undefined,
+    context: AuditContext,
+  ): Result<void> {
+    const now = this.ctx.clock.now();
+    const keys = [`step-up:user:${userId}`, `step-up:device:${deviceKeyId}`];
+    const locked = Math.max(...keys.map((key) => this.#throttle.lockedUntil(key, now) ?? 0));
+    if (locked > now) {
+      this.#record(tenant, requestId, context, 'approval.step_up_refused', {
+        deviceKeyId,
+        lockedUntil: iso(locked),
+      });
+      return fail(
+        'rate-limited',
+        `Too many wrong one-time codes: approving in the red lane is locked for you until ${clockTime(locked)}.`,
+      );
+    }
+    if (!code) return fail('forbidden', 'A red-lane approval needs a fresh one-time code.');
+    if (this.#matches(userId, code, now)) {
+      for (const key of keys) this.#throttle.succeed(key);
+      return ok(undefined);
+    }
+    const outcomes = keys.map((key) => this.#throttle.fail(key, now));
+    const remaining = Math.min(...outcomes.map((o) => o.remaining));
+    this.#record(tenant, requestId, context, 'approval.step_up_failed', { deviceKeyId, remaining });
+    const lockedUntil = Math.max(...outcomes.map((o) => o.lockedUntil ?? 0));
+    if (lockedUntil > 0) {
+      this.#record(tenant, requestId, context, 'approval.step_up_locked', {
+        deviceKeyId,
+        lockedUntil: iso(lockedUntil),
+      });
+      return fail(
+        'rate-limited',
+        `That one-time code is not correct, and it was the ${MAX_FAILURES}th wrong one: approving in the red lane is locked for you until ${clockTime(lockedUntil)}.`,
+      );
+    }
+    return fail(
+      'forbidden',
+      `That one-time code is not correct (or was already used). ${remaining} ${remaining === 1 ? 'try' : 'tries'} left before red-lane approving locks for ${LOCK_MS / 60_000} minutes.`,
+    );
+  }
+
+  #matches(userId: string, code: string, now: number): boolean {
+    const user = this.ctx.stores.users.findById(userId);
+    if (!user) return false;
+    const seed = this.ctx.sealedBox.open(user.totp_seed_sealed, totpSeedAad(user.id));
+    const step = matchTotpStep(seed, code, now);
+    return step !== undefined && this.ctx.stores.users.claimTotpStep(user.id, step);
+  }
+
+  #record(
+    tenant: TenantScope,
+    requestId: string,
+    context: AuditContext,
+    action: string,
+    after: object,
+  ): void {
+    this.ctx.auditLog.append(tenant, context, {
+      action,
+      resource: { type: 'approval_request', id: requestId },
+      change: { before: null, after },
+      outcome: 'failure',
+    });
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPlatform, type TestPlatform } from '../../helpers/platform';
+
+/**
+ * Another tenant floods the search index with the word this tenant searches for. Search must still find
+ * this tenant's request: the index is matched per tenant, not platform-wide and then filtered.
+ */
+let platform: TestPlatform;
+
+beforeAll(async () => {
+  platform = await startPlatform();
+});
+afterAll(() => platform.stop());
+
+describe('approval search across tenants', () => {
+  it("finds this tenant's request however many of another tenant's match the same words", async () => {
+    const acme = (await platform.signIn(platform.user('acme', 'member'))).accessToken;
+    const globex = (await platform.signIn(platform.user('globex', 'member'))).accessToken;
+    const mine = await platform.call('POST', '/v1/orgs/acme/envs/live/approvals', {
+      token: acme,
+      body: { kind: 'custom.vendor_payment', title: 'Quarterly vendor reconciliation', payload: {} },
+    });
+    expect(mine.status).toBe(201);
+    const flood = 5100;
+    for (let start = 0; start < flood; start += 50) {
+      const batch = Array.from({ length: Math.min(50, flood - start) }, (_, i) =>
+        platform.call('POST', '/v1/orgs/globex/envs/live/approvals', {
+          token: globex,
+          body: {
+            kind: 'custom.vendor_payment',
+            title: `Quarterly vendor reconciliation ${start + i}`,
+            payload: {},
+          },
+        }),
+      );
+      for (const reply of await Promise.all(batch)) expect(reply.status).toBe(201);
+    }
+    const found = await platform.call(
+      'GET',
+      '/v1/orgs/acme/envs/live/approvals?q=quarterly%20reconciliation',
+      {
+        token: acme,
+      },
+    );
+    expect(found.status).toBe(200);
+    expect(found.json.requests.map((r: { id: string }) => r.id)).toEqual([mine.json.id]);
+    const theirs = await platform.call('GET', '/v1/orgs/globex/envs/live/approvals?q=quarterly&limit=200', {
+      token: globex,
+    });
+    expect(theirs.json.requests).toHaveLength(200);
+    expect(theirs.json.requests.map((r: { id: string }) => r.id)).not.toContain(mine.json.id);
+  });
+});
