@@ -2,8 +2,7 @@
 // modules, unit-tested without Electron) and to the console's services (plain Node, shared with the
 // headless host). Built to dist/electron/main.cjs by `npm run build:electron`.
 import { realpathSync } from 'node:fs';
-import { join, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import {
   app,
   BrowserWindow,
@@ -22,6 +21,7 @@ import { APP_SCHEME, entryUrl, isAppUrl } from './shell/app-origin';
 import { serveAppRequest } from './shell/app-protocol';
 import { isOpenableExternally } from './shell/external-links';
 import { isTrustedSender } from './shell/ipc-sender';
+import { verifyWorkerUrl } from './shell/verify-worker-location';
 import { createSecureWindow } from './shell/window-options';
 
 const forbidden: ContractReply = {
@@ -98,10 +98,7 @@ async function start(): Promise<void> {
     dataDir: app.getPath('userData'),
     openExternal: (url) => openExternally(url, 'services'),
     defaultPlatformUrl: process.env.CC_PLATFORM_URL,
-    // Unpacked from the asar (electron-builder.yml): a worker thread loads a plain file.
-    verifyWorkerUrl: pathToFileURL(
-      join(__dirname, 'verify-worker.cjs').replace(`app.asar${sep}`, `app.asar.unpacked${sep}`),
-    ),
+    verifyWorkerUrl: verifyWorkerUrl(__dirname),
     chooseFile: async () => {
       const parent = consoleWindow && !consoleWindow.isDestroyed() ? consoleWindow : undefined;
       const options = {

@@ -16,7 +16,7 @@ interface BuilderConfig {
   directories: { buildResources: string };
   files: string[];
   extraMetadata: { main: string; desktopName?: string };
-  asar: boolean;
+  asar: boolean | { smartUnpack?: boolean };
   asarUnpack: string[];
   electronFuses: Record<string, boolean>;
   linux: {
@@ -60,11 +60,11 @@ describe('electron-builder.yml: what the packaged app contains and how it is loc
     expect(config.extraMetadata.main).toBe('dist/electron/main.cjs');
   });
 
-  it('is one asar with the native modules unpacked', () => {
-    expect(config.asar).toBe(true);
-    expect(config.asarUnpack).toEqual(
-      expect.arrayContaining(['**/node_modules/better-sqlite3/**', '**/node_modules/keytar/**']),
-    );
+  it('packs all JavaScript, the verifier worker too, into the asar: only native .node files are unpacked', () => {
+    expect(config.files).toContain('dist/electron/verify-worker.cjs');
+    expect(config.asarUnpack).toEqual(['**/*.node']);
+    // Left on, electron-builder would unpack whole native packages (their JavaScript included).
+    expect(config.asar).toEqual({ smartUnpack: false });
   });
 
   it('flips the fuses: no run-as-node, NODE_OPTIONS or inspect; encrypted cookies; only a verified asar', () => {

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../../shared/contract/bridge';
 
@@ -30,6 +32,7 @@ const fake = vi.hoisted(() => {
     eventListener: undefined as undefined | ((name: string, payload: unknown) => void),
     dispatched: [] as unknown[][],
     servicesOpenExternal: undefined as undefined | ((url: string) => Promise<void>),
+    servicesOptions: undefined as undefined | Record<string, unknown>,
   };
   const webContents = {
     id: 7,
@@ -116,6 +119,7 @@ vi.mock('electron', () => {
 vi.mock('../../../electron/services/console-services', () => ({
   createConsoleServices: (options: { openExternal?: (url: string) => Promise<void> }) => {
     fake.state.servicesOpenExternal = options.openExternal;
+    fake.state.servicesOptions = options;
     return {
       dispatcher: {
         dispatch: async (name: unknown, input: unknown) => {
@@ -248,6 +252,13 @@ describe('main process wiring (against a stand-in for Electron)', () => {
     await openExternal('http://127.0.0.1:4610/oauth/authorize');
     await expect(openExternal('file:///etc/passwd')).rejects.toThrow();
     expect(state.opened.at(-1)).toBe('http://127.0.0.1:4610/oauth/authorize');
+  });
+
+  it('hands the services the verifier worker bundled beside main (inside the asar), never an unpacked copy', () => {
+    const url = state.servicesOptions?.verifyWorkerUrl as URL;
+    expect(url.href).toBe(
+      pathToFileURL(join(import.meta.dirname, '../../../electron/verify-worker.cjs')).href,
+    );
   });
 
   it('refuses every permission request and check', () => {
