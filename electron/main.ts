@@ -55,7 +55,14 @@ function isConsoleWindowCall(event: IpcMainInvokeEvent): boolean {
     consoleWindow !== undefined &&
     !consoleWindow.isDestroyed() &&
     event.sender.id === consoleWindow.webContents.id;
-  return ours && isTrustedSender({ frameUrl: frame?.url, isMainFrame: frame !== null && !frame.parent });
+  return (
+    ours &&
+    isTrustedSender({
+      frameUrl: frame?.url,
+      frameOrigin: frame?.origin,
+      isMainFrame: frame !== null && !frame.parent,
+    })
+  );
 }
 
 // Every web contents, including ones we never meant to create, gets the same guards: no webviews, no

@@ -139,7 +139,7 @@ vi.mock('../../../electron/services/console-services', () => ({
 }));
 
 const { state, appHandlers, contentsHandlers, webContents } = fake;
-const mainFrame = { url: 'app://console/index.html', parent: null };
+const mainFrame = { url: 'app://console/index.html', origin: 'app://console', parent: null };
 const call = (event: unknown, name: unknown, input: unknown) =>
   (state.ipcHandler as (event: unknown, name: unknown, input: unknown) => Promise<unknown>)(
     event,
@@ -206,12 +206,18 @@ describe('main process wiring (against a stand-in for Electron)', () => {
     expect(state.dispatched).toEqual([['profiles.list', {}]]);
   });
 
-  it('answers forbidden to other windows, subframes, foreign pages and vanished frames', async () => {
+  it('answers forbidden to other windows, subframes, foreign pages, opaque origins and vanished frames', async () => {
     const forbidden = { ok: false, error: { code: 'forbidden', message: expect.any(String) } };
     const senders = [
       { sender: { ...webContents, id: 8 }, senderFrame: mainFrame },
-      { sender: webContents, senderFrame: { url: 'app://console/index.html', parent: mainFrame } },
-      { sender: webContents, senderFrame: { url: 'https://example.com/', parent: null } },
+      { sender: webContents, senderFrame: { ...mainFrame, parent: mainFrame } },
+      {
+        sender: webContents,
+        senderFrame: { url: 'https://example.com/', origin: 'https://example.com', parent: null },
+      },
+      // The console's URL in a document whose origin is not the console's (served with a CSP sandbox).
+      { sender: webContents, senderFrame: { ...mainFrame, origin: 'null' } },
+      { sender: webContents, senderFrame: { ...mainFrame, url: 'app://console.evil/index.html' } },
       { sender: webContents, senderFrame: null },
     ];
     state.dispatched.length = 0;
