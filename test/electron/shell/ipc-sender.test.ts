@@ -20,7 +20,7 @@ describe('IPC senders: only the console page in the main frame may call the serv
     expect(isTrustedSender({ ...console_, frameOrigin: undefined })).toBe(false);
   });
 
-  it("refuses a console URL whose document has another origin (a sandboxed page's is opaque: \"null\")", () => {
+  it('refuses a console URL whose document has another origin (a sandboxed page\'s is opaque: "null")', () => {
     for (const frameOrigin of ['null', 'app://evil', 'app://console.evil', 'https://console', ''])
       expect(isTrustedSender({ ...console_, frameOrigin }), frameOrigin).toBe(false);
   });
