@@ -21,6 +21,7 @@ import { APP_SCHEME, entryUrl, isAppUrl } from './shell/app-origin';
 import { serveAppRequest } from './shell/app-protocol';
 import { isOpenableExternally } from './shell/external-links';
 import { isTrustedSender } from './shell/ipc-sender';
+import { launchOptions } from './shell/launch-options';
 import { verifyWorkerUrl } from './shell/verify-worker-location';
 import { createSecureWindow } from './shell/window-options';
 
@@ -38,6 +39,7 @@ protocol.registerSchemesAsPrivileged([
 app.enableSandbox();
 
 let consoleWindow: BrowserWindow | undefined;
+const launch = launchOptions({ isPackaged: app.isPackaged, env: process.env });
 
 /**
  * The single path to the system browser. Page links (window.open) must be https; URLs the services build
@@ -72,9 +74,15 @@ function guardWebContents(contents: WebContents): void {
   contents.on('will-navigate', (event) => {
     if (!isAppUrl(event.url)) event.preventDefault();
   });
+  // will-navigate sees only the main frame; this one sees every frame, so an iframe cannot be sent away.
+  contents.on('will-frame-navigate', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
+  });
   contents.on('will-redirect', (event) => {
     if (!isAppUrl(event.url)) event.preventDefault();
   });
+  // Packaged, DevTools are off in every window's preferences; any other way they open, they close again.
+  if (!launch.devTools) contents.on('devtools-opened', () => contents.closeDevTools());
   contents.setWindowOpenHandler(({ url }) => {
     // Only the console's own page may send a link out; the check on the link itself is openExternally's.
     if (isAppUrl(contents.getURL())) void openExternally(url, 'page').catch(() => {});
@@ -83,12 +91,14 @@ function guardWebContents(contents: WebContents): void {
 }
 
 function createWindow(): BrowserWindow {
-  const created = createSecureWindow(BrowserWindow, join(__dirname, 'preload.cjs'));
+  const created = createSecureWindow(BrowserWindow, join(__dirname, 'preload.cjs'), {
+    devTools: launch.devTools,
+  });
   created.once('ready-to-show', () => created.show());
   created.on('closed', () => {
     if (consoleWindow === created) consoleWindow = undefined;
   });
-  void created.loadURL(entryUrl(process.env.CC_PLATFORM_URL));
+  void created.loadURL(entryUrl(launch.platformUrl));
   return created;
 }
 
@@ -104,7 +114,7 @@ async function start(): Promise<void> {
   const services = createConsoleServices({
     dataDir: app.getPath('userData'),
     openExternal: (url) => openExternally(url, 'services'),
-    defaultPlatformUrl: process.env.CC_PLATFORM_URL,
+    defaultPlatformUrl: launch.platformUrl,
     verifyWorkerUrl: verifyWorkerUrl(__dirname),
     chooseFile: async () => {
       const parent = consoleWindow && !consoleWindow.isDestroyed() ? consoleWindow : undefined;

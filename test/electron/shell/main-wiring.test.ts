@@ -13,6 +13,8 @@ const fake = vi.hoisted(() => {
   const contentsHandlers = new Map<string, Fn>();
   const state = {
     lock: true,
+    isPackaged: false,
+    devToolsClosed: 0,
     privileged: [] as unknown[],
     protocolHandler: undefined as undefined | ((request: Request) => Promise<Response>),
     ipcChannels: [] as string[],
@@ -42,6 +44,9 @@ const fake = vi.hoisted(() => {
     },
     getURL: () => state.pageUrl,
     send: (...args: unknown[]) => state.sent.push(args),
+    closeDevTools: () => {
+      state.devToolsClosed++;
+    },
   };
   return { appHandlers, contentsHandlers, state, webContents };
 });
@@ -69,6 +74,9 @@ vi.mock('electron', () => {
   }
   return {
     app: {
+      get isPackaged() {
+        return state.isPackaged;
+      },
       requestSingleInstanceLock: () => state.lock,
       enableSandbox: () => {
         state.sandboxed = true;
@@ -241,6 +249,20 @@ describe('main process wiring (against a stand-in for Electron)', () => {
     expect(prevented('will-attach-webview')).toBe(true);
   });
 
+  it('blocks any frame, a subframe too, from navigating away from the console', () => {
+    for (const isMainFrame of [true, false]) {
+      expect(prevented('will-frame-navigate', { url: 'https://example.com/', isMainFrame })).toBe(true);
+      expect(prevented('will-frame-navigate', { url: 'javascript:alert(1)', isMainFrame })).toBe(true);
+      expect(prevented('will-frame-navigate', { url: 'app://console/index.html', isMainFrame })).toBe(false);
+    }
+  });
+
+  it('from source: DevTools allowed, and CC_PLATFORM_URL is not set here, so no platform is suggested', () => {
+    const options = state.windowOptions as { webPreferences: Record<string, unknown> };
+    expect(options.webPreferences.devTools).toBe(true);
+    expect(state.servicesOptions?.defaultPlatformUrl).toBeUndefined();
+  });
+
   it('denies every new window, sending only https links to the system browser', async () => {
     const open = state.windowOpen as (details: { url: string }) => { action: string };
     for (const url of [
@@ -292,5 +314,48 @@ describe('main process wiring (against a stand-in for Electron)', () => {
     await import('../../../electron/main');
     expect(state.quit).toBe(1);
     expect(appHandlers.size).toBe(0);
+  });
+});
+
+/** main.ts again, from a clean slate, as Electron would start it with these facts. */
+async function launch(options: { isPackaged: boolean; platformUrl?: string }) {
+  vi.resetModules();
+  appHandlers.clear();
+  contentsHandlers.clear();
+  Object.assign(state, { lock: true, isPackaged: options.isPackaged, loaded: [], devToolsClosed: 0 });
+  const saved = process.env.CC_PLATFORM_URL;
+  if (options.platformUrl) process.env.CC_PLATFORM_URL = options.platformUrl;
+  try {
+    await import('../../../electron/main');
+    await vi.waitFor(() => expect(state.loaded).toHaveLength(1));
+  } finally {
+    if (saved === undefined) delete process.env.CC_PLATFORM_URL;
+    else process.env.CC_PLATFORM_URL = saved;
+  }
+  (appHandlers.get('web-contents-created') as (e: unknown, c: unknown) => void)({}, webContents);
+}
+
+describe('main process wiring in a packaged build and from source', () => {
+  it('packaged: no DevTools in the window, and any that open are closed at once', async () => {
+    await launch({ isPackaged: true });
+    const options = state.windowOptions as { webPreferences: Record<string, unknown> };
+    expect(options.webPreferences.devTools).toBe(false);
+    (contentsHandlers.get('devtools-opened') as () => void)();
+    expect(state.devToolsClosed).toBe(1);
+  });
+
+  it('packaged: CC_PLATFORM_URL is ignored, by the page and by the services', async () => {
+    await launch({ isPackaged: true, platformUrl: 'http://127.0.0.1:4610' });
+    expect(state.loaded).toEqual(['app://console/index.html']);
+    expect(state.servicesOptions?.defaultPlatformUrl).toBeUndefined();
+  });
+
+  it('from source: CC_PLATFORM_URL is suggested to the sign-in screen (npm start points it at the demo)', async () => {
+    await launch({ isPackaged: false, platformUrl: 'http://127.0.0.1:4610' });
+    expect(state.loaded).toEqual([
+      `app://console/index.html?platform=${encodeURIComponent('http://127.0.0.1:4610')}`,
+    ]);
+    expect(state.servicesOptions?.defaultPlatformUrl).toBe('http://127.0.0.1:4610');
+    expect(contentsHandlers.has('devtools-opened')).toBe(false);
   });
 });
