@@ -17,6 +17,7 @@ import {
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/contract/bridge';
 import type { ContractReply } from '../shared/contract/contract';
 import { createConsoleServices } from './services/console-services';
+import { logLine } from './services/log-line';
 import { APP_SCHEME, entryUrl, isAppUrl } from './shell/app-origin';
 import { serveAppRequest } from './shell/app-protocol';
 import { isOpenableExternally } from './shell/external-links';
@@ -170,7 +171,8 @@ if (app.requestSingleInstanceLock()) {
   app.on('second-instance', focusWindow);
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
   start().catch((error: unknown) => {
-    process.stderr.write(`The console could not start: ${error instanceof Error ? error.message : error}\n`);
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${logLine(`The console could not start: ${reason}`)}\n`);
     app.exit(1);
   });
 } else {

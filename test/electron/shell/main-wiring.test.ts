@@ -35,6 +35,8 @@ const fake = vi.hoisted(() => {
     dispatched: [] as unknown[][],
     servicesOpenExternal: undefined as undefined | ((url: string) => Promise<void>),
     servicesOptions: undefined as undefined | Record<string, unknown>,
+    servicesFailure: undefined as undefined | Error,
+    exitCodes: [] as number[],
   };
   const webContents = {
     id: 7,
@@ -88,7 +90,9 @@ vi.mock('electron', () => {
       quit: () => {
         state.quit++;
       },
-      exit: () => {},
+      exit: (code: number) => {
+        state.exitCodes.push(code);
+      },
     },
     BrowserWindow,
     ipcMain: {
@@ -126,6 +130,7 @@ vi.mock('electron', () => {
 
 vi.mock('../../../electron/services/console-services', () => ({
   createConsoleServices: (options: { openExternal?: (url: string) => Promise<void> }) => {
+    if (fake.state.servicesFailure) throw fake.state.servicesFailure;
     fake.state.servicesOpenExternal = options.openExternal;
     fake.state.servicesOptions = options;
     return {
@@ -357,5 +362,28 @@ describe('main process wiring in a packaged build and from source', () => {
     ]);
     expect(state.servicesOptions?.defaultPlatformUrl).toBe('http://127.0.0.1:4610');
     expect(contentsHandlers.has('devtools-opened')).toBe(false);
+  });
+
+  it('writes a start-up failure as one line, scrubbed of anything shaped like a credential, and exits 1', async () => {
+    const key = `cck_live_${'a'.repeat(26)}.${'S'.repeat(43)}`;
+    state.servicesFailure = new Error(`the keychain answered ${key}`);
+    const written: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      vi.resetModules();
+      appHandlers.clear();
+      state.exitCodes = [];
+      await import('../../../electron/main');
+      await vi.waitFor(() => expect(state.exitCodes).toEqual([1]));
+    } finally {
+      write.mockRestore();
+      state.servicesFailure = undefined;
+    }
+    expect(written).toEqual([
+      `The console could not start: the keychain answered cck_live_${'a'.repeat(26)}.[redacted]\n`,
+    ]);
   });
 });
