@@ -62,8 +62,15 @@ const callWith = (key: string | undefined, name: string, input: unknown) =>
     body: JSON.stringify(input),
   });
 
+interface PageRequest {
+  readonly path: string;
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
+
 /** Every kind of request the host answers, with the launch secret, as the page would make it. */
-const everyRequest = () => [
+const everyRequest = (): PageRequest[] => [
   { path: '/', method: 'GET', headers: {} },
   { path: '/app.js', method: 'GET', headers: {} },
   { path: '/events', method: 'GET', headers: { [LAUNCH_HEADER]: secret } },
