@@ -1,5 +1,6 @@
 // `npm run build:electron`: bundles the thin shell with esbuild. Main keeps Electron and the native
-// modules external (they load from node_modules, unpacked from the asar); the preload is sandboxed, where
+// modules external (they load from node_modules in the asar, their .node files unpacked beside it); the
+// verifier's worker is bundled whole, so it runs from inside the asar too. The preload is sandboxed, where
 // `require` knows only `electron` and a few built-ins, so everything else is bundled into it.
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -27,7 +28,7 @@ await Promise.all([
     platform: 'node',
     external: ['electron', 'keytar', 'better-sqlite3'],
   }),
-  // The audit verifier's worker thread, loaded by main from next to itself.
+  // The audit verifier's worker thread, loaded by main from beside itself (shell/verify-worker-location.ts).
   build({
     ...common,
     entryPoints: [join(root, 'electron/services/audit/verify-worker.ts')],

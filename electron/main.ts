@@ -2,8 +2,7 @@
 // modules, unit-tested without Electron) and to the console's services (plain Node, shared with the
 // headless host). Built to dist/electron/main.cjs by `npm run build:electron`.
 import { realpathSync } from 'node:fs';
-import { join, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import {
   app,
   BrowserWindow,
@@ -18,10 +17,13 @@ import {
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/contract/bridge';
 import type { ContractReply } from '../shared/contract/contract';
 import { createConsoleServices } from './services/console-services';
+import { logLine } from './services/log-line';
 import { APP_SCHEME, entryUrl, isAppUrl } from './shell/app-origin';
 import { serveAppRequest } from './shell/app-protocol';
 import { isOpenableExternally } from './shell/external-links';
 import { isTrustedSender } from './shell/ipc-sender';
+import { launchOptions } from './shell/launch-options';
+import { verifyWorkerUrl } from './shell/verify-worker-location';
 import { createSecureWindow } from './shell/window-options';
 
 const forbidden: ContractReply = {
@@ -38,6 +40,7 @@ protocol.registerSchemesAsPrivileged([
 app.enableSandbox();
 
 let consoleWindow: BrowserWindow | undefined;
+const launch = launchOptions({ isPackaged: app.isPackaged, env: process.env });
 
 /**
  * The single path to the system browser. Page links (window.open) must be https; URLs the services build
@@ -55,7 +58,14 @@ function isConsoleWindowCall(event: IpcMainInvokeEvent): boolean {
     consoleWindow !== undefined &&
     !consoleWindow.isDestroyed() &&
     event.sender.id === consoleWindow.webContents.id;
-  return ours && isTrustedSender({ frameUrl: frame?.url, isMainFrame: frame !== null && !frame.parent });
+  return (
+    ours &&
+    isTrustedSender({
+      frameUrl: frame?.url,
+      frameOrigin: frame?.origin,
+      isMainFrame: frame !== null && !frame.parent,
+    })
+  );
 }
 
 // Every web contents, including ones we never meant to create, gets the same guards: no webviews, no
@@ -65,9 +75,15 @@ function guardWebContents(contents: WebContents): void {
   contents.on('will-navigate', (event) => {
     if (!isAppUrl(event.url)) event.preventDefault();
   });
+  // will-navigate sees only the main frame; this one sees every frame, so an iframe cannot be sent away.
+  contents.on('will-frame-navigate', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
+  });
   contents.on('will-redirect', (event) => {
     if (!isAppUrl(event.url)) event.preventDefault();
   });
+  // Packaged, DevTools are off in every window's preferences; any other way they open, they close again.
+  if (!launch.devTools) contents.on('devtools-opened', () => contents.closeDevTools());
   contents.setWindowOpenHandler(({ url }) => {
     // Only the console's own page may send a link out; the check on the link itself is openExternally's.
     if (isAppUrl(contents.getURL())) void openExternally(url, 'page').catch(() => {});
@@ -76,12 +92,14 @@ function guardWebContents(contents: WebContents): void {
 }
 
 function createWindow(): BrowserWindow {
-  const created = createSecureWindow(BrowserWindow, join(__dirname, 'preload.cjs'));
+  const created = createSecureWindow(BrowserWindow, join(__dirname, 'preload.cjs'), {
+    devTools: launch.devTools,
+  });
   created.once('ready-to-show', () => created.show());
   created.on('closed', () => {
     if (consoleWindow === created) consoleWindow = undefined;
   });
-  void created.loadURL(entryUrl(process.env.CC_PLATFORM_URL));
+  void created.loadURL(entryUrl(launch.platformUrl));
   return created;
 }
 
@@ -97,11 +115,8 @@ async function start(): Promise<void> {
   const services = createConsoleServices({
     dataDir: app.getPath('userData'),
     openExternal: (url) => openExternally(url, 'services'),
-    defaultPlatformUrl: process.env.CC_PLATFORM_URL,
-    // Unpacked from the asar (electron-builder.yml): a worker thread loads a plain file.
-    verifyWorkerUrl: pathToFileURL(
-      join(__dirname, 'verify-worker.cjs').replace(`app.asar${sep}`, `app.asar.unpacked${sep}`),
-    ),
+    defaultPlatformUrl: launch.platformUrl,
+    verifyWorkerUrl: verifyWorkerUrl(__dirname),
     chooseFile: async () => {
       const parent = consoleWindow && !consoleWindow.isDestroyed() ? consoleWindow : undefined;
       const options = {
@@ -156,7 +171,8 @@ if (app.requestSingleInstanceLock()) {
   app.on('second-instance', focusWindow);
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
   start().catch((error: unknown) => {
-    process.stderr.write(`The console could not start: ${error instanceof Error ? error.message : error}\n`);
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${logLine(`The console could not start: ${reason}`)}\n`);
     app.exit(1);
   });
 } else {

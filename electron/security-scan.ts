@@ -2,12 +2,13 @@
 // renderer, and the shared code both bundle), judged against `security-scan-accepted.json`. The unit test
 // in test/electron/shell/security-scan.test.ts runs the same scan.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { withCspMeta } from './services/host/renderer-assets';
 
 const root = join(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -47,6 +48,9 @@ export function isAccepted(finding: Finding, accepted: readonly AcceptedFinding[
 export function prepareShellInput(): { dir: string; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'cc-scan-input-'));
   for (const folder of SCANNED_FOLDERS) cpSync(join(root, folder), join(dir, folder), { recursive: true });
+  // The page as the build ships it, with the CSP meta tag the build adds (vite.config.ts).
+  const page = join(dir, 'renderer/index.html');
+  writeFileSync(page, withCspMeta(readFileSync(page, 'utf8')));
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

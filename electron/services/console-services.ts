@@ -8,6 +8,7 @@ import { EventBus } from './contract/event-bus';
 import { createHandlers } from './contract/handlers/handlers';
 import { DeviceKeys } from './device-key/device-key';
 import { FileGrants } from './files/file-grants';
+import { logLine } from './log-line';
 import { ProfileSessions } from './profiles/profile-sessions';
 import { BrowserSignIn } from './sign-in/browser-sign-in';
 import { Vault } from './vault/vault';
@@ -22,7 +23,10 @@ export interface ConsoleServicesOptions {
   readonly openExternal?: (url: string) => Promise<void>;
   /** The system open dialog (Electron); without it the renderer uploads files to the headless host. */
   readonly chooseFile?: (purpose: 'audit-export') => Promise<string | undefined>;
-  /** One line per unexpected failure; it carries the error's own words, never call inputs or outputs. */
+  /**
+   * One line per unexpected failure; it carries the error's own words (scrubbed of credentials), never
+   * call inputs or outputs.
+   */
   readonly log?: (line: string) => void;
   /** The keychain under another service name (tests keep theirs apart); the app's by default. */
   readonly vault?: Vault;
@@ -45,7 +49,8 @@ export interface ConsoleServices {
 /** The main process's services, whatever shell carries them: the Electron app or the headless host. */
 export function createConsoleServices(options: ConsoleServicesOptions): ConsoleServices {
   if (!isAbsolute(options.dataDir)) throw new Error('The console needs an absolute data directory.');
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const sink = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = (line: string) => sink(logLine(line));
   const now = options.now ?? Date.now;
   const events = new EventBus();
   const vault = options.vault ?? new Vault();

@@ -9,24 +9,27 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
 /**
- * Whether a URL belongs to the console's origin. `URL.origin` is "null" for custom schemes in Node, so
- * the parts are compared instead; credentials or a port make it someone else's URL.
+ * A URL's origin, as Chromium serializes it, or undefined. Only a URL already in the form Chromium reports
+ * (nothing left for the parser to repair: no stray whitespace, backslashes or `..`) and without
+ * credentials has one. Node's `URL.origin` is "null" for schemes WHATWG does not know, where Chromium
+ * gives a registered standard scheme like ours a real one, so that case is built from the parsed parts.
  */
-export function isAppUrl(url: unknown): boolean {
-  if (typeof url !== 'string') return false;
+export function originOf(url: unknown): string | undefined {
+  if (typeof url !== 'string') return undefined;
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return false;
+    return undefined;
   }
-  return (
-    parsed.protocol === `${APP_SCHEME}:` &&
-    parsed.hostname === APP_HOST &&
-    parsed.port === '' &&
-    parsed.username === '' &&
-    parsed.password === ''
-  );
+  if (parsed.href !== url || parsed.username !== '' || parsed.password !== '') return undefined;
+  if (parsed.origin !== 'null') return parsed.origin;
+  return parsed.host === '' ? undefined : `${parsed.protocol}//${parsed.host}`;
+}
+
+/** Whether a URL is on the console's origin: the whole origin, parsed and compared exactly. */
+export function isAppUrl(url: unknown): boolean {
+  return originOf(url) === APP_ORIGIN;
 }
 
 /**

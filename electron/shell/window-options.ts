@@ -16,6 +16,8 @@ export interface SecureWebPreferences {
   readonly webviewTag: false;
   readonly navigateOnDragDrop: false;
   readonly spellcheck: false;
+  /** Off in a packaged build (shell/launch-options.ts). */
+  readonly devTools: boolean;
 }
 
 export interface SecureWindowOptions {
@@ -32,7 +34,11 @@ export interface SecureWindowOptions {
 export type WindowConstructor<W> = new (options: SecureWindowOptions) => W;
 
 // The parameter carries Electron's class name on purpose: the scanner matches `new BrowserWindow`.
-export function createSecureWindow<W>(BrowserWindow: WindowConstructor<W>, preload: string): W {
+export function createSecureWindow<W>(
+  BrowserWindow: WindowConstructor<W>,
+  preload: string,
+  options: { readonly devTools: boolean },
+): W {
   return new BrowserWindow({
     title: 'Compliance Console',
     width: 1280,
@@ -53,6 +59,7 @@ export function createSecureWindow<W>(BrowserWindow: WindowConstructor<W>, prelo
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      devTools: options.devTools,
     },
   });
 }

@@ -8,8 +8,7 @@ const broken: ContractReply = {
 
 /**
  * The headless host's transport: the same calls as the Electron preload, over loopback HTTP, with the
- * per-launch secret the printed URL carried in its fragment. The fragment stays in the address (a reload
- * keeps working) and the secret is never written to storage.
+ * per-launch secret the printed URL carried in its fragment (see `launchSecret`).
  */
 function httpBridge(secret: string): ConsoleBridge {
   // One event stream per window, shared by every listener: each open stream holds one of the few
@@ -84,7 +83,34 @@ export function connectBridge(): ConsoleBridge {
   return httpBridge(launchSecret());
 }
 
-/** The headless host's per-launch secret, from the fragment of the URL it printed. */
+const SECRET_PARAM = 'k';
+const STATE_KEY = 'consoleLaunch';
+let secret: string | undefined;
+
+/**
+ * The headless host's per-launch secret, from the fragment of the URL it printed. Read once, then taken
+ * out of the address bar, so it is not on screen, not copied with the address and not in later history
+ * entries. This tab's history entry keeps it in its state, which a reload restores, so a reload still
+ * works; it is never written to localStorage or sessionStorage.
+ */
 export function launchSecret(): string {
-  return new URLSearchParams(location.hash.slice(1)).get('k') ?? '';
+  if (secret === undefined) {
+    const kept = (history.state as Record<string, unknown> | null)?.[STATE_KEY];
+    secret = takeFromAddress() ?? (typeof kept === 'string' ? kept : '');
+    // The printed URL pasted again into this tab changes only the fragment: take it out again.
+    window.addEventListener('hashchange', () => takeFromAddress());
+  }
+  return secret;
+}
+
+/** The secret in the address, if there is one, removed from it and kept in the entry's state. */
+function takeFromAddress(): string | undefined {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const found = params.get(SECRET_PARAM);
+  if (found === null) return undefined;
+  params.delete(SECRET_PARAM);
+  const rest = params.toString();
+  const state = { ...(history.state as object | null), [STATE_KEY]: secret ?? found };
+  history.replaceState(state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
+  return found;
 }

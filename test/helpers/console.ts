@@ -60,11 +60,16 @@ export async function startConsole(options: {
   };
 }
 
-/** A contract call made from inside the page, exactly as the renderer's transport makes it. */
+/**
+ * A contract call made from inside the page, exactly as the renderer's transport makes it. The transport
+ * takes the launch secret out of the address bar; the page's navigation entry still names the URL it
+ * was opened with.
+ */
 export function callFromPage(page: Page, name: string, input: unknown): Promise<ContractReply> {
   return page.evaluate(
     async ([callName, callInput]) => {
-      const secret = new URLSearchParams(location.hash.slice(1)).get('k') ?? '';
+      const opened = new URL(performance.getEntriesByType('navigation')[0]?.name ?? location.href);
+      const secret = new URLSearchParams(opened.hash.slice(1)).get('k') ?? '';
       const response = await fetch(`/contract/${callName}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-cc-launch': secret },

@@ -13,7 +13,8 @@ import { rendererContentTypes, rendererSecurityHeaders } from './renderer-assets
  * The console without Electron: the built renderer and the contract on 127.0.0.1, for browsers and
  * end-to-end tests. Contract calls need the per-launch secret, which the printed URL carries in its
  * fragment (never sent to any server, never in a log); the page sends it back in a header. Requests
- * naming any other host are refused, so a web page cannot reach the host through DNS rebinding.
+ * naming any other host are refused, so a web page cannot reach the host through DNS rebinding, and so
+ * are requests from any other origin (see `fromOwnOrigin`).
  */
 export { LAUNCH_HEADER };
 
@@ -25,10 +26,35 @@ const contentTypes = rendererContentTypes;
 const securityHeaders = rendererSecurityHeaders;
 
 export interface HeadlessHost {
-  /** The URL to open: the host's address with the launch secret in the fragment. */
+  /**
+   * The URL to open: the host's address with the launch secret in the fragment. A getter over a private
+   * field, so printing or serializing the host (a log line, a test failure) never shows the secret.
+   */
   readonly url: string;
   readonly origin: string;
   close(): Promise<void>;
+}
+
+class LoopbackHost implements HeadlessHost {
+  readonly #secret: string;
+  readonly #close: () => Promise<void>;
+
+  constructor(
+    readonly origin: string,
+    secret: string,
+    close: () => Promise<void>,
+  ) {
+    this.#secret = secret;
+    this.#close = close;
+  }
+
+  get url(): string {
+    return `${this.origin}/#k=${this.#secret}`;
+  }
+
+  close(): Promise<void> {
+    return this.#close();
+  }
 }
 
 export async function startHeadlessHost(options: {
@@ -39,6 +65,7 @@ export async function startHeadlessHost(options: {
   const secret = randomBytes(32).toString('base64url');
   const root = await realpath(options.rendererDir);
   let allowedHosts: string[] = [];
+  let ownOrigins: string[] = [];
 
   const server = createServer((request, response) => {
     void handle(request, response).catch(() =>
@@ -52,6 +79,10 @@ export async function startHeadlessHost(options: {
   async function handle(request: IncomingMessage, response: ServerResponse) {
     if (!allowedHosts.includes(request.headers.host ?? ''))
       return reply(response, 421, { ok: false, error: { code: 'forbidden', message: 'Wrong host.' } });
+    if (!fromOwnOrigin(request)) {
+      request.resume();
+      return reply(response, 403, { ok: false, error: { code: 'forbidden', message: 'Wrong origin.' } });
+    }
     const url = new URL(request.url ?? '/', 'http://host');
     if (url.pathname.startsWith('/contract/')) return contractCall(request, response, callName(url.pathname));
     if (url.pathname === '/events') return eventStream(request, response);
@@ -63,6 +94,21 @@ export async function startHeadlessHost(options: {
         error: { code: 'bad-request', message: 'Method not allowed.' },
       });
     return serveFile(response, url.pathname === '/' ? '/index.html' : url.pathname);
+  }
+
+  /**
+   * Whether a request may come from the console's own page. Browsers send Origin with every cross-origin
+   * request and with every POST (same-origin too), so a request carrying any Origin but ours (`null`
+   * included: sandboxed frames, file: pages, cross-origin redirects) is refused on every path, whatever
+   * else it carries. Browsers leave Origin out only of GETs: top-level navigations, no-cors loads (the
+   * favicon, images) and same-origin fetches such as the page's event stream; so only GET and HEAD may
+   * come without it. A POST without Origin is not our page. A local program can set any header it likes,
+   * Origin included: against those the launch secret is the guard, and this check is not meant to be.
+   */
+  function fromOwnOrigin(request: IncomingMessage): boolean {
+    const origin = request.headers.origin;
+    if (origin === undefined) return request.method === 'GET' || request.method === 'HEAD';
+    return ownOrigins.includes(origin);
   }
 
   function launchedHere(request: IncomingMessage): boolean {
@@ -174,16 +220,16 @@ export async function startHeadlessHost(options: {
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
-  const origin = `http://127.0.0.1:${port}`;
-  return {
-    url: `${origin}/#k=${secret}`,
-    origin,
-    close: () =>
+  ownOrigins = allowedHosts.map((h) => `http://${h}`);
+  return new LoopbackHost(
+    `http://127.0.0.1:${port}`,
+    secret,
+    () =>
       new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
-  };
+  );
 }
 
 const UploadName = z.string().min(1).max(255);

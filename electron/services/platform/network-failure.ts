@@ -4,16 +4,24 @@ const unreachable = 'The platform cannot be reached. Check the address and your 
 const untrusted =
   "The platform's certificate is not trusted (self-signed, expired, or issued for another name), so the console did not connect. Check the address, or ask your administrator.";
 
-/** Node's codes for a TLS certificate it refused; anything else is the network. */
+/**
+ * Node's codes for a TLS certificate it refused; anything else is the network. A server that does not
+ * speak TLS at all (ERR_SSL_WRONG_VERSION_NUMBER: plain HTTP, or any other service, on that port) is not
+ * a certificate problem but something that is not the platform, so it is told as no platform.
+ */
 function isCertificateProblem(code: unknown): boolean {
   return (
     typeof code === 'string' &&
     (code.startsWith('CERT_') ||
       code.startsWith('ERR_TLS_CERT') ||
       code.includes('SELF_SIGNED') ||
-      code.startsWith('UNABLE_TO_') ||
-      code === 'ERR_SSL_WRONG_VERSION_NUMBER')
+      code.startsWith('UNABLE_TO_'))
   );
+}
+
+/** What a call learns when no platform answers: no reply, or a reply from something else. */
+export function platformUnreachable<T = never>(): Result<T> {
+  return fail('unavailable', unreachable);
 }
 
 /**
@@ -26,5 +34,5 @@ export function networkFailure<T = never>(error: unknown): Result<T> {
     if (isCertificateProblem((cause as { code?: unknown }).code)) return fail('unavailable', untrusted);
     cause = (cause as { cause?: unknown }).cause;
   }
-  return fail('unavailable', unreachable);
+  return platformUnreachable();
 }

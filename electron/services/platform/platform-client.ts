@@ -18,6 +18,13 @@ export interface ClientOptions {
   readonly attempts?: number;
   readonly backoffMs?: number;
   readonly timeoutMs?: number;
+  /**
+   * The origin has not yet shown itself to be a platform (a sign-in's first call, to an address the page
+   * gave). Then any reply that is not the platform's own (a success that does not match the call's schema,
+   * an error that is not in the platform's error format) is reported exactly as no reply at all, so that
+   * the call cannot be used to tell which ports or hosts run some other service.
+   */
+  readonly unverifiedOrigin?: boolean;
 }
 
 const unreachable = 'The platform cannot be reached. Check the address and your connection.';
@@ -59,6 +66,7 @@ export class PlatformClient {
   readonly #attempts: number;
   readonly #backoffMs: number;
   readonly #timeoutMs: number;
+  readonly #unverified: boolean;
 
   private constructor(
     readonly origin: string,
@@ -69,6 +77,7 @@ export class PlatformClient {
     this.#attempts = options.attempts ?? 3;
     this.#backoffMs = options.backoffMs ?? 250;
     this.#timeoutMs = options.timeoutMs ?? 15_000;
+    this.#unverified = options.unverifiedOrigin ?? false;
   }
 
   static create(origin: string, tokens?: TokenSource, options: ClientOptions = {}): Result<PlatformClient> {
@@ -97,7 +106,9 @@ export class PlatformClient {
         }
         return reply.kind === 'network' ? networkFailure(reply.error) : this.#error(reply.status, reply.text);
       }
-      if (reply.status === 401 && this.tokens && !renewed) {
+      // A 401 means "renew" only from the platform; from anything else it is not an answer at all.
+      const fromPlatform = !this.#unverified || platformError(reply.text) !== undefined;
+      if (reply.status === 401 && this.tokens && !renewed && fromPlatform) {
         renewed = true;
         const again = await this.tokens.renew();
         if (!again.ok) return again;
@@ -106,7 +117,8 @@ export class PlatformClient {
       }
       if (reply.status >= 400) return this.#error(reply.status, reply.text);
       const parsed = schema.safeParse(reply.status === 204 ? null : safeJson(reply.text));
-      return parsed.success ? ok(parsed.data) : fail('internal', unexpected);
+      if (parsed.success) return ok(parsed.data);
+      return this.#unverified ? fail('unavailable', unreachable) : fail('internal', unexpected);
     }
   }
 
@@ -177,12 +189,19 @@ export class PlatformClient {
 
   /** The platform's own code and message (already safe by its design), scrubbed again on the way through. */
   #error(status: number, text: string) {
-    const parsed = ErrorBody.safeParse(safeJson(text));
-    if (parsed.success && (errorCodes as readonly string[]).includes(parsed.data.error.code)) {
-      return fail<never>(parsed.data.error.code, scrubCredentials(parsed.data.error.message).slice(0, 300));
-    }
-    return fail<never>(status >= 500 ? 'unavailable' : 'internal', status >= 500 ? unreachable : unexpected);
+    const error = platformError(text);
+    if (error) return fail<never>(error.code, scrubCredentials(error.message).slice(0, 300));
+    if (status >= 500 || this.#unverified) return fail<never>('unavailable', unreachable);
+    return fail<never>('internal', unexpected);
   }
+}
+
+/** The error in a reply body, when the body is in the platform's error format with a code it uses. */
+function platformError(text: string): ErrorBody['error'] | undefined {
+  const parsed = ErrorBody.safeParse(safeJson(text));
+  if (!parsed.success || !(errorCodes as readonly string[]).includes(parsed.data.error.code))
+    return undefined;
+  return parsed.data.error;
 }
 
 function safeJson(text: string): unknown {

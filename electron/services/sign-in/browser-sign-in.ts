@@ -4,7 +4,7 @@ import { Me } from '../../../shared/api/auth';
 import { DESKTOP_CLIENT_ID, DESKTOP_SCOPE } from '../../../shared/api/oauth';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { DeviceKeys } from '../device-key/device-key';
-import { networkFailure } from '../platform/network-failure';
+import { networkFailure, platformUnreachable } from '../platform/network-failure';
 import { acceptablePlatformOrigin } from '../platform/platform-client';
 import type { ProfileSessions } from '../profiles/profile-sessions';
 import type { Profile } from '../vault/vault';
@@ -58,6 +58,9 @@ export class BrowserSignIn {
     } catch (error) {
       return networkFailure(error);
     }
+    // The console talks only to the platform the person named, and sends the person to its sign-in page
+    // only: endpoints elsewhere mean this is not that platform, said exactly as for no platform at all.
+    if (!endpointsOn(config.serverMetadata(), origin.value)) return platformUnreachable();
     // One sign-in waits at a time: starting again ends the one before (and its loopback listener).
     for (const id of [...this.#pending.keys()]) this.cancel(id);
     const verifier = oidc.randomPKCECodeVerifier();
@@ -158,4 +161,13 @@ export class BrowserSignIn {
       deviceKeyId: device.value.keyId,
     });
   }
+}
+
+/** Whether every endpoint a discovery document names (and its key set) is on the given origin. */
+function endpointsOn(metadata: Readonly<Record<string, unknown>>, origin: string): boolean {
+  return Object.entries(metadata)
+    .filter(([name]) => name.endsWith('_endpoint') || name === 'jwks_uri')
+    .every(
+      ([, value]) => typeof value === 'string' && URL.canParse(value) && new URL(value).origin === origin,
+    );
 }

@@ -23,6 +23,15 @@ describe("app origin: what counts as the console's own page", () => {
     expect(isAppUrl(undefined)).toBe(false);
   });
 
+  it('refuses URLs the parser would have to repair, which Chromium never reports', () => {
+    for (const url of [
+      ' app://console/index.html',
+      'app://console/a/../index.html',
+      'APP://console/index.html',
+    ])
+      expect(isAppUrl(url), url).toBe(false);
+  });
+
   it('loads the entry page, passing a launch platform URL along only when it is a plain http(s) URL', () => {
     expect(entryUrl(undefined)).toBe(APP_ENTRY_URL);
     expect(entryUrl('http://127.0.0.1:4610')).toBe(

@@ -1,10 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VerifyJob, WorkerMessage } from '../../../electron/services/audit/verify-protocol';
 
 const root = join(import.meta.dirname, '../../..');
 let out: string;
@@ -32,5 +36,23 @@ describe('npm run build:electron: the bundles electron-builder packs', () => {
   it('makes a preload a sandboxed renderer can load: it requires nothing but electron', () => {
     expect(requires('preload.cjs')).toEqual(['electron']);
     expect(readFileSync(join(out, 'preload.cjs'), 'utf8')).toContain('exposeInMainWorld');
+  });
+
+  it('makes a verifier worker that needs nothing outside itself (so it runs from inside the asar)', async () => {
+    expect(requires('verify-worker.cjs').every((name) => name.startsWith('node:'))).toBe(true);
+    const file = join(out, 'not-an-export.jsonl');
+    writeFileSync(file, 'not an audit export\n');
+    const job: VerifyJob = { path: file, keys: [], trusted: [], expectedOrigin: null };
+    const worker = new Worker(pathToFileURL(join(out, 'verify-worker.cjs')), { workerData: job });
+    const done = await new Promise<WorkerMessage>((resolve, reject) => {
+      worker.on('message', (message: WorkerMessage) => message.kind === 'done' && resolve(message));
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(done).toMatchObject({
+      kind: 'done',
+      report: { verdict: 'unverifiable' },
+      sha256: createHash('sha256').update('not an audit export\n').digest('hex'),
+    });
   });
 });

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../../shared/contract/bridge';
 
@@ -11,6 +13,8 @@ const fake = vi.hoisted(() => {
   const contentsHandlers = new Map<string, Fn>();
   const state = {
     lock: true,
+    isPackaged: false,
+    devToolsClosed: 0,
     privileged: [] as unknown[],
     protocolHandler: undefined as undefined | ((request: Request) => Promise<Response>),
     ipcChannels: [] as string[],
@@ -30,6 +34,9 @@ const fake = vi.hoisted(() => {
     eventListener: undefined as undefined | ((name: string, payload: unknown) => void),
     dispatched: [] as unknown[][],
     servicesOpenExternal: undefined as undefined | ((url: string) => Promise<void>),
+    servicesOptions: undefined as undefined | Record<string, unknown>,
+    servicesFailure: undefined as undefined | Error,
+    exitCodes: [] as number[],
   };
   const webContents = {
     id: 7,
@@ -39,6 +46,9 @@ const fake = vi.hoisted(() => {
     },
     getURL: () => state.pageUrl,
     send: (...args: unknown[]) => state.sent.push(args),
+    closeDevTools: () => {
+      state.devToolsClosed++;
+    },
   };
   return { appHandlers, contentsHandlers, state, webContents };
 });
@@ -66,6 +76,9 @@ vi.mock('electron', () => {
   }
   return {
     app: {
+      get isPackaged() {
+        return state.isPackaged;
+      },
       requestSingleInstanceLock: () => state.lock,
       enableSandbox: () => {
         state.sandboxed = true;
@@ -77,7 +90,9 @@ vi.mock('electron', () => {
       quit: () => {
         state.quit++;
       },
-      exit: () => {},
+      exit: (code: number) => {
+        state.exitCodes.push(code);
+      },
     },
     BrowserWindow,
     ipcMain: {
@@ -115,7 +130,9 @@ vi.mock('electron', () => {
 
 vi.mock('../../../electron/services/console-services', () => ({
   createConsoleServices: (options: { openExternal?: (url: string) => Promise<void> }) => {
+    if (fake.state.servicesFailure) throw fake.state.servicesFailure;
     fake.state.servicesOpenExternal = options.openExternal;
+    fake.state.servicesOptions = options;
     return {
       dispatcher: {
         dispatch: async (name: unknown, input: unknown) => {
@@ -135,7 +152,7 @@ vi.mock('../../../electron/services/console-services', () => ({
 }));
 
 const { state, appHandlers, contentsHandlers, webContents } = fake;
-const mainFrame = { url: 'app://console/index.html', parent: null };
+const mainFrame = { url: 'app://console/index.html', origin: 'app://console', parent: null };
 const call = (event: unknown, name: unknown, input: unknown) =>
   (state.ipcHandler as (event: unknown, name: unknown, input: unknown) => Promise<unknown>)(
     event,
@@ -202,12 +219,18 @@ describe('main process wiring (against a stand-in for Electron)', () => {
     expect(state.dispatched).toEqual([['profiles.list', {}]]);
   });
 
-  it('answers forbidden to other windows, subframes, foreign pages and vanished frames', async () => {
+  it('answers forbidden to other windows, subframes, foreign pages, opaque origins and vanished frames', async () => {
     const forbidden = { ok: false, error: { code: 'forbidden', message: expect.any(String) } };
     const senders = [
       { sender: { ...webContents, id: 8 }, senderFrame: mainFrame },
-      { sender: webContents, senderFrame: { url: 'app://console/index.html', parent: mainFrame } },
-      { sender: webContents, senderFrame: { url: 'https://example.com/', parent: null } },
+      { sender: webContents, senderFrame: { ...mainFrame, parent: mainFrame } },
+      {
+        sender: webContents,
+        senderFrame: { url: 'https://example.com/', origin: 'https://example.com', parent: null },
+      },
+      // The console's URL in a document whose origin is not the console's (served with a CSP sandbox).
+      { sender: webContents, senderFrame: { ...mainFrame, origin: 'null' } },
+      { sender: webContents, senderFrame: { ...mainFrame, url: 'app://console.evil/index.html' } },
       { sender: webContents, senderFrame: null },
     ];
     state.dispatched.length = 0;
@@ -231,6 +254,20 @@ describe('main process wiring (against a stand-in for Electron)', () => {
     expect(prevented('will-attach-webview')).toBe(true);
   });
 
+  it('blocks any frame, a subframe too, from navigating away from the console', () => {
+    for (const isMainFrame of [true, false]) {
+      expect(prevented('will-frame-navigate', { url: 'https://example.com/', isMainFrame })).toBe(true);
+      expect(prevented('will-frame-navigate', { url: 'javascript:alert(1)', isMainFrame })).toBe(true);
+      expect(prevented('will-frame-navigate', { url: 'app://console/index.html', isMainFrame })).toBe(false);
+    }
+  });
+
+  it('from source: DevTools allowed, and CC_PLATFORM_URL is not set here, so no platform is suggested', () => {
+    const options = state.windowOptions as { webPreferences: Record<string, unknown> };
+    expect(options.webPreferences.devTools).toBe(true);
+    expect(state.servicesOptions?.defaultPlatformUrl).toBeUndefined();
+  });
+
   it('denies every new window, sending only https links to the system browser', async () => {
     const open = state.windowOpen as (details: { url: string }) => { action: string };
     for (const url of [
@@ -248,6 +285,13 @@ describe('main process wiring (against a stand-in for Electron)', () => {
     await openExternal('http://127.0.0.1:4610/oauth/authorize');
     await expect(openExternal('file:///etc/passwd')).rejects.toThrow();
     expect(state.opened.at(-1)).toBe('http://127.0.0.1:4610/oauth/authorize');
+  });
+
+  it('hands the services the verifier worker bundled beside main (inside the asar), never an unpacked copy', () => {
+    const url = state.servicesOptions?.verifyWorkerUrl as URL;
+    expect(url.href).toBe(
+      pathToFileURL(join(import.meta.dirname, '../../../electron/verify-worker.cjs')).href,
+    );
   });
 
   it('refuses every permission request and check', () => {
@@ -275,5 +319,71 @@ describe('main process wiring (against a stand-in for Electron)', () => {
     await import('../../../electron/main');
     expect(state.quit).toBe(1);
     expect(appHandlers.size).toBe(0);
+  });
+});
+
+/** main.ts again, from a clean slate, as Electron would start it with these facts. */
+async function launch(options: { isPackaged: boolean; platformUrl?: string }) {
+  vi.resetModules();
+  appHandlers.clear();
+  contentsHandlers.clear();
+  Object.assign(state, { lock: true, isPackaged: options.isPackaged, loaded: [], devToolsClosed: 0 });
+  const saved = process.env.CC_PLATFORM_URL;
+  if (options.platformUrl) process.env.CC_PLATFORM_URL = options.platformUrl;
+  try {
+    await import('../../../electron/main');
+    await vi.waitFor(() => expect(state.loaded).toHaveLength(1));
+  } finally {
+    if (saved === undefined) delete process.env.CC_PLATFORM_URL;
+    else process.env.CC_PLATFORM_URL = saved;
+  }
+  (appHandlers.get('web-contents-created') as (e: unknown, c: unknown) => void)({}, webContents);
+}
+
+describe('main process wiring in a packaged build and from source', () => {
+  it('packaged: no DevTools in the window, and any that open are closed at once', async () => {
+    await launch({ isPackaged: true });
+    const options = state.windowOptions as { webPreferences: Record<string, unknown> };
+    expect(options.webPreferences.devTools).toBe(false);
+    (contentsHandlers.get('devtools-opened') as () => void)();
+    expect(state.devToolsClosed).toBe(1);
+  });
+
+  it('packaged: CC_PLATFORM_URL is ignored, by the page and by the services', async () => {
+    await launch({ isPackaged: true, platformUrl: 'http://127.0.0.1:4610' });
+    expect(state.loaded).toEqual(['app://console/index.html']);
+    expect(state.servicesOptions?.defaultPlatformUrl).toBeUndefined();
+  });
+
+  it('from source: CC_PLATFORM_URL is suggested to the sign-in screen (npm start points it at the demo)', async () => {
+    await launch({ isPackaged: false, platformUrl: 'http://127.0.0.1:4610' });
+    expect(state.loaded).toEqual([
+      `app://console/index.html?platform=${encodeURIComponent('http://127.0.0.1:4610')}`,
+    ]);
+    expect(state.servicesOptions?.defaultPlatformUrl).toBe('http://127.0.0.1:4610');
+    expect(contentsHandlers.has('devtools-opened')).toBe(false);
+  });
+
+  it('writes a start-up failure as one line, scrubbed of anything shaped like a credential, and exits 1', async () => {
+    const key = `cck_live_${'a'.repeat(26)}.${'S'.repeat(43)}`;
+    state.servicesFailure = new Error(`the keychain answered ${key}`);
+    const written: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      vi.resetModules();
+      appHandlers.clear();
+      state.exitCodes = [];
+      await import('../../../electron/main');
+      await vi.waitFor(() => expect(state.exitCodes).toEqual([1]));
+    } finally {
+      write.mockRestore();
+      state.servicesFailure = undefined;
+    }
+    expect(written).toEqual([
+      `The console could not start: the keychain answered cck_live_${'a'.repeat(26)}.[redacted]\n`,
+    ]);
   });
 });

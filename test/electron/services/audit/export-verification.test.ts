@@ -45,7 +45,7 @@ const secret = () => new URL(host.url).hash.slice(3);
 async function upload(name: string, bytes: Buffer): Promise<ContractReply> {
   const response = await fetch(`${host.origin}/files?name=${encodeURIComponent(name)}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/octet-stream', 'x-cc-launch': secret() },
+    headers: { origin: host.origin, 'content-type': 'application/octet-stream', 'x-cc-launch': secret() },
     body: new Uint8Array(bytes),
   });
   return response.json();
@@ -139,7 +139,7 @@ describe('offline verification of an export in the console', () => {
   it('refuses uploads without the launch secret', async () => {
     const response = await fetch(`${host.origin}/files?name=x`, {
       method: 'POST',
-      headers: { 'content-type': 'application/octet-stream' },
+      headers: { origin: host.origin, 'content-type': 'application/octet-stream' },
       body: 'x',
     });
     expect(response.status).toBe(401);

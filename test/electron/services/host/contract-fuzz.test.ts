@@ -31,7 +31,7 @@ afterAll(() => {
 async function post(name: string, body: string) {
   const response = await fetch(`${origin}/contract/${encodeURIComponent(name)}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-cc-launch': secret },
+    headers: { origin, 'content-type': 'application/json', 'x-cc-launch': secret },
     body,
   });
   return { status: response.status, json: await response.json() };
@@ -87,7 +87,7 @@ describe('contract fuzz through the headless host', () => {
     expect((await post('constructor', '{}')).json.error.code).toBe('bad-request');
     const badEscape = await fetch(`${origin}/contract/%E0%A4%A`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-cc-launch': secret },
+      headers: { origin, 'content-type': 'application/json', 'x-cc-launch': secret },
       body: '{}',
     });
     expect(await badEscape.json()).toEqual({
@@ -96,7 +96,7 @@ describe('contract fuzz through the headless host', () => {
     });
     const unnamed = await fetch(`${origin}/files`, {
       method: 'POST',
-      headers: { 'content-type': 'application/octet-stream', 'x-cc-launch': secret },
+      headers: { origin, 'content-type': 'application/octet-stream', 'x-cc-launch': secret },
       body: 'x',
     });
     expect(unnamed.status).toBe(400);

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+
+/** The bullet of the README that starts with the given bold title, up to the next bullet. */
+function bullet(title: string): string {
+  const start = readme.indexOf(`- **${title}**`);
+  if (start < 0) throw new Error(`README has no "${title}" bullet`);
+  const next = readme.indexOf('\n- ', start + 1);
+  return readme.slice(start, next < 0 ? undefined : next).replace(/\s+/g, ' ');
+}
+
+describe('README says what the code does', () => {
+  it('evidence cache: small snapshots are opened in place, only large ones on worker threads', () => {
+    const cache = bullet('Evidence cache');
+    expect(cache).not.toMatch(/every read is opened on a worker thread/i);
+    expect(cache).toMatch(/under 1 MiB are opened in place/);
+    expect(cache).toMatch(/larger ones on worker threads/);
+    expect(cache).toMatch(/re-hashed against the published SHA-256/);
+  });
+});
