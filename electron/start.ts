@@ -2,20 +2,34 @@
 // Electron binary is missing (as on these machines) the console is served by the headless host instead,
 // and the one line that says so is the only difference.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { installedElectronBinary } from './electron-binary';
 import { createConsoleServices } from './services/console-services';
 import { type HeadlessHost, startHeadlessHost } from './services/host/headless-host';
+import {
+  keychainWorks,
+  type PrivateKeychain,
+  startPrivateKeychain,
+  waitForKeychain,
+} from './services/vault/private-keychain';
 
 const root = join(import.meta.dirname, '..');
 
-function electronBinary(): string | undefined {
-  try {
-    // The electron package exports the binary's path, and throws when the binary was never downloaded.
-    return createRequire(import.meta.url)('electron') as string;
-  } catch {
-    return undefined;
+// The demo needs somewhere to keep its sign-in. On Linux without a Secret Service (a server, an SSH
+// session) it gets a private, throwaway keychain; the packaged app never does this, it says what is
+// missing instead (and so does this console, where no keychain can be started).
+let privateKeychain: PrivateKeychain | undefined;
+if (!(await keychainWorks(process.env, root))) {
+  privateKeychain = await startPrivateKeychain();
+  if (privateKeychain && (await waitForKeychain({ ...process.env, ...privateKeychain.env }, root))) {
+    Object.assign(process.env, privateKeychain.env);
+    process.stdout.write(
+      'No OS keychain here, so the demo keeps its secrets in a private, throwaway one (demo data only).\n',
+    );
+  } else {
+    privateKeychain?.stop();
+    privateKeychain = undefined;
   }
 }
 
@@ -24,6 +38,7 @@ const platform = spawn(process.execPath, ['--import', 'tsx', join(root, 'platfor
 });
 platform.once('exit', (code) => {
   process.stderr.write(`The demo platform stopped (exit ${code}).\n`);
+  privateKeychain?.stop();
   process.exit(code ?? 1);
 });
 
@@ -41,7 +56,7 @@ async function serveHeadless(): Promise<void> {
   process.stdout.write(`Console: ${host.url}\n`);
 }
 
-const electronPath = electronBinary();
+const electronPath = installedElectronBinary();
 if (electronPath) {
   // The real app: the shell built by `npm run build:electron`, pointed at the demo platform above. The
   // variable would turn Electron into plain Node, so it never reaches the child. Only one console runs:
@@ -74,6 +89,7 @@ if (electronPath) {
 const stop = async () => {
   await host?.close();
   platform.kill('SIGINT');
+  privateKeychain?.stop();
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

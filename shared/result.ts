@@ -17,6 +17,8 @@ export const errorCodes = [
   'approval-required',
   'rate-limited',
   'unavailable',
+  // The console's own: the OS keychain, where it keeps every secret, cannot be reached.
+  'keychain-unavailable',
   'internal',
 ] as const;
 

@@ -14,6 +14,7 @@ const statusByCode: Readonly<Record<ErrorCode, number>> = {
   'approval-required': 403,
   'rate-limited': 429,
   unavailable: 503,
+  'keychain-unavailable': 503,
   internal: 500,
 };
 

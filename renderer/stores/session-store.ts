@@ -20,7 +20,14 @@ export interface ActiveProfile {
   readonly label: string;
 }
 
+/** The OS keychain as the main process found it; `checking` until it has answered. */
+export type KeychainState =
+  | { readonly status: 'checking' }
+  | { readonly status: 'available' }
+  | { readonly status: 'missing'; readonly problem: string; readonly fix: string };
+
 export interface SessionState {
+  readonly keychain: KeychainState;
   readonly defaultPlatformUrl: string | null;
   readonly profiles: readonly ProfileRef[];
   readonly active: ActiveProfile | null;
@@ -31,6 +38,8 @@ export interface SessionState {
   readonly signIn: SignInState;
   readonly error: string | null;
   load(): Promise<void>;
+  /** Asks the main process again whether the keychain can be used (the start screen's Check again). */
+  checkKeychain(): Promise<boolean>;
   signInWithBrowser(platformUrl: string): Promise<void>;
   cancelSignIn(): Promise<void>;
   signInWithApiKey(platformUrl: string, apiKey: string): Promise<void>;
@@ -46,6 +55,7 @@ const sameProfile = (a: ProfileRef, b: ProfileRef) =>
 /** Who is signed in, to which platform, and the tenant in use; secrets never come here. */
 export function createSessionStore(client: ContractClient) {
   return createStore<SessionState>()((set, get) => ({
+    keychain: { status: 'checking' },
     defaultPlatformUrl: null,
     profiles: [],
     active: null,
@@ -55,7 +65,23 @@ export function createSessionStore(client: ContractClient) {
     signIn: { status: 'idle' },
     error: null,
 
+    async checkKeychain() {
+      const checked = await client.call('app.keychain', {});
+      const keychain: KeychainState =
+        checked.ok && !checked.value.available
+          ? {
+              status: 'missing',
+              problem: checked.value.problem ?? 'The OS keychain cannot be used.',
+              fix: checked.value.fix ?? '',
+            }
+          : { status: 'available' };
+      set({ keychain });
+      return keychain.status === 'available';
+    },
+
     async load() {
+      // Before anyone types a password: a sign-in this computer cannot keep is not offered at all.
+      if (!(await get().checkKeychain())) return;
       const [info, profiles] = await Promise.all([
         client.call('app.info', {}),
         client.call('profiles.list', {}),

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type ElectronApplication, _electron as electron, expect, type Page, test } from '@playwright/test';
+import { installedElectronBinary } from '../../electron/electron-binary';
 import type { ConsoleBridge } from '../../shared/contract/bridge';
 
 // The real Electron app, launched from the bundles `npm run test:browser` builds first (this spec builds
@@ -9,17 +9,7 @@ import type { ConsoleBridge } from '../../shared/contract/bridge';
 const root = join(import.meta.dirname, '../..');
 const mainBundle = join(root, 'dist/electron/main.cjs');
 
-function electronBinary(): string | undefined {
-  try {
-    // The package exports the binary's path, and throws when the download was skipped.
-    const path = createRequire(import.meta.url)('electron') as string;
-    return existsSync(path) ? path : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const binary = electronBinary();
+const binary = installedElectronBinary();
 const skipReason =
   'Electron binary is not installed here (ELECTRON_SKIP_BINARY_DOWNLOAD); the shell is covered by test/electron/shell instead';
 

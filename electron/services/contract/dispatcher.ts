@@ -8,6 +8,8 @@ import {
 } from '../../../shared/contract/contract';
 import type { CallSpec } from '../../../shared/contract/spec';
 import { fail, type Result } from '../../../shared/result';
+import { keychainUnavailableMessage } from '../vault/keychain-status';
+import { KeychainUnavailableError } from '../vault/vault';
 
 /** Handlers may answer with read-only values (the verifier's report is one); the dispatcher copies out. */
 type DeepReadonly<T> = T extends (infer U)[]
@@ -56,6 +58,8 @@ export class Dispatcher {
       }
       return { ok: true, value: output.data };
     } catch (error) {
+      if (error instanceof KeychainUnavailableError)
+        return fail('keychain-unavailable', keychainUnavailableMessage);
       this.onUnexpected(name, error);
       return fail('internal', 'Something went wrong in the console.');
     }

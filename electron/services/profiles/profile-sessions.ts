@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import type { TokenPair } from '../../../shared/api/auth';
 import { fail, ok, type Result } from '../../../shared/result';
 import { PlatformClient, type TokenSource } from '../platform/platform-client';
 import { RefreshingSession } from '../platform/session';
-import { type Profile, profileKeyOf, type Vault } from '../vault/vault';
+import { keychainUnavailableMessage } from '../vault/keychain-status';
+import { KeychainUnavailableError, type Profile, profileKeyOf, type Vault } from '../vault/vault';
 
 /** An API key as a token source: it cannot renew itself. */
 export function keyTokens(apiKey: string): TokenSource {
@@ -31,12 +33,24 @@ export class ProfileSessions {
     tokens: Pick<TokenPair, 'accessToken' | 'expiresIn' | 'refreshToken'>,
   ): Promise<Result<PlatformClient>> {
     const session = new RefreshingSession(profile.platformOrigin, profile, this.vault);
-    await session.start(tokens);
+    try {
+      await session.start(tokens);
+    } catch (error) {
+      if (!(error instanceof KeychainUnavailableError)) throw error;
+      // A session this console cannot keep must not outlive the sign-in at the platform either.
+      await revokeAtPlatform(profile.platformOrigin, tokens.refreshToken);
+      return fail('keychain-unavailable', keychainUnavailableMessage);
+    }
     return this.#remember(profile, this.#revocable(profile, session));
   }
 
   async rememberApiKey(profile: Profile, apiKey: string): Promise<Result<PlatformClient>> {
-    await this.vault.put(profile, 'api-key', apiKey);
+    try {
+      await this.vault.put(profile, 'api-key', apiKey);
+    } catch (error) {
+      if (!(error instanceof KeychainUnavailableError)) throw error;
+      return fail('keychain-unavailable', keychainUnavailableMessage);
+    }
     return this.#remember(profile, this.#revocable(profile, keyTokens(apiKey)));
   }
 
@@ -83,4 +97,11 @@ export class ProfileSessions {
       renew: () => session.renew().then(expired),
     };
   }
+}
+
+/** Ends a session at the platform (its whole token family), best effort: sign-out answers 204 either way. */
+export async function revokeAtPlatform(platformOrigin: string, refreshToken: string): Promise<void> {
+  const client = PlatformClient.create(platformOrigin);
+  if (!client.ok) return;
+  await client.value.request('POST', '/v1/auth/sign-out', z.null(), { refreshToken }, { idempotent: true });
 }

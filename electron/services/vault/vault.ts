@@ -53,40 +53,93 @@ function account(profile: Profile, kind: SecretKind): string {
   return `${profileKey(profile)}#${SecretKind.parse(kind)}`;
 }
 
+/**
+ * The OS keychain could not be used (no Secret Service on Linux, a locked or missing keychain). Thrown by
+ * the vault whatever the keychain's own error said (which can name accounts); the contract's boundary
+ * answers it as `keychain-unavailable`, never as an internal error.
+ */
+export class KeychainUnavailableError extends Error {
+  constructor() {
+    super('The OS keychain cannot be used.');
+    this.name = 'KeychainUnavailableError';
+  }
+}
+
+/** A keychain that does not answer in this time is treated as missing (a locked one can wait on a prompt). */
+const KEYCHAIN_TIMEOUT_MS = 10_000;
+
+async function guarded<T>(operation: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      operation(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new KeychainUnavailableError()), KEYCHAIN_TIMEOUT_MS);
+      }),
+    ]);
+  } catch {
+    throw new KeychainUnavailableError();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export class Vault {
   constructor(
     private readonly keychain: Keychain = keytar,
     private readonly service: string = VAULT_SERVICE,
   ) {}
 
+  /**
+   * Whether a secret can be kept: one throwaway entry is written and removed. Reading is not enough: a
+   * Secret Service started on demand with no unlocked collection lists nothing and then refuses every write.
+   */
+  async usable(): Promise<boolean> {
+    const probe = `#keychain-probe-${process.pid}`;
+    try {
+      await guarded(() => this.keychain.setPassword(this.service, probe, 'probe'));
+      await guarded(() => this.keychain.deletePassword(this.service, probe));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async put(profile: Profile, kind: SecretKind, secret: string): Promise<void> {
     if (secret.length === 0 || secret.length > 8192)
       throw new RangeError('A secret must be 1 to 8192 characters');
-    await this.keychain.setPassword(this.service, account(profile, kind), secret);
+    const name = account(profile, kind);
+    await guarded(() => this.keychain.setPassword(this.service, name, secret));
   }
 
   async get(profile: Profile, kind: SecretKind): Promise<string | undefined> {
-    return (await this.keychain.getPassword(this.service, account(profile, kind))) ?? undefined;
+    const name = account(profile, kind);
+    return (await guarded(() => this.keychain.getPassword(this.service, name))) ?? undefined;
   }
 
   async delete(profile: Profile, kind: SecretKind): Promise<boolean> {
-    return this.keychain.deletePassword(this.service, account(profile, kind));
+    const name = account(profile, kind);
+    return guarded(() => this.keychain.deletePassword(this.service, name));
   }
 
   /** Sign-out: every secret of this profile goes, and no other profile's. */
   async deleteProfile(profile: Profile): Promise<number> {
     const prefix = `${profileKey(profile)}#`;
-    const mine = (await this.keychain.findCredentials(this.service)).filter((c) =>
+    const mine = (await guarded(() => this.keychain.findCredentials(this.service))).filter((c) =>
       c.account.startsWith(prefix),
     );
-    for (const credential of mine) await this.keychain.deletePassword(this.service, credential.account);
+    for (const credential of mine) {
+      await guarded(() => this.keychain.deletePassword(this.service, credential.account));
+    }
     return mine.length;
   }
 
   /** The profiles that hold anything, for the profile list; secrets themselves are not returned. */
   async profiles(): Promise<Profile[]> {
     const keys = new Set(
-      (await this.keychain.findCredentials(this.service)).map((c) => c.account.split('#')[0] ?? ''),
+      (await guarded(() => this.keychain.findCredentials(this.service))).map(
+        (c) => c.account.split('#')[0] ?? '',
+      ),
     );
     return [...keys].flatMap((key) => {
       const [platformOrigin, principalId] = key.split('|');

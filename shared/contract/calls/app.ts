@@ -15,4 +15,11 @@ export const appCalls = {
     }),
     errors: [],
   }),
+  'app.keychain': call({
+    summary:
+      'Whether the OS keychain (where every secret of the console lives) can be used, and if not, what is missing and how to fix it.',
+    input: z.strictObject({}),
+    output: z.object({ available: z.boolean(), problem: z.string().nullable(), fix: z.string().nullable() }),
+    errors: [],
+  }),
 } as const;

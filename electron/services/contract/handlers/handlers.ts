@@ -1,4 +1,5 @@
 import { ok } from '../../../../shared/result';
+import { keychainStatus } from '../../vault/keychain-status';
 import type { Handlers } from '../dispatcher';
 import { apiKeyHandlers } from './api-key-handlers';
 import { approvalHandlers } from './approval-handlers';
@@ -19,6 +20,7 @@ export function createHandlers(services: HandlerServices): Handlers {
         opensBrowser: services.opensBrowser,
         choosesFiles: services.chooseFile !== undefined,
       }),
+    'app.keychain': async () => ok(await keychainStatus(services.vault)),
     ...sessionHandlers(services),
     ...tenantHandlers(services),
     ...apiKeyHandlers(services),

@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import { ApiKeySelf } from '../../../../shared/api/api-keys';
 import type { sessionCalls } from '../../../../shared/contract/calls/session';
 import { ok } from '../../../../shared/result';
 import { PlatformClient } from '../../platform/platform-client';
-import { keyTokens } from '../../profiles/profile-sessions';
+import { keyTokens, revokeAtPlatform } from '../../profiles/profile-sessions';
 import type { HandlersOf } from '../dispatcher';
 import type { HandlerServices } from './services';
 
@@ -20,7 +19,8 @@ export function sessionHandlers(services: HandlerServices): HandlersOf<typeof se
       const self = await client.value.request('GET', '/v1/api-keys/self', ApiKeySelf);
       if (!self.ok) return self;
       const profile = { platformOrigin: client.value.origin, principalId: self.value.id };
-      await profiles.rememberApiKey(profile, apiKey);
+      const remembered = await profiles.rememberApiKey(profile, apiKey);
+      if (!remembered.ok) return remembered;
       return ok({
         profile,
         organization: self.value.organization,
@@ -33,17 +33,7 @@ export function sessionHandlers(services: HandlerServices): HandlersOf<typeof se
       // The platform ends the session first, so a copy of the refresh token is worthless too; a platform
       // that cannot be reached does not keep the secrets on this machine.
       const refreshToken = await vault.get(profile, 'refresh-token');
-      if (refreshToken) {
-        const client = PlatformClient.create(profile.platformOrigin);
-        if (client.ok)
-          await client.value.request(
-            'POST',
-            '/v1/auth/sign-out',
-            z.null(),
-            { refreshToken },
-            { idempotent: true },
-          );
-      }
+      if (refreshToken) await revokeAtPlatform(profile.platformOrigin, refreshToken);
       profiles.forget(profile);
       // Crypto-shredding: the data keys go first (the blobs are unreadable at once), then the blobs and
       // the master keys in the keychain.
