@@ -30,6 +30,7 @@ import { webhookRoutes } from '../webhooks/routes';
 import { WebhookService } from '../webhooks/webhook-service';
 import { createGuards } from './guards';
 import { Problem, statusOf } from './problem';
+import { recordRoutes } from './route-table';
 
 export interface RateLimit {
   readonly max: number;
@@ -67,6 +68,7 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
     trustProxy: false,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
+  recordRoutes(app);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
