@@ -87,6 +87,26 @@ const uploaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'member']
 
 const tenantPath = (t: Target) => `/v1/orgs/${t.org}/envs/${t.env}`;
 
+/** Every scope an API key may be given (never keys:manage or members:manage), written out by hand. */
+export const everyKeyScope: readonly Permission[] = [
+  'orgs:read',
+  'members:read',
+  'keys:read',
+  'approvals:read',
+  'approvals:request',
+  'approvals:decide',
+  'evidence:read',
+  'evidence:upload',
+  'audit:read',
+  'audit:export',
+  'policy:manage',
+];
+
+/**
+ * Every authenticated route of the platform, one row each. A route the server declares without a row
+ * (or a row for a route it no longer declares) fails the matrix: add the row here, with its name in the
+ * API-key table of permission-matrix.test.ts.
+ */
 export const endpoints: readonly Endpoint[] = [
   // Who is asking
   {

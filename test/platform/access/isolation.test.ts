@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Permission } from '../../../shared/domain/permissions';
 import type { CallResult, TestPlatform } from '../../helpers/platform';
 import { startPlatform } from '../../helpers/platform';
 import {
@@ -7,6 +6,7 @@ import {
   type Caller,
   callEndpoint,
   endpoints,
+  everyKeyScope,
   freshTarget,
   idsNamedBy,
   type Person,
@@ -22,20 +22,6 @@ let acmeOwner: Caller;
 let acmeTestKey: Caller;
 let globexOwner: Person;
 let globexFingerprints: string[];
-
-const everyKeyScope: Permission[] = [
-  'orgs:read',
-  'members:read',
-  'keys:read',
-  'approvals:read',
-  'approvals:request',
-  'approvals:decide',
-  'evidence:read',
-  'evidence:upload',
-  'audit:read',
-  'audit:export',
-  'policy:manage',
-];
 
 beforeAll(async () => {
   platform = await startPlatform();

@@ -10,6 +10,7 @@ import {
   callEndpoint,
   type Endpoint,
   endpoints,
+  everyKeyScope,
   freshTarget,
   pathMatchesRoute,
   personCaller,
@@ -137,20 +138,6 @@ for (const run of runs) {
   });
 }
 
-/** Every scope an API key may be given (never keys:manage or members:manage), written out by hand. */
-const everyKeyScope: Permission[] = [
-  'orgs:read',
-  'members:read',
-  'keys:read',
-  'approvals:read',
-  'approvals:request',
-  'approvals:decide',
-  'evidence:read',
-  'evidence:upload',
-  'audit:read',
-  'audit:export',
-  'policy:manage',
-];
 const someReadScopes: Permission[] = ['orgs:read', 'members:read', 'keys:read'];
 
 describe('API keys against every endpoint', () => {
