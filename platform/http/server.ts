@@ -31,6 +31,7 @@ import { WebhookService } from '../webhooks/webhook-service';
 import { createGuards } from './guards';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-body';
 import { Problem, statusOf } from './problem';
+import { recordRoutes } from './route-table';
 
 export interface RateLimit {
   readonly max: number;
@@ -68,6 +69,7 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
     trustProxy: false,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
+  recordRoutes(app);
 
   // Fastify's own JSON parser (prototype-poisoning checks included), behind a nesting limit: canonical
   // JSON and validation recurse, and a body nested thousands deep must be a 400, never a stack overflow.

@@ -4,8 +4,8 @@ import { TenantParams } from '../../shared/api/organizations';
 import { refuseDirectPolicyWrite } from '../approvals/routes';
 import { auditContextOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
-import { type Guards, tenantOf } from '../http/guards';
-import { orReply } from '../http/problem';
+import { type Guards, principalOf, tenantOf } from '../http/guards';
+import { orReply, Problem } from '../http/problem';
 import { errorResponses } from '../http/schemas';
 import type { WebhookService } from './webhook-service';
 
@@ -24,8 +24,15 @@ export function webhookRoutes(
           response: { ...errorResponses },
         },
       },
-      async (request) =>
-        orReply(refuseDirectPolicyWrite(ctx, tenantOf(request), 'webhook', auditContextOf(request))),
+      async (request) => {
+        if (principalOf(request).kind !== 'user') {
+          throw new Problem({
+            code: 'forbidden',
+            message: 'Webhook targets are changed by people, not by API keys.',
+          });
+        }
+        return orReply(refuseDirectPolicyWrite(ctx, tenantOf(request), 'webhook', auditContextOf(request)));
+      },
     );
 
     app.get(

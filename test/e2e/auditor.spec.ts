@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { signInThroughPlatformPage } from '../fixtures/ui/console-journey';
-import { appendEntries, exportLog, joinExport, splitExport, tenantOf } from '../helpers/audit';
+import {
+  appendEntries,
+  appendLargeEntries,
+  exportLog,
+  joinExport,
+  splitExport,
+  tenantOf,
+} from '../helpers/audit';
 import { buildRenderer, startConsole, type TestConsole } from '../helpers/console';
 import { startPlatform, type TestPlatform } from '../helpers/platform';
 
@@ -65,11 +72,13 @@ function rewriteHistory(org: string, env: 'test' | 'live', entries: number) {
 
 test('a long verification shows its progress and can be cancelled', async ({ page, context }, info) => {
   test.setTimeout(120_000);
-  // Another tenant's log, large enough that verifying it takes a few seconds.
-  appendEntries(platform, tenantOf(platform, 'globex', 'test'), 40_000);
+  // Another tenant's log of about 20 MB, which the worker reads in 1 MiB chunks.
+  appendLargeEntries(platform, tenantOf(platform, 'globex', 'test'), 2500, 8000);
   const { accessToken } = await platform.signIn(platform.user('globex', 'auditor'));
   const big = join(files, 'audit-globex-test.jsonl');
-  writeFileSync(big, await exportLog(platform, accessToken, 'globex', 'test'));
+  const bigBytes = await exportLog(platform, accessToken, 'globex', 'test');
+  const entriesInFile = splitExport(bigBytes).entries.length;
+  writeFileSync(big, bigBytes);
 
   await signInThroughPlatformPage(page, context, console_, platform, platform.user('acme', 'auditor'));
   await openAudit(page);
@@ -101,6 +110,14 @@ test('a long verification shows its progress and can be cancelled', async ({ pag
   await expect(page.getByRole('heading', { name: /^Cancelled before the end of the file:/ })).toBeVisible();
   await expect(page.getByRole('progressbar')).toHaveCount(0);
   await expect(page.getByText('not computed (cancelled)')).toBeVisible();
+  // It really stopped part-way: fewer entries read than the file holds.
+  const readFact = page
+    .locator('.audit-facts__item')
+    .filter({ has: page.locator('dt', { hasText: /^Read$/ }) })
+    .locator('dd');
+  await expect(readFact).toHaveText(/^[\d,]+ entries, \d+ checkpoints$/);
+  const entriesRead = Number(((await readFact.textContent()) ?? '').split(' ')[0]?.replaceAll(',', ''));
+  expect(entriesRead).toBeLessThan(entriesInFile);
   await page.screenshot({ path: info.outputPath('0-verification-cancelled.png') });
 });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type ElectronApplication, _electron as electron, expect, type Page, test } from '@playwright/test';
 import { installedElectronBinary } from '../../electron/electron-binary';
 import type { ConsoleBridge } from '../../shared/contract/bridge';
+import { paintedScreenshot } from '../fixtures/ui/screenshot';
 
 // The real Electron app, launched from the bundles `npm run test:browser` builds first (this spec builds
 // nothing). Where the Electron binary was never downloaded, every test here is reported as skipped.
@@ -88,6 +89,7 @@ test('window.open returns null and opens no window', async () => {
   expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
 });
 
-test('a screenshot of the Electron window', async () => {
-  await page.screenshot({ path: test.info().outputPath('electron-console.png') });
+test('the window paints the console’s sign-in screen (kept as a screenshot)', async () => {
+  await expect(page.getByRole('heading', { name: 'Sign in to Compliance Console' })).toBeVisible();
+  await paintedScreenshot(page, test.info().outputPath('electron-console.png'));
 });

@@ -40,6 +40,37 @@ export function appendEntries(platform: TestPlatform, tenant: TenantScope, count
   append();
 }
 
+/**
+ * Appends entries of about `bytesEach` bytes (a long comment) straight through the audit log: an export
+ * of many megabytes from few appends, so a verifier reading it in 1 MiB chunks is still busy long after
+ * its first progress report.
+ */
+export function appendLargeEntries(
+  platform: TestPlatform,
+  tenant: TenantScope,
+  count: number,
+  bytesEach: number,
+): void {
+  const filler = 'quarterly controls evidence '.repeat(Math.ceil(bytesEach / 28)).slice(0, bytesEach);
+  const append = platform.ctx.stores.db.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      platform.ctx.auditLog.append(
+        tenant,
+        {
+          actor: { type: 'user', id: 'usr_abcdefghijklmnopqrstuvwxyz' },
+          request: { id: `req-large-${i}`, ip: '127.0.0.1', userAgent: 'ComplianceConsole/0.1' },
+        },
+        {
+          action: 'approval.comment',
+          resource: { type: 'approval_request', id: `apr_${String(i).padStart(20, '0')}` },
+          change: { before: null, after: { comment: `${i}: ${filler}` } },
+        },
+      );
+    }
+  });
+  append();
+}
+
 export async function exportLog(
   platform: TestPlatform,
   token: string,

@@ -44,15 +44,21 @@ describe('the contract dispatcher', () => {
       { __proto__: { polluted: true } },
       JSON.parse('{"constructor":{"prototype":{"polluted":true}}}'),
     ];
+    // None of these is valid input for any call: each must be refused, none skipped.
+    const refused: string[] = [];
     for (const name of callNames) {
-      for (const input of malformed) {
+      for (const [i, input] of malformed.entries()) {
         const reply = await dispatcher.dispatch(name, input);
-        if (reply.ok) continue; // some inputs are valid for some calls ({} for profiles.list)
+        expect(reply.ok, `${name} accepted malformed input #${i}`).toBe(false);
+        if (reply.ok) continue;
         expect(reply.error.code, `${name} ${JSON.stringify(input)}`).toBe('bad-request');
         expect(reply.error.message).not.toContain('<script>');
         expect(reply.error.message).not.toContain('not a url');
+        refused.push(`${name}#${i}`);
       }
     }
+    expect(callNames.length).toBeGreaterThan(0);
+    expect(refused).toHaveLength(callNames.length * malformed.length);
     for (const name of [undefined, 7, 'profiles.delete', '__proto__', 'constructor', 'toString']) {
       expect(await dispatcher.dispatch(name, {})).toEqual({
         ok: false,

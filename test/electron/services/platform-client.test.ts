@@ -68,11 +68,28 @@ describe('the platform client', () => {
   });
 
   it('refreshes once on a 401, even for many calls at once, and the family stays alive', async () => {
-    const { client } = await signedInClient();
+    const { client, profile, tokens } = await signedInClient();
     platform.clock.advance(11 * 60 * 1000);
+    // What reached the platform, from its own request log.
+    const from = platform.logLines.length;
+    const requestsTo = (path: string) =>
+      platform.logLines
+        .slice(from)
+        .map(
+          (line) =>
+            JSON.parse(line) as { msg?: string; req?: { path?: string }; res?: { statusCode?: number } },
+        )
+        .filter((line) => line.msg === 'request completed' && line.req?.path === path)
+        .map((line) => line.res?.statusCode);
     const replies = await Promise.all(Array.from({ length: 8 }, () => client.request('GET', '/v1/me', Me)));
     expect(replies.every((r) => r.ok)).toBe(true);
+    expect(requestsTo('/v1/auth/refresh')).toEqual([200]);
+    expect(requestsTo('/v1/me').filter((status) => status === 401).length).toBeGreaterThan(0);
+    const rotated = await vault.get(profile, 'refresh-token');
+    expect(rotated).toBeDefined();
+    expect(rotated).not.toBe(tokens.refreshToken);
     expect((await client.request('GET', '/v1/orgs', OrganizationList)).ok).toBe(true);
+    expect(requestsTo('/v1/auth/refresh')).toEqual([200]);
   });
 
   it('says the session ended when the refresh token is refused, and forgets it', async () => {

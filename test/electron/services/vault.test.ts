@@ -1,6 +1,6 @@
 import keytar from 'keytar';
 import { describe, expect, it } from 'vitest';
-import { type Profile, Vault } from '../../../electron/services/vault/vault';
+import { type Keychain, type Profile, Vault } from '../../../electron/services/vault/vault';
 
 // The real OS keychain (GNOME Keyring on the test's private session bus), under a service of its own.
 const vault = new Vault(keytar, `cc-test-vault-${process.pid}`);
@@ -37,14 +37,40 @@ describe('the vault', () => {
     expect(await vault.profiles()).toEqual([]);
   });
 
-  it('refuses profiles and kinds it does not know, before touching the keychain', async () => {
+  it('refuses profiles, kinds and secrets it does not take, before touching the keychain', async () => {
+    // The real keychain, with every call to it counted on the way through.
+    const service = `cc-test-vault-refusals-${process.pid}`;
+    const calls: string[] = [];
+    const counting =
+      <A extends unknown[], R>(name: string, call: (...args: A) => R) =>
+      (...args: A): R => {
+        calls.push(name);
+        return call(...args);
+      };
+    const counted: Keychain = {
+      getPassword: counting('get', keytar.getPassword),
+      setPassword: counting('set', keytar.setPassword),
+      deletePassword: counting('delete', keytar.deletePassword),
+      findCredentials: counting('find', keytar.findCredentials),
+    };
+    const watched = new Vault(counted, service);
     await expect(
-      vault.put({ platformOrigin: 'https://x.example.com/path', principalId: 'usr_a' }, 'api-key', 's'),
+      watched.put({ platformOrigin: 'https://x.example.com/path', principalId: 'usr_a' }, 'api-key', 's'),
     ).rejects.toThrow();
     await expect(
-      vault.put({ platformOrigin: 'https://x.example.com', principalId: 'a|b#c' }, 'api-key', 's'),
+      watched.put({ platformOrigin: 'https://x.example.com', principalId: 'a|b#c' }, 'api-key', 's'),
     ).rejects.toThrow();
-    await expect(vault.put(alice, 'password' as never, 's')).rejects.toThrow();
-    await expect(vault.put(alice, 'api-key', '')).rejects.toThrow();
+    await expect(watched.put(alice, 'password' as never, 's')).rejects.toThrow();
+    await expect(watched.put(alice, 'api-key', '')).rejects.toThrow();
+    await expect(watched.get(alice, 'password' as never)).rejects.toThrow();
+    expect(calls).toEqual([]);
+    expect(await keytar.findCredentials(service)).toEqual([]);
+    // The same vault does reach the keychain with a well-formed secret: the counts can see a call.
+    await watched.put(alice, 'api-key', 's');
+    expect(calls).toEqual(['set']);
+    expect((await keytar.findCredentials(service)).map((c) => c.account)).toEqual([
+      'https://platform.example.com|usr_alice#api-key',
+    ]);
+    await watched.deleteProfile(alice);
   });
 });

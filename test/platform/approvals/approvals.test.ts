@@ -463,13 +463,40 @@ describe('requests from integrations and the record', () => {
   });
 
   it('the queue filters by status, lane and what is mine to decide', async () => {
-    const a = officers[0] as Person;
-    const queue = await platform.call('GET', `${live}?mine=to-decide&limit=200`, { token: a.token });
-    expect(queue.status).toBe(200);
-    for (const item of queue.json.requests) {
-      expect(item.status).toBe('pending');
-      expect(item.requester.id).not.toBe(a.user.userId);
-    }
+    const [a, b] = officers as [Person, Person];
+    const payment = (title: string) => ({ kind: 'custom.vendor_payment', title, payload: { title } });
+    // Pending and someone else's: to decide. Raised by a, decided by a, or closed: not a's to decide.
+    const theirs = await request(live, p('admin'), payment('Queue: theirs'));
+    const own = await request(live, a, payment('Queue: a’s own'));
+    const withdrawn = await request(live, p('admin'), payment('Queue: withdrawn'));
+    const closing = await platform.call('POST', `${live}/${withdrawn.id}/withdraw`, {
+      token: p('admin').token,
+    });
+    expect(closing.json.status).toBe('withdrawn');
+    const decided = await request(live, p('owner'), {
+      kind: 'member.role_change',
+      title: 'Queue: decided by a, still waiting for a second approver',
+      payload: { userId: platform.user('acme', 'auditor').userId, role: 'viewer' },
+    });
+    const once = await decide(platform, a.token, a.device, live, decided, 'approve', { totpOf: a.user });
+    expect(once.json).toMatchObject({ status: 'pending', approvals: 1, requiredApprovals: 2 });
+
+    const queueOf = async (who: Person) => {
+      const reply = await platform.call('GET', `${live}?mine=to-decide&limit=200`, { token: who.token });
+      expect(reply.status).toBe(200);
+      return reply.json.requests as { id: string; status: string; requester: { id: string } }[];
+    };
+    const queue = await queueOf(a);
+    expect(queue.length).toBeGreaterThan(0);
+    const ids = queue.map((item) => item.id);
+    expect(ids).toContain(theirs.id);
+    for (const excluded of [own, withdrawn, decided]) expect(ids).not.toContain(excluded.id);
+    expect(queue.filter((item) => item.status !== 'pending')).toEqual([]);
+    expect(queue.filter((item) => item.requester.id === a.user.userId)).toEqual([]);
+    // What a has decided still waits for b, and a's own request is b's to decide.
+    const ofB = (await queueOf(b)).map((item) => item.id);
+    expect(ofB).toEqual(expect.arrayContaining([theirs.id, own.id, decided.id]));
+    expect(ofB).not.toContain(withdrawn.id);
     const red = await platform.call('GET', `${live}?status=all&lane=red`, { token: a.token });
     expect(red.json.requests.every((item: { lane: string }) => item.lane === 'red')).toBe(true);
     expect(red.json.requests.length).toBeGreaterThan(0);

@@ -161,7 +161,11 @@ describe('tree, checkpoints and proofs', () => {
     const checkpoint = (await platform.call('GET', `${live}/audit/checkpoint`, { token: owner })).json;
     const all = await entries(`limit=500`);
     const root = b64(checkpoint.root);
-    for (const entry of all.filter((e) => e.seq < checkpoint.size)) {
+    // Every entry the checkpoint covers, from seq 0: none of them may go unchecked.
+    const covered = all.filter((e) => e.seq < checkpoint.size);
+    expect(checkpoint.size).toBeGreaterThan(0);
+    expect(covered.map((e) => e.seq).sort((a, b) => a - b)).toEqual([...Array(checkpoint.size).keys()]);
+    for (const entry of covered) {
       const proof = await platform.call(
         'GET',
         `${live}/audit/proofs/inclusion?seq=${entry.seq}&size=${checkpoint.size}`,

@@ -126,7 +126,7 @@ describe('approvals store', () => {
     expect(store.getState().selectedId).toBe(testIds[PAGE - 1]);
   });
 
-  it('deciding updates the row in place and keeps what was signed; mine-to-decide then leaves it out', async () => {
+  it('deciding updates the row in place and keeps what was signed; mine-to-decide then leaves it and the officer’s own out', async () => {
     const id = testIds[1] as string;
     await store.getState().openDetail(id);
     expect(store.getState().detail?.data?.timeline.events.map((e) => e.action)).toEqual(['approval.request']);
@@ -147,9 +147,23 @@ describe('approvals store', () => {
       'approval.decide',
       'approval.execute',
     ]);
-    await store.getState().setFilters({ mine: true });
-    expect(store.getState().rows.map((r) => r.id)).not.toContain(id);
+    // Mine to decide: the member's pending requests, not the one decided, nor the officer's own.
+    const own = await raise(platform, officer, 'test', {
+      kind: 'custom.deploy',
+      title: 'Officer’s own deploy',
+      payload: {},
+    });
     await store.getState().setFilters({ mine: false });
+    expect(store.getState().rows.map((r) => r.id)).toContain(own.id);
+    await store.getState().setFilters({ mine: true });
+    const undecided = testIds.filter((other) => other !== id);
+    expect(store.getState().rows.map((r) => r.id)).toEqual(undecided.slice(0, PAGE));
+    await store.getState().setFilters({ mine: false });
+    const { accessToken } = await platform.signIn(officer);
+    const withdrawn = await platform.call('POST', `/v1/orgs/acme/envs/test/approvals/${own.id}/withdraw`, {
+      token: accessToken,
+    });
+    expect(withdrawn.json.status).toBe('withdrawn');
   });
 
   it('a rejection without a reason is refused and leaves the row as it was', async () => {

@@ -246,7 +246,7 @@ describe('the tamper corpus: each finding class with its seq', () => {
 });
 
 describe('random mutations', () => {
-  it('thousands of random byte mutations of a valid export: none verified, none throwing', async () => {
+  it('thousands of random byte mutations of a valid export: none verified or throwing, each refused with a finding', async () => {
     const small = await startPlatform();
     try {
       const token = (await small.signIn(small.user('globex', 'owner'))).accessToken;
@@ -259,10 +259,14 @@ describe('random mutations', () => {
         seed = (seed * 1103515245 + 12345) % 2 ** 31;
         return seed % n;
       };
-      const counts = { replace: 0, insert: 0, delete: 0 };
+      // What the verifier said of each mutation, counted from its reports: a refusal must give a reason.
+      const kinds = ['replace', 'insert', 'delete'] as const;
+      const said = Object.fromEntries(
+        kinds.map((k) => [k, { tampered: 0, unverifiable: 0, withoutReason: 0 }]),
+      ) as Record<(typeof kinds)[number], { tampered: number; unverifiable: number; withoutReason: number }>;
       for (let i = 0; i < 3000; i++) {
         const at = random(bytes.length);
-        const kind = (['replace', 'insert', 'delete'] as const)[i % 3] as keyof typeof counts;
+        const kind = kinds[i % 3] as (typeof kinds)[number];
         let mutated: Buffer;
         if (kind === 'replace') {
           mutated = Buffer.from(bytes);
@@ -272,11 +276,18 @@ describe('random mutations', () => {
         } else {
           mutated = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1)]);
         }
-        counts[kind]++;
+        if (mutated.equals(bytes)) throw new Error(`mutation ${i} (${kind} at ${at}) changed nothing`);
         const report = await verifyBytes(mutated, keys);
         if (report.verdict === 'verified') throw new Error(`mutation ${i} (${kind} at ${at}) was accepted`);
+        said[kind][report.verdict]++;
+        if (report.usable && report.findings.length === 0) said[kind].withoutReason++;
       }
-      expect(counts.replace + counts.insert + counts.delete).toBe(3000);
+      for (const kind of kinds) {
+        const { tampered, unverifiable, withoutReason } = said[kind];
+        expect([kind, tampered + unverifiable, withoutReason]).toEqual([kind, 1000, 0]);
+        // Most single-byte changes land in entries, which the verifier must call tampered, not just unreadable.
+        expect(tampered, kind).toBeGreaterThan(900);
+      }
     } finally {
       await small.stop();
     }

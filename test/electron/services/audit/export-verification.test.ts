@@ -9,7 +9,14 @@ import { type HeadlessHost, startHeadlessHost } from '../../../../electron/servi
 import { Vault } from '../../../../electron/services/vault/vault';
 import { verificationReportHtml } from '../../../../shared/audit/report-html';
 import type { ContractReply } from '../../../../shared/contract/contract';
-import { appendEntries, exportLog, joinExport, splitExport, tenantOf } from '../../../helpers/audit';
+import {
+  appendEntries,
+  appendLargeEntries,
+  exportLog,
+  joinExport,
+  splitExport,
+  tenantOf,
+} from '../../../helpers/audit';
 import { valueIn } from '../../../helpers/contract';
 import { startPlatform, type TestPlatform } from '../../../helpers/platform';
 
@@ -18,6 +25,7 @@ let platform: TestPlatform;
 let services: ConsoleServices;
 let host: HeadlessHost;
 let exportBytes: Buffer;
+let auditorToken: string;
 let keys: string[];
 const progress: { task: string; done: number; total: number }[] = [];
 
@@ -30,8 +38,8 @@ beforeAll(async () => {
   });
   host = await startHeadlessHost({ rendererDir: dataDir, services });
   appendEntries(platform, tenantOf(platform, 'acme', 'test'), 3000);
-  const auditor = await platform.signIn(platform.user('acme', 'auditor'));
-  exportBytes = await exportLog(platform, auditor.accessToken, 'acme', 'test');
+  auditorToken = (await platform.signIn(platform.user('acme', 'auditor'))).accessToken;
+  exportBytes = await exportLog(platform, auditorToken, 'acme', 'test');
   keys = platform.ctx.auditKeys.verifierKeys;
 });
 afterAll(async () => {
@@ -118,22 +126,31 @@ describe('offline verification of an export in the console', () => {
     expect(missing).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 
-  it('cancels a running verification', async () => {
-    const big = Buffer.concat([exportBytes]);
+  it('cancels a verification part-way: the report says cancelled, with fewer entries read than the file holds, and no hash', async () => {
+    // About 20 MB: read in 1 MiB chunks, the first progress event comes long before the end of the file.
+    appendLargeEntries(platform, tenantOf(platform, 'acme', 'live'), 2500, 8000);
+    const big = await exportLog(platform, auditorToken, 'acme', 'live');
+    const entries = splitExport(big).entries.length;
+    expect(big.length).toBeGreaterThan(16 * 1024 * 1024);
     const file = valueIn(await upload('cancel.jsonl', big));
-    const running = services.dispatcher.dispatch('audit.verifyExport', {
-      taskId: 'verify-cancel-1',
-      fileId: file.fileId,
-      keys,
+    const taskId = 'verify-cancel-1';
+    let cancelling: Promise<ContractReply> | undefined;
+    // Cancelled once the worker has said it is reading, not raced against its start.
+    const stop = services.events.subscribe((name, payload) => {
+      const { task, done } = payload as (typeof progress)[number];
+      if (name === 'progress' && task === taskId && done > 0)
+        cancelling ??= services.dispatcher.dispatch('audit.cancel', { taskId });
     });
-    expect(
-      valueIn(await services.dispatcher.dispatch('audit.cancel', { taskId: 'verify-cancel-1' })),
-    ).toEqual({
-      cancelled: true,
-    });
-    const result = valueIn(await running);
-    expect(result.report.cancelled).toBe(true);
+    const result = valueIn(
+      await services.dispatcher.dispatch('audit.verifyExport', { taskId, fileId: file.fileId, keys }),
+    );
+    stop();
+    if (!cancelling) throw new Error('the verification reported no progress');
+    expect(valueIn(await cancelling)).toEqual({ cancelled: true });
+    expect(result.report).toMatchObject({ cancelled: true, verdict: 'unverifiable' });
+    expect(result.report.entriesRead).toBeLessThan(entries);
     expect(result.fileSha256).toBeNull();
+    expect(progress.filter((p) => p.task === taskId).at(-1)?.done).toBeLessThan(big.length);
   });
 
   it('refuses uploads without the launch secret', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import keytar from 'keytar';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   alice,
@@ -14,7 +15,19 @@ import {
   value,
 } from './cache-helpers';
 
-const { vault } = testVault('service');
+const { vault, service } = testVault('service');
+/** A profile of its own for tests that watch the keychain. */
+const lister = { ...alice, principalId: 'usr_lister' };
+
+/** The kinds of secret the keychain holds for `lister`, read from the keychain itself. */
+async function listerSecrets(): Promise<string[]> {
+  const prefix = `${lister.platformOrigin}|${lister.principalId}#`;
+  return (await keytar.findCredentials(service))
+    .map((c) => c.account)
+    .filter((a) => a.startsWith(prefix))
+    .map((a) => a.slice(prefix.length))
+    .sort();
+}
 const dirs: (() => void)[] = [];
 function fresh() {
   const dir = tempDir();
@@ -24,6 +37,7 @@ function fresh() {
 afterAll(async () => {
   await vault.deleteProfile(alice);
   await vault.deleteProfile(bob);
+  await vault.deleteProfile(lister);
   for (const remove of dirs) remove();
 });
 
@@ -159,17 +173,29 @@ describe('the evidence cache', () => {
     cache.close();
   });
 
-  it('lists metadata by name or media type substring, most recently used first, without decrypting', async () => {
+  it('lists metadata by name or media type substring, most recently used first, with no key to decrypt anything', async () => {
     const { file } = fresh();
     let clock = 0;
-    const cache = openCache({ file, vault, now: () => ++clock });
-    const at = tenant(alice);
-    value(await cache.put(at, snapshot('evd-1', undefined, { name: 'Bank statement March.pdf' })));
-    value(await cache.put(at, snapshot('evd-2', undefined, { name: 'receipt.png', mediaType: 'image/png' })));
+    const now = () => ++clock;
+    const at = tenant(lister);
+    const writer = openCache({ file, vault, now });
+    value(await writer.put(at, snapshot('evd-1', undefined, { name: 'Bank statement March.pdf' })));
     value(
-      await cache.put(at, snapshot('evd-3', undefined, { name: 'bank-letter.txt', mediaType: 'text/plain' })),
+      await writer.put(at, snapshot('evd-2', undefined, { name: 'receipt.png', mediaType: 'image/png' })),
     );
-    value(await cache.get(at, 'evd-1'));
+    value(
+      await writer.put(
+        at,
+        snapshot('evd-3', undefined, { name: 'bank-letter.txt', mediaType: 'text/plain' }),
+      ),
+    );
+    value(await writer.get(at, 'evd-1'));
+    writer.close();
+    // The master key leaves the keychain: from now on no data key can be unwrapped, no blob decrypted.
+    expect(await vault.deleteProfile(lister)).toBe(1);
+    expect(await listerSecrets()).toEqual([]);
+
+    const cache = openCache({ file, vault, now });
     expect(value(cache.list(at)).map((e) => e.snapshotId)).toEqual(['evd-1', 'evd-3', 'evd-2']);
     expect(value(cache.list(at, { query: 'BANK' })).map((e) => e.snapshotId)).toEqual(['evd-1', 'evd-3']);
     expect(value(cache.list(at, { query: 'image/' })).map((e) => e.snapshotId)).toEqual(['evd-2']);
@@ -186,13 +212,20 @@ describe('the evidence cache', () => {
       cachedAt: expect.any(Number),
       lastUsedAt: entry?.cachedAt,
     });
+    // Listing did not even look for a key: the keychain still holds nothing for the profile.
+    expect(await listerSecrets()).toEqual([]);
     // The metadata columns are in clear: searchable without any key.
     const db = rawDb(file);
     expect(db.prepare('SELECT name FROM entries WHERE instr(name, ?) > 0').pluck().all('bank')).toEqual([
       'bank-letter.txt',
     ]);
     db.close();
+    // And the blobs really cannot be opened now: a read needs the key that is gone (and makes a new one).
+    const read = await cache.get(at, 'evd-2');
+    expect(read.ok).toBe(false);
+    expect(await listerSecrets()).toEqual(['cache-master-key']);
     cache.close();
+    await vault.deleteProfile(lister);
   });
 
   it('encrypts each put afresh: the same bytes put twice give different ciphertext', async () => {
@@ -225,20 +258,31 @@ describe('the evidence cache', () => {
   it('answers malformed calls with bad-request before touching the keychain or the file', async () => {
     const { file } = fresh();
     const cache = openCache({ file, vault });
+    const onDisk = () => Buffer.concat([file, `${file}-wal`].filter(existsSync).map((f) => readFileSync(f)));
+    const before = onDisk();
+    expect(await listerSecrets()).toEqual([]);
     const codes = [
-      await cache.put({ ...tenant(alice), organization: 'Not A Slug' }, snapshot('evd-1')),
-      await cache.put({ ...tenant(alice), environment: 'prod' as 'live' }, snapshot('evd-1')),
+      await cache.put({ ...tenant(lister), organization: 'Not A Slug' }, snapshot('evd-1')),
+      await cache.put({ ...tenant(lister), environment: 'prod' as 'live' }, snapshot('evd-1')),
       await cache.put(
-        { ...tenant(alice), profile: { platformOrigin: 'nope', principalId: 'x' } },
+        { ...tenant(lister), profile: { platformOrigin: 'nope', principalId: 'x' } },
         snapshot('evd-1'),
       ),
-      await cache.put(tenant(alice), { ...snapshot('evd-1'), snapshotId: '../etc' }),
-      await cache.get(tenant(alice), 'evd-1', { expectedSha256: 'xyz' }),
-      cache.list(tenant(alice), { limit: 0 }),
+      await cache.put(tenant(lister), { ...snapshot('evd-1'), snapshotId: '../etc' }),
+      await cache.get(tenant(lister), 'evd-1', { expectedSha256: 'xyz' }),
+      cache.list(tenant(lister), { limit: 0 }),
       cache.setQuota(-1),
     ].map((r) => (r.ok ? 'ok' : r.error.code));
     expect(codes).toEqual(Array(7).fill('bad-request'));
+    // Nothing reached the keychain (no master key was made) and not a byte of the cache changed.
+    expect(await listerSecrets()).toEqual([]);
+    expect(onDisk().equals(before)).toBe(true);
     expect(value(cache.stats()).entries).toBe(0);
+    // The same put, well formed, touches both: the two observations above can see a change.
+    value(await cache.put(tenant(lister), snapshot('evd-1')));
+    expect(await listerSecrets()).toEqual(['cache-master-key']);
+    expect(onDisk().equals(before)).toBe(false);
     cache.close();
+    await vault.deleteProfile(lister);
   });
 });

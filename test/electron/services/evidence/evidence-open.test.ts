@@ -81,15 +81,14 @@ describe('evidence through the encrypted cache', () => {
       await services.dispatcher.dispatch('evidence.listCached', { profile, tenant, query: 'controls' }),
     );
     expect(listed.evidence.map((e: { snapshotId: string }) => e.snapshotId)).toEqual([uploaded.id]);
-    for (const file of ['evidence-cache.sqlite', 'evidence-cache.sqlite-wal']) {
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(join(dataDir, file));
-      } catch {
-        continue;
-      }
-      expect(bytes.includes(Buffer.from(marker)), file).toBe(false);
-    }
+    // The cache is open, so it is the database file and its WAL: both must be read, and a scan of them
+    // must find what is stored in clear (the evidence's name) or it is not looking at the cache at all.
+    const scanned = ['evidence-cache.sqlite', 'evidence-cache.sqlite-wal'].map((file) => ({
+      file,
+      bytes: readFileSync(join(dataDir, file)),
+    }));
+    expect(Buffer.concat(scanned.map((s) => s.bytes)).includes(Buffer.from('controls.txt'))).toBe(true);
+    for (const { file, bytes } of scanned) expect(bytes.includes(Buffer.from(marker)), file).toBe(false);
   });
 
   it('a revoked key is a remote revocation: the profile is signed out and its cached evidence shredded', async () => {
