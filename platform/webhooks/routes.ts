@@ -41,24 +41,29 @@ export function webhookRoutes(
         onRequest: guards.tenant('approvals:read'),
         schema: { params: ApprovalParams, response: { 200: DeliveryList, ...errorResponses } },
       },
-      async (request) => ({
-        deliveries: ctx.stores.webhooks
-          .deliveriesFor(tenantOf(request), request.params.requestId)
-          .map((d) => ({
-            id: d.id,
-            status: d.status,
-            // Readers learn only whether each attempt was delivered: what a remote answered (status codes,
-            // errors) would make this endpoint a scanner of whatever the target could reach.
-            attempts: ctx.stores.webhooks.attempts(d.id).map((a) => ({
-              attempt: a.attempt,
-              at: new Date(a.at).toISOString(),
-              outcome:
-                a.status_code !== null && a.status_code >= 200 && a.status_code < 300
-                  ? ('delivered' as const)
-                  : ('failed' as const),
+      async (request) => {
+        if (!ctx.stores.approvals.get(tenantOf(request), request.params.requestId)) {
+          throw new Problem({ code: 'not-found', message: 'Approval request not found.' });
+        }
+        return {
+          deliveries: ctx.stores.webhooks
+            .deliveriesFor(tenantOf(request), request.params.requestId)
+            .map((d) => ({
+              id: d.id,
+              status: d.status,
+              // Readers learn only whether each attempt was delivered: what a remote answered (status codes,
+              // errors) would make this endpoint a scanner of whatever the target could reach.
+              attempts: ctx.stores.webhooks.attempts(d.id).map((a) => ({
+                attempt: a.attempt,
+                at: new Date(a.at).toISOString(),
+                outcome:
+                  a.status_code !== null && a.status_code >= 200 && a.status_code < 300
+                    ? ('delivered' as const)
+                    : ('failed' as const),
+              })),
             })),
-          })),
-      }),
+        };
+      },
     );
   };
 }

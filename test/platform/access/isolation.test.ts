@@ -119,7 +119,6 @@ describe('ids that name nothing', () => {
   for (const endpoint of withIds) {
     // A download URL is bound to its evidence id: another id is an altered URL, refused before any lookup.
     const [status, code] = endpoint.name === download ? [403, 'forbidden'] : [404, 'not-found'];
-    const knownBug = endpoint.route.endsWith('/:requestId/deliveries');
     const name = `${endpoint.name}: an unknown ${idsNamedBy(endpoint).join(', ')} is answered with ${status} ${code}`;
     const test = async () => {
       const acme = await freshTarget(platform, 'acme', 'test', acmeOwner);
@@ -130,10 +129,7 @@ describe('ids that name nothing', () => {
       const reply = await callEndpoint(platform, endpoint, unknown, acmeOwner.token);
       expect([reply.status, reply.json?.error?.code], reply.text).toEqual([status, code]);
     };
-    if (knownBug)
-      // Known platform bug, reported: deliveries of a request that does not exist are an empty list (200).
-      it.fails(`${name} (fails today: the platform answers 200 with an empty list)`, test);
-    else it(name, test);
+    it(name, test);
   }
 });
 
