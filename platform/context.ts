@@ -8,12 +8,14 @@ import { AuditSigningKeys } from './audit/signing-keys';
 import { AccessTokens } from './auth/access-tokens';
 import { Sessions } from './auth/sessions';
 import { type Clock, systemClock } from './clock';
+import { FileMasterKeys, type MasterKeyProvider } from './crypto/master-keys';
 import { SealedBox } from './crypto/sealed-box';
 import { DataDir } from './data-dir';
 import { openDatabase } from './db/database';
 import { createStores, type Stores } from './db/stores';
 import { BlobStore } from './evidence/blob-store';
 import { DownloadUrlSigner } from './evidence/download-urls';
+import { TenantDataKeys } from './evidence/tenant-data-keys';
 import { ApiKeyService } from './keys/api-key-service';
 import { OAuthService } from './oauth/oauth-service';
 import type { WebhookTargetRules } from './webhooks/webhook-target';
@@ -32,6 +34,10 @@ export interface PlatformContext {
   readonly auditLog: AuditLog;
   readonly audit: AuditService;
   readonly blobs: BlobStore;
+  /** What wraps the tenants' data keys: a key file in the data directory (a KMS later, same interface). */
+  readonly masterKeys: MasterKeyProvider;
+  /** Each tenant's evidence data key, unwrapped on first use. */
+  readonly evidenceKeys: TenantDataKeys;
   readonly urlSigner: DownloadUrlSigner;
   /** The desktop sign-in's codes and token exchange, and the key its ID tokens are signed with. */
   readonly oauth: OAuthService;
@@ -50,6 +56,8 @@ export interface ContextOptions {
    * and its receiver on one computer). Off unless the operator starts the platform with it.
    */
   readonly allowPrivateWebhookTargets?: boolean;
+  /** Another master key provider than the data directory's key file (a KMS). */
+  readonly masterKeys?: MasterKeyProvider;
 }
 
 export const DEFAULT_PLATFORM_HOST = 'compliance.localhost';
@@ -66,6 +74,7 @@ export function createContext(dataPath: string, options: ContextOptions = {}): P
   const auditLog = new AuditLog(stores, auditKeys, clock, host);
   const apiKeys = new ApiKeyService(stores, auditLog, clock);
   const sessions = new Sessions(stores, tokens, sealedBox, auditLog, clock);
+  const masterKeys = options.masterKeys ?? new FileMasterKeys(dataDir);
   return {
     dataDir,
     clock,
@@ -78,7 +87,9 @@ export function createContext(dataPath: string, options: ContextOptions = {}): P
     auditKeys,
     auditLog,
     audit: new AuditService(stores, auditLog),
-    blobs: new BlobStore(join(dataDir.path, 'evidence')),
+    blobs: new BlobStore(join(dataDir.path, 'evidence-sealed')),
+    masterKeys,
+    evidenceKeys: new TenantDataKeys(stores, masterKeys, clock),
     urlSigner: new DownloadUrlSigner(dataDir.secretFile('url-signing.key', () => randomBytes(32))),
     oauth: new OAuthService(stores, sessions, tokens, clock),
     oauthTokens: tokens,

@@ -9,6 +9,8 @@ import { rotateAuditSigningKey } from '../audit/key-rotation';
 import { totpCode } from '../auth/totp';
 import { createContext, type PlatformContext } from '../context';
 import { orgScope, tenantScope } from '../db/scope';
+import { sealLegacyEvidence } from '../evidence/legacy-evidence';
+import { finishMasterKeyRotation, rotateMasterKey } from '../evidence/master-key-rotation';
 import { createLogger } from '../http/logging';
 import { buildServer } from '../http/server';
 import { isSeeded, printDemoCredentials, seedDemo } from '../seed/demo';
@@ -27,6 +29,7 @@ Commands:
   audit-export --org SLUG --env ENV --out FILE [--start N] [--end N] [--data DIR]
                                              write an audit export file
   rotate-audit-key [--data DIR]              announce and switch to a new checkpoint-signing key
+  rotate-evidence-key [--data DIR]           a new evidence master key; every tenant's data key re-wrapped
   break-glass --org SLUG --env ENV --request ID --reason TEXT [--data DIR]
                                              the operator's co-signature on a policy change of an
                                              organization with too few people to approve it itself
@@ -103,6 +106,16 @@ async function main(argv: string[]): Promise<number> {
         const { previous, current } = rotateAuditSigningKey(ctx);
         process.stdout.write(
           `Announced and switched checkpoint signing.\n  previous ${previous}\n  current  ${current}\n`,
+        );
+        return 0;
+      });
+    case 'rotate-evidence-key':
+      return withContext(dataDir, async (ctx) => {
+        const rotated = await rotateMasterKey(ctx, (n) => {
+          if (n % 100 === 0) process.stdout.write(`  ${n} data keys re-wrapped\n`);
+        });
+        process.stdout.write(
+          `The evidence master key is now ${rotated.keyId}; ${rotated.rewrapped} data keys were re-wrapped and the old key dropped.\n`,
         );
         return 0;
       });
@@ -213,6 +226,12 @@ async function serve(
     return 2;
   }
   const ctx = createContext(dataDir, { allowPrivateWebhookTargets });
+  // Work a previous run left unfinished, before the first request: evidence from before encryption at
+  // rest, and a master-key rotation cut short.
+  const sealed = await sealLegacyEvidence(ctx);
+  if (sealed > 0)
+    process.stdout.write(`Encrypted ${sealed} evidence files kept in clear by an older version.\n`);
+  await finishMasterKeyRotation(ctx);
   if (allowPrivateWebhookTargets) {
     process.stdout.write(
       'Webhooks may reach this machine and private networks (--allow-private-webhooks).\n',

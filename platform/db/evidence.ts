@@ -12,7 +12,12 @@ export interface EvidenceRow {
   uploader_id: string;
   created_at: number;
   deleted_at: number | null;
+  /** The encrypted bytes' address in this tenant's storage, and the data key version that sealed them. */
+  blob_address: string | null;
+  key_version: number | null;
 }
+
+export type EvidenceRowOfTenant = EvidenceRow & { organization_id: string; environment: 'test' | 'live' };
 
 export class EvidenceStore {
   readonly #insert;
@@ -21,13 +26,15 @@ export class EvidenceStore {
   readonly #library;
   readonly #markDeleted;
   readonly #liveCopies;
+  readonly #unsealed;
+  readonly #sealed;
 
   constructor(db: Db) {
     this.#insert = db.prepare<Record<string, unknown>>(
       `INSERT INTO evidence (id, organization_id, environment, request_id, sha256, name, media_type, size, uploader_type,
-         uploader_id, created_at, deleted_at)
+         uploader_id, created_at, deleted_at, blob_address, key_version)
        VALUES (@id, @organization_id, @environment, @request_id, @sha256, @name, @media_type, @size, @uploader_type,
-         @uploader_id, @created_at, @deleted_at)`,
+         @uploader_id, @created_at, @deleted_at, @blob_address, @key_version)`,
     );
     this.#get = db.prepare<Record<string, unknown>, EvidenceRow>(
       `SELECT * FROM evidence WHERE ${TENANT_WHERE} AND id = @id`,
@@ -42,10 +49,30 @@ export class EvidenceStore {
     this.#markDeleted = db.prepare<Record<string, unknown>>(
       `UPDATE evidence SET deleted_at = @now WHERE ${TENANT_WHERE} AND id = @id AND deleted_at IS NULL`,
     );
-    // Across tenants on purpose: a blob is shared by every row with its hash, and stays while any does.
-    this.#liveCopies = db.prepare<[string], { n: number }>(
-      'SELECT count(*) AS n FROM evidence WHERE sha256 = ? AND deleted_at IS NULL',
+    // A blob is shared by every row of its tenant with the same file, and stays while any does.
+    this.#liveCopies = db.prepare<Record<string, unknown>, { n: number }>(
+      `SELECT count(*) AS n FROM evidence WHERE ${TENANT_WHERE} AND blob_address = @address AND deleted_at IS NULL`,
     );
+    this.#unsealed = db.prepare<[], EvidenceRowOfTenant>(
+      'SELECT * FROM evidence WHERE blob_address IS NULL AND deleted_at IS NULL ORDER BY created_at LIMIT 100',
+    );
+    this.#sealed = db.prepare<Record<string, unknown>>(
+      `UPDATE evidence SET blob_address = @address, key_version = @key_version
+       WHERE ${TENANT_WHERE} AND id = @id AND blob_address IS NULL`,
+    );
+  }
+
+  /**
+   * Maintenance across tenants: live rows whose bytes are still in the old clear, shared layout (from
+   * before evidence was encrypted per tenant), at most 100 at a time. Each row names its own tenant.
+   */
+  unsealed(): EvidenceRowOfTenant[] {
+    return this.#unsealed.all();
+  }
+
+  /** Records where a row's bytes now live, encrypted; only ever from null (the trigger leaves these columns). */
+  markSealed(scope: TenantScope, id: string, address: string, keyVersion: number): void {
+    this.#sealed.run({ ...tenantParams(scope), id, address, key_version: keyVersion });
   }
 
   insert(scope: TenantScope, row: EvidenceRow): void {
@@ -68,7 +95,7 @@ export class EvidenceStore {
     return this.#markDeleted.run({ ...tenantParams(scope), id, now }).changes === 1;
   }
 
-  liveCopies(sha256: string): number {
-    return this.#liveCopies.get(sha256)?.n ?? 0;
+  liveCopies(scope: TenantScope, address: string): number {
+    return this.#liveCopies.get({ ...tenantParams(scope), address })?.n ?? 0;
   }
 }

@@ -9,6 +9,7 @@ import { OAuthCodeStore } from './oauth-codes';
 import { OrganizationStore } from './organizations';
 import { PolicyStore } from './policies';
 import { RefreshTokenStore } from './refresh-tokens';
+import { TenantKeyStore } from './tenant-keys';
 import { ThrottleStore } from './throttles';
 import { UserStore } from './users';
 import { WebhookStore } from './webhooks';
@@ -29,6 +30,7 @@ export interface Stores {
   readonly webhooks: WebhookStore;
   readonly oauthCodes: OAuthCodeStore;
   readonly throttles: ThrottleStore;
+  readonly tenantKeys: TenantKeyStore;
 }
 
 export function createStores(db: Db): Stores {
@@ -47,5 +49,6 @@ export function createStores(db: Db): Stores {
     webhooks: new WebhookStore(db),
     oauthCodes: new OAuthCodeStore(db),
     throttles: new ThrottleStore(db),
+    tenantKeys: new TenantKeyStore(db),
   };
 }

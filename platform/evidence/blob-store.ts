@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   fsyncSync,
@@ -11,29 +11,31 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import type { TenantScope } from '../db/scope';
 
 /**
- * Evidence bytes, content-addressed by SHA-256 under the data directory. A blob is written once and never
- * changed: a second upload of the same bytes finds it there, and reads check the bytes still hash right.
+ * Encrypted evidence bytes under the data directory, one folder per tenant, each file at its
+ * tenant-keyed address (see blob-crypto.ts). A blob is written once and never changed: a second upload of
+ * the same file in the same tenant finds it there.
  */
 export class BlobStore {
   constructor(private readonly root: string) {
     mkdirSync(root, { recursive: true, mode: 0o700 });
   }
 
-  #path(sha256: string): string {
-    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error('Not a SHA-256');
-    return join(this.root, sha256.slice(0, 2), sha256);
+  #dir(tenant: TenantScope, address: string): string {
+    if (!/^[0-9a-f]{64}$/.test(address)) throw new Error('Not a blob address');
+    return join(this.root, tenant.organizationId, tenant.environment, address.slice(0, 2));
   }
 
-  put(bytes: Uint8Array): string {
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const path = this.#path(sha256);
-    mkdirSync(join(this.root, sha256.slice(0, 2)), { recursive: true, mode: 0o700 });
+  put(tenant: TenantScope, address: string, sealed: Uint8Array): void {
+    const dir = this.#dir(tenant, address);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const path = join(dir, address);
     const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
     const fd = openSync(temporary, 'wx', 0o600);
     try {
-      writeSync(fd, bytes);
+      writeSync(fd, sealed);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -46,21 +48,18 @@ export class BlobStore {
     } finally {
       unlinkSync(temporary);
     }
-    return sha256;
   }
 
-  /** The bytes, or undefined if missing or no longer matching their hash. */
-  read(sha256: string): Buffer | undefined {
-    let bytes: Buffer;
+  /** The sealed bytes, or undefined if missing. */
+  read(tenant: TenantScope, address: string): Buffer | undefined {
     try {
-      bytes = readFileSync(this.#path(sha256));
+      return readFileSync(join(this.#dir(tenant, address), address));
     } catch {
       return undefined;
     }
-    return createHash('sha256').update(bytes).digest('hex') === sha256 ? bytes : undefined;
   }
 
-  remove(sha256: string): void {
-    rmSync(this.#path(sha256), { force: true });
+  remove(tenant: TenantScope, address: string): void {
+    rmSync(join(this.#dir(tenant, address), address), { force: true });
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EvidenceMeta } from '../../shared/api/evidence';
 import { fail, ok, type Result } from '../../shared/result';
 import type { Principal } from '../access/principal';
@@ -6,6 +7,7 @@ import type { PlatformContext } from '../context';
 import { newId } from '../crypto/random';
 import type { EvidenceRow } from '../db/evidence';
 import type { TenantScope } from '../db/scope';
+import { blobAddress, openBlob, sealBlob } from './blob-crypto';
 import { sniffMediaType } from './content-type';
 import { MAX_URL_LIFETIME_MS } from './download-urls';
 import { sanitizeFileName } from './file-name';
@@ -34,12 +36,12 @@ export function toEvidenceMeta(row: EvidenceRow): EvidenceMeta {
 export class EvidenceService {
   constructor(private readonly ctx: PlatformContext) {}
 
-  upload(
+  async upload(
     tenant: TenantScope,
     principal: Principal,
     input: { name: string; requestId?: string; bytes: Buffer },
     context: AuditContext,
-  ): Result<EvidenceMeta> {
+  ): Promise<Result<EvidenceMeta>> {
     const { stores, blobs, clock, auditLog } = this.ctx;
     if (input.bytes.length === 0) return fail('bad-request', 'The file is empty.');
     if (input.bytes.length > MAX_EVIDENCE_BYTES)
@@ -51,6 +53,11 @@ export class EvidenceService {
         'Evidence must be an image (PNG, JPEG, GIF, WebP), a PDF, JSON or plain text.',
       );
     }
+    // Encrypted and stored before the row that names it: a crash leaves at most an unreferenced blob.
+    const sha256 = createHash('sha256').update(input.bytes).digest('hex');
+    const dataKey = await this.ctx.evidenceKeys.current(tenant);
+    const address = blobAddress(dataKey, sha256);
+    blobs.put(tenant, address, sealBlob(dataKey, tenant, sha256, input.bytes));
     return stores.db.transaction((): Result<EvidenceMeta> => {
       if (input.requestId) {
         const request = stores.approvals.get(tenant, input.requestId);
@@ -61,7 +68,7 @@ export class EvidenceService {
       const row: EvidenceRow = {
         id: newId('evd'),
         request_id: input.requestId ?? null,
-        sha256: blobs.put(input.bytes),
+        sha256,
         name: sanitizeFileName(input.name),
         media_type: mediaType,
         size: input.bytes.length,
@@ -69,6 +76,8 @@ export class EvidenceService {
         uploader_id: principalIdOf(principal),
         created_at: clock.now(),
         deleted_at: null,
+        blob_address: address,
+        key_version: dataKey.version,
       };
       stores.evidence.insert(tenant, row);
       auditLog.append(tenant, context, {
@@ -113,12 +122,12 @@ export class EvidenceService {
     });
   }
 
-  download(
+  async download(
     tenant: TenantScope,
     principal: Principal,
     evidenceId: string,
     link: { expires: number; signature: string },
-  ): Result<{ meta: EvidenceMeta; bytes: Buffer }> {
+  ): Promise<Result<{ meta: EvidenceMeta; bytes: Buffer }>> {
     const { stores, clock, urlSigner, blobs } = this.ctx;
     const binding = {
       organizationId: tenant.organizationId,
@@ -132,9 +141,19 @@ export class EvidenceService {
     }
     const row = stores.evidence.get(tenant, evidenceId);
     if (!row || row.deleted_at !== null) return fail('not-found', notFound);
-    const bytes = blobs.read(row.sha256);
-    if (!bytes) throw new Error(`Evidence blob ${row.sha256} is missing or damaged`);
+    const bytes = await this.readBytes(tenant, row);
+    if (!bytes) throw new Error(`Evidence ${row.id} is missing or damaged`);
     return ok({ meta: toEvidenceMeta(row), bytes });
+  }
+
+  /** A file's clear bytes, checked against its SHA-256; undefined when missing, damaged or swapped. */
+  async readBytes(tenant: TenantScope, row: EvidenceRow): Promise<Buffer | undefined> {
+    if (row.blob_address === null || row.key_version === null) return undefined;
+    const sealed = this.ctx.blobs.read(tenant, row.blob_address);
+    if (!sealed) return undefined;
+    const dataKey = await this.ctx.evidenceKeys.version(tenant, row.key_version);
+    const bytes = openBlob(dataKey, tenant, row.sha256, sealed);
+    return bytes && createHash('sha256').update(bytes).digest('hex') === row.sha256 ? bytes : undefined;
   }
 
   /** Only ever called by an approved `evidence.delete` request. */
@@ -148,7 +167,9 @@ export class EvidenceService {
       resource: { type: 'evidence', id: evidenceId },
       change: { before: toEvidenceMeta(row), after: null },
     });
-    if (stores.evidence.liveCopies(row.sha256) === 0) blobs.remove(row.sha256);
+    if (row.blob_address && stores.evidence.liveCopies(tenant, row.blob_address) === 0) {
+      blobs.remove(tenant, row.blob_address);
+    }
     return ok(`deleted ${evidenceId}`);
   }
 }

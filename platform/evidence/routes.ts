@@ -41,7 +41,7 @@ export function evidenceRoutes(ctx: PlatformContext, guards: Guards): FastifyPlu
         },
       },
       async (request, reply) => {
-        const uploaded = evidence.upload(
+        const uploaded = await evidence.upload(
           tenantOf(request),
           principalOf(request),
           { name: request.query.name, requestId: request.query.requestId, bytes: request.body },
@@ -90,7 +90,7 @@ export function evidenceRoutes(ctx: PlatformContext, guards: Guards): FastifyPlu
       },
       async (request, reply) => {
         const file = orReply(
-          evidence.download(
+          await evidence.download(
             tenantOf(request),
             principalOf(request),
             request.params.evidenceId,

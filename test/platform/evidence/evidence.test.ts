@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Device, decide, registerDevice } from '../../helpers/approvals';
+import { tenantOf } from '../../helpers/audit';
 import { startPlatform, type TestPlatform } from '../../helpers/platform';
 
 let platform: TestPlatform;
@@ -73,13 +74,19 @@ describe('upload', () => {
     expect(big.json.error.code).toBe('payload-too-large');
   });
 
-  it('stores identical bytes once, under their hash, never rewritten', async () => {
+  it('stores identical bytes once per tenant, at one address, never rewritten', async () => {
     const first = await upload(Buffer.from('same bytes'), 'a.txt');
     const second = await upload(Buffer.from('same bytes'), 'b.txt');
     expect(first.json.id).not.toBe(second.json.id);
     expect(first.json.sha256).toBe(second.json.sha256);
-    const dir = join(platform.dataDir, 'evidence', first.json.sha256.slice(0, 2));
-    expect(readdirSync(dir).filter((f) => f.startsWith(first.json.sha256))).toEqual([first.json.sha256]);
+    const addresses = platform.ctx.stores.db
+      .prepare('SELECT DISTINCT blob_address AS a FROM evidence WHERE id IN (?, ?)')
+      .all(first.json.id, second.json.id) as { a: string }[];
+    expect(addresses).toHaveLength(1);
+    const address = addresses[0]?.a as string;
+    const tenant = tenantOf(platform, 'acme', 'live');
+    const dir = join(platform.dataDir, 'evidence-sealed', tenant.organizationId, 'live', address.slice(0, 2));
+    expect(readdirSync(dir).filter((f) => f.startsWith(address))).toEqual([address]);
     expect(() => platform.ctx.stores.db.exec("UPDATE evidence SET name = 'x'")).toThrow(/immutable/);
   });
 });
@@ -168,6 +175,10 @@ describe('evidence on approval requests', () => {
     expect(second.json).toEqual(expect.objectContaining({ status: 'executed' }));
     const after = await platform.call('GET', base, { token: owner });
     expect(after.json.evidence.map((e: { id: string }) => e.id)).not.toContain(file.json.id);
-    expect(platform.ctx.blobs.read(file.json.sha256)).toBeUndefined();
+    const row = platform.ctx.stores.db
+      .prepare('SELECT organization_id, environment, blob_address FROM evidence WHERE id = ?')
+      .get(file.json.id) as { blob_address: string };
+    expect(row.blob_address).toMatch(/^[0-9a-f]{64}$/);
+    expect(platform.ctx.blobs.read(tenantOf(platform, 'acme', 'test'), row.blob_address)).toBeUndefined();
   });
 });
