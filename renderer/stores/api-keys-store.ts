@@ -1,10 +1,11 @@
-import { createStore } from 'zustand/vanilla';
 import type { ApiKey } from '../../shared/api/api-keys';
 import type { ApprovalRequest } from '../../shared/api/approvals';
 import type { CallInput, CallOutput } from '../../shared/contract/contract';
 import type { AppError, Result } from '../../shared/result';
 import type { ContractClient } from '../contract/client';
+import type { OfflineAware } from './offline-flag';
 import type { SessionStore } from './session-store';
+import { createTenantScopedStore, type TenantScope, type TenantScopedOptions } from './tenant-scoped';
 
 export type { ApiKey };
 export type CreateKeyRequest = CallInput<'apiKeys.create'>['request'];
@@ -40,12 +41,10 @@ export type DeviceKeyState =
   | { readonly phase: 'done'; readonly result: DeviceKeyRotation }
   | { readonly phase: 'failed'; readonly error: AppError };
 
-export interface ApiKeysState {
+export interface ApiKeysState extends OfflineAware {
   readonly keys: readonly ApiKey[];
   readonly phase: Phase;
   readonly error: AppError | null;
-  /** The platform could not be reached on the last call: what is loaded stays, with a banner. */
-  readonly offline: boolean;
   readonly write: WriteState;
   readonly revealed: RevealedSecret | null;
   readonly deviceKey: DeviceKeyState;
@@ -79,31 +78,26 @@ const initial = {
  * and answers still on their way for the old tenant are dropped.
  */
 export function createApiKeysStore(client: ContractClient, session: SessionStore) {
-  let tenantGen = 0;
-  const scope = () => {
-    const { active, tenant } = session.getState();
-    return active && tenant ? { profile: active.profile, tenant } : null;
+  const options: TenantScopedOptions<ApiKeysState> = {
+    initial,
+    tracksOffline: true,
+    onSwitch: ({ current, scope }) => {
+      if (scope) void current.load();
+    },
   };
-
-  const store = createStore<ApiKeysState>()((set, get) => {
-    const seen = <T>(result: Result<T>): Result<T> => {
-      const offline = !result.ok && result.error.code === 'unavailable';
-      if (offline !== get().offline) set({ offline });
-      return result;
-    };
-
+  return createTenantScopedStore(session, options, (set, get, tenant) => {
     /** One key write, shared by create, rotate and revoke: the answer is a secret, a request or an error. */
     const write = async (
       action: KeyAction,
       keyId: string | null,
-      send: (where: NonNullable<ReturnType<typeof scope>>) => Promise<Result<CallOutput<'apiKeys.create'>>>,
+      send: (where: TenantScope) => Promise<Result<CallOutput<'apiKeys.create'>>>,
     ): Promise<WriteState> => {
-      const where = scope();
+      const where = tenant.scope();
       if (!where || get().write.phase === 'working') return get().write;
-      const mine = tenantGen;
+      const asked = tenant.guardTenant();
       set({ write: { phase: 'working', action, keyId } });
-      const answer = seen(await send(where));
-      if (mine !== tenantGen) return { phase: 'idle' };
+      const answer = await asked.settle(send(where));
+      if (!answer) return { phase: 'idle' };
       let next: WriteState;
       if (!answer.ok) next = { phase: 'failed', action, error: answer.error };
       else if (answer.value.outcome === 'approval-requested')
@@ -124,12 +118,12 @@ export function createApiKeysStore(client: ContractClient, session: SessionStore
       ...initial,
 
       async load() {
-        const where = scope();
+        const where = tenant.scope();
         if (!where) return;
-        const mine = tenantGen;
+        const asked = tenant.guardTenant();
         set({ phase: get().keys.length > 0 ? 'ready' : 'loading', error: null });
-        const listed = seen(await client.call('apiKeys.list', where));
-        if (mine !== tenantGen) return;
+        const listed = await asked.settle(client.call('apiKeys.list', where));
+        if (!listed) return;
         if (!listed.ok) return set({ phase: get().keys.length > 0 ? 'ready' : 'error', error: listed.error });
         set({ phase: 'ready', keys: listed.value.keys, error: null });
       },
@@ -153,7 +147,8 @@ export function createApiKeysStore(client: ContractClient, session: SessionStore
         const update = (save: SaveState) =>
           set((s) => (s.revealed?.key.id === revealed.key.id ? { revealed: { ...s.revealed, save } } : {}));
         update({ phase: 'saving' });
-        const saved = seen(
+        // Not guarded: the secret was this tenant's, and `update` touches only the dialog still showing it.
+        const saved = tenant.noteReachability(
           await client.call('session.signInWithApiKey', {
             platformUrl: active.profile.platformOrigin,
             apiKey: revealed.secret,
@@ -179,10 +174,10 @@ export function createApiKeysStore(client: ContractClient, session: SessionStore
       async rotateDeviceKey() {
         const active = session.getState().active;
         if (!active || get().deviceKey.phase === 'rotating') return;
-        const mine = tenantGen;
+        const asked = tenant.guardTenant();
         set({ deviceKey: { phase: 'rotating' } });
-        const rotated = seen(await client.call('deviceKey.rotate', { profile: active.profile }));
-        if (mine !== tenantGen) return;
+        const rotated = await asked.settle(client.call('deviceKey.rotate', { profile: active.profile }));
+        if (!rotated) return;
         set({
           deviceKey: rotated.ok
             ? { phase: 'done', result: rotated.value }
@@ -194,22 +189,9 @@ export function createApiKeysStore(client: ContractClient, session: SessionStore
         if (get().deviceKey.phase !== 'rotating') set({ deviceKey: { phase: 'idle' } });
       },
 
-      dispose() {
-        unsubscribe();
-      },
+      dispose: tenant.dispose,
     };
   });
-
-  let epoch = session.getState().tenantEpoch;
-  const unsubscribe = session.subscribe((state) => {
-    if (state.tenantEpoch === epoch) return;
-    epoch = state.tenantEpoch;
-    tenantGen++;
-    store.setState(initial);
-    if (scope()) void store.getState().load();
-  });
-
-  return store;
 }
 
 export type ApiKeysStore = ReturnType<typeof createApiKeysStore>;

@@ -1,9 +1,11 @@
-import { createStore } from 'zustand/vanilla';
 import type { Lane } from '../../shared/approvals/kinds';
 import type { CallInput, CallOutput } from '../../shared/contract/contract';
-import type { AppError, Result } from '../../shared/result';
+import type { AppError } from '../../shared/result';
 import type { ContractClient } from '../contract/client';
+import type { OfflineAware } from './offline-flag';
+import { keptSelection, stepSelection } from './row-selection';
 import type { SessionStore } from './session-store';
+import { createTenantScopedStore, type TenantScopedOptions } from './tenant-scoped';
 
 export type QueueRow = CallOutput<'approvals.list'>['requests'][number];
 export type ApprovalDetail = CallOutput<'approvals.get'>;
@@ -38,7 +40,7 @@ export type DecisionState =
   | { readonly phase: 'done'; readonly requestId: string; readonly receipt: DecisionReceipt }
   | { readonly phase: 'failed'; readonly requestId: string; readonly error: AppError };
 
-export interface ApprovalsState {
+export interface ApprovalsState extends OfflineAware {
   /** What the filter controls show. */
   readonly filters: QueueFilters;
   /** The rows loaded so far for the filters last answered; kept while a new query is on its way. */
@@ -47,8 +49,6 @@ export interface ApprovalsState {
   readonly phase: Phase;
   readonly loadingMore: boolean;
   readonly error: AppError | null;
-  /** The platform could not be reached on the last call: what is loaded stays, with a banner. */
-  readonly offline: boolean;
   /** Bumped each time `rows` is replaced by a new query's first page (the queue marks when it paints). */
   readonly queryVersion: number;
   /** Custom kinds met in this tenant, for the kind filter beside the built-in ones. */
@@ -111,40 +111,36 @@ function asRow({ decisions: _d, evidence: _e, ...row }: ApprovalDetail['request'
   return row;
 }
 
+const rowId = (row: QueueRow) => row.id;
+
 /**
  * The tenant's approval queue and the request open in detail. Everything here is scoped to the session's
  * tenant: when its epoch moves (tenant or profile switch) the store forgets it all and starts over, and
- * any answer still on its way for the old tenant is dropped by the generation check.
+ * any answer still on its way for the old tenant, or for a query since replaced, is dropped.
  */
 export function createApprovalsStore(
   client: ContractClient,
   session: SessionStore,
   { pageSize = PAGE_SIZE }: { pageSize?: number } = {},
 ) {
-  // Answers are dropped when a newer query replaced theirs (lists) or the tenant changed (everything).
-  let queryGen = 0;
-  let tenantGen = 0;
-  const scope = () => {
-    const { active, tenant } = session.getState();
-    return active && tenant ? { profile: active.profile, tenant } : null;
+  const options: TenantScopedOptions<ApprovalsState> = {
+    initial,
+    tracksOffline: true,
+    onSwitch: ({ current, scope }) => {
+      if (scope) void current.load();
+    },
   };
-
-  const store = createStore<ApprovalsState>()((set, get) => {
-    /** Notes reachability from any answer; the caller decides what else the answer means. */
-    const seen = <T>(result: Result<T>): Result<T> => {
-      const offline = !result.ok && result.error.code === 'unavailable';
-      if (offline !== get().offline) set({ offline });
-      return result;
-    };
-
+  return createTenantScopedStore(session, options, (set, get, tenant) => {
     const fetchFirstPage = async () => {
-      const where = scope();
+      const where = tenant.scope();
       if (!where) return;
-      const mine = ++queryGen;
+      const query = tenant.startQuery();
       const { filters } = get();
       set({ phase: 'loading', nextCursor: null, loadingMore: false, error: null });
-      const page = seen(await client.call('approvals.list', { ...where, query: queryOf(filters, pageSize) }));
-      if (mine !== queryGen) return;
+      const page = await query.settle(
+        client.call('approvals.list', { ...where, query: queryOf(filters, pageSize) }),
+      );
+      if (!page) return;
       if (!page.ok) return set({ phase: get().rows.length > 0 ? 'ready' : 'error', error: page.error });
       set((s) => ({
         phase: 'ready',
@@ -152,7 +148,7 @@ export function createApprovalsStore(
         nextCursor: page.value.nextCursor,
         queryVersion: s.queryVersion + 1,
         kindsSeen: mergeKinds(s.kindsSeen, page.value.requests),
-        selectedId: page.value.requests.some((r) => r.id === s.selectedId) ? s.selectedId : null,
+        selectedId: keptSelection(page.value.requests, rowId, s.selectedId),
       }));
     };
 
@@ -162,16 +158,16 @@ export function createApprovalsStore(
       load: fetchFirstPage,
 
       async loadMore() {
-        const where = scope();
+        const where = tenant.scope();
         const { phase, loadingMore, nextCursor, filters, error } = get();
         // After a failed page the user retries on purpose; scrolling must not hammer a platform that is down.
         if (!where || phase !== 'ready' || loadingMore || !nextCursor || error) return;
-        const mine = queryGen;
+        const query = tenant.continueQuery();
         set({ loadingMore: true });
-        const page = seen(
-          await client.call('approvals.list', { ...where, query: queryOf(filters, pageSize, nextCursor) }),
+        const page = await query.settle(
+          client.call('approvals.list', { ...where, query: queryOf(filters, pageSize, nextCursor) }),
         );
-        if (mine !== queryGen) return;
+        if (!page) return;
         if (!page.ok) return set({ loadingMore: false, error: page.error });
         set((s) => ({
           loadingMore: false,
@@ -201,23 +197,21 @@ export function createApprovalsStore(
 
       moveSelection(delta) {
         const { rows, selectedId } = get();
-        if (rows.length === 0) return;
-        const at = rows.findIndex((r) => r.id === selectedId);
-        const next = at < 0 ? 0 : Math.min(rows.length - 1, Math.max(0, at + delta));
-        set({ selectedId: rows[next]?.id ?? null });
+        const next = stepSelection(rows, rowId, selectedId, delta);
+        if (next !== undefined) set({ selectedId: next });
       },
 
       async openDetail(id) {
-        const where = scope();
+        const where = tenant.scope();
         if (!where) return;
-        const mine = tenantGen;
+        const asked = tenant.guardTenant();
         const keep = get().detail;
         set({
           selectedId: id,
           detail: { id, phase: 'loading', data: keep?.id === id ? keep.data : null, error: null },
         });
-        const got = seen(await client.call('approvals.get', { ...where, requestId: id }));
-        if (mine !== tenantGen || get().detail?.id !== id) return;
+        const got = await asked.settle(client.call('approvals.get', { ...where, requestId: id }));
+        if (!got || get().detail?.id !== id) return;
         set((s) => ({
           detail: got.ok
             ? { id, phase: 'ready', data: got.value, error: null }
@@ -230,12 +224,12 @@ export function createApprovalsStore(
       },
 
       async decide(requestId, decision, comment, totp) {
-        const where = scope();
+        const where = tenant.scope();
         if (!where || get().decision.phase === 'deciding') return;
-        const mine = tenantGen;
+        const asked = tenant.guardTenant();
         set({ decision: { phase: 'deciding', requestId, decision } });
-        const decided = seen(
-          await client.call('approvals.decide', {
+        const decided = await asked.settle(
+          client.call('approvals.decide', {
             ...where,
             requestId,
             decision,
@@ -243,7 +237,7 @@ export function createApprovalsStore(
             ...(totp ? { totp } : {}),
           }),
         );
-        if (mine !== tenantGen) return;
+        if (!decided) return;
         if (!decided.ok) return set({ decision: { phase: 'failed', requestId, error: decided.error } });
         const updated = decided.value.request;
         set((s) => ({
@@ -263,23 +257,9 @@ export function createApprovalsStore(
         set({ decision: { phase: 'idle' } });
       },
 
-      dispose() {
-        unsubscribe();
-      },
+      dispose: tenant.dispose,
     };
   });
-
-  let epoch = session.getState().tenantEpoch;
-  const unsubscribe = session.subscribe((state) => {
-    if (state.tenantEpoch === epoch) return;
-    epoch = state.tenantEpoch;
-    queryGen++;
-    tenantGen++;
-    store.setState(initial);
-    if (scope()) void store.getState().load();
-  });
-
-  return store;
 }
 
 export type ApprovalsStore = ReturnType<typeof createApprovalsStore>;

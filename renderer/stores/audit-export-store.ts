@@ -1,10 +1,10 @@
-import { createStore } from 'zustand/vanilla';
 import type { ExportVerificationResult } from '../../shared/contract/calls/audit';
 import { events } from '../../shared/contract/contract';
 import { type AppError, fail, ok, type Result } from '../../shared/result';
 import type { ContractClient } from '../contract/client';
 import { type GrantedFile, type Uploader, upload } from '../contract/uploads';
 import type { SessionStore } from './session-store';
+import { createTenantScopedStore, type TenantScopedOptions } from './tenant-scoped';
 
 export type OpeningState =
   | { readonly phase: 'idle' }
@@ -95,7 +95,6 @@ export function createAuditExportStore(
   session: SessionStore,
   { uploader = upload }: { uploader?: Uploader } = {},
 ) {
-  let gen = 0;
   let uploadAbort: AbortController | null = null;
   /** A cancel the main process answered "nothing running" to: the task may not have started yet. */
   let unacknowledgedCancel: string | null = null;
@@ -104,7 +103,18 @@ export function createAuditExportStore(
     unacknowledgedCancel = answer.ok && answer.value.cancelled ? null : taskId;
   };
 
-  const store = createStore<ExportState>()((set, get) => ({
+  const options: TenantScopedOptions<ExportState> = {
+    initial,
+    // A verification or an upload for the old tenant is called off; keys once shown follow the person.
+    onSwitch: ({ previous, current }) => {
+      if (previous.run.phase === 'verifying')
+        void client.call('audit.cancel', { taskId: previous.run.taskId });
+      uploadAbort?.abort();
+      uploadAbort = null;
+      if (previous.keysStatus !== 'idle' && session.getState().active) void current.loadKeys();
+    },
+  };
+  const store = createTenantScopedStore(session, options, (set, get, tenant) => ({
     ...initial,
     choosesFiles: null,
 
@@ -119,10 +129,10 @@ export function createAuditExportStore(
     async loadKeys() {
       const profile = session.getState().active?.profile;
       if (!profile) return;
-      const mine = gen;
+      const asked = tenant.guardTenant();
       set({ keysStatus: 'loading', keysError: null });
-      const got = await client.call('audit.verifierKeys', { profile });
-      if (mine !== gen) return;
+      const got = await asked.settle(client.call('audit.verifierKeys', { profile }));
+      if (!got) return;
       if (!got.ok)
         return set({
           keysStatus: got.error.code === 'unavailable' ? 'unavailable' : 'error',
@@ -148,10 +158,10 @@ export function createAuditExportStore(
 
     async choose() {
       if (get().opening.phase !== 'idle' || get().run.phase === 'verifying') return;
-      const mine = gen;
+      const asked = tenant.guardTenant();
       set({ opening: { phase: 'choosing' }, openError: null });
-      const chosen = await client.call('files.chooseExport', {});
-      if (mine !== gen) return;
+      const chosen = await asked.settle(client.call('files.chooseExport', {}));
+      if (!chosen) return;
       set({ opening: { phase: 'idle' } });
       if (!chosen.ok) return set({ openError: chosen.error });
       if (chosen.value.file) get().useFile(chosen.value.file);
@@ -159,19 +169,19 @@ export function createAuditExportStore(
 
     async uploadFile(file) {
       if (get().opening.phase !== 'idle' || get().run.phase === 'verifying') return;
-      const mine = gen;
+      const asked = tenant.guardTenant();
       const abort = new AbortController();
       uploadAbort = abort;
       set({ opening: { phase: 'uploading', name: file.name, done: 0, total: file.size }, openError: null });
       const granted = await uploader(file, {
         signal: abort.signal,
         onProgress: (done, total) => {
-          if (mine === gen && get().opening.phase === 'uploading')
+          if (asked.current && get().opening.phase === 'uploading')
             set({ opening: { phase: 'uploading', name: file.name, done, total } });
         },
       });
       if (uploadAbort === abort) uploadAbort = null;
-      if (mine !== gen) return;
+      if (!asked.current) return;
       set({ opening: { phase: 'idle' } });
       if (!granted.ok) return set({ openError: abort.signal.aborted ? null : granted.error });
       get().useFile(granted.value);
@@ -215,7 +225,7 @@ export function createAuditExportStore(
     },
 
     dispose() {
-      unsubscribe();
+      tenant.dispose();
       stopEvents();
     },
   }));
@@ -232,19 +242,6 @@ export function createAuditExportStore(
       unacknowledgedCancel = null;
       void sendCancel(run.taskId);
     }
-  });
-
-  let epoch = session.getState().tenantEpoch;
-  const unsubscribe = session.subscribe((state) => {
-    if (state.tenantEpoch === epoch) return;
-    epoch = state.tenantEpoch;
-    gen++;
-    const { run, keysStatus } = store.getState();
-    if (run.phase === 'verifying') void client.call('audit.cancel', { taskId: run.taskId });
-    uploadAbort?.abort();
-    uploadAbort = null;
-    store.setState(initial);
-    if (keysStatus !== 'idle' && state.active) void store.getState().loadKeys();
   });
 
   return store;

@@ -1,9 +1,9 @@
-import { createStore } from 'zustand/vanilla';
 import { parseOrigin } from '../../shared/audit/format';
 import { type CallOutput, events } from '../../shared/contract/contract';
 import type { AppError } from '../../shared/result';
 import type { ContractClient } from '../contract/client';
 import type { SessionStore } from './session-store';
+import { createTenantScopedStore, tenantScopeOf } from './tenant-scoped';
 
 export type LiveCheck = CallOutput<'audit.verifyLive'>;
 
@@ -43,22 +43,17 @@ export function createAuditIntegrityStore(
   session: SessionStore,
   { now = () => Date.now() }: { now?: () => number } = {},
 ) {
-  let gen = 0;
-  const scope = () => {
-    const { active, tenant } = session.getState();
-    return active && tenant ? { profile: active.profile, tenant } : null;
-  };
-
-  const store = createStore<IntegrityState>()((set) => ({
+  // An alarm belongs to its tenant's log: a switch clears it, with any result, and waits to be asked.
+  const store = createTenantScopedStore<IntegrityState>(session, { initial }, (set, _get, tenant) => ({
     ...initial,
 
     async check() {
-      const where = scope();
+      const where = tenant.scope();
       if (!where) return;
-      const mine = ++gen;
+      const asked = tenant.startQuery();
       set({ phase: 'checking', error: null });
-      const checked = await client.call('audit.verifyLive', where);
-      if (mine !== gen) return;
+      const checked = await asked.settle(client.call('audit.verifyLive', where));
+      if (!checked) return;
       // A failed check keeps the last result, and its time, on show beside the error.
       if (!checked.ok) return set({ phase: 'error', error: checked.error });
       const result = checked.value;
@@ -71,7 +66,7 @@ export function createAuditIntegrityStore(
     },
 
     dispose() {
-      unsubscribe();
+      tenant.dispose();
       stopEvents();
     },
   }));
@@ -79,7 +74,7 @@ export function createAuditIntegrityStore(
   const stopEvents = client.onEvent((name, payload) => {
     if (name !== 'audit.fork') return;
     const fork = events['audit.fork'].safeParse(payload);
-    const where = scope();
+    const where = tenantScopeOf(session);
     if (!fork.success || !where) return;
     const { profile, origin, evidence } = fork.data;
     const log = parseOrigin(origin);
@@ -89,14 +84,6 @@ export function createAuditIntegrityStore(
       log?.organization === where.tenant.organization &&
       log.environment === where.tenant.environment;
     if (ours) store.setState({ fork: { origin, evidence } });
-  });
-
-  let epoch = session.getState().tenantEpoch;
-  const unsubscribe = session.subscribe((state) => {
-    if (state.tenantEpoch === epoch) return;
-    epoch = state.tenantEpoch;
-    gen++;
-    store.setState(initial);
   });
 
   return store;

@@ -1,8 +1,10 @@
-import { createStore } from 'zustand/vanilla';
 import type { CallInput, CallOutput } from '../../shared/contract/contract';
-import type { AppError, Result } from '../../shared/result';
+import type { AppError } from '../../shared/result';
 import type { ContractClient } from '../contract/client';
+import type { OfflineAware } from './offline-flag';
+import { keptSelection, stepSelection } from './row-selection';
 import type { SessionStore } from './session-store';
+import { createTenantScopedStore, type TenantScopedOptions } from './tenant-scoped';
 
 export type AuditEntry = CallOutput<'audit.entries'>['entries'][number];
 
@@ -29,7 +31,7 @@ export const LOG_PAGE_SIZE = 100;
 
 export type Phase = 'idle' | 'loading' | 'ready' | 'error';
 
-export interface AuditLogState {
+export interface AuditLogState extends OfflineAware {
   readonly filters: AuditFilters;
   /** Newest first; kept while a new query is on its way, and when the platform goes away. */
   readonly entries: readonly AuditEntry[];
@@ -39,8 +41,6 @@ export interface AuditLogState {
   readonly phase: Phase;
   readonly loadingMore: boolean;
   readonly error: AppError | null;
-  /** The platform could not be reached on the last call: what is loaded stays, with a banner. */
-  readonly offline: boolean;
   readonly selectedSeq: number | null;
   /** The entry open in the detail panel; its own copy, so a new query does not take it away. */
   readonly detail: AuditEntry | null;
@@ -78,38 +78,36 @@ function queryOf(filters: AuditFilters, limit: number, before?: number): CallInp
   return query;
 }
 
+const entrySeq = (entry: AuditEntry) => entry.seq;
+
 /**
  * The tenant's live audit log, newest first, paged by `nextBefore` as the person scrolls. Scoped to the
  * session's tenant: when its epoch moves everything is dropped, and answers for the old tenant (or an
- * older query) are ignored by the generation checks.
+ * older query) are ignored.
  */
 export function createAuditLogStore(
   client: ContractClient,
   session: SessionStore,
   { pageSize = LOG_PAGE_SIZE }: { pageSize?: number } = {},
 ) {
-  let queryGen = 0;
-  const scope = () => {
-    const { active, tenant } = session.getState();
-    return active && tenant ? { profile: active.profile, tenant } : null;
+  const options: TenantScopedOptions<AuditLogState> = {
+    initial,
+    tracksOffline: true,
+    // A log nobody has opened yet waits for its screen; one on show follows the person to the new tenant.
+    onSwitch: ({ previous, current, scope }) => {
+      if (previous.phase !== 'idle' && scope) void current.load();
+    },
   };
-
-  const store = createStore<AuditLogState>()((set, get) => {
-    const seen = <T>(result: Result<T>): Result<T> => {
-      const offline = !result.ok && result.error.code === 'unavailable';
-      if (offline !== get().offline) set({ offline });
-      return result;
-    };
-
+  return createTenantScopedStore(session, options, (set, get, tenant) => {
     const fetchFirstPage = async () => {
-      const where = scope();
+      const where = tenant.scope();
       if (!where) return;
-      const mine = ++queryGen;
+      const query = tenant.startQuery();
       set({ phase: 'loading', nextBefore: null, loadingMore: false, error: null });
-      const page = seen(
-        await client.call('audit.entries', { ...where, query: queryOf(get().filters, pageSize) }),
+      const page = await query.settle(
+        client.call('audit.entries', { ...where, query: queryOf(get().filters, pageSize) }),
       );
-      if (mine !== queryGen) return;
+      if (!page) return;
       if (!page.ok) return set({ phase: get().entries.length > 0 ? 'ready' : 'error', error: page.error });
       const { entries, size, nextBefore } = page.value;
       set((s) => ({
@@ -117,7 +115,7 @@ export function createAuditLogStore(
         entries,
         size,
         nextBefore,
-        selectedSeq: entries.some((e) => e.seq === s.selectedSeq) ? s.selectedSeq : null,
+        selectedSeq: keptSelection(entries, entrySeq, s.selectedSeq),
       }));
     };
 
@@ -127,16 +125,16 @@ export function createAuditLogStore(
       load: fetchFirstPage,
 
       async loadMore() {
-        const where = scope();
+        const where = tenant.scope();
         const { phase, loadingMore, nextBefore, filters, error } = get();
         // After a failed page only Retry asks again: scrolling must not hammer a platform that is down.
         if (!where || phase !== 'ready' || loadingMore || nextBefore === null || error) return;
-        const mine = queryGen;
+        const query = tenant.continueQuery();
         set({ loadingMore: true });
-        const page = seen(
-          await client.call('audit.entries', { ...where, query: queryOf(filters, pageSize, nextBefore) }),
+        const page = await query.settle(
+          client.call('audit.entries', { ...where, query: queryOf(filters, pageSize, nextBefore) }),
         );
-        if (mine !== queryGen) return;
+        if (!page) return;
         if (!page.ok) return set({ loadingMore: false, error: page.error });
         set((s) => ({
           loadingMore: false,
@@ -163,10 +161,8 @@ export function createAuditLogStore(
 
       moveSelection(delta) {
         const { entries, selectedSeq } = get();
-        if (entries.length === 0) return;
-        const at = entries.findIndex((e) => e.seq === selectedSeq);
-        const next = at < 0 ? 0 : Math.min(entries.length - 1, Math.max(0, at + delta));
-        set({ selectedSeq: entries[next]?.seq ?? null });
+        const next = stepSelection(entries, entrySeq, selectedSeq, delta);
+        if (next !== undefined) set({ selectedSeq: next });
       },
 
       openDetail(seq) {
@@ -178,24 +174,9 @@ export function createAuditLogStore(
         set({ detail: null });
       },
 
-      dispose() {
-        unsubscribe();
-      },
+      dispose: tenant.dispose,
     };
   });
-
-  let epoch = session.getState().tenantEpoch;
-  const unsubscribe = session.subscribe((state) => {
-    if (state.tenantEpoch === epoch) return;
-    epoch = state.tenantEpoch;
-    queryGen++;
-    // A log nobody has opened yet waits for its screen; one on show follows the person to the new tenant.
-    const inUse = store.getState().phase !== 'idle';
-    store.setState(initial);
-    if (inUse && scope()) void store.getState().load();
-  });
-
-  return store;
 }
 
 export type AuditLogStore = ReturnType<typeof createAuditLogStore>;

@@ -1,11 +1,12 @@
-import { createStore } from 'zustand/vanilla';
 import type { ApprovalRequest } from '../../shared/api/approvals';
 import type { Member } from '../../shared/api/organizations';
 import type { RoleList } from '../../shared/api/roles';
 import type { RoleName } from '../../shared/domain/permissions';
-import type { AppError, Result } from '../../shared/result';
+import type { AppError } from '../../shared/result';
 import type { ContractClient } from '../contract/client';
+import type { OfflineAware } from './offline-flag';
 import type { SessionStore } from './session-store';
+import { createTenantScopedStore, type TenantScopedOptions } from './tenant-scoped';
 
 export type { Member, RoleList };
 export type Phase = 'idle' | 'loading' | 'ready' | 'error';
@@ -23,12 +24,11 @@ export type ChangeState =
     }
   | { readonly phase: 'failed'; readonly userId: string; readonly role: RoleName; readonly error: AppError };
 
-export interface MembersState {
+export interface MembersState extends OfflineAware {
   readonly members: readonly Member[];
   readonly roles: RoleList | null;
   readonly phase: Phase;
   readonly error: AppError | null;
-  readonly offline: boolean;
   readonly change: ChangeState;
   load(): Promise<void>;
   changeRole(userId: string, role: RoleName): Promise<ChangeState>;
@@ -50,83 +50,64 @@ const initial = {
  * every store of a tenant screen: a new epoch forgets it all and drops answers for the old tenant.
  */
 export function createMembersStore(client: ContractClient, session: SessionStore) {
-  let tenantGen = 0;
-  const scope = () => {
-    const { active, tenant } = session.getState();
-    return active && tenant ? { profile: active.profile, tenant } : null;
+  const options: TenantScopedOptions<MembersState> = {
+    initial,
+    tracksOffline: true,
+    onSwitch: ({ current, scope }) => {
+      if (scope) void current.load();
+    },
   };
+  return createTenantScopedStore(session, options, (set, get, tenant) => ({
+    ...initial,
 
-  const store = createStore<MembersState>()((set, get) => {
-    const seen = <T>(result: Result<T>): Result<T> => {
-      const offline = !result.ok && result.error.code === 'unavailable';
-      if (offline !== get().offline) set({ offline });
-      return result;
-    };
+    async load() {
+      const where = tenant.scope();
+      if (!where) return;
+      const asked = tenant.guardTenant();
+      const had = get().members.length > 0;
+      set({ phase: had ? 'ready' : 'loading', error: null });
+      const [members, roles] = await Promise.all([
+        client.call('members.list', where),
+        client.call('roles.list', { profile: where.profile }),
+      ]);
+      if (!asked.current) return;
+      // Two answers, one flag: the first that failed says whether the platform was there.
+      tenant.noteReachability(members.ok ? roles : members);
+      const error = !members.ok ? members.error : !roles.ok ? roles.error : null;
+      set((s) => ({
+        members: members.ok ? members.value.members : s.members,
+        roles: roles.ok ? roles.value : s.roles,
+        phase: !members.ok && !had ? 'error' : 'ready',
+        error,
+      }));
+    },
 
-    return {
-      ...initial,
+    async changeRole(userId, role) {
+      const where = tenant.scope();
+      if (!where || get().change.phase === 'saving') return get().change;
+      const asked = tenant.guardTenant();
+      set({ change: { phase: 'saving', userId, role } });
+      const changed = await asked.settle(client.call('members.changeRole', { ...where, userId, role }));
+      if (!changed) return { phase: 'idle' };
+      let next: ChangeState;
+      if (!changed.ok) next = { phase: 'failed', userId, role, error: changed.error };
+      else if (changed.value.outcome === 'approval-requested')
+        next = { phase: 'approval-requested', userId, role, request: changed.value.request };
+      else next = { phase: 'done', member: changed.value.member };
+      const updated = next.phase === 'done' ? next.member : null;
+      set((s) => ({
+        change: next,
+        members: updated ? s.members.map((m) => (m.userId === updated.userId ? updated : m)) : s.members,
+      }));
+      return next;
+    },
 
-      async load() {
-        const where = scope();
-        if (!where) return;
-        const mine = tenantGen;
-        const had = get().members.length > 0;
-        set({ phase: had ? 'ready' : 'loading', error: null });
-        const [members, roles] = await Promise.all([
-          client.call('members.list', where),
-          client.call('roles.list', { profile: where.profile }),
-        ]);
-        if (mine !== tenantGen) return;
-        seen(members.ok ? roles : members);
-        const error = !members.ok ? members.error : !roles.ok ? roles.error : null;
-        set((s) => ({
-          members: members.ok ? members.value.members : s.members,
-          roles: roles.ok ? roles.value : s.roles,
-          phase: !members.ok && !had ? 'error' : 'ready',
-          error,
-        }));
-      },
+    clearChange() {
+      if (get().change.phase !== 'saving') set({ change: { phase: 'idle' } });
+    },
 
-      async changeRole(userId, role) {
-        const where = scope();
-        if (!where || get().change.phase === 'saving') return get().change;
-        const mine = tenantGen;
-        set({ change: { phase: 'saving', userId, role } });
-        const changed = seen(await client.call('members.changeRole', { ...where, userId, role }));
-        if (mine !== tenantGen) return { phase: 'idle' };
-        let next: ChangeState;
-        if (!changed.ok) next = { phase: 'failed', userId, role, error: changed.error };
-        else if (changed.value.outcome === 'approval-requested')
-          next = { phase: 'approval-requested', userId, role, request: changed.value.request };
-        else next = { phase: 'done', member: changed.value.member };
-        const updated = next.phase === 'done' ? next.member : null;
-        set((s) => ({
-          change: next,
-          members: updated ? s.members.map((m) => (m.userId === updated.userId ? updated : m)) : s.members,
-        }));
-        return next;
-      },
-
-      clearChange() {
-        if (get().change.phase !== 'saving') set({ change: { phase: 'idle' } });
-      },
-
-      dispose() {
-        unsubscribe();
-      },
-    };
-  });
-
-  let epoch = session.getState().tenantEpoch;
-  const unsubscribe = session.subscribe((state) => {
-    if (state.tenantEpoch === epoch) return;
-    epoch = state.tenantEpoch;
-    tenantGen++;
-    store.setState(initial);
-    if (scope()) void store.getState().load();
-  });
-
-  return store;
+    dispose: tenant.dispose,
+  }));
 }
 
 export type MembersStore = ReturnType<typeof createMembersStore>;

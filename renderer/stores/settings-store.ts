@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import { type CallOutput, events, type ProfileRef } from '../../shared/contract/contract';
 import type { AppError, Result } from '../../shared/result';
 import type { ContractClient } from '../contract/client';
+import { offlineFlag } from './offline-flag';
 import type { SessionStore } from './session-store';
 
 export type CacheStats = CallOutput<'cache.status'>;
@@ -89,11 +90,7 @@ export function createSettingsStore(client: ContractClient, session: SessionStor
   let profileGen = 0;
 
   const store = createStore<SettingsState>()((set, get) => {
-    const seen = <T>(result: Result<T>): Result<T> => {
-      const offline = !result.ok && result.error.code === 'unavailable';
-      if (offline !== get().offline) set({ offline });
-      return result;
-    };
+    const seen = offlineFlag(get, set);
 
     const cacheWrite = async (op: CacheOp, send: () => Promise<Result<CacheStats>>) => {
       if (get().cacheOp.phase === 'working') return;

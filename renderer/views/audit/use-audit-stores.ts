@@ -1,5 +1,3 @@
-import { useStore } from 'zustand';
-import { useApp } from '../../app-context';
 import {
   type AuditExportStore,
   createAuditExportStore,
@@ -11,7 +9,7 @@ import {
   type IntegrityState,
 } from '../../stores/audit-integrity-store';
 import { type AuditLogState, type AuditLogStore, createAuditLogStore } from '../../stores/audit-store';
-import type { SessionStore } from '../../stores/session-store';
+import { useFeatureState, useFeatureStore } from '../../use-feature-store';
 
 interface AuditStores {
   readonly log: AuditLogStore;
@@ -19,33 +17,21 @@ interface AuditStores {
   readonly export: AuditExportStore;
 }
 
-// One set per session store (so per window): they outlive the screen, so going to Approvals and back
-// keeps the loaded log, a running verification and its report.
-const stores = new WeakMap<SessionStore, AuditStores>();
-
+/**
+ * The three made together, whichever tab asks first: a fork pushed while the person reads the log still
+ * raises the integrity alarm. They outlive the screen, so a running verification and its report stay.
+ */
 export function useAuditStores(): AuditStores {
-  const { client, session } = useApp();
-  let found = stores.get(session);
-  if (!found) {
-    // The client's transport already shares one event stream per window among all listeners.
-    found = {
-      log: createAuditLogStore(client, session),
-      integrity: createAuditIntegrityStore(client, session),
-      export: createAuditExportStore(client, session),
-    };
-    stores.set(session, found);
-  }
-  return found;
+  return {
+    log: useFeatureStore(createAuditLogStore),
+    integrity: useFeatureStore(createAuditIntegrityStore),
+    export: useFeatureStore(createAuditExportStore),
+  };
 }
 
-export function useAuditLog<T>(selector: (state: AuditLogState) => T): T {
-  return useStore(useAuditStores().log, selector);
-}
-
-export function useIntegrity<T>(selector: (state: IntegrityState) => T): T {
-  return useStore(useAuditStores().integrity, selector);
-}
-
-export function useExportCheck<T>(selector: (state: ExportState) => T): T {
-  return useStore(useAuditStores().export, selector);
-}
+export const useAuditLog = <T>(selector: (state: AuditLogState) => T): T =>
+  useFeatureState(createAuditLogStore, selector);
+export const useIntegrity = <T>(selector: (state: IntegrityState) => T): T =>
+  useFeatureState(createAuditIntegrityStore, selector);
+export const useExportCheck = <T>(selector: (state: ExportState) => T): T =>
+  useFeatureState(createAuditExportStore, selector);

@@ -1,12 +1,10 @@
+import type { PaintMarks } from '../../../components/virtual-grid/virtual-grid';
+
 /**
- * Performance marks the benchmark (bench/ui.ts) reads: set after the frame that shows the rows, so they
- * stand for "painted", not merely "rendered". Harmless where nobody reads them.
+ * The queue's performance marks, which the benchmark (bench/ui.ts) reads: set after the frame that shows
+ * the rows, so they stand for "painted", not merely "rendered".
  */
-export const marks = {
+export const marks: PaintMarks = {
   firstRows: 'approvals:first-rows',
   queryRows: 'approvals:query-rows',
-} as const;
-
-export function markAfterPaint(name: string, detail?: unknown): void {
-  requestAnimationFrame(() => setTimeout(() => performance.mark(name, { detail })));
-}
+};

@@ -3,7 +3,7 @@ import type { AuditEntry } from '../../../stores/audit-store';
 import { Fact } from '../facts';
 import { actorLabel, resourceLabel, utcTime } from '../format';
 import { ChangeView } from './change-view';
-import { Outcome } from './log-row';
+import { Outcome } from './outcome';
 
 interface EntryDetailProps {
   readonly entry: AuditEntry;
