@@ -34,13 +34,24 @@ if (!(await keychainWorks(process.env, root))) {
 }
 
 const platform = spawn(process.execPath, ['--import', 'tsx', join(root, 'platform/cli/main.ts'), 'demo'], {
-  stdio: 'inherit',
+  stdio: ['ignore', 'pipe', 'inherit'],
 });
 platform.once('exit', (code) => {
   process.stderr.write(`The demo platform stopped (exit ${code}).\n`);
   privateKeychain?.stop();
   process.exit(code ?? 1);
 });
+// The platform's output (the seed's summary, the one-time credentials) is passed through as it comes;
+// the console starts once the platform listens, so the address to open is the last thing printed.
+const platformListening = new Promise<void>((resolve) => {
+  let seen = '';
+  platform.stdout.on('data', (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    seen = (seen + chunk.toString('utf8')).slice(-4096);
+    if (seen.includes('Platform API listening on')) resolve();
+  });
+});
+await platformListening;
 
 let host: HeadlessHost | undefined;
 
@@ -53,7 +64,7 @@ async function serveHeadless(): Promise<void> {
       defaultPlatformUrl: 'http://127.0.0.1:4610',
     }),
   });
-  process.stdout.write(`Console: ${host.url}\n`);
+  process.stdout.write(`\nOpen the console: ${host.url}\n`);
 }
 
 const electronPath = installedElectronBinary();

@@ -13,7 +13,8 @@ import { sealLegacyEvidence } from '../evidence/legacy-evidence';
 import { finishMasterKeyRotation, rotateMasterKey } from '../evidence/master-key-rotation';
 import { createLogger } from '../http/logging';
 import { buildServer } from '../http/server';
-import { isSeeded, printDemoCredentials, seedDemo } from '../seed/demo';
+import { isSeeded, printDemoCredentials, seedLivedInDemo } from '../seed/demo';
+import { formatSummary } from '../seed/summary';
 import { WebhookService } from '../webhooks/webhook-service';
 
 const usage = `Usage: npm run platform -- <command> [options]
@@ -22,7 +23,8 @@ Commands:
   serve [--port N] [--host H] [--data DIR] [--allow-private-webhooks]
                                              run the platform API (the flag lets webhooks reach this
                                              machine and private networks: development only)
-  seed --demo [--data DIR]                   create the demo organizations acme and globex
+  seed --demo [--data DIR]                   create the demo organizations acme and globex, with about
+                                             two months of history (requests, evidence, keys, audit)
   demo [--port N] [--data DIR]               seed on first run, then serve (what \`npm start\` runs)
   totp                                       read a base32 TOTP secret on stdin, print the current code
   audit-key [--data DIR]                     print the audit verifier keys, oldest first (pin the last)
@@ -71,22 +73,21 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write('seed needs --demo (the only seed there is).\n');
         return 2;
       }
-      const ctx = createContext(dataDir);
-      try {
-        printDemoCredentials(await seedDemo(ctx), process.stdout);
-      } finally {
-        ctx.close();
+      if (await withContext(dataDir, isSeeded)) {
+        process.stderr.write(`The demo organizations already exist in ${dataDir}.\n`);
+        return 1;
       }
+      await seedDemoData(dataDir);
       return 0;
     }
     case 'demo': {
-      const ctx = createContext(dataDir);
-      if (!isSeeded(ctx)) printDemoCredentials(await seedDemo(ctx), process.stdout);
-      else
+      if (await withContext(dataDir, isSeeded)) {
         process.stdout.write(
           `Using the demo data in ${dataDir} (credentials were shown when it was created).\n`,
         );
-      ctx.close();
+      } else {
+        await seedDemoData(dataDir);
+      }
       return serve(dataDir, '127.0.0.1', Number(values.port), values['allow-private-webhooks']);
     }
     case 'totp': {
@@ -127,10 +128,24 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function withContext(
-  dataDir: string,
-  run: (ctx: PlatformContext) => number | Promise<number>,
-): Promise<number> {
+/** The lived-in demo: two organizations with about two months of history, and their credentials, once. */
+async function seedDemoData(dataDir: string): Promise<void> {
+  process.stdout.write(`Creating the demo organizations and their history in ${dataDir}…\n`);
+  const started = performance.now();
+  const seeded = await seedLivedInDemo(dataDir).catch((error: unknown) => {
+    // Nothing of a half-played history can be rolled back (blobs, signed checkpoints): say so plainly.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `Seeding the demo failed: ${reason}\n${dataDir} is incomplete; remove it and start again.`,
+    );
+  });
+  const { users, summary } = seeded;
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  process.stdout.write(`Seeded in ${seconds} s:\n${formatSummary(summary)}\n`);
+  printDemoCredentials(users, process.stdout);
+}
+
+async function withContext<T>(dataDir: string, run: (ctx: PlatformContext) => T | Promise<T>): Promise<T> {
   const ctx = createContext(dataDir);
   try {
     return await run(ctx);

@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { type RoleName, roleNames } from '../../shared/domain/permissions';
 import { totpUri } from '../auth/totp';
-import type { PlatformContext } from '../context';
+import { type ContextOptions, createContext, type PlatformContext } from '../context';
 import { base32 } from '../crypto/random';
 import { addMember, createOrganization, createUser } from '../organizations/provisioning';
+import { History, type HistoryOrg, type HistoryPerson } from './history';
+import { HistoryClock } from './history-clock';
+import { profiles } from './profiles';
+import { liveScript } from './stories/live';
+import { testScript } from './stories/test';
+import { type DemoSummary, summarize } from './summary';
 
 export interface DemoUser {
   readonly organization: string;
@@ -14,44 +20,79 @@ export interface DemoUser {
   readonly totpSeed: Uint8Array;
 }
 
-const demoOrganizations = [
-  { slug: 'acme', name: 'Acme Corporation' },
-  { slug: 'globex', name: 'Globex Industries' },
-] as const;
+export interface SeedOptions {
+  /**
+   * Play the lived-in history on this clock, which must be the context's own: about two months of
+   * requests, decisions, evidence, keys and audit entries ending at the clock's end. Without it (as in
+   * the tests) the organizations are quiet: people and memberships only.
+   */
+  readonly history?: HistoryClock;
+}
+
+/** How far back the lived-in demo's history starts. */
+export const HISTORY_DAYS = 60;
+/** The history ends this long before the real time, so the first entry the server appends comes later. */
+const HISTORY_END_MARGIN_MS = 60_000;
 
 export function isSeeded(ctx: PlatformContext): boolean {
-  return demoOrganizations.some((o) => ctx.stores.organizations.findBySlug(o.slug));
+  return profiles.some((o) => ctx.stores.organizations.findBySlug(o.slug));
 }
 
 /**
  * Two organizations with one person per role each. Passwords and TOTP seeds are random and returned to
  * the caller only, who shows them once; they are never logged or written anywhere else.
  */
-export async function seedDemo(ctx: PlatformContext): Promise<DemoUser[]> {
+export async function seedDemo(ctx: PlatformContext, options: SeedOptions = {}): Promise<DemoUser[]> {
   if (isSeeded(ctx)) throw new Error('The demo organizations already exist in this data directory.');
   const users: DemoUser[] = [];
-  for (const org of demoOrganizations) {
-    const scope = createOrganization(ctx, org.slug, org.name);
+  const orgs: HistoryOrg[] = [];
+  for (const profile of profiles) {
+    const scope = createOrganization(ctx, profile.slug, profile.name);
+    const people = {} as Record<RoleName, HistoryPerson>;
     for (const role of roleNames) {
-      const email = `${role.replace('_', '-')}@${org.slug}.example`;
+      const email = `${role.replace('_', '-')}@${profile.slug}.example`;
       const password = base32(randomBytes(10));
       const { userId, totpSeed } = await createUser(ctx, {
         email,
-        displayName: `${titleCase(role)} (${org.name})`,
+        displayName: profile.people[role],
         password,
       });
       addMember(ctx, scope, userId, role);
-      users.push({ organization: org.slug, role, userId, email, password, totpSeed });
+      people[role] = { userId, totpSeed };
+      users.push({ organization: profile.slug, role, userId, email, password, totpSeed });
     }
+    orgs.push({ profile, scope, people });
+  }
+  if (options.history) {
+    const history = new History(ctx, options.history);
+    for (const org of orgs) {
+      history.addOrganization(org, (env) =>
+        env === 'live' ? liveScript(org.profile) : testScript(org.profile),
+      );
+    }
+    await history.play();
   }
   return users;
 }
 
-function titleCase(role: string): string {
-  return role
-    .split('_')
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join(' ');
+/**
+ * The lived-in demo, into a data directory: seeded through a context of its own whose clock starts
+ * {@link HISTORY_DAYS} days ago and ends a minute before `now`, then closed. The platform that serves the
+ * directory afterwards runs on the system clock, so its first audit entry follows the history's last.
+ */
+export async function seedLivedInDemo(
+  dataDir: string,
+  options: Omit<ContextOptions, 'clock'> & { readonly now?: number } = {},
+): Promise<{ users: DemoUser[]; summary: DemoSummary }> {
+  const { now = Date.now(), ...contextOptions } = options;
+  const clock = new HistoryClock(now - HISTORY_DAYS * 24 * 3600_000, now - HISTORY_END_MARGIN_MS);
+  const ctx = createContext(dataDir, { ...contextOptions, clock });
+  try {
+    const users = await seedDemo(ctx, { history: clock });
+    return { users, summary: summarize(ctx) };
+  } finally {
+    ctx.close();
+  }
 }
 
 /** The one place demo credentials are shown: straight to the terminal, never through the logger. */
@@ -64,7 +105,7 @@ export function printDemoCredentials(users: readonly DemoUser[], out: NodeJS.Wri
     );
   }
   out.write(
-    '\nAdd each TOTP secret to an authenticator app, or print a code with `npm run platform -- totp SECRET`.\n\n',
+    '\nAdd each TOTP secret to an authenticator app, or print a code with `echo SECRET | npm run platform -- totp`.\n\n',
   );
 }
 
