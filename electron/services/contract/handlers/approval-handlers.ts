@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ApprovalList, ApprovalRequest, Timeline } from '../../../../shared/api/approvals';
+import { approvalsApi } from '../../../../shared/api/routes';
 import { decisionStatementBytes } from '../../../../shared/approvals/decision-statement';
 import type { approvalCalls } from '../../../../shared/contract/calls/approvals';
 import { fail, ok } from '../../../../shared/result';
 import type { HandlersOf } from '../dispatcher';
-import { type HandlerServices, tenantPath } from './services';
+import { type HandlerServices, tenantParams } from './services';
 
 export function approvalHandlers({
   profiles,
@@ -15,18 +15,15 @@ export function approvalHandlers({
     'approvals.list': async ({ profile, tenant, query }) => {
       const client = await profiles.client(profile);
       if (!client.ok) return client;
-      const params = new URLSearchParams();
-      for (const [name, value] of Object.entries(query))
-        if (value !== undefined) params.set(name, String(value));
-      return client.value.request('GET', `${tenantPath(tenant, 'approvals')}?${params}`, ApprovalList);
+      return client.value.call(approvalsApi.list, { params: tenantParams(tenant), query });
     },
     'approvals.get': async ({ profile, tenant, requestId }) => {
       const client = await profiles.client(profile);
       if (!client.ok) return client;
-      const path = tenantPath(tenant, `approvals/${requestId}`);
+      const params = { ...tenantParams(tenant), requestId };
       const [request, timeline] = await Promise.all([
-        client.value.request('GET', path, ApprovalRequest),
-        client.value.request('GET', `${path}/timeline`, Timeline),
+        client.value.call(approvalsApi.get, { params }),
+        client.value.call(approvalsApi.timeline, { params }),
       ]);
       if (!request.ok) return request;
       if (!timeline.ok) return timeline;
@@ -37,9 +34,9 @@ export function approvalHandlers({
       if (!client.ok) return client;
       if ((await profiles.kindOf(profile)) === 'api-key')
         return fail('forbidden', 'Decisions are made by people; sign in with the browser to decide.');
-      const path = tenantPath(tenant, `approvals/${requestId}`);
+      const params = { ...tenantParams(tenant), requestId };
       // The statement is built from what the platform shows now, so the signature covers what was seen.
-      const request = await client.value.request('GET', path, ApprovalRequest);
+      const request = await client.value.call(approvalsApi.get, { params });
       if (!request.ok) return request;
       const signer = await deviceKeys.ensure(profile, client.value);
       if (!signer.ok) return signer;
@@ -52,11 +49,10 @@ export function approvalHandlers({
         commentHash: createHash('sha256').update(comment).digest('hex'),
         decidedAt,
       });
-      const decided = await client.value.request(
-        'POST',
-        `${path}/decisions`,
-        ApprovalRequest,
-        {
+      // The idempotency key makes a retry after a lost reply safe (the route is declared idempotent).
+      const decided = await client.value.call(approvalsApi.decide, {
+        params,
+        body: {
           decision,
           comment,
           deviceKeyId: signer.value.keyId,
@@ -65,9 +61,7 @@ export function approvalHandlers({
           idempotencyKey: randomUUID(),
           ...(totp ? { totp } : {}),
         },
-        // The idempotency key makes a retry after a lost reply safe: it never counts twice.
-        { idempotent: true },
-      );
+      });
       if (!decided.ok) return decided;
       return ok({
         request: decided.value,

@@ -27,7 +27,7 @@ export interface HandlerServices {
   readonly chooseFile?: (purpose: 'audit-export') => Promise<string | undefined>;
 }
 
-/** The platform path of a tenant's resource; slugs and environments are schema-checked before here. */
-export function tenantPath(tenant: TenantRef, resource: string): string {
-  return `/v1/orgs/${tenant.organization}/envs/${tenant.environment}/${resource}`;
+/** A tenant as the platform routes' path parameters name it (shared/api/routes). */
+export function tenantParams(tenant: TenantRef): { org: string; env: TenantRef['environment'] } {
+  return { org: tenant.organization, env: tenant.environment };
 }

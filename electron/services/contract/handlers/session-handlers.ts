@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { ApiKeySelf } from '../../../../shared/api/api-keys';
+import { apiKeysApi, authApi } from '../../../../shared/api/routes';
 import type { sessionCalls } from '../../../../shared/contract/calls/session';
 import { ok } from '../../../../shared/result';
 import { PlatformClient } from '../../platform/platform-client';
@@ -16,7 +15,7 @@ export function sessionHandlers(services: HandlerServices): HandlersOf<typeof se
     'session.signInWithApiKey': async ({ platformUrl, apiKey }) => {
       const client = PlatformClient.create(platformUrl, keyTokens(apiKey));
       if (!client.ok) return client;
-      const self = await client.value.request('GET', '/v1/api-keys/self', ApiKeySelf);
+      const self = await client.value.call(apiKeysApi.self, {});
       if (!self.ok) return self;
       const profile = { platformOrigin: client.value.origin, principalId: self.value.id };
       await profiles.rememberApiKey(profile, apiKey);
@@ -34,14 +33,7 @@ export function sessionHandlers(services: HandlerServices): HandlersOf<typeof se
       const refreshToken = await vault.get(profile, 'refresh-token');
       if (refreshToken) {
         const client = PlatformClient.create(profile.platformOrigin);
-        if (client.ok)
-          await client.value.request(
-            'POST',
-            '/v1/auth/sign-out',
-            z.null(),
-            { refreshToken },
-            { idempotent: true },
-          );
+        if (client.ok) await client.value.call(authApi.signOut, { body: { refreshToken } });
       }
       profiles.forget(profile);
       // Crypto-shredding: the data keys go first (the blobs are unreadable at once), then the blobs and
