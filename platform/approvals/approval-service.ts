@@ -3,6 +3,7 @@ import canonicalize from 'canonicalize';
 import type { ApprovalRequest, CreateApprovalRequest, DecideRequest } from '../../shared/api/approvals';
 import { decisionStatementBytes } from '../../shared/approvals/decision-statement';
 import { builtInPayloads, isBuiltIn } from '../../shared/approvals/kinds';
+import { laneOfChange, requiredApprovals } from '../../shared/approvals/lanes';
 import type { Permission } from '../../shared/domain/permissions';
 import { fail, ok, type Result } from '../../shared/result';
 import { refusedStringPath } from '../../shared/text/free-text';
@@ -16,7 +17,7 @@ import { toEvidenceMeta } from '../evidence/evidence-service';
 import type { WebhookService } from '../webhooks/webhook-service';
 import { executeRequest, recordApprovalEvent } from './approval-execution';
 import { toApi, verifyDeviceSignature } from './approval-view';
-import { laneOfChange, policyOf, requiredApprovals } from './policy';
+import { policyOf } from './policy';
 import { PolicyService } from './policy-service';
 import { StepUp } from './step-up';
 

@@ -1,4 +1,5 @@
 import type { EvidenceMeta } from '../../shared/api/evidence';
+import { checkEvidence, MAX_EVIDENCE_BYTES } from '../../shared/evidence/content-type';
 import { fail, ok, type Result } from '../../shared/result';
 import type { Principal } from '../access/principal';
 import type { AuditContext } from '../audit/audit-context';
@@ -6,11 +7,11 @@ import type { PlatformContext } from '../context';
 import { newId } from '../crypto/random';
 import type { EvidenceRow } from '../db/evidence';
 import type { TenantScope } from '../db/scope';
-import { sniffMediaType } from './content-type';
 import { MAX_URL_LIFETIME_MS } from './download-urls';
 import { sanitizeFileName } from './file-name';
 
-export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
+export { MAX_EVIDENCE_BYTES };
+
 const notFound = 'Evidence not found.';
 
 export function principalIdOf(principal: Principal): string {
@@ -41,16 +42,9 @@ export class EvidenceService {
     context: AuditContext,
   ): Result<EvidenceMeta> {
     const { stores, blobs, clock, auditLog } = this.ctx;
-    if (input.bytes.length === 0) return fail('bad-request', 'The file is empty.');
-    if (input.bytes.length > MAX_EVIDENCE_BYTES)
-      return fail('payload-too-large', 'Evidence files are at most 10 MiB.');
-    const mediaType = sniffMediaType(input.bytes);
-    if (!mediaType) {
-      return fail(
-        'unsupported-media-type',
-        'Evidence must be an image (PNG, JPEG, GIF, WebP), a PDF, JSON or plain text.',
-      );
-    }
+    const checked = checkEvidence(input.bytes);
+    if (!checked.ok) return checked;
+    const mediaType = checked.value;
     return stores.db.transaction((): Result<EvidenceMeta> => {
       if (input.requestId) {
         const request = stores.approvals.get(tenant, input.requestId);

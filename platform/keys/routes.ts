@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { apiKeysApi } from '../../shared/api/routes/api-keys';
-import { laneFor, policyOf } from '../approvals/policy';
+import { laneFor } from '../../shared/approvals/lanes';
+import { policyOf } from '../approvals/policy';
 import { auditContextOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import { orgOf } from '../db/scope';

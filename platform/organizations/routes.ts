@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Organization } from '../../shared/api/organizations';
 import { organizationsApi } from '../../shared/api/routes/organizations';
+import { laneOfChange } from '../../shared/approvals/lanes';
 import { environments } from '../../shared/domain/environments';
-import { laneOfChange, policyOf } from '../approvals/policy';
+import { policyOf } from '../approvals/policy';
 import { auditContextOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import type { OrganizationRow } from '../db/organizations';
