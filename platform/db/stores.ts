@@ -3,6 +3,7 @@ import { ApprovalStore } from './approvals';
 import { AuditStore } from './audit';
 import type { Db } from './database';
 import { DeviceKeyStore } from './device-keys';
+import { DirectoryStore } from './directory';
 import { EvidenceStore } from './evidence';
 import { MembershipStore } from './memberships';
 import { OAuthCodeStore } from './oauth-codes';
@@ -29,6 +30,7 @@ export interface Stores {
   readonly webhooks: WebhookStore;
   readonly oauthCodes: OAuthCodeStore;
   readonly throttles: ThrottleStore;
+  readonly directory: DirectoryStore;
 }
 
 export function createStores(db: Db): Stores {
@@ -47,5 +49,6 @@ export function createStores(db: Db): Stores {
     webhooks: new WebhookStore(db),
     oauthCodes: new OAuthCodeStore(db),
     throttles: new ThrottleStore(db),
+    directory: new DirectoryStore(db),
   };
 }

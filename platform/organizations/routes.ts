@@ -3,13 +3,15 @@ import type { Organization } from '../../shared/api/organizations';
 import { organizationsApi } from '../../shared/api/routes/organizations';
 import { laneOfChange } from '../../shared/approvals/lanes';
 import { environments } from '../../shared/domain/environments';
+import { readPermissions } from '../../shared/domain/permissions';
 import { policyOf } from '../approvals/policy';
 import { auditContextOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import type { OrganizationRow } from '../db/organizations';
 import { serve } from '../http/declared-routes';
-import { type Guards, orgAccessOf, principalOf } from '../http/guards';
+import { type Guards, orgAccessOf, principalOf, tenantOf } from '../http/guards';
 import { orReply, Problem } from '../http/problem';
+import { tenantDirectory } from './directory';
 import { MembershipService } from './membership-service';
 
 function toOrganization(row: OrganizationRow): Organization {
@@ -40,6 +42,14 @@ export function organizationRoutes(ctx: PlatformContext, guards: Guards): Fastif
     serve(app, organizationsApi.members, { onRequest: guards.org('members:read') }, async (request) => ({
       members: members.list(orgAccessOf(request).scope),
     }));
+
+    // Anyone who may read anything in the tenant may see who its records name (auditors and viewers too).
+    serve(
+      app,
+      organizationsApi.directory,
+      { onRequest: guards.tenant({ anyOf: readPermissions }) },
+      async (request) => tenantDirectory(ctx, tenantOf(request)),
+    );
 
     serve(app, organizationsApi.changeRole, { onRequest: guards.org('members:manage') }, async (request) => {
       const { scope, role } = orgAccessOf(request);

@@ -29,6 +29,7 @@ const auditExporters: RoleName[] = ['owner', 'admin', 'auditor'];
 const approvalReaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'member', 'viewer'];
 const requesters: RoleName[] = ['owner', 'admin', 'compliance_officer', 'member'];
 const evidenceReaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'member', 'auditor', 'viewer'];
+const everyMember: RoleName[] = ['owner', 'admin', 'compliance_officer', 'member', 'auditor', 'viewer'];
 
 export const endpoints: readonly Endpoint[] = [
   {
@@ -220,6 +221,14 @@ export const endpoints: readonly Endpoint[] = [
     path: () => '/v1/me/device-keys',
     allowed: 'any-user',
     scoped: false,
+    okStatus: 200,
+  },
+  {
+    name: 'read the tenant directory',
+    method: 'GET',
+    path: (t) => `/v1/orgs/${t.org}/envs/${t.env}/directory`,
+    allowed: everyMember,
+    scoped: true,
     okStatus: 200,
   },
   {

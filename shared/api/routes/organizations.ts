@@ -1,3 +1,4 @@
+import { Directory } from '../directory';
 import {
   ChangeRoleRequest,
   Member,
@@ -6,6 +7,7 @@ import {
   Organization,
   OrganizationList,
   OrgParams,
+  TenantParams,
 } from '../organizations';
 import { RoleList } from '../roles';
 import { route } from '../route';
@@ -27,6 +29,14 @@ export const organizationsApi = {
     body: ChangeRoleRequest,
     status: 200,
     reply: Member,
+  }),
+  /** Everyone a tenant's records name, members and people who have left, and its API keys. */
+  directory: route({
+    method: 'GET',
+    path: '/v1/orgs/:org/envs/:env/directory',
+    params: TenantParams,
+    status: 200,
+    reply: Directory,
   }),
   roles: route({ method: 'GET', path: '/v1/roles', status: 200, reply: RoleList }),
 } as const;

@@ -70,6 +70,7 @@ describe('API keys against every endpoint', () => {
       'write the approval policy directly': 403,
       'write the webhook target directly': 403,
       'list my device keys': 403,
+      'read the tenant directory': 200,
     };
     for (const endpoint of endpoints) {
       const target = await freshTarget(platform, 'acme', 'test');
