@@ -11,12 +11,13 @@ import { type Principal, personOf } from '../access/principal';
 import { type AuditContext, systemContext } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import { newId } from '../crypto/random';
-import type { ApprovalRow, ListFilter } from '../db/approvals';
+import type { ApprovalRecord, ApprovalRow, ListFilter } from '../db/approvals';
 import { orgOf, type TenantScope } from '../db/scope';
 import { toEvidenceMeta } from '../evidence/evidence-service';
 import type { WebhookService } from '../webhooks/webhook-service';
 import { executeRequest, recordApprovalEvent } from './approval-execution';
 import { toApi, verifyDeviceSignature } from './approval-view';
+import { attachableEvidence, attachEvidence } from './attached-evidence';
 import { policyOf } from './policy';
 import { PolicyService } from './policy-service';
 import { StepUp } from './step-up';
@@ -104,6 +105,9 @@ export class ApprovalService {
         if (original.status !== 'executed')
           return fail('conflict', 'Only an executed request can be reversed.');
       }
+      // Checked before anything is written: a refused result below would not undo a write.
+      const evidence = attachableEvidence(this.ctx, tenant, principal, input.evidenceIds ?? []);
+      if (!evidence.ok) return evidence;
       const policy = policyOf(stores, orgOf(tenant));
       const lane = laneOfChange(policy, input.kind, tenant.environment);
       const now = clock.now();
@@ -127,6 +131,8 @@ export class ApprovalService {
         outcome: null,
       };
       stores.approvals.insert(tenant, row);
+      // Bound before the request can be decided (or, in the green lane, executed just below).
+      const attached = attachEvidence(this.ctx, tenant, row.id, evidence.value, now);
       recordApprovalEvent(this.ctx, tenant, row.id, context, 'approval.request', {
         kind: row.kind,
         title: row.title,
@@ -134,6 +140,7 @@ export class ApprovalService {
         requiredApprovals: row.required_approvals,
         payloadHash: row.payload_sha256,
         reverses: row.reverses,
+        ...(attached.length > 0 ? { evidence: attached } : {}),
       });
       if (row.required_approvals === 0) executeRequest(this.ctx, this.webhooks, tenant, row, context);
       return ok(this.#view(tenant, row.id));
@@ -404,7 +411,7 @@ export class ApprovalService {
   }
 
   #view(tenant: TenantScope, id: string): ApprovalRequest {
-    const row = this.ctx.stores.approvals.get(tenant, id) as ApprovalRow;
+    const row = this.ctx.stores.approvals.get(tenant, id) as ApprovalRecord;
     const evidence = this.ctx.stores.evidence.forRequest(tenant, id).map(toEvidenceMeta);
     return { ...toApi(tenant, row, this.ctx.stores.approvals.decisions(id)), evidence };
   }

@@ -51,6 +51,12 @@ export class EvidenceService {
         if (!request) return fail('not-found', 'Approval request not found.');
         if (request.status !== 'pending')
           return fail('conflict', 'Evidence can only be added to a pending request.');
+        // Each decision is signed over the evidence its approver saw: after one, the set must not change.
+        if (stores.approvals.decisions(input.requestId).length > 0)
+          return fail(
+            'conflict',
+            'Evidence can only be added before anyone has decided on the request; raise a new request with it.',
+          );
       }
       const row: EvidenceRow = {
         id: newId('evd'),
