@@ -18,6 +18,7 @@ import {
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/contract/bridge';
 import type { ContractReply } from '../shared/contract/contract';
 import { createConsoleServices } from './services/console-services';
+import { fileDialogs } from './services/files/file-dialogs';
 import { APP_SCHEME, entryUrl, isAppUrl } from './shell/app-origin';
 import { serveAppRequest } from './shell/app-protocol';
 import { isOpenableExternally } from './shell/external-links';
@@ -102,13 +103,9 @@ async function start(): Promise<void> {
     verifyWorkerUrl: pathToFileURL(
       join(__dirname, 'verify-worker.cjs').replace(`app.asar${sep}`, `app.asar.unpacked${sep}`),
     ),
-    chooseFile: async () => {
+    chooseFile: async (purpose) => {
       const parent = consoleWindow && !consoleWindow.isDestroyed() ? consoleWindow : undefined;
-      const options = {
-        title: 'Open an audit export',
-        properties: ['openFile' as const],
-        filters: [{ name: 'Audit exports', extensions: ['jsonl', 'ndjson', 'json', 'txt'] }],
-      };
+      const options = { ...fileDialogs[purpose], properties: ['openFile' as const] };
       const chosen = parent
         ? await dialog.showOpenDialog(parent, options)
         : await dialog.showOpenDialog(options);

@@ -1,18 +1,19 @@
 import type { JsonRoute, RouteInput, RouteReply } from '../../../../shared/api/route';
 import { apiKeysApi, approvalsApi } from '../../../../shared/api/routes';
 import type { apiKeyCalls, KeyWrite } from '../../../../shared/contract/calls/api-keys';
-import type { TenantRef } from '../../../../shared/contract/spec';
+import type { ProfileRef, TenantRef } from '../../../../shared/contract/spec';
 import { ok, type Result } from '../../../../shared/result';
 import type { PlatformClient } from '../../platform/platform-client';
 import type { HandlersOf } from '../dispatcher';
-import { type HandlerServices, tenantParams } from './services';
+import type { EventBus } from '../event-bus';
+import { announced, type HandlerServices, tenantParams } from './services';
 
 /**
  * A direct key write where the lane is green; where the platform answers `approval-required`, the same
  * change is raised as an approval request, so the admin's intent is never lost.
  */
 async function writeOrRequest<R extends JsonRoute>(
-  client: PlatformClient,
+  { client, events, profile }: { client: PlatformClient; events: EventBus; profile: ProfileRef },
   tenant: TenantRef,
   direct: { route: R; input: RouteInput<R>; toWrite: (value: RouteReply<R>) => KeyWrite },
   approval: { kind: string; title: string; payload: Record<string, unknown> },
@@ -29,10 +30,11 @@ async function writeOrRequest<R extends JsonRoute>(
       payload: approval.payload,
     },
   });
+  announced(events, profile, tenant, request);
   return request.ok ? ok({ outcome: 'approval-requested', request: request.value }) : request;
 }
 
-export function apiKeyHandlers({ profiles }: HandlerServices): HandlersOf<typeof apiKeyCalls> {
+export function apiKeyHandlers({ profiles, events }: HandlerServices): HandlersOf<typeof apiKeyCalls> {
   const withKey = (value: RouteReply<typeof apiKeysApi.create>): KeyWrite => ({ outcome: 'done', ...value });
   return {
     'apiKeys.list': async ({ profile, tenant }) => {
@@ -43,7 +45,7 @@ export function apiKeyHandlers({ profiles }: HandlerServices): HandlersOf<typeof
       const client = await profiles.client(profile);
       if (!client.ok) return client;
       return writeOrRequest(
-        client.value,
+        { client: client.value, events, profile },
         tenant,
         {
           route: apiKeysApi.create,
@@ -57,7 +59,7 @@ export function apiKeyHandlers({ profiles }: HandlerServices): HandlersOf<typeof
       const client = await profiles.client(profile);
       if (!client.ok) return client;
       return writeOrRequest(
-        client.value,
+        { client: client.value, events, profile },
         tenant,
         {
           route: apiKeysApi.rotate,
@@ -71,7 +73,7 @@ export function apiKeyHandlers({ profiles }: HandlerServices): HandlersOf<typeof
       const client = await profiles.client(profile);
       if (!client.ok) return client;
       return writeOrRequest(
-        client.value,
+        { client: client.value, events, profile },
         tenant,
         {
           route: apiKeysApi.revoke,

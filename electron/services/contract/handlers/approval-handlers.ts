@@ -1,15 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { approvalsApi } from '../../../../shared/api/routes';
+import { approvalsApi, policyApi } from '../../../../shared/api/routes';
 import { decisionStatementBytes } from '../../../../shared/approvals/decision-statement';
 import type { approvalCalls } from '../../../../shared/contract/calls/approvals';
 import { fail, ok } from '../../../../shared/result';
 import type { HandlersOf } from '../dispatcher';
-import { type HandlerServices, tenantParams } from './services';
+import { announced, type HandlerServices, tenantParams } from './services';
 
 export function approvalHandlers({
   profiles,
   deviceKeys,
   now,
+  events,
 }: HandlerServices): HandlersOf<typeof approvalCalls> {
   return {
     'approvals.list': async ({ profile, tenant, query }) => {
@@ -62,12 +63,58 @@ export function approvalHandlers({
           ...(totp ? { totp } : {}),
         },
       });
+      announced(events, profile, tenant, decided);
       if (!decided.ok) return decided;
       return ok({
         request: decided.value,
         signedStatement: new TextDecoder().decode(bytes),
         deviceKeyId: signer.value.keyId,
       });
+    },
+    'approvals.create': async ({ profile, tenant, ...request }) => {
+      // People say why; an integration's key may raise a request with the reason in its payload.
+      if (request.summary.trim() === '' && (await profiles.kindOf(profile)) === 'user')
+        return fail('bad-request', 'Say why this change is needed: the justification is required.');
+      const client = await profiles.client(profile);
+      if (!client.ok) return client;
+      // Evidence chosen for the request was uploaded first, unattached (`evidence.upload` without a
+      // request); the platform binds it in the request's own transaction, before anyone can decide.
+      const created = await client.value.call(approvalsApi.create, {
+        params: tenantParams(tenant),
+        body: request,
+      });
+      const raised = announced(events, profile, tenant, created);
+      return raised.ok ? ok({ request: raised.value }) : raised;
+    },
+    'approvals.withdraw': async ({ profile, tenant, requestId }) => {
+      const client = await profiles.client(profile);
+      if (!client.ok) return client;
+      const withdrawn = await client.value.call(approvalsApi.withdraw, {
+        params: { ...tenantParams(tenant), requestId },
+      });
+      const request = announced(events, profile, tenant, withdrawn);
+      return request.ok ? ok({ request: request.value }) : request;
+    },
+    'approvals.comment': async ({ profile, tenant, requestId, body }) => {
+      const client = await profiles.client(profile);
+      if (!client.ok) return client;
+      const commented = await client.value.call(approvalsApi.comment, {
+        params: { ...tenantParams(tenant), requestId },
+        body: { body },
+      });
+      const request = announced(events, profile, tenant, commented);
+      return request.ok ? ok({ request: request.value }) : request;
+    },
+    // The secret passes through once, in this reply: it is not kept, cached or logged in this process.
+    'approvals.result': async ({ profile, tenant, requestId }) => {
+      const client = await profiles.client(profile);
+      if (!client.ok) return client;
+      return client.value.call(approvalsApi.result, { params: { ...tenantParams(tenant), requestId } });
+    },
+    'policy.get': async ({ profile, tenant }) => {
+      const client = await profiles.client(profile);
+      if (!client.ok) return client;
+      return client.value.call(policyApi.get, { params: { org: tenant.organization } });
     },
   };
 }

@@ -1,16 +1,12 @@
 import { evidenceApi } from '../../../../shared/api/routes';
 import type { evidenceCalls } from '../../../../shared/contract/calls/evidence';
+import { MAX_EVIDENCE_BYTES } from '../../../../shared/evidence/content-type';
 import { fail, ok } from '../../../../shared/result';
 import type { HandlersOf } from '../dispatcher';
 import { type HandlerServices, tenantParams } from './services';
 
-const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
-
-export function evidenceHandlers({
-  profiles,
-  cache,
-  events,
-}: HandlerServices): HandlersOf<typeof evidenceCalls> {
+export function evidenceHandlers(services: HandlerServices): HandlersOf<typeof evidenceCalls> {
+  const { profiles, cache, events, files, evidenceUploads } = services;
   const cacheTenant = (
     profile: { platformOrigin: string; principalId: string },
     tenant: { organization: string; environment: 'test' | 'live' },
@@ -63,6 +59,29 @@ export function evidenceHandlers({
         offline: false,
       });
     },
+    'files.chooseEvidence': async () => {
+      if (!services.chooseFile)
+        return fail(
+          'bad-request',
+          'This console takes the file through its page; use the file picker there.',
+        );
+      const path = await services.chooseFile('evidence');
+      if (!path) return ok({ file: null });
+      const granted = await files.grantPath(path);
+      return granted.ok ? ok({ file: granted.value }) : granted;
+    },
+    'evidence.upload': async (input) => {
+      const uploaded = await evidenceUploads.upload(input);
+      // Added to an existing request, the file changes what every window shows of it.
+      if (uploaded.ok && uploaded.value.outcome === 'uploaded' && input.requestId)
+        events.emit('approvals.changed', {
+          profile: input.profile,
+          tenant: input.tenant,
+          requestId: input.requestId,
+        });
+      return uploaded;
+    },
+    'evidence.cancelUpload': async ({ taskId }) => ok({ cancelled: evidenceUploads.cancel(taskId) }),
     'evidence.listCached': async ({ profile, tenant, query }) => {
       const listed = cache.list(cacheTenant(profile, tenant), { query });
       return listed.ok ? ok({ evidence: listed.value }) : listed;

@@ -2,9 +2,9 @@ import { approvalsApi, organizationsApi } from '../../../../shared/api/routes';
 import type { memberCalls } from '../../../../shared/contract/calls/members';
 import { ok } from '../../../../shared/result';
 import type { HandlersOf } from '../dispatcher';
-import { type HandlerServices, tenantParams } from './services';
+import { announced, type HandlerServices, tenantParams } from './services';
 
-export function memberHandlers({ profiles }: HandlerServices): HandlersOf<typeof memberCalls> {
+export function memberHandlers({ profiles, events }: HandlerServices): HandlersOf<typeof memberCalls> {
   return {
     'roles.list': async ({ profile }) => {
       const client = await profiles.client(profile);
@@ -34,7 +34,13 @@ export function memberHandlers({ profiles }: HandlerServices): HandlersOf<typeof
           payload: { userId, role },
         },
       });
+      announced(events, profile, tenant, request);
       return request.ok ? ok({ outcome: 'approval-requested' as const, request: request.value }) : request;
+    },
+    'directory.get': async ({ profile, tenant }) => {
+      const client = await profiles.client(profile);
+      if (!client.ok) return client;
+      return client.value.call(organizationsApi.directory, { params: tenantParams(tenant) });
     },
   };
 }
