@@ -1,4 +1,6 @@
 import type { EvidenceMeta } from '../../shared/api/evidence';
+import { requestTarget } from '../../shared/api/route';
+import { evidenceApi } from '../../shared/api/routes/evidence';
 import { checkEvidence, MAX_EVIDENCE_BYTES } from '../../shared/evidence/content-type';
 import { fail, ok, type Result } from '../../shared/result';
 import type { Principal } from '../access/principal';
@@ -106,11 +108,13 @@ export class EvidenceService {
       resource: { type: 'evidence', id: evidenceId },
       change: { before: null, after: { sha256: row.sha256, expiresAt: new Date(expires).toISOString() } },
     });
-    const path = `/v1/orgs/${tenant.organizationSlug}/envs/${tenant.environment}/evidence/${evidenceId}/content`;
-    return ok({
-      url: `${path}?expires=${expires}&signature=${signature}`,
-      expiresAt: new Date(expires).toISOString(),
+    // The declared download route, filled in (and checked) the way a client fills in any route.
+    const url = requestTarget(evidenceApi.content, {
+      params: { org: tenant.organizationSlug, env: tenant.environment, evidenceId },
+      query: { expires, signature },
     });
+    if (!url.ok) throw new Error('The download route refused its own parameters');
+    return ok({ url: url.value, expiresAt: new Date(expires).toISOString() });
   }
 
   download(

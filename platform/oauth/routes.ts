@@ -36,9 +36,9 @@ export function oauthRoutes(
       const issuer = issuerOf(request);
       return {
         issuer,
-        authorization_endpoint: `${issuer}/oauth/authorize`,
-        token_endpoint: `${issuer}/oauth/token`,
-        jwks_uri: `${issuer}/oauth/jwks`,
+        authorization_endpoint: `${issuer}${oauthApi.authorize.path}`,
+        token_endpoint: `${issuer}${oauthApi.token.path}`,
+        jwks_uri: `${issuer}${oauthApi.jwks.path}`,
         response_types_supported: ['code'],
         grant_types_supported: ['authorization_code', 'refresh_token'],
         code_challenge_methods_supported: ['S256'],
