@@ -98,22 +98,3 @@ export function serve<R extends RouteDeclaration>(
     },
   });
 }
-
-const tables = new WeakMap<object, { method: string; url: string }[]>();
-
-/**
- * Starts recording every route the server registers (called before any is), so a test can hold the
- * server's table against the declarations in both directions.
- */
-export function recordRoutes(app: ZodApp): void {
-  const table: { method: string; url: string }[] = [];
-  tables.set(app, table);
-  app.addHook('onRoute', (options) => {
-    for (const method of [options.method].flat()) table.push({ method, url: options.url });
-  });
-}
-
-/** The routes the server registered, as method and URL template (Fastify's automatic HEADs included). */
-export function registeredRoutes(app: object): readonly { method: string; url: string }[] {
-  return tables.get(app) ?? [];
-}

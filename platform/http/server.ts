@@ -28,10 +28,11 @@ import { organizationRoutes } from '../organizations/routes';
 import { roleRoutes } from '../roles/routes';
 import { webhookRoutes } from '../webhooks/routes';
 import { WebhookService } from '../webhooks/webhook-service';
-import { recordRoutes, serve } from './declared-routes';
+import { serve } from './declared-routes';
 import { createGuards } from './guards';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-body';
 import { Problem, statusOf } from './problem';
+import { recordRoutes } from './route-table';
 
 export interface RateLimit {
   readonly max: number;
@@ -69,6 +70,7 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
     trustProxy: false,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
+  recordRoutes(app);
 
   // Fastify's own JSON parser (prototype-poisoning checks included), behind a nesting limit: canonical
   // JSON and validation recurse, and a body nested thousands deep must be a 400, never a stack overflow.
@@ -85,7 +87,6 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
     }
     parseJson(request, text, done);
   });
-  recordRoutes(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registeredRoutes } from '../../../platform/http/declared-routes';
+import { routeTableOf } from '../../../platform/http/route-table';
 import { pathParamNames } from '../../../shared/api/route';
 import { namedRoutes } from '../../../shared/api/routes';
 import { startPlatform, type TestPlatform } from '../../helpers/platform';
@@ -15,7 +15,7 @@ const key = (method: string, path: string) => `${method} ${path}`;
 
 describe('route declarations (shared/api/routes) and the server', () => {
   it('the server serves every declared route, and no route that is not declared', () => {
-    const registered = registeredRoutes(platform.app);
+    const registered = routeTableOf(platform.app);
     const gets = new Set(registered.filter((r) => r.method === 'GET').map((r) => r.url));
     // Fastify answers HEAD for every GET by itself; those are not routes of their own.
     const served = registered
