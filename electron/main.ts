@@ -17,6 +17,7 @@ import {
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/contract/bridge';
 import type { ContractReply } from '../shared/contract/contract';
 import { createConsoleServices } from './services/console-services';
+import { fileDialogs } from './services/files/file-dialogs';
 import { logLine } from './services/log-line';
 import { APP_SCHEME, entryUrl, isAppUrl } from './shell/app-origin';
 import { serveAppRequest } from './shell/app-protocol';
@@ -117,13 +118,9 @@ async function start(): Promise<void> {
     openExternal: (url) => openExternally(url, 'services'),
     defaultPlatformUrl: launch.platformUrl,
     verifyWorkerUrl: verifyWorkerUrl(__dirname),
-    chooseFile: async () => {
+    chooseFile: async (purpose) => {
       const parent = consoleWindow && !consoleWindow.isDestroyed() ? consoleWindow : undefined;
-      const options = {
-        title: 'Open an audit export',
-        properties: ['openFile' as const],
-        filters: [{ name: 'Audit exports', extensions: ['jsonl', 'ndjson', 'json', 'txt'] }],
-      };
+      const options = { ...fileDialogs[purpose], properties: ['openFile' as const] };
       const chosen = parent
         ? await dialog.showOpenDialog(parent, options)
         : await dialog.showOpenDialog(options);

@@ -7,6 +7,8 @@ import { Dispatcher } from './contract/dispatcher';
 import { EventBus } from './contract/event-bus';
 import { createHandlers } from './contract/handlers/handlers';
 import { DeviceKeys } from './device-key/device-key';
+import { EvidenceUploads } from './files/evidence-upload';
+import type { FilePurpose } from './files/file-dialogs';
 import { FileGrants } from './files/file-grants';
 import { logLine } from './log-line';
 import { ProfileSessions } from './profiles/profile-sessions';
@@ -22,7 +24,7 @@ export interface ConsoleServicesOptions {
    */
   readonly openExternal?: (url: string) => Promise<void>;
   /** The system open dialog (Electron); without it the renderer uploads files to the headless host. */
-  readonly chooseFile?: (purpose: 'audit-export') => Promise<string | undefined>;
+  readonly chooseFile?: (purpose: FilePurpose) => Promise<string | undefined>;
   /**
    * One line per unexpected failure; it carries the error's own words (scrubbed of credentials), never
    * call inputs or outputs.
@@ -80,6 +82,7 @@ export function createConsoleServices(options: ConsoleServicesOptions): ConsoleS
     defaultPlatformUrl: options.defaultPlatformUrl,
     opensBrowser: options.openExternal !== undefined,
     files,
+    evidenceUploads: new EvidenceUploads(files, profiles, events),
     exportVerification: new ExportVerification(files, events, workerUrl, now),
     liveAudit: new LiveAuditCheck(profiles, cache.value, events),
     chooseFile: options.chooseFile,

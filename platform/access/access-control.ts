@@ -7,6 +7,15 @@ import type { Principal } from './principal';
 
 const noSuchOrganization = 'Organization not found.';
 
+/** What a route needs: one permission, or any one of several (the directory is for anyone who reads). */
+export type Requirement = Permission | { readonly anyOf: readonly Permission[] };
+
+function needed(requirement: Requirement): { any: readonly Permission[]; label: string } {
+  return typeof requirement === 'string'
+    ? { any: [requirement], label: requirement }
+    : { any: requirement.anyOf, label: `one of ${requirement.anyOf.join(', ')}` };
+}
+
 export interface OrgAccess {
   readonly scope: OrgScope;
   /** The caller's role when a person is asking; API keys have scopes, not roles. */
@@ -20,21 +29,22 @@ export interface OrgAccess {
 export class AccessControl {
   constructor(private readonly stores: Stores) {}
 
-  org(principal: Principal, slug: string, permission: Permission): Result<OrgAccess> {
+  org(principal: Principal, slug: string, requirement: Requirement): Result<OrgAccess> {
+    const { any, label } = needed(requirement);
     const org = this.stores.organizations.findBySlug(slug);
     if (!org) return fail('not-found', noSuchOrganization);
     const scope = orgScope(org.id, org.slug);
     if (principal.kind === 'api-key') {
       if (principal.organizationId !== org.id) return fail('not-found', noSuchOrganization);
-      if (!principal.grantedScopes.includes(permission))
-        return fail('forbidden', `This API key lacks the ${permission} scope.`);
-      if (!principal.scopes.includes(permission))
-        return fail('forbidden', `The person who created this API key may no longer use ${permission}.`);
+      if (!any.some((p) => principal.grantedScopes.includes(p)))
+        return fail('forbidden', `This API key lacks the ${label} scope.`);
+      if (!any.some((p) => principal.scopes.includes(p)))
+        return fail('forbidden', `The person who created this API key may no longer use ${label}.`);
       return ok({ scope, role: undefined });
     }
     const role = this.stores.memberships.roleOf(org.id, principal.userId);
     if (!role) return fail('not-found', noSuchOrganization);
-    if (!roleAllows(role, permission)) return fail('forbidden', `Your role does not allow ${permission}.`);
+    if (!any.some((p) => roleAllows(role, p))) return fail('forbidden', `Your role does not allow ${label}.`);
     return ok({ scope, role });
   }
 
@@ -42,9 +52,9 @@ export class AccessControl {
     principal: Principal,
     slug: string,
     environment: Environment,
-    permission: Permission,
+    requirement: Requirement,
   ): Result<OrgAccess & { tenant: TenantScope }> {
-    const access = this.org(principal, slug, permission);
+    const access = this.org(principal, slug, requirement);
     // A key in the wrong environment is told so before anything about its scopes.
     if (principal.kind === 'api-key' && principal.environment !== environment) {
       if (!access.ok && access.error.code === 'not-found') return access;

@@ -3,6 +3,7 @@ import canonicalize from 'canonicalize';
 import type { ApprovalRequest, CreateApprovalRequest, DecideRequest } from '../../shared/api/approvals';
 import { decisionStatementBytes } from '../../shared/approvals/decision-statement';
 import { builtInPayloads, isBuiltIn } from '../../shared/approvals/kinds';
+import { laneOfChange, requiredApprovals } from '../../shared/approvals/lanes';
 import type { Permission } from '../../shared/domain/permissions';
 import { fail, ok, type Result } from '../../shared/result';
 import { refusedStringPath } from '../../shared/text/free-text';
@@ -10,13 +11,14 @@ import { type Principal, personOf } from '../access/principal';
 import { type AuditContext, systemContext } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import { newId } from '../crypto/random';
-import type { ApprovalRow, ListFilter } from '../db/approvals';
+import type { ApprovalRecord, ApprovalRow, ListFilter } from '../db/approvals';
 import { orgOf, type TenantScope } from '../db/scope';
 import { toEvidenceMeta } from '../evidence/evidence-service';
 import type { WebhookService } from '../webhooks/webhook-service';
 import { executeRequest, recordApprovalEvent } from './approval-execution';
 import { toApi, verifyDeviceSignature } from './approval-view';
-import { laneOfChange, policyOf, requiredApprovals } from './policy';
+import { attachableEvidence, attachEvidence } from './attached-evidence';
+import { policyOf } from './policy';
 import { PolicyService } from './policy-service';
 import { StepUp } from './step-up';
 
@@ -103,6 +105,9 @@ export class ApprovalService {
         if (original.status !== 'executed')
           return fail('conflict', 'Only an executed request can be reversed.');
       }
+      // Checked before anything is written: a refused result below would not undo a write.
+      const evidence = attachableEvidence(this.ctx, tenant, principal, input.evidenceIds ?? []);
+      if (!evidence.ok) return evidence;
       const policy = policyOf(stores, orgOf(tenant));
       const lane = laneOfChange(policy, input.kind, tenant.environment);
       const now = clock.now();
@@ -126,6 +131,8 @@ export class ApprovalService {
         outcome: null,
       };
       stores.approvals.insert(tenant, row);
+      // Bound before the request can be decided (or, in the green lane, executed just below).
+      const attached = attachEvidence(this.ctx, tenant, row.id, evidence.value, now);
       recordApprovalEvent(this.ctx, tenant, row.id, context, 'approval.request', {
         kind: row.kind,
         title: row.title,
@@ -133,6 +140,7 @@ export class ApprovalService {
         requiredApprovals: row.required_approvals,
         payloadHash: row.payload_sha256,
         reverses: row.reverses,
+        ...(attached.length > 0 ? { evidence: attached } : {}),
       });
       if (row.required_approvals === 0) executeRequest(this.ctx, this.webhooks, tenant, row, context);
       return ok(this.#view(tenant, row.id));
@@ -403,7 +411,7 @@ export class ApprovalService {
   }
 
   #view(tenant: TenantScope, id: string): ApprovalRequest {
-    const row = this.ctx.stores.approvals.get(tenant, id) as ApprovalRow;
+    const row = this.ctx.stores.approvals.get(tenant, id) as ApprovalRecord;
     const evidence = this.ctx.stores.evidence.forRequest(tenant, id).map(toEvidenceMeta);
     return { ...toApi(tenant, row, this.ctx.stores.approvals.decisions(id)), evidence };
   }

@@ -1,6 +1,6 @@
 import type { ApprovalRequest } from '../../shared/api/approvals';
 import { nodeAuditCrypto } from '../../shared/audit/node-crypto';
-import type { ApprovalRow, DecisionRow } from '../db/approvals';
+import type { ApprovalRecord, DecisionRow } from '../db/approvals';
 import type { TenantScope } from '../db/scope';
 
 /** How approval requests and decisions look from outside, and how a decision's signature is checked. */
@@ -18,7 +18,7 @@ function iso(ms: number | null): string | null {
 
 export function toApi(
   tenant: TenantScope,
-  row: ApprovalRow,
+  row: ApprovalRecord,
   decisions: DecisionRow[],
 ): Omit<ApprovalRequest, 'evidence'> {
   return {
@@ -35,6 +35,7 @@ export function toApi(
     status: row.status,
     requester: { type: row.requester_type, id: row.requester_id, personId: row.requester_person_id },
     reverses: row.reverses,
+    reversedBy: row.reversed_by,
     createdAt: new Date(row.created_at).toISOString(),
     expiresAt: new Date(row.expires_at).toISOString(),
     closedAt: iso(row.closed_at),

@@ -1,12 +1,13 @@
 import type { Policy } from '../../shared/api/approvals';
 import type { PolicyChange } from '../../shared/approvals/kinds';
+import { defaultLanes, validateLanes } from '../../shared/approvals/lanes';
 import { ok, type Result } from '../../shared/result';
 import type { AuditContext } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import { type OrgScope, tenantScope } from '../db/scope';
 import { configureWebhook } from '../webhooks/webhook-service';
 import { checkTargetUrl } from '../webhooks/webhook-target';
-import { defaultLanes, policyOf, validateLanes } from './policy';
+import { policyOf } from './policy';
 
 /**
  * Reading an organization's approval policy, and carrying out an approved `policy.update`. There is no

@@ -1,25 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import {
-  ApprovalList,
-  ApprovalListQuery,
-  ApprovalParams,
-  ApprovalRequest,
-  ApprovalResult,
-  CommentRequest,
-  CreateApprovalRequest,
-  DecideRequest,
-  Policy,
-  Timeline,
-} from '../../shared/api/approvals';
-import { OrgParams, TenantParams } from '../../shared/api/organizations';
+import { approvalsApi, policyApi } from '../../shared/api/routes/approvals';
 import { type Permission, roleAllows } from '../../shared/domain/permissions';
 import { fail, type Result } from '../../shared/result';
 import { type AuditContext, auditContextOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import { type TenantScope, tenantScope } from '../db/scope';
+import { serve } from '../http/declared-routes';
 import { type Guards, orgAccessOf, principalOf, tenantOf } from '../http/guards';
 import { orReply, Problem } from '../http/problem';
-import { errorResponses } from '../http/schemas';
 import type { WebhookService } from '../webhooks/webhook-service';
 import { checkTarget } from '../webhooks/webhook-target';
 import { ApprovalService } from './approval-service';
@@ -64,185 +52,98 @@ export function approvalRoutes(
 ): FastifyPluginAsyncZod {
   const approvals = new ApprovalService(ctx, webhooks);
   const policies = new PolicyService(ctx);
-  const base = '/v1/orgs/:org/envs/:env/approvals';
-  const one = `${base}/:requestId`;
   return async (app) => {
-    app.post(
-      base,
-      {
-        onRequest: guards.tenant('approvals:request'),
-        schema: {
-          params: TenantParams,
-          body: CreateApprovalRequest,
-          response: { 201: ApprovalRequest, ...errorResponses },
-        },
-      },
-      async (request, reply) => {
-        const principal = principalOf(request);
-        const { role } = orgAccessOf(request);
-        // A proposed webhook target is resolved now, as a send would; each send checks it again.
-        const proposedHook = request.body.kind === 'policy.update' ? request.body.payload.webhook : undefined;
-        if (proposedHook && typeof proposedHook === 'object' && 'url' in proposedHook) {
-          const url = (proposedHook as { url: unknown }).url;
-          if (typeof url === 'string') orReply(await checkTarget(url, ctx.webhookTargets));
-        }
-        const allows = (p: Permission) =>
-          principal.kind === 'user'
-            ? role !== undefined && roleAllows(role, p)
-            : principal.scopes.includes(p);
-        const created = approvals.create(
+    serve(app, approvalsApi.create, { onRequest: guards.tenant('approvals:request') }, async (request) => {
+      const principal = principalOf(request);
+      const { role } = orgAccessOf(request);
+      // A proposed webhook target is resolved now, as a send would; each send checks it again.
+      const proposedHook = request.body.kind === 'policy.update' ? request.body.payload.webhook : undefined;
+      if (proposedHook && typeof proposedHook === 'object' && 'url' in proposedHook) {
+        const url = (proposedHook as { url: unknown }).url;
+        if (typeof url === 'string') orReply(await checkTarget(url, ctx.webhookTargets));
+      }
+      const allows = (p: Permission) =>
+        principal.kind === 'user' ? role !== undefined && roleAllows(role, p) : principal.scopes.includes(p);
+      return orReply(
+        approvals.create(tenantOf(request), principal, allows, request.body, auditContextOf(request)),
+      );
+    });
+
+    serve(app, approvalsApi.list, { onRequest: guards.tenant('approvals:read') }, async (request) => {
+      const q = request.query;
+      const principal = principalOf(request);
+      const [beforeAt, beforeId] = q.cursor?.split('.') ?? [];
+      return approvals.list(tenantOf(request), {
+        statuses: q.status === 'all' ? allStatuses : q.status === 'closed' ? closedStatuses : [q.status],
+        lane: q.lane,
+        kind: q.kind,
+        toDecideBy: q.mine === 'to-decide' && principal.kind === 'user' ? principal.userId : undefined,
+        text: q.q,
+        before: beforeAt && beforeId ? { createdAt: Number(beforeAt), id: beforeId } : undefined,
+        limit: q.limit,
+      });
+    });
+
+    serve(app, approvalsApi.get, { onRequest: guards.tenant('approvals:read') }, async (request) =>
+      orReply(approvals.get(tenantOf(request), request.params.requestId)),
+    );
+
+    serve(app, approvalsApi.timeline, { onRequest: guards.tenant('approvals:read') }, async (request) =>
+      orReply(approvals.timeline(tenantOf(request), request.params.requestId)),
+    );
+
+    serve(app, approvalsApi.decide, { onRequest: guards.tenant('approvals:decide') }, async (request) => {
+      const principal = principalOf(request);
+      const tenant = tenantOf(request);
+      const { requestId } = request.params;
+      if (principal.kind !== 'user') {
+        return orReply(approvals.refuseCredential(tenant, requestId, auditContextOf(request)));
+      }
+      return orReply(
+        approvals.decide(tenant, requestId, principal.userId, request.body, auditContextOf(request)),
+      );
+    });
+
+    serve(app, approvalsApi.withdraw, { onRequest: guards.tenant('approvals:request') }, async (request) =>
+      orReply(
+        approvals.withdraw(
           tenantOf(request),
-          principal,
-          allows,
-          request.body,
+          request.params.requestId,
+          principalOf(request),
           auditContextOf(request),
-        );
-        return reply.status(201).send(orReply(created));
-      },
-    );
-
-    app.get(
-      base,
-      {
-        onRequest: guards.tenant('approvals:read'),
-        schema: {
-          params: TenantParams,
-          querystring: ApprovalListQuery,
-          response: { 200: ApprovalList, ...errorResponses },
-        },
-      },
-      async (request) => {
-        const q = request.query;
-        const principal = principalOf(request);
-        const [beforeAt, beforeId] = q.cursor?.split('.') ?? [];
-        return approvals.list(tenantOf(request), {
-          statuses: q.status === 'all' ? allStatuses : q.status === 'closed' ? closedStatuses : [q.status],
-          lane: q.lane,
-          kind: q.kind,
-          toDecideBy: q.mine === 'to-decide' && principal.kind === 'user' ? principal.userId : undefined,
-          text: q.q,
-          before: beforeAt && beforeId ? { createdAt: Number(beforeAt), id: beforeId } : undefined,
-          limit: q.limit,
-        });
-      },
-    );
-
-    app.get(
-      one,
-      {
-        onRequest: guards.tenant('approvals:read'),
-        schema: { params: ApprovalParams, response: { 200: ApprovalRequest, ...errorResponses } },
-      },
-      async (request) => orReply(approvals.get(tenantOf(request), request.params.requestId)),
-    );
-
-    app.get(
-      `${one}/timeline`,
-      {
-        onRequest: guards.tenant('approvals:read'),
-        schema: { params: ApprovalParams, response: { 200: Timeline, ...errorResponses } },
-      },
-      async (request) => orReply(approvals.timeline(tenantOf(request), request.params.requestId)),
-    );
-
-    app.post(
-      `${one}/decisions`,
-      {
-        onRequest: guards.tenant('approvals:decide'),
-        schema: {
-          params: ApprovalParams,
-          body: DecideRequest,
-          response: { 200: ApprovalRequest, ...errorResponses },
-        },
-      },
-      async (request) => {
-        const principal = principalOf(request);
-        const tenant = tenantOf(request);
-        const { requestId } = request.params;
-        if (principal.kind !== 'user') {
-          return orReply(approvals.refuseCredential(tenant, requestId, auditContextOf(request)));
-        }
-        return orReply(
-          approvals.decide(tenant, requestId, principal.userId, request.body, auditContextOf(request)),
-        );
-      },
-    );
-
-    app.post(
-      `${one}/withdraw`,
-      {
-        onRequest: guards.tenant('approvals:request'),
-        schema: { params: ApprovalParams, response: { 200: ApprovalRequest, ...errorResponses } },
-      },
-      async (request) =>
-        orReply(
-          approvals.withdraw(
-            tenantOf(request),
-            request.params.requestId,
-            principalOf(request),
-            auditContextOf(request),
-          ),
         ),
+      ),
     );
 
-    app.post(
-      `${one}/comments`,
-      {
-        onRequest: guards.tenant('approvals:read'),
-        schema: {
-          params: ApprovalParams,
-          body: CommentRequest,
-          response: { 200: ApprovalRequest, ...errorResponses },
-        },
-      },
-      async (request) =>
-        orReply(
-          approvals.comment(
-            tenantOf(request),
-            request.params.requestId,
-            personOf(request),
-            request.body.body,
-            auditContextOf(request),
-          ),
+    serve(app, approvalsApi.comment, { onRequest: guards.tenant('approvals:read') }, async (request) =>
+      orReply(
+        approvals.comment(
+          tenantOf(request),
+          request.params.requestId,
+          personOf(request),
+          request.body.body,
+          auditContextOf(request),
         ),
+      ),
     );
 
-    app.post(
-      `${one}/result`,
-      {
-        onRequest: guards.tenant('approvals:request'),
-        schema: { params: ApprovalParams, response: { 200: ApprovalResult, ...errorResponses } },
-      },
-      async (request) => {
-        const principal = principalOf(request);
-        const requester = principal.kind === 'user' ? principal.userId : principal.keyId;
-        return orReply(approvals.result(tenantOf(request), request.params.requestId, requester));
-      },
-    );
+    serve(app, approvalsApi.result, { onRequest: guards.tenant('approvals:request') }, async (request) => {
+      const principal = principalOf(request);
+      const requester = principal.kind === 'user' ? principal.userId : principal.keyId;
+      return orReply(approvals.result(tenantOf(request), request.params.requestId, requester));
+    });
 
-    app.get(
-      '/v1/orgs/:org/policy',
-      {
-        onRequest: guards.org('orgs:read'),
-        schema: { params: OrgParams, response: { 200: Policy, ...errorResponses } },
-      },
-      async (request) => policies.get(orgAccessOf(request).scope),
+    serve(app, policyApi.get, { onRequest: guards.org('orgs:read') }, async (request) =>
+      policies.get(orgAccessOf(request).scope),
     );
 
     // Kept so that a client that writes the policy directly is told how it changes now, and the attempt
     // is on record: no route changes the policy; an approved `policy.update` request does.
-    app.put(
-      '/v1/orgs/:org/policy',
-      {
-        onRequest: guards.org('policy:manage'),
-        schema: { params: OrgParams, response: { ...errorResponses } },
-      },
-      async (request) => {
-        const org = orgAccessOf(request).scope;
-        return orReply(
-          refuseDirectPolicyWrite(ctx, tenantScope(org, 'live'), 'policy', auditContextOf(request)),
-        );
-      },
-    );
+    serve(app, policyApi.put, { onRequest: guards.org('policy:manage') }, async (request) => {
+      const org = orgAccessOf(request).scope;
+      return orReply(
+        refuseDirectPolicyWrite(ctx, tenantScope(org, 'live'), 'policy', auditContextOf(request)),
+      );
+    });
   };
 }

@@ -22,7 +22,12 @@ export interface ApprovalRow {
   outcome: string | null;
 }
 
-export interface ApprovalListRow extends ApprovalRow {
+/** A request as read back: with the newest request that reverses it, if any. */
+export interface ApprovalRecord extends ApprovalRow {
+  reversed_by: string | null;
+}
+
+export interface ApprovalListRow extends ApprovalRecord {
   approvals: number;
 }
 
@@ -66,6 +71,9 @@ function searchTenantToken(scope: TenantScope): string {
 
 const APPROVALS =
   "(SELECT count(*) FROM approval_decisions d WHERE d.request_id = r.id AND d.decision = 'approve')";
+const REVERSED_BY = `(SELECT x.id FROM approval_requests x
+  WHERE x.organization_id = r.organization_id AND x.environment = r.environment AND x.reverses = r.id
+  ORDER BY x.created_at DESC, x.id DESC LIMIT 1)`;
 
 export class ApprovalStore {
   readonly #insert;
@@ -88,8 +96,9 @@ export class ApprovalStore {
        VALUES (@id, @organization_id, @environment, @kind, @title, @summary, @payload, @payload_sha256, @lane,
          @required_approvals, @status, @requester_type, @requester_id, @requester_person_id, @reverses, @created_at, @expires_at, @closed_at, @outcome)`,
     );
-    this.#get = db.prepare<Record<string, unknown>, ApprovalRow>(
-      `SELECT * FROM approval_requests WHERE ${TENANT_WHERE} AND id = @id`,
+    this.#get = db.prepare<Record<string, unknown>, ApprovalRecord>(
+      `SELECT r.*, ${REVERSED_BY} AS reversed_by FROM approval_requests r
+       WHERE r.organization_id = @organization_id AND r.environment = @environment AND r.id = @id`,
     );
     this.#close = db.prepare<Record<string, unknown>>(
       `UPDATE approval_requests SET status = @status, closed_at = @closed_at, outcome = @outcome
@@ -136,7 +145,7 @@ export class ApprovalStore {
     this.#insert.run({ ...tenantParams(scope), ...row });
   }
 
-  get(scope: TenantScope, id: string): ApprovalRow | undefined {
+  get(scope: TenantScope, id: string): ApprovalRecord | undefined {
     return this.#get.get({ ...tenantParams(scope), id });
   }
 
@@ -217,7 +226,7 @@ export class ApprovalStore {
       params.beforeAt = filter.before.createdAt;
       params.beforeId = filter.before.id;
     }
-    const sql = `SELECT r.*, ${APPROVALS} AS approvals FROM ${from}
+    const sql = `SELECT r.*, ${APPROVALS} AS approvals, ${REVERSED_BY} AS reversed_by FROM ${from}
       WHERE ${where.join(' AND ')} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit`;
     let statement = this.#lists.get(sql);
     if (!statement) {

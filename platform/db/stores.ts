@@ -3,6 +3,7 @@ import { ApprovalStore } from './approvals';
 import { AuditStore } from './audit';
 import type { Db } from './database';
 import { DeviceKeyStore } from './device-keys';
+import { DirectoryStore } from './directory';
 import { EvidenceStore } from './evidence';
 import { MembershipStore } from './memberships';
 import { OAuthCodeStore } from './oauth-codes';
@@ -31,6 +32,7 @@ export interface Stores {
   readonly oauthCodes: OAuthCodeStore;
   readonly throttles: ThrottleStore;
   readonly tenantKeys: TenantKeyStore;
+  readonly directory: DirectoryStore;
 }
 
 export function createStores(db: Db): Stores {
@@ -50,5 +52,6 @@ export function createStores(db: Db): Stores {
     oauthCodes: new OAuthCodeStore(db),
     throttles: new ThrottleStore(db),
     tenantKeys: new TenantKeyStore(db),
+    directory: new DirectoryStore(db),
   };
 }

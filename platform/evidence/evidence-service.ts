@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { EvidenceMeta } from '../../shared/api/evidence';
+import { requestTarget } from '../../shared/api/route';
+import { evidenceApi } from '../../shared/api/routes/evidence';
+import { checkEvidence, MAX_EVIDENCE_BYTES } from '../../shared/evidence/content-type';
 import { fail, ok, type Result } from '../../shared/result';
 import type { Principal } from '../access/principal';
 import type { AuditContext } from '../audit/audit-context';
@@ -8,11 +11,11 @@ import { newId } from '../crypto/random';
 import type { EvidenceRow } from '../db/evidence';
 import type { TenantScope } from '../db/scope';
 import { blobAddress, openBlob, sealBlob } from './blob-crypto';
-import { sniffMediaType } from './content-type';
 import { MAX_URL_LIFETIME_MS } from './download-urls';
 import { sanitizeFileName } from './file-name';
 
-export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
+export { MAX_EVIDENCE_BYTES };
+
 const notFound = 'Evidence not found.';
 
 export function principalIdOf(principal: Principal): string {
@@ -43,16 +46,9 @@ export class EvidenceService {
     context: AuditContext,
   ): Promise<Result<EvidenceMeta>> {
     const { stores, blobs, clock, auditLog } = this.ctx;
-    if (input.bytes.length === 0) return fail('bad-request', 'The file is empty.');
-    if (input.bytes.length > MAX_EVIDENCE_BYTES)
-      return fail('payload-too-large', 'Evidence files are at most 10 MiB.');
-    const mediaType = sniffMediaType(input.bytes);
-    if (!mediaType) {
-      return fail(
-        'unsupported-media-type',
-        'Evidence must be an image (PNG, JPEG, GIF, WebP), a PDF, JSON or plain text.',
-      );
-    }
+    const checked = checkEvidence(input.bytes);
+    if (!checked.ok) return checked;
+    const mediaType = checked.value;
     // Encrypted and stored before the row that names it: a crash leaves at most an unreferenced blob.
     const sha256 = createHash('sha256').update(input.bytes).digest('hex');
     const dataKey = await this.ctx.evidenceKeys.current(tenant);
@@ -64,6 +60,12 @@ export class EvidenceService {
         if (!request) return fail('not-found', 'Approval request not found.');
         if (request.status !== 'pending')
           return fail('conflict', 'Evidence can only be added to a pending request.');
+        // Each decision is signed over the evidence its approver saw: after one, the set must not change.
+        if (stores.approvals.decisions(input.requestId).length > 0)
+          return fail(
+            'conflict',
+            'Evidence can only be added before anyone has decided on the request; raise a new request with it.',
+          );
       }
       const row: EvidenceRow = {
         id: newId('evd'),
@@ -115,11 +117,13 @@ export class EvidenceService {
       resource: { type: 'evidence', id: evidenceId },
       change: { before: null, after: { sha256: row.sha256, expiresAt: new Date(expires).toISOString() } },
     });
-    const path = `/v1/orgs/${tenant.organizationSlug}/envs/${tenant.environment}/evidence/${evidenceId}/content`;
-    return ok({
-      url: `${path}?expires=${expires}&signature=${signature}`,
-      expiresAt: new Date(expires).toISOString(),
+    // The declared download route, filled in (and checked) the way a client fills in any route.
+    const url = requestTarget(evidenceApi.content, {
+      params: { org: tenant.organizationSlug, env: tenant.environment, evidenceId },
+      query: { expires, signature },
     });
+    if (!url.ok) throw new Error('The download route refused its own parameters');
+    return ok({ url: url.value, expiresAt: new Date(expires).toISOString() });
   }
 
   async download(
@@ -128,7 +132,7 @@ export class EvidenceService {
     evidenceId: string,
     link: { expires: number; signature: string },
   ): Promise<Result<{ meta: EvidenceMeta; bytes: Buffer }>> {
-    const { stores, clock, urlSigner, blobs } = this.ctx;
+    const { stores, clock, urlSigner } = this.ctx;
     const binding = {
       organizationId: tenant.organizationId,
       environment: tenant.environment,

@@ -1,25 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import {
-  DownloadQuery,
-  DownloadUrl,
-  EvidenceList,
-  EvidenceListQuery,
-  EvidenceMeta,
-  EvidenceParams,
-  UploadEvidenceQuery,
-} from '../../shared/api/evidence';
-import { TenantParams } from '../../shared/api/organizations';
+import { evidenceApi } from '../../shared/api/routes/evidence';
 import { auditContextOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
+import { serve } from '../http/declared-routes';
 import { type Guards, principalOf, tenantOf } from '../http/guards';
 import { orReply } from '../http/problem';
-import { errorResponses } from '../http/schemas';
 import { EvidenceService, MAX_EVIDENCE_BYTES } from './evidence-service';
 
 export function evidenceRoutes(ctx: PlatformContext, guards: Guards): FastifyPluginAsyncZod {
   const evidence = new EvidenceService(ctx);
-  const base = '/v1/orgs/:org/envs/:env/evidence';
   return async (app) => {
     // Files arrive as raw bytes; only these routes accept them, and only up to the evidence limit.
     app.addContentTypeParser(
@@ -28,84 +17,56 @@ export function evidenceRoutes(ctx: PlatformContext, guards: Guards): FastifyPlu
       (_request, body, done) => done(null, body),
     );
 
-    app.post(
-      base,
-      {
-        bodyLimit: MAX_EVIDENCE_BYTES,
-        onRequest: guards.tenant('evidence:upload'),
-        schema: {
-          params: TenantParams,
-          querystring: UploadEvidenceQuery,
-          body: z.instanceof(Buffer),
-          response: { 201: EvidenceMeta, ...errorResponses },
-        },
-      },
-      async (request, reply) => {
+    serve(
+      app,
+      evidenceApi.upload,
+      { bodyLimit: MAX_EVIDENCE_BYTES, onRequest: guards.tenant('evidence:upload') },
+      async (request) => {
+        const { body } = request;
+        const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
         const uploaded = await evidence.upload(
           tenantOf(request),
           principalOf(request),
-          { name: request.query.name, requestId: request.query.requestId, bytes: request.body },
+          { name: request.query.name, requestId: request.query.requestId, bytes },
           auditContextOf(request),
         );
-        return reply.status(201).send(orReply(uploaded));
+        return orReply(uploaded);
       },
     );
 
-    app.get(
-      base,
-      {
-        onRequest: guards.tenant('evidence:read'),
-        schema: {
-          params: TenantParams,
-          querystring: EvidenceListQuery,
-          response: { 200: EvidenceList, ...errorResponses },
-        },
-      },
-      async (request) => ({ evidence: evidence.list(tenantOf(request), request.query.requestId) }),
-    );
+    serve(app, evidenceApi.list, { onRequest: guards.tenant('evidence:read') }, async (request) => ({
+      evidence: evidence.list(tenantOf(request), request.query.requestId),
+    }));
 
-    app.post(
-      `${base}/:evidenceId/url`,
-      {
-        onRequest: guards.tenant('evidence:read'),
-        schema: { params: EvidenceParams, response: { 200: DownloadUrl, ...errorResponses } },
-      },
-      async (request) =>
-        orReply(
-          evidence.issueUrl(
-            tenantOf(request),
-            principalOf(request),
-            request.params.evidenceId,
-            auditContextOf(request),
-          ),
+    serve(app, evidenceApi.url, { onRequest: guards.tenant('evidence:read') }, async (request) =>
+      orReply(
+        evidence.issueUrl(
+          tenantOf(request),
+          principalOf(request),
+          request.params.evidenceId,
+          auditContextOf(request),
         ),
+      ),
     );
 
     // The 200 body is the file itself, sent for download only, never to be run or rendered in place.
-    app.get(
-      `${base}/:evidenceId/content`,
-      {
-        onRequest: guards.tenant('evidence:read'),
-        schema: { params: EvidenceParams, querystring: DownloadQuery, response: errorResponses },
-      },
-      async (request, reply) => {
-        const file = orReply(
-          await evidence.download(
-            tenantOf(request),
-            principalOf(request),
-            request.params.evidenceId,
-            request.query,
-          ),
-        );
-        reply.type(file.meta.mediaType === 'text/plain' ? 'text/plain; charset=utf-8' : file.meta.mediaType);
-        reply.header(
-          'content-disposition',
-          `attachment; filename*=UTF-8''${encodeURIComponent(file.meta.name)}`,
-        );
-        reply.header('content-security-policy', "default-src 'none'; sandbox");
-        reply.header('x-evidence-sha256', file.meta.sha256);
-        return reply.send(file.bytes as never);
-      },
-    );
+    serve(app, evidenceApi.content, { onRequest: guards.tenant('evidence:read') }, async (request, reply) => {
+      const file = orReply(
+        await evidence.download(
+          tenantOf(request),
+          principalOf(request),
+          request.params.evidenceId,
+          request.query,
+        ),
+      );
+      reply.type(file.meta.mediaType === 'text/plain' ? 'text/plain; charset=utf-8' : file.meta.mediaType);
+      reply.header(
+        'content-disposition',
+        `attachment; filename*=UTF-8''${encodeURIComponent(file.meta.name)}`,
+      );
+      reply.header('content-security-policy', "default-src 'none'; sandbox");
+      reply.header('x-evidence-sha256', file.meta.sha256);
+      return reply.send(file.bytes as never);
+    });
   };
 }

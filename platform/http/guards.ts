@@ -1,8 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { OrgSlug } from '../../shared/api/common';
 import { Environment } from '../../shared/domain/environments';
-import type { Permission } from '../../shared/domain/permissions';
-import type { OrgAccess } from '../access/access-control';
+import type { OrgAccess, Requirement } from '../access/access-control';
 import type { Principal } from '../access/principal';
 import { requestMetaOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
@@ -43,7 +42,7 @@ export function createGuards(ctx: PlatformContext) {
       }
     },
     org:
-      (permission: Permission): PreHandler =>
+      (permission: Requirement): PreHandler =>
       async (request) => {
         const principal = await authenticate(request);
         const { org } = pathOf(request);
@@ -57,7 +56,7 @@ export function createGuards(ctx: PlatformContext) {
         }
       },
     tenant:
-      (permission: Permission): PreHandler =>
+      (permission: Requirement): PreHandler =>
       async (request) => {
         const principal = await authenticate(request);
         const { org, env } = pathOf(request);

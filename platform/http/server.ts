@@ -14,7 +14,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { Health } from '../../shared/api/common';
+import { authApi } from '../../shared/api/routes/auth';
 import type { AppError } from '../../shared/result';
 import { approvalRoutes } from '../approvals/routes';
 import { auditRoutes } from '../audit/routes';
@@ -28,6 +28,7 @@ import { organizationRoutes } from '../organizations/routes';
 import { roleRoutes } from '../roles/routes';
 import { webhookRoutes } from '../webhooks/routes';
 import { WebhookService } from '../webhooks/webhook-service';
+import { serve } from './declared-routes';
 import { createGuards } from './guards';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-body';
 import { Problem, statusOf } from './problem';
@@ -121,7 +122,7 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
 
   const guards = createGuards(ctx);
   const limits: RouteLimits = { ...defaultLimits, ...options.rateLimits };
-  app.get('/v1/health', { schema: { response: { 200: Health } } }, async () => ({ status: 'ok' as const }));
+  serve(app, authApi.health, {}, async () => ({ status: 'ok' as const }));
   await app.register(authRoutes(ctx, guards, limits));
   await app.register(oauthRoutes(ctx, limits, options.publicOrigin));
   await app.register(roleRoutes(guards));

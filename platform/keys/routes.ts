@@ -1,26 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import {
-  ApiKey,
-  ApiKeyList,
-  ApiKeyParams,
-  ApiKeySelf,
-  ApiKeyWithSecret,
-  CreateApiKeyRequest,
-  RotateApiKeyRequest,
-} from '../../shared/api/api-keys';
-import { TenantParams } from '../../shared/api/organizations';
-import { laneFor, policyOf } from '../approvals/policy';
+import { apiKeysApi } from '../../shared/api/routes/api-keys';
+import { laneFor } from '../../shared/approvals/lanes';
+import { policyOf } from '../approvals/policy';
 import { auditContextOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import { orgOf } from '../db/scope';
+import { serve } from '../http/declared-routes';
 import { type Guards, orgAccessOf, principalOf, tenantOf } from '../http/guards';
 import { orReply, Problem } from '../http/problem';
-import { errorResponses } from '../http/schemas';
 import type { RouteLimits } from '../http/server';
 
 export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLimits): FastifyPluginAsyncZod {
   const rateLimit = { max: limits.keys.max, timeWindow: limits.keys.timeWindowMs };
-  const base = '/v1/orgs/:org/envs/:env/api-keys';
 
   /**
    * Writes to keys go through approval requests unless the organization's policy puts them in the green
@@ -48,79 +39,54 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
   }
 
   return async (app) => {
-    app.get(
-      '/v1/api-keys/self',
-      { onRequest: guards.principal(), schema: { response: { 200: ApiKeySelf, ...errorResponses } } },
-      async (request) => {
-        const principal = principalOf(request);
-        if (principal.kind !== 'api-key') {
-          throw new Problem({ code: 'forbidden', message: 'This describes an API key; sign in with one.' });
-        }
-        const row = ctx.stores.apiKeys.findCredential(principal.keyId);
-        const org = row && ctx.stores.organizations.findById(row.organization_id);
-        if (!row || !org) throw new Error('Authenticated key vanished');
-        return {
-          id: row.id,
-          organization: org.slug,
-          environment: row.environment,
-          scopes: [...principal.scopes],
-          expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString(),
-        };
-      },
-    );
+    serve(app, apiKeysApi.self, { onRequest: guards.principal() }, async (request) => {
+      const principal = principalOf(request);
+      if (principal.kind !== 'api-key') {
+        throw new Problem({ code: 'forbidden', message: 'This describes an API key; sign in with one.' });
+      }
+      const row = ctx.stores.apiKeys.findCredential(principal.keyId);
+      const org = row && ctx.stores.organizations.findById(row.organization_id);
+      if (!row || !org) throw new Error('Authenticated key vanished');
+      return {
+        id: row.id,
+        organization: org.slug,
+        environment: row.environment,
+        scopes: [...principal.scopes],
+        expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString(),
+      };
+    });
 
-    app.get(
-      base,
-      {
-        config: { rateLimit },
-        onRequest: guards.tenant('keys:read'),
-        schema: { params: TenantParams, response: { 200: ApiKeyList, ...errorResponses } },
-      },
+    serve(
+      app,
+      apiKeysApi.list,
+      { config: { rateLimit }, onRequest: guards.tenant('keys:read') },
       async (request) => ({ keys: ctx.apiKeys.list(tenantOf(request)) }),
     );
 
-    app.post(
-      base,
-      {
-        config: { rateLimit },
-        onRequest: guards.tenant('keys:manage'),
-        schema: {
-          params: TenantParams,
-          body: CreateApiKeyRequest,
-          response: { 201: ApiKeyWithSecret, ...errorResponses },
-        },
-      },
-      async (request, reply) => {
+    serve(
+      app,
+      apiKeysApi.create,
+      { config: { rateLimit }, onRequest: guards.tenant('keys:manage') },
+      async (request) => {
         requireGreenLane(request, 'api_key.create');
-        const created = orReply(
+        return orReply(
           ctx.apiKeys.create(tenantOf(request), actorOf(request), request.body, auditContextOf(request)),
         );
-        return reply.status(201).send(created);
       },
     );
 
-    app.get(
-      `${base}/:keyId`,
-      {
-        config: { rateLimit },
-        onRequest: guards.tenant('keys:read'),
-        schema: { params: ApiKeyParams, response: { 200: ApiKey, ...errorResponses } },
-      },
+    serve(
+      app,
+      apiKeysApi.get,
+      { config: { rateLimit }, onRequest: guards.tenant('keys:read') },
       async (request) => orReply(ctx.apiKeys.get(tenantOf(request), request.params.keyId)),
     );
 
-    app.post(
-      `${base}/:keyId/rotate`,
-      {
-        config: { rateLimit },
-        onRequest: guards.tenant('keys:manage'),
-        schema: {
-          params: ApiKeyParams,
-          body: RotateApiKeyRequest,
-          response: { 201: ApiKeyWithSecret, ...errorResponses },
-        },
-      },
-      async (request, reply) => {
+    serve(
+      app,
+      apiKeysApi.rotate,
+      { config: { rateLimit }, onRequest: guards.tenant('keys:manage') },
+      async (request) => {
         const { userId } = actorOf(request);
         requireGreenLane(request, 'api_key.rotate');
         const rotated = ctx.apiKeys.rotate(
@@ -130,17 +96,14 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
           request.body.gracePeriodSeconds,
           auditContextOf(request),
         );
-        return reply.status(201).send(orReply(rotated));
+        return orReply(rotated);
       },
     );
 
-    app.post(
-      `${base}/:keyId/revoke`,
-      {
-        config: { rateLimit },
-        onRequest: guards.tenant('keys:manage'),
-        schema: { params: ApiKeyParams, response: { 200: ApiKey, ...errorResponses } },
-      },
+    serve(
+      app,
+      apiKeysApi.revoke,
+      { config: { rateLimit }, onRequest: guards.tenant('keys:manage') },
       async (request) => {
         actorOf(request);
         requireGreenLane(request, 'api_key.revoke');

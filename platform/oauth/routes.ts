@@ -1,41 +1,20 @@
 import formbody from '@fastify/formbody';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import {
   AuthorizationParams,
   DESKTOP_SCOPE,
-  OAuthError,
-  OAuthTokenResponse,
+  type OAuthFields,
   SignInForm,
   TokenGrant,
 } from '../../shared/api/oauth';
+import { oauthApi } from '../../shared/api/routes/auth';
 import { requestMetaOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
+import { serve } from '../http/declared-routes';
 import type { RouteLimits } from '../http/server';
 import { clientProblem } from './oauth-service';
 import { errorPage, signInPage, signInPageHeaders } from './sign-in-page';
-
-/** Raw query or form fields: a repeated parameter arrives as an array and is refused (RFC 6749 §3.1). */
-const RawFields = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
-type RawFields = z.infer<typeof RawFields>;
-
-const Discovery = z.object({
-  issuer: z.string(),
-  authorization_endpoint: z.string(),
-  token_endpoint: z.string(),
-  jwks_uri: z.string(),
-  response_types_supported: z.array(z.string()),
-  grant_types_supported: z.array(z.string()),
-  code_challenge_methods_supported: z.array(z.string()),
-  token_endpoint_auth_methods_supported: z.array(z.string()),
-  scopes_supported: z.array(z.string()),
-  subject_types_supported: z.array(z.string()),
-  id_token_signing_alg_values_supported: z.array(z.string()),
-  authorization_response_iss_parameter_supported: z.boolean(),
-});
-
-const Jwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
 
 /**
  * The authorization server of the desktop sign-in: discovery, JWKS, the authorization endpoint with the
@@ -57,9 +36,9 @@ export function oauthRoutes(
       const issuer = issuerOf(request);
       return {
         issuer,
-        authorization_endpoint: `${issuer}/oauth/authorize`,
-        token_endpoint: `${issuer}/oauth/token`,
-        jwks_uri: `${issuer}/oauth/jwks`,
+        authorization_endpoint: `${issuer}${oauthApi.authorize.path}`,
+        token_endpoint: `${issuer}${oauthApi.token.path}`,
+        jwks_uri: `${issuer}${oauthApi.jwks.path}`,
         response_types_supported: ['code'],
         grant_types_supported: ['authorization_code', 'refresh_token'],
         code_challenge_methods_supported: ['S256'],
@@ -70,23 +49,20 @@ export function oauthRoutes(
         authorization_response_iss_parameter_supported: true,
       };
     };
-    app.get('/.well-known/openid-configuration', { schema: { response: { 200: Discovery } } }, discovery);
-    app.get(
-      '/.well-known/oauth-authorization-server',
-      { schema: { response: { 200: Discovery } } },
-      discovery,
-    );
-    app.get('/oauth/jwks', { schema: { response: { 200: Jwks } } }, async () => ctx.oauthTokens.jwks());
+    serve(app, oauthApi.discovery, {}, discovery);
+    serve(app, oauthApi.serverMetadata, {}, discovery);
+    serve(app, oauthApi.jwks, {}, async () => ctx.oauthTokens.jwks());
 
-    app.get('/oauth/authorize', { schema: { querystring: RawFields } }, async (request, reply) => {
+    serve(app, oauthApi.authorize, {}, async (request, reply) => {
       const checked = checkAuthorization(request.query, reply, issuerOf(request));
       if (!checked) return reply;
       return reply.status(200).headers(signInPageHeaders).send(signInPage(checked, {}));
     });
 
-    app.post(
-      '/oauth/authorize',
-      { config: { rateLimit }, attachValidation: true, schema: { body: RawFields } },
+    serve(
+      app,
+      oauthApi.signInForm,
+      { config: { rateLimit }, attachValidation: true },
       async (request, reply) => {
         if (request.validationError) {
           return reply
@@ -130,14 +106,11 @@ export function oauthRoutes(
       },
     );
 
-    app.post(
-      '/oauth/token',
-      {
-        config: { rateLimit },
-        // Validation failures are answered here, in OAuth's own error format (RFC 6749 §5.2).
-        attachValidation: true,
-        schema: { body: RawFields, response: { 200: OAuthTokenResponse, 400: OAuthError, 401: OAuthError } },
-      },
+    serve(
+      app,
+      oauthApi.token,
+      // Validation failures are answered here, in OAuth's own error format (RFC 6749 §5.2).
+      { config: { rateLimit }, attachValidation: true },
       async (request, reply) => {
         reply.header('pragma', 'no-cache');
         if (request.validationError) {
@@ -176,7 +149,7 @@ export function oauthRoutes(
  * any other problem is reported back to the client's redirect with `invalid_request`.
  */
 function checkAuthorization(
-  fields: RawFields,
+  fields: OAuthFields,
   reply: FastifyReply,
   issuer: string,
 ): AuthorizationParams | undefined {

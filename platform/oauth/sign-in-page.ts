@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuthorizationParams } from '../../shared/api/oauth';
+import { oauthApi } from '../../shared/api/routes/auth';
 import { escapeHtml } from '../../shared/text/escape-html';
 
 /**
@@ -56,7 +57,7 @@ export function signInPage(params: AuthorizationParams, options: { email?: strin
     `<h1>Sign in to Compliance Console</h1>
 <p class="hint">The desktop console asked to sign you in. It receives a session, never your password.</p>
 ${error}
-<form method="post" action="/oauth/authorize">${hidden}
+<form method="post" action="${oauthApi.signInForm.path}">${hidden}
 <label for="email">E-mail address</label>
 <input id="email" name="email" type="email" autocomplete="username" required maxlength="254" value="${escapeHtml(options.email ?? '')}" ${options.email ? '' : 'autofocus'}>
 <label for="password">Password</label>

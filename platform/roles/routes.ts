@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { RoleList } from '../../shared/api/roles';
+import { organizationsApi } from '../../shared/api/routes/organizations';
 import { permissions, roleDescriptions, roleNames, rolePermissions } from '../../shared/domain/permissions';
+import { serve } from '../http/declared-routes';
 import type { Guards } from '../http/guards';
-import { errorResponses } from '../http/schemas';
 
 export function roleRoutes(guards: Guards): FastifyPluginAsyncZod {
   const body = {
@@ -14,10 +14,6 @@ export function roleRoutes(guards: Guards): FastifyPluginAsyncZod {
     })),
   };
   return async (app) => {
-    app.get(
-      '/v1/roles',
-      { onRequest: guards.principal(), schema: { response: { 200: RoleList, ...errorResponses } } },
-      async () => body,
-    );
+    serve(app, organizationsApi.roles, { onRequest: guards.principal() }, async () => body);
   };
 }

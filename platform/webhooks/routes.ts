@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ApprovalParams, DeliveryList } from '../../shared/api/approvals';
-import { TenantParams } from '../../shared/api/organizations';
+import { approvalsApi, policyApi } from '../../shared/api/routes/approvals';
 import { refuseDirectPolicyWrite } from '../approvals/routes';
 import { auditContextOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
+import { serve } from '../http/declared-routes';
 import { type Guards, principalOf, tenantOf } from '../http/guards';
 import { orReply, Problem } from '../http/problem';
-import { errorResponses } from '../http/schemas';
 import type { WebhookService } from './webhook-service';
 
 export function webhookRoutes(
@@ -15,55 +14,38 @@ export function webhookRoutes(
   _webhooks: WebhookService,
 ): FastifyPluginAsyncZod {
   return async (app) => {
-    app.put(
-      '/v1/orgs/:org/envs/:env/webhook',
-      {
-        onRequest: guards.tenant('policy:manage'),
-        schema: {
-          params: TenantParams,
-          response: { ...errorResponses },
-        },
-      },
-      async (request) => {
-        if (principalOf(request).kind !== 'user') {
-          throw new Problem({
-            code: 'forbidden',
-            message: 'Webhook targets are changed by people, not by API keys.',
-          });
-        }
-        return orReply(refuseDirectPolicyWrite(ctx, tenantOf(request), 'webhook', auditContextOf(request)));
-      },
-    );
+    serve(app, policyApi.putWebhook, { onRequest: guards.tenant('policy:manage') }, async (request) => {
+      if (principalOf(request).kind !== 'user') {
+        throw new Problem({
+          code: 'forbidden',
+          message: 'Webhook targets are changed by people, not by API keys.',
+        });
+      }
+      return orReply(refuseDirectPolicyWrite(ctx, tenantOf(request), 'webhook', auditContextOf(request)));
+    });
 
-    app.get(
-      '/v1/orgs/:org/envs/:env/approvals/:requestId/deliveries',
-      {
-        onRequest: guards.tenant('approvals:read'),
-        schema: { params: ApprovalParams, response: { 200: DeliveryList, ...errorResponses } },
-      },
-      async (request) => {
-        if (!ctx.stores.approvals.get(tenantOf(request), request.params.requestId)) {
-          throw new Problem({ code: 'not-found', message: 'Approval request not found.' });
-        }
-        return {
-          deliveries: ctx.stores.webhooks
-            .deliveriesFor(tenantOf(request), request.params.requestId)
-            .map((d) => ({
-              id: d.id,
-              status: d.status,
-              // Readers learn only whether each attempt was delivered: what a remote answered (status codes,
-              // errors) would make this endpoint a scanner of whatever the target could reach.
-              attempts: ctx.stores.webhooks.attempts(d.id).map((a) => ({
-                attempt: a.attempt,
-                at: new Date(a.at).toISOString(),
-                outcome:
-                  a.status_code !== null && a.status_code >= 200 && a.status_code < 300
-                    ? ('delivered' as const)
-                    : ('failed' as const),
-              })),
+    serve(app, approvalsApi.deliveries, { onRequest: guards.tenant('approvals:read') }, async (request) => {
+      if (!ctx.stores.approvals.get(tenantOf(request), request.params.requestId)) {
+        throw new Problem({ code: 'not-found', message: 'Approval request not found.' });
+      }
+      return {
+        deliveries: ctx.stores.webhooks
+          .deliveriesFor(tenantOf(request), request.params.requestId)
+          .map((d) => ({
+            id: d.id,
+            status: d.status,
+            // Readers learn only whether each attempt was delivered: what a remote answered (status codes,
+            // errors) would make this endpoint a scanner of whatever the target could reach.
+            attempts: ctx.stores.webhooks.attempts(d.id).map((a) => ({
+              attempt: a.attempt,
+              at: new Date(a.at).toISOString(),
+              outcome:
+                a.status_code !== null && a.status_code >= 200 && a.status_code < 300
+                  ? ('delivered' as const)
+                  : ('failed' as const),
             })),
-        };
-      },
-    );
+          })),
+      };
+    });
   };
 }

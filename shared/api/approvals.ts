@@ -6,7 +6,7 @@ import { ApprovalId, Id, OrgSlug, Timestamp } from './common';
 export { ApprovalId };
 
 import { multiLineText, signedText, singleLineText } from '../text/free-text';
-import { EvidenceMeta } from './evidence';
+import { EvidenceId, EvidenceMeta } from './evidence';
 
 export const DeviceKeyId = z.string().regex(/^dev_[a-z2-7]{26}$/, 'Expected a device key id');
 
@@ -19,6 +19,11 @@ export const CreateApprovalRequest = z.strictObject({
   payload: z.record(z.string(), z.unknown()),
   /** The executed request this one undoes. */
   reverses: ApprovalId.optional(),
+  /**
+   * Evidence the requester uploaded beforehand (without a request), attached as the request is created,
+   * in the same transaction: bound before anyone can decide, so every decision signs over all of it.
+   */
+  evidenceIds: z.array(EvidenceId).max(20).optional(),
 });
 export type CreateApprovalRequest = z.infer<typeof CreateApprovalRequest>;
 
@@ -52,6 +57,8 @@ export const ApprovalRequest = z.object({
   /** Who raised it (a person or an API key), and the person accountable (the key's creator for a key). */
   requester: z.object({ type: z.string(), id: z.string(), personId: z.string() }),
   reverses: ApprovalId.nullable(),
+  /** The newest request that reverses this one, whatever its status; null while none does. */
+  reversedBy: ApprovalId.nullable(),
   createdAt: Timestamp,
   expiresAt: Timestamp,
   closedAt: Timestamp.nullable(),

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { Environment } from '../domain/environments';
 import { ApprovalId, OrgSlug, Timestamp } from './common';
 
+/** A raw request body: evidence travels as its own bytes, never re-encoded. */
+export const Bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'Expected bytes');
+
 export const EvidenceId = z.string().regex(/^evd_[a-z2-7]{26}$/, 'Expected an evidence id');
 
 /** The media types evidence may have, decided from the bytes, never from the name. */

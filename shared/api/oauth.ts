@@ -71,6 +71,30 @@ export type OAuthErrorCode = z.infer<typeof OAuthErrorCode>;
 export const OAuthError = z.object({ error: OAuthErrorCode, error_description: z.string() });
 export type OAuthError = z.infer<typeof OAuthError>;
 
+/**
+ * Raw query or form fields, validated field by field by the routes themselves so that every problem is
+ * answered in OAuth's way: a repeated parameter arrives as an array and is refused (RFC 6749 §3.1).
+ */
+export const OAuthFields = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+export type OAuthFields = z.infer<typeof OAuthFields>;
+
+/** OpenID Connect discovery (and RFC 8414 authorization server metadata, the same document). */
+export const Discovery = z.object({
+  issuer: z.string(),
+  authorization_endpoint: z.string(),
+  token_endpoint: z.string(),
+  jwks_uri: z.string(),
+  response_types_supported: z.array(z.string()),
+  grant_types_supported: z.array(z.string()),
+  code_challenge_methods_supported: z.array(z.string()),
+  token_endpoint_auth_methods_supported: z.array(z.string()),
+  scopes_supported: z.array(z.string()),
+  subject_types_supported: z.array(z.string()),
+  id_token_signing_alg_values_supported: z.array(z.string()),
+  authorization_response_iss_parameter_supported: z.boolean(),
+});
+export const Jwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
+
 /** A loopback redirect of the desktop client: http, 127.0.0.1 or [::1], any port, the callback path. */
 export function isDesktopRedirect(uri: string): boolean {
   let url: URL;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApprovalId } from '../api/common';
 import { errorCodes } from '../result';
 
 import { apiKeyCalls } from './calls/api-keys';
@@ -11,7 +12,7 @@ import { memberCalls } from './calls/members';
 import { sessionCalls } from './calls/session';
 import { tenantCalls } from './calls/tenants';
 
-import { ProfileRef } from './spec';
+import { ProfileRef, TenantRef } from './spec';
 
 export { type CallSpec, ProfileRef, TenantRef } from './spec';
 
@@ -19,7 +20,8 @@ export { type CallSpec, ProfileRef, TenantRef } from './spec';
  * Every call between the renderer and the main process, declared once (per feature, in calls/): its input
  * and output schemas and the errors it may answer with. The preload bridge, the IPC handlers, the
  * headless host and the renderer's client are all typed from this; nothing is declared twice. Secrets
- * never appear in an output, except a new API key's secret, once, in the answer that created it.
+ * never appear in an output, except a new secret (an API key's, or what an executed request produced),
+ * once, in the one answer that hands it over.
  */
 export const contract = {
   ...appCalls,
@@ -45,6 +47,11 @@ export const events = {
   progress: z.object({ task: z.string(), done: z.number().min(0), total: z.number().min(0) }),
   /** The platform showed a history of this log that does not extend one it showed before. */
   'audit.fork': z.object({ profile: ProfileRef, origin: z.string(), evidence: z.array(z.string()) }),
+  /**
+   * This console wrote to a request (raised, decided, withdrew, commented on it, or added evidence): every
+   * window on that tenant refreshes what it shows of it at once.
+   */
+  'approvals.changed': z.object({ profile: ProfileRef, tenant: TenantRef, requestId: ApprovalId }),
 } as const;
 export type EventName = keyof typeof events;
 

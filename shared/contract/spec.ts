@@ -43,5 +43,9 @@ export const tenantCallErrors = [
   'unavailable',
 ] as const;
 
+/** A file the person chose, by the opaque id the main process gave it (never a path). */
+export const FileId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'Expected a file id');
+export const GrantedFile = z.object({ fileId: FileId, name: z.string(), size: z.number() });
+
 /** The id the renderer gives long work, so its `progress` events and `cancel` name it. */
 export const TaskId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Expected a task id');

@@ -24,7 +24,8 @@ export const roleNames = ['owner', 'admin', 'compliance_officer', 'member', 'aud
 export const RoleName = z.enum(roleNames);
 export type RoleName = z.infer<typeof RoleName>;
 
-const readOnly: readonly Permission[] = [
+/** Every `*:read` permission: what the viewer role holds, and what "any read scope" means for a key. */
+export const readPermissions: readonly Permission[] = [
   'orgs:read',
   'members:read',
   'keys:read',
@@ -57,7 +58,7 @@ export const rolePermissions: Readonly<Record<RoleName, readonly Permission[]>> 
     'evidence:upload',
   ],
   auditor: ['audit:read', 'audit:export', 'evidence:read'],
-  viewer: readOnly,
+  viewer: readPermissions,
 };
 
 export const roleDescriptions: Readonly<Record<RoleName, string>> = {

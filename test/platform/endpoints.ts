@@ -84,6 +84,7 @@ const requesters: RoleName[] = ['owner', 'admin', 'compliance_officer', 'member'
 const deciders: RoleName[] = ['owner', 'admin', 'compliance_officer'];
 const evidenceReaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'member', 'auditor', 'viewer'];
 const uploaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'member'];
+const everyMember: RoleName[] = ['owner', 'admin', 'compliance_officer', 'member', 'auditor', 'viewer'];
 
 const tenantPath = (t: Target) => `/v1/orgs/${t.org}/envs/${t.env}`;
 
@@ -465,6 +466,16 @@ export const endpoints: readonly Endpoint[] = [
     path: (t) => `/v1/me/device-keys/${t.deviceKeyId}/revoke`,
     allowed: 'any-user',
     scoped: false,
+    okStatus: 200,
+  },
+  // The tenant's names for its ids
+  {
+    name: 'read the tenant directory',
+    method: 'GET',
+    route: '/v1/orgs/:org/envs/:env/directory',
+    path: (t) => `${tenantPath(t)}/directory`,
+    allowed: everyMember,
+    scoped: true,
     okStatus: 200,
   },
 ];

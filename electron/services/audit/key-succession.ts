@@ -1,4 +1,4 @@
-import { ConsistencyReply, KeyAnnouncements } from '../../../shared/api/audit';
+import { auditApi } from '../../../shared/api/routes';
 import { KEY_ANNOUNCEMENT_ACTION } from '../../../shared/audit/format';
 import { fromBase64, toBase64 } from '../../../shared/audit/hash';
 import { MerkleHasher, verifyConsistency, verifyInclusion } from '../../../shared/audit/merkle';
@@ -16,6 +16,12 @@ import type { PlatformClient } from '../platform/platform-client';
 const hasher = new MerkleHasher(nodeAuditCrypto);
 const encoder = new TextEncoder();
 
+/** The log of one tenant, as the audit routes' path parameters name it. */
+export interface LogParams {
+  readonly org: string;
+  readonly env: 'test' | 'live';
+}
+
 interface KnownCheckpoint {
   readonly size: number;
   readonly root: string;
@@ -24,18 +30,17 @@ interface KnownCheckpoint {
 /** Whether two checkpoints of one log can both be true: the smaller is a prefix of the larger. */
 async function consistent(
   client: PlatformClient,
-  base: string,
+  log: LogParams,
   a: KnownCheckpoint,
   b: KnownCheckpoint,
 ): Promise<Result<boolean>> {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   if (small.size === large.size) return ok(small.root === large.root);
   if (small.size === 0) return ok(true);
-  const proof = await client.request(
-    'GET',
-    `${base}/proofs/consistency?from=${small.size}&to=${large.size}`,
-    ConsistencyReply,
-  );
+  const proof = await client.call(auditApi.consistency, {
+    params: log,
+    query: { from: small.size, to: large.size },
+  });
   if (!proof.ok) return proof;
   const first = fromBase64(small.root);
   const second = fromBase64(large.root);
@@ -52,12 +57,12 @@ async function consistent(
  */
 export async function followAnnouncedKeys(
   client: PlatformClient,
-  base: string,
+  log: LogParams,
   origin: string,
   pinned: readonly string[],
   stored: readonly KnownCheckpoint[],
 ): Promise<Result<string[]>> {
-  const reply = await client.request('GET', `${base}/key-announcements`, KeyAnnouncements);
+  const reply = await client.call(auditApi.keyAnnouncements, { params: log });
   if (!reply.ok) return reply;
   const trusted: VerifierKey[] = pinned
     .map((k) => parseVerifierKey(nodeAuditCrypto, k))
@@ -87,7 +92,7 @@ export async function followAnnouncedKeys(
     if (!verifyInclusion(hasher, leaf, announcement.seq, body.size, path, root)) continue;
     let fits = true;
     for (const before of stored) {
-      const checked = await consistent(client, base, before, announcement.checkpoint);
+      const checked = await consistent(client, log, before, announcement.checkpoint);
       if (!checked.ok) return checked;
       fits &&= checked.value;
     }

@@ -1,4 +1,4 @@
-import { CheckpointReply, ConsistencyReply, VerifierKeys } from '../../../shared/api/audit';
+import { auditApi } from '../../../shared/api/routes';
 import { parseOrigin } from '../../../shared/audit/format';
 import { fromBase64, toBase64 } from '../../../shared/audit/hash';
 import { MerkleHasher, verifyConsistency } from '../../../shared/audit/merkle';
@@ -18,7 +18,7 @@ import type { EventBus } from '../contract/event-bus';
 import type { PlatformClient } from '../platform/platform-client';
 import type { ProfileSessions } from '../profiles/profile-sessions';
 import type { Profile } from '../vault/vault';
-import { followAnnouncedKeys } from './key-succession';
+import { followAnnouncedKeys, type LogParams } from './key-succession';
 
 /** Where the console keeps what it has seen of each log (the evidence cache's database). */
 export type AuditTrustStore = Pick<
@@ -53,8 +53,8 @@ export class LiveAuditCheck {
   async verify(profile: Profile, tenant: TenantRef): Promise<Result<LiveVerification>> {
     const client = await this.profiles.client(profile);
     if (!client.ok) return client;
-    const base = `/v1/orgs/${tenant.organization}/envs/${tenant.environment}/audit`;
-    const latest = await client.value.request('GET', `${base}/checkpoint`, CheckpointReply);
+    const log: LogParams = { org: tenant.organization, env: tenant.environment };
+    const latest = await client.value.call(auditApi.checkpoint, { params: log });
     if (!latest.ok) return latest;
     const origin = latest.value.origin;
     // Pins and stored checkpoints are kept per log origin: a platform must not pick another tenant's log
@@ -68,7 +68,7 @@ export class LiveAuditCheck {
     let pinned = known.value;
     if (pinned.length === 0) {
       // Trust on first use: the keys the platform publishes now are pinned for this log from here on.
-      const published = await client.value.request('GET', '/v1/audit/verifier-keys', VerifierKeys);
+      const published = await client.value.call(auditApi.verifierKeys, {});
       if (!published.ok) return published;
       pinned = published.value.keys;
       const saved = this.trust.pinKeys(profile, origin, pinned);
@@ -93,7 +93,7 @@ export class LiveAuditCheck {
     let verdict = verifyNote(nodeAuditCrypto, note, keys);
     if (verdict.status === 'unknown-key') {
       // The platform may have rotated its signing key: follow only what the log itself proves.
-      const followed = await followAnnouncedKeys(client.value, base, origin, pinned, stored);
+      const followed = await followAnnouncedKeys(client.value, log, origin, pinned, stored);
       if (!followed.ok) return followed;
       if (followed.value.length > 0) {
         pinned = [...pinned, ...followed.value];
@@ -117,7 +117,7 @@ export class LiveAuditCheck {
     }
 
     for (const before of stored) {
-      const consistent = await this.#extends(client.value, base, before, body.size, body.root);
+      const consistent = await this.#extends(client.value, log, before, body.size, body.root);
       if (!consistent.ok) return consistent;
       if (!consistent.value) {
         const evidence = [before.note, latest.value.checkpoint];
@@ -152,7 +152,7 @@ export class LiveAuditCheck {
 
   async #extends(
     client: PlatformClient,
-    base: string,
+    log: LogParams,
     before: { size: number; root: string },
     size: number,
     root: Uint8Array,
@@ -161,11 +161,10 @@ export class LiveAuditCheck {
     if (!oldRoot || before.size > size) return ok(false);
     if (before.size === size) return ok(toBase64(root) === before.root);
     if (before.size === 0) return ok(true);
-    const proof = await client.request(
-      'GET',
-      `${base}/proofs/consistency?from=${before.size}&to=${size}`,
-      ConsistencyReply,
-    );
+    const proof = await client.call(auditApi.consistency, {
+      params: log,
+      query: { from: before.size, to: size },
+    });
     if (!proof.ok) return proof;
     const path = proof.value.proof.map((p) => fromBase64(p) ?? new Uint8Array(0));
     return ok(verifyConsistency(hasher, before.size, size, oldRoot, root, path));

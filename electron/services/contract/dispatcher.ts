@@ -58,8 +58,10 @@ export class Dispatcher {
       }
       return { ok: true, value: output.data };
     } catch (error) {
-      if (error instanceof KeychainUnavailableError)
+      if (error instanceof KeychainUnavailableError) {
+        this.onUnexpected(name, error.cause ?? error);
         return fail('keychain-unavailable', keychainUnavailableMessage);
+      }
       this.onUnexpected(name, error);
       return fail('internal', 'Something went wrong in the console.');
     }

@@ -1,7 +1,7 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { DeviceKey } from '../../../shared/api/approvals';
+import { deviceKeysApi } from '../../../shared/api/routes';
 import { ok, type Result } from '../../../shared/result';
 import type { PlatformClient } from '../platform/platform-client';
 import type { Profile, Vault } from '../vault/vault';
@@ -31,9 +31,11 @@ export class DeviceKeys {
   /** A new key registered and stored; the caller revokes the old one if there was one. */
   async register(profile: Profile, client: PlatformClient): Promise<Result<DeviceSigner>> {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-    const registered = await client.request('POST', '/v1/me/device-keys', DeviceKey, {
-      name: `Compliance Console on ${hostname().slice(0, 60) || 'this computer'}`,
-      publicKey: rawPublicKey(publicKey),
+    const registered = await client.call(deviceKeysApi.register, {
+      body: {
+        name: `Compliance Console on ${hostname().slice(0, 60) || 'this computer'}`,
+        publicKey: rawPublicKey(publicKey),
+      },
     });
     if (!registered.ok) return registered;
     const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');

@@ -1,5 +1,12 @@
-import type { z } from 'zod';
 import { ErrorBody } from '../../../shared/api/common';
+import {
+  type JsonRoute,
+  matchPath,
+  type RouteDeclaration,
+  type RouteInput,
+  type RouteReply,
+  requestTarget,
+} from '../../../shared/api/route';
 import { scrubCredentials } from '../../../shared/redaction';
 import { errorCodes, fail, ok, type Result } from '../../../shared/result';
 import { networkFailure } from './network-failure';
@@ -55,6 +62,59 @@ export function acceptablePlatformOrigin(text: string): Result<string> {
 }
 
 const idempotentMethods = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+const cancelled = 'The call was cancelled.';
+/** How much of a file is handed to the network at a time; each slice is one progress report. */
+const UPLOAD_SLICE_BYTES = 256 * 1024;
+
+export interface CallOptions {
+  /** Stops the call: an upload the person cancelled answers `bad-request`, "The call was cancelled." */
+  readonly signal?: AbortSignal;
+  /** For a raw body (evidence): how many of its bytes have been handed to the network so far. */
+  readonly onUploadProgress?: (sent: number, total: number) => void;
+}
+
+/** A request body as it goes on the wire. */
+type Outgoing =
+  | { readonly kind: 'text'; readonly contentType: string; readonly text: string }
+  | { readonly kind: 'bytes'; readonly contentType: string; readonly bytes: Uint8Array };
+
+function encodeBody(route: RouteDeclaration, body: unknown): Result<Outgoing | undefined> {
+  if (!route.body || body === undefined) return ok(undefined);
+  switch (route.bodyEncoding ?? 'json') {
+    case 'bytes':
+      return body instanceof Uint8Array
+        ? ok({ kind: 'bytes', contentType: 'application/octet-stream', bytes: body })
+        : fail('bad-request', "Expected the file's bytes.");
+    case 'form':
+      return ok({
+        kind: 'text',
+        contentType: 'application/x-www-form-urlencoded',
+        text: new URLSearchParams(body as Record<string, string>).toString(),
+      });
+    default:
+      return ok({ kind: 'text', contentType: 'application/json', text: JSON.stringify(body) });
+  }
+}
+
+/** The bytes as a stream the network pulls slice by slice, reporting each slice as it is taken. */
+function sliced(bytes: Uint8Array, onProgress?: (sent: number, total: number) => void) {
+  let offset = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (offset >= bytes.length) {
+          controller.close();
+          return;
+        }
+        const end = Math.min(offset + UPLOAD_SLICE_BYTES, bytes.length);
+        controller.enqueue(bytes.subarray(offset, end));
+        offset = end;
+        onProgress?.(offset, bytes.length);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
 
 /**
  * The main process's only way to the platform. Every reply is checked against the shared schema before
@@ -85,20 +145,27 @@ export class PlatformClient {
     return checked.ok ? ok(new PlatformClient(checked.value, tokens, options)) : checked;
   }
 
-  async request<S extends z.ZodType>(
-    method: string,
-    path: string,
-    schema: S,
-    body?: unknown,
-    options: { idempotent?: boolean } = {},
-  ): Promise<Result<z.infer<S>>> {
-    if (!path.startsWith('/v1/')) return fail('bad-request', 'Unknown platform path.');
-    const idempotent = options.idempotent ?? idempotentMethods.has(method);
+  /**
+   * Calls a declared platform route (shared/api/routes): the path is built from the declaration with each
+   * parameter checked by its schema and percent-encoded, the query written from what its schema produced,
+   * and the reply checked against the declared reply schema before anything uses it.
+   */
+  async call<R extends JsonRoute>(
+    route: R,
+    input: RouteInput<R>,
+    options: CallOptions = {},
+  ): Promise<Result<RouteReply<R>>> {
+    const target = requestTarget(route, input);
+    if (!target.ok) return target;
+    const body = encodeBody(route, input.body);
+    if (!body.ok) return body;
+    const idempotent = route.idempotent === true || idempotentMethods.has(route.method);
     let renewed = false;
     for (let attempt = 1; ; attempt++) {
       const token = this.tokens ? await this.tokens.token() : ok(undefined);
       if (!token.ok) return token;
-      const reply = await this.#send(method, path, body, token.value);
+      const reply = await this.#send(route.method, target.value, body.value, token.value, options);
+      if (options.signal?.aborted) return fail('bad-request', cancelled);
       if (reply.kind === 'network' || reply.status === 429 || (reply.status >= 500 && reply.status !== 501)) {
         if (idempotent && attempt < this.#attempts) {
           await new Promise((resolve) => setTimeout(resolve, this.#backoffMs * 2 ** (attempt - 1)));
@@ -116,25 +183,26 @@ export class PlatformClient {
         continue;
       }
       if (reply.status >= 400) return this.#error(reply.status, reply.text);
-      const parsed = schema.safeParse(reply.status === 204 ? null : safeJson(reply.text));
-      if (parsed.success) return ok(parsed.data);
+      const parsed = route.reply.safeParse(reply.status === 204 ? null : safeJson(reply.text));
+      if (parsed.success) return ok(parsed.data as RouteReply<R>);
       return this.#unverified ? fail('unavailable', unreachable) : fail('internal', unexpected);
     }
   }
 
   /**
-   * A file body (evidence content), up to `maxBytes`. The path may carry the signed query the platform
-   * issued, but must stay on this platform's /v1/ API.
+   * A file body (evidence content), up to `maxBytes`, from a URL the platform issued (it carries a signed
+   * query). The URL must be this platform's and an instance of the declared route: the console never
+   * builds such a URL, and never follows one anywhere else.
    */
-  async download(pathAndQuery: string, maxBytes: number): Promise<Result<Buffer>> {
-    const url = new URL(pathAndQuery, this.origin);
-    if (url.origin !== this.origin || !url.pathname.startsWith('/v1/'))
+  async download(route: RouteDeclaration, url: string, maxBytes: number): Promise<Result<Buffer>> {
+    const target = new URL(url, this.origin);
+    if (target.origin !== this.origin || !matchPath(route, target.pathname) || route.reply !== 'file')
       return fail('bad-request', 'Unknown platform path.');
     const token = this.tokens ? await this.tokens.token() : ok(undefined);
     if (!token.ok) return token;
     let response: Response;
     try {
-      response = await this.#fetch(url, {
+      response = await this.#fetch(target, {
         headers: token.value ? { authorization: `Bearer ${token.value}` } : {},
         redirect: 'error',
         signal: AbortSignal.timeout(this.#timeoutMs * 4),
@@ -164,17 +232,27 @@ export class PlatformClient {
     return ok(Buffer.concat(chunks));
   }
 
-  async #send(method: string, path: string, body: unknown, token: string | undefined) {
+  async #send(
+    method: string,
+    path: string,
+    body: Outgoing | undefined,
+    token: string | undefined,
+    options: CallOptions,
+  ) {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body) headers['content-type'] = body.contentType;
+    // A file is streamed in slices so its progress can be told; it gets longer to arrive than a JSON call.
+    const raw = body?.kind === 'bytes';
+    const timeout = AbortSignal.timeout(raw ? this.#timeoutMs * 4 : this.#timeoutMs);
     try {
       const response = await this.#fetch(`${this.origin}${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : raw ? sliced(body.bytes, options.onUploadProgress) : body.text,
+        ...(raw ? { duplex: 'half' as const } : {}),
         redirect: 'error',
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
       });
       return {
         kind: 'reply' as const,

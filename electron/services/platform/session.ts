@@ -1,4 +1,5 @@
-import { TokenPair } from '../../../shared/api/auth';
+import type { TokenPair } from '../../../shared/api/auth';
+import { authApi } from '../../../shared/api/routes';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { Profile, Vault } from '../vault/vault';
 import type { TokenSource } from './platform-client';
@@ -49,8 +50,9 @@ export class RefreshingSession implements TokenSource {
     if (!refreshToken) return fail('unauthenticated', ended);
     let reply: Response;
     try {
-      reply = await this.fetchImpl(`${this.origin}/v1/auth/refresh`, {
-        method: 'POST',
+      // Not through PlatformClient, whose own calls ask this session for tokens; the route is the declared one.
+      reply = await this.fetchImpl(`${this.origin}${authApi.refresh.path}`, {
+        method: authApi.refresh.method,
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ refreshToken }),
         redirect: 'error',
@@ -63,7 +65,7 @@ export class RefreshingSession implements TokenSource {
       await this.vault.delete(this.profile, 'refresh-token');
       return fail('unauthenticated', ended);
     }
-    const parsed = TokenPair.safeParse(await reply.json().catch(() => undefined));
+    const parsed = authApi.refresh.reply.safeParse(await reply.json().catch(() => undefined));
     if (!reply.ok || !parsed.success) return fail('unavailable', 'The platform could not renew the session.');
     await this.start(parsed.data);
     return ok(parsed.data.accessToken);

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import type { TokenPair } from '../../../shared/api/auth';
+import { authApi } from '../../../shared/api/routes';
 import { fail, ok, type Result } from '../../../shared/result';
 import { PlatformClient, type TokenSource } from '../platform/platform-client';
 import { RefreshingSession } from '../platform/session';
@@ -103,5 +103,5 @@ export class ProfileSessions {
 export async function revokeAtPlatform(platformOrigin: string, refreshToken: string): Promise<void> {
   const client = PlatformClient.create(platformOrigin);
   if (!client.ok) return;
-  await client.value.request('POST', '/v1/auth/sign-out', z.null(), { refreshToken }, { idempotent: true });
+  await client.value.call(authApi.signOut, { body: { refreshToken } });
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
-import { Me } from '../../../shared/api/auth';
 import { DESKTOP_CLIENT_ID, DESKTOP_SCOPE } from '../../../shared/api/oauth';
+import { authApi } from '../../../shared/api/routes';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { DeviceKeys } from '../device-key/device-key';
 import { networkFailure, platformUnreachable } from '../platform/network-failure';
@@ -150,7 +150,7 @@ export class BrowserSignIn {
       refreshToken: tokens.refresh_token,
     });
     if (!client.ok) return client;
-    const me = await client.value.request('GET', '/v1/me', Me);
+    const me = await client.value.call(authApi.me, {});
     if (!me.ok) return me;
     const device = await this.deviceKeys.ensure(profile, client.value);
     if (!device.ok) return device;

@@ -59,8 +59,9 @@ function account(profile: Profile, kind: SecretKind): string {
  * answers it as `keychain-unavailable`, never as an internal error.
  */
 export class KeychainUnavailableError extends Error {
-  constructor() {
-    super('The OS keychain cannot be used.');
+  constructor(cause?: unknown) {
+    // The keychain's own error stays as the cause, for the console's (scrubbed) log line only.
+    super('The OS keychain cannot be used.', cause === undefined ? undefined : { cause });
     this.name = 'KeychainUnavailableError';
   }
 }
@@ -74,11 +75,14 @@ async function guarded<T>(operation: () => Promise<T>): Promise<T> {
     return await Promise.race([
       operation(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new KeychainUnavailableError()), KEYCHAIN_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new KeychainUnavailableError(new Error('the keychain did not answer in time'))),
+          KEYCHAIN_TIMEOUT_MS,
+        );
       }),
     ]);
-  } catch {
-    throw new KeychainUnavailableError();
+  } catch (error) {
+    throw error instanceof KeychainUnavailableError ? error : new KeychainUnavailableError(error);
   } finally {
     clearTimeout(timer);
   }

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { ApprovalList, ApprovalListQuery, ApprovalRequest, Timeline } from '../../api/approvals';
+import {
+  ApprovalList,
+  ApprovalListQuery,
+  ApprovalRequest,
+  ApprovalResult,
+  CommentRequest,
+  CreateApprovalRequest,
+  Policy,
+  Timeline,
+} from '../../api/approvals';
 import { ApprovalId } from '../../api/common';
 import { signedText } from '../../text/free-text';
 import { call, TenantCall, tenantCallErrors } from '../spec';
@@ -34,5 +43,38 @@ export const approvalCalls = {
     }),
     output: z.object({ request: ApprovalRequest, signedStatement: z.string(), deviceKeyId: z.string() }),
     errors: [...errors, 'invalid-credentials'],
+  }),
+  'approvals.create': call({
+    summary:
+      'Raises a request: kind, title, the justification (`summary`, required of people), payload, the executed request it reverses, and evidence uploaded beforehand (`evidence.upload`), attached as it is created.',
+    input: z.strictObject({ ...TenantCall, ...CreateApprovalRequest.shape }),
+    output: z.object({ request: ApprovalRequest }),
+    errors: [...errors, 'payload-too-large'],
+  }),
+  'approvals.withdraw': call({
+    summary: 'The requester withdraws a pending request.',
+    input: z.strictObject({ ...TenantCall, requestId: ApprovalId }),
+    output: z.object({ request: ApprovalRequest }),
+    errors,
+  }),
+  'approvals.comment': call({
+    summary: "Adds a comment to a request's timeline (people only; comments are final).",
+    input: z.strictObject({ ...TenantCall, requestId: ApprovalId, body: CommentRequest.shape.body }),
+    output: z.object({ request: ApprovalRequest }),
+    errors,
+  }),
+  'approvals.result': call({
+    summary:
+      'Collects what an executed request produced for its requester (a new secret), once: the secret is in this reply and nowhere else; the console keeps no copy.',
+    input: z.strictObject({ ...TenantCall, requestId: ApprovalId }),
+    output: ApprovalResult,
+    errors,
+  }),
+  'policy.get': call({
+    summary:
+      "The tenant organization's approval policy, from which shared/approvals/lanes.ts tells the lane and approvals a request will take before it is raised.",
+    input: z.strictObject({ ...TenantCall }),
+    output: Policy,
+    errors,
   }),
 } as const;

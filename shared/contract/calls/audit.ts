@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { AuditEntriesPage, AuditEntriesQuery } from '../../api/audit';
 import { findingClasses } from '../../audit/report';
-import { call, ProfileRef, TaskId, TenantCall } from '../spec';
+import { call, FileId, GrantedFile, ProfileRef, TaskId, TenantCall } from '../spec';
 
-const FileId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'Expected a file id');
 const Range = z.object({ start: z.number(), end: z.number() }).nullable();
 
 export const VerificationReport = z.object({
@@ -40,8 +39,6 @@ export const ExportVerificationResult = z.object({
   report: VerificationReport,
 });
 export type ExportVerificationResult = z.infer<typeof ExportVerificationResult>;
-
-const GrantedFile = z.object({ fileId: FileId, name: z.string(), size: z.number() });
 
 export const auditCalls = {
   'audit.entries': call({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApprovalId } from '../../api/common';
 import { EvidenceId, EvidenceMeta } from '../../api/evidence';
-import { call, ProfileRef, TaskId, TenantCall } from '../spec';
+import { call, FileId, GrantedFile, ProfileRef, TaskId, TenantCall } from '../spec';
 
 export const CachedEvidence = z.object({
   snapshotId: z.string(),
@@ -28,6 +28,43 @@ export const evidenceCalls = {
       source: z.enum(['cache', 'platform']),
     }),
     errors: ['bad-request', 'unauthenticated', 'forbidden', 'not-found', 'conflict', 'unavailable'],
+  }),
+  'files.chooseEvidence': call({
+    summary:
+      'Asks the person for an evidence file (the system open dialog); the renderer gets an id, a name and a size, never a path. The headless host takes uploads instead.',
+    input: z.strictObject({}),
+    output: z.object({ file: GrantedFile.nullable() }),
+    errors: ['bad-request', 'not-found'],
+  }),
+  'evidence.upload': call({
+    summary:
+      "Uploads a chosen file as evidence, with `progress` events under the task id; `evidence.cancelUpload` stops it. The main process checks it first by the platform's rules (PNG, JPEG, GIF, WebP, PDF, JSON or plain text from its bytes; at most 10 MiB) and says why it refuses one. Without `requestId` the file waits to be attached by `approvals.create`.",
+    input: z.strictObject({
+      ...TenantCall,
+      taskId: TaskId,
+      fileId: FileId,
+      requestId: ApprovalId.optional(),
+    }),
+    output: z.discriminatedUnion('outcome', [
+      z.object({ outcome: z.literal('uploaded'), evidence: EvidenceMeta }),
+      z.object({ outcome: z.literal('cancelled') }),
+    ]),
+    errors: [
+      'bad-request',
+      'not-found',
+      'payload-too-large',
+      'unsupported-media-type',
+      'unauthenticated',
+      'forbidden',
+      'conflict',
+      'unavailable',
+    ],
+  }),
+  'evidence.cancelUpload': call({
+    summary: 'Stops a running evidence upload.',
+    input: z.strictObject({ taskId: TaskId }),
+    output: z.object({ cancelled: z.boolean() }),
+    errors: ['bad-request'],
   }),
   'evidence.listCached': call({
     summary:

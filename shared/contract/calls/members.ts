@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApprovalRequest } from '../../api/approvals';
 import { Id } from '../../api/common';
+import { Directory } from '../../api/directory';
 import { Member, MemberList } from '../../api/organizations';
 import { RoleList } from '../../api/roles';
 import { RoleName } from '../../domain/permissions';
@@ -29,6 +30,13 @@ export const memberCalls = {
       z.object({ outcome: z.literal('done'), member: Member }),
       z.object({ outcome: z.literal('approval-requested'), request: ApprovalRequest }),
     ]),
+    errors,
+  }),
+  'directory.get': call({
+    summary:
+      "Everyone the tenant's records name (members with roles, and people who have left, marked removed) and its API keys with their owners, so history shows names.",
+    input: z.strictObject({ ...TenantCall }),
+    output: Directory,
     errors,
   }),
 } as const;

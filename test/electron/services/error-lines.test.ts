@@ -34,7 +34,7 @@ describe('error lines the main process writes', () => {
       const reply = await services.dispatcher.dispatch('profiles.list', {});
       expect(reply).toEqual({
         ok: false,
-        error: { code: 'internal', message: 'Something went wrong in the console.' },
+        error: { code: 'keychain-unavailable', message: expect.stringMatching(/keychain cannot be used/) },
       });
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain('Console call profiles.list failed: Secret Service refused:');

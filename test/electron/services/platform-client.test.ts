@@ -9,8 +9,7 @@ import {
 import { RefreshingSession } from '../../../electron/services/platform/session';
 import { Vault } from '../../../electron/services/vault/vault';
 import { Me } from '../../../shared/api/auth';
-import { Health } from '../../../shared/api/common';
-import { OrganizationList } from '../../../shared/api/organizations';
+import { auditApi, authApi, evidenceApi, organizationsApi } from '../../../shared/api/routes';
 import { startPlatform, type TestPlatform } from '../../helpers/platform';
 
 let platform: TestPlatform;
@@ -46,11 +45,11 @@ describe('the platform client', () => {
     }
   });
 
-  it('validates every reply against the shared schema', async () => {
+  it('validates every reply against the declared schema', async () => {
     const { client } = await signedInClient();
-    const orgs = await client.request('GET', '/v1/orgs', OrganizationList);
+    const orgs = await client.call(organizationsApi.list, {});
     expect(orgs.ok && orgs.value.organizations.map((o) => o.slug)).toEqual(['acme']);
-    const wrong = await client.request('GET', '/v1/health', Me);
+    const wrong = await client.call({ ...authApi.health, reply: Me }, {});
     expect(wrong).toEqual({
       ok: false,
       error: { code: 'internal', message: 'The platform sent a reply this console does not understand.' },
@@ -61,7 +60,7 @@ describe('the platform client', () => {
     const clock = { ms: 0 };
     const { client, profile, tokens } = await signedInClient(clock);
     clock.ms = 10 * 60 * 1000;
-    expect((await client.request('GET', '/v1/me', Me)).ok).toBe(true);
+    expect((await client.call(authApi.me, {})).ok).toBe(true);
     const rotated = await vault.get(profile, 'refresh-token');
     expect(rotated).toBeDefined();
     expect(rotated).not.toBe(tokens.refreshToken);
@@ -81,14 +80,14 @@ describe('the platform client', () => {
         )
         .filter((line) => line.msg === 'request completed' && line.req?.path === path)
         .map((line) => line.res?.statusCode);
-    const replies = await Promise.all(Array.from({ length: 8 }, () => client.request('GET', '/v1/me', Me)));
+    const replies = await Promise.all(Array.from({ length: 8 }, () => client.call(authApi.me, {})));
     expect(replies.every((r) => r.ok)).toBe(true);
     expect(requestsTo('/v1/auth/refresh')).toEqual([200]);
     expect(requestsTo('/v1/me').filter((status) => status === 401).length).toBeGreaterThan(0);
     const rotated = await vault.get(profile, 'refresh-token');
     expect(rotated).toBeDefined();
     expect(rotated).not.toBe(tokens.refreshToken);
-    expect((await client.request('GET', '/v1/orgs', OrganizationList)).ok).toBe(true);
+    expect((await client.call(organizationsApi.list, {})).ok).toBe(true);
     expect(requestsTo('/v1/auth/refresh')).toEqual([200]);
   });
 
@@ -96,7 +95,7 @@ describe('the platform client', () => {
     const { client, profile } = await signedInClient();
     await vault.put(profile, 'refresh-token', 'rt_aaaaaaaaaaaaaaaaaaaaaaaaaa.forged');
     platform.clock.advance(11 * 60 * 1000);
-    const reply = await client.request('GET', '/v1/me', Me);
+    const reply = await client.call(authApi.me, {});
     expect(reply).toEqual({
       ok: false,
       error: { code: 'unauthenticated', message: 'The session has ended; sign in again.' },
@@ -106,7 +105,7 @@ describe('the platform client', () => {
 
   it('passes the platform’s safe errors through and never a token', async () => {
     const { client, tokens } = await signedInClient();
-    const missing = await client.request('GET', '/v1/orgs/globex/members', OrganizationList);
+    const missing = await client.call(organizationsApi.members, { params: { org: 'globex' } });
     expect(missing).toEqual({ ok: false, error: { code: 'not-found', message: 'Organization not found.' } });
     expect(JSON.stringify(missing)).not.toContain(tokens.accessToken);
   });
@@ -147,20 +146,73 @@ describe('retries', () => {
     if (!client.ok) throw new Error('client');
     failuresLeft = 2;
     seen = 0;
-    const health = await client.value.request('GET', '/v1/health', Health);
+    const health = await client.value.call(authApi.health, {});
     expect(health.ok).toBe(true);
     expect(seen).toBe(3);
     failuresLeft = 1;
     seen = 0;
-    const post = await client.value.request('POST', '/v1/auth/sign-out', Health, { refreshToken: 'x' });
+    const post = await client.value.call(authApi.signIn, {
+      body: { email: 'nobody@example.com', password: 'x', totp: '000000' },
+    });
     expect(post).toEqual({ ok: false, error: { code: 'unavailable', message: expect.any(String) } });
+    expect(seen).toBe(1);
+  });
+
+  it('retries a POST the declaration says is safe to repeat', async () => {
+    const client = PlatformClient.create(flakyUrl, undefined, { backoffMs: 10 });
+    if (!client.ok) throw new Error('client');
+    failuresLeft = 1;
+    seen = 0;
+    const signedOut = await client.value.call(authApi.signOut, { body: { refreshToken: 'x' } });
+    expect(signedOut).toEqual({ ok: true, value: null });
+    expect(seen).toBe(2);
+  });
+
+  it('builds paths and queries from the declaration; what a schema refuses never goes out', async () => {
+    const client = PlatformClient.create(flakyUrl, undefined, { backoffMs: 10 });
+    if (!client.ok) throw new Error('client');
+    seen = 0;
+    for (const org of ['../auth', 'acme/members', 'ACME', '']) {
+      const reply = await client.value.call(organizationsApi.members, { params: { org } });
+      expect([org, reply.ok || reply.error.code]).toEqual([org, 'bad-request']);
+    }
+    const tooMany = await client.value.call(auditApi.entries, {
+      params: { org: 'acme', env: 'test' },
+      query: { limit: 100_000 },
+    });
+    expect(tooMany.ok || tooMany.error.code).toBe('bad-request');
+    const wrongEnv = await client.value.call(auditApi.entries, {
+      params: { org: 'acme', env: 'staging' as 'test' },
+    });
+    expect(wrongEnv.ok || wrongEnv.error.code).toBe('bad-request');
+    expect(seen).toBe(0);
+  });
+
+  it('downloads only from URLs of the declared download route on this platform', async () => {
+    const client = PlatformClient.create(flakyUrl);
+    if (!client.ok) throw new Error('client');
+    seen = 0;
+    for (const url of [
+      '/v1/orgs/acme/members',
+      '/v1/orgs/acme/envs/test/evidence/evd_aaaaaaaaaaaaaaaaaaaaaaaaaa/url',
+      'https://elsewhere.example/v1/orgs/acme/envs/test/evidence/evd_aaaaaaaaaaaaaaaaaaaaaaaaaa/content',
+    ]) {
+      const reply = await client.value.download(evidenceApi.content, url, 1024);
+      expect([url, reply.ok || reply.error.code]).toEqual([url, 'bad-request']);
+    }
+    const refused = await client.value.download(
+      evidenceApi.content,
+      '/v1/orgs/acme/envs/test/evidence/evd_aaaaaaaaaaaaaaaaaaaaaaaaaa/content?expires=1&signature=x',
+      1024,
+    );
+    expect(refused.ok || refused.error.code).toBe('unauthenticated');
     expect(seen).toBe(1);
   });
 
   it('reports an unreachable platform plainly', async () => {
     const client = PlatformClient.create('http://127.0.0.1:9', undefined, { backoffMs: 1, attempts: 2 });
     if (!client.ok) throw new Error('client');
-    const reply = await client.value.request('GET', '/v1/health', Health);
+    const reply = await client.value.call(authApi.health, {});
     expect(reply).toEqual({
       ok: false,
       error: {

@@ -7,7 +7,6 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../../platform/auth/totp';
 import { createContext, type PlatformContext } from '../../../platform/context';
-import { sniffMediaType } from '../../../platform/evidence/content-type';
 import { createLogger } from '../../../platform/http/logging';
 import { buildServer } from '../../../platform/http/server';
 import { type DemoUser, seedLivedInDemo } from '../../../platform/seed/demo';
@@ -17,6 +16,7 @@ import { builtInKinds } from '../../../shared/approvals/kinds';
 import { nodeAuditCrypto } from '../../../shared/audit/node-crypto';
 import { parseVerifierKey, type VerifierKey } from '../../../shared/audit/note';
 import type { RoleName } from '../../../shared/domain/permissions';
+import { sniffMediaType } from '../../../shared/evidence/content-type';
 import { verifyBytes } from '../../helpers/audit';
 import { AdjustableClock } from '../../helpers/platform';
 

@@ -1,8 +1,8 @@
-import { AuditEntriesPage, VerifierKeys } from '../../../../shared/api/audit';
+import { auditApi } from '../../../../shared/api/routes';
 import type { auditCalls } from '../../../../shared/contract/calls/audit';
 import { fail, ok } from '../../../../shared/result';
 import type { HandlersOf } from '../dispatcher';
-import { type HandlerServices, tenantPath } from './services';
+import { type HandlerServices, tenantParams } from './services';
 
 export function auditHandlers(services: HandlerServices): HandlersOf<typeof auditCalls> {
   const { files, exportVerification, liveAudit, profiles } = services;
@@ -10,14 +10,7 @@ export function auditHandlers(services: HandlerServices): HandlersOf<typeof audi
     'audit.entries': async ({ profile, tenant, query }) => {
       const client = await profiles.client(profile);
       if (!client.ok) return client;
-      const params = new URLSearchParams();
-      for (const [name, value] of Object.entries(query))
-        if (value !== undefined) params.set(name, String(value));
-      return client.value.request(
-        'GET',
-        `${tenantPath(tenant, 'audit/entries')}?${params}`,
-        AuditEntriesPage,
-      );
+      return client.value.call(auditApi.entries, { params: tenantParams(tenant), query });
     },
     'files.chooseExport': async () => {
       if (!services.chooseFile)
@@ -32,7 +25,7 @@ export function auditHandlers(services: HandlerServices): HandlersOf<typeof audi
     },
     'audit.verifierKeys': async ({ profile }) => {
       const client = await profiles.client(profile);
-      return client.ok ? client.value.request('GET', '/v1/audit/verifier-keys', VerifierKeys) : client;
+      return client.ok ? client.value.call(auditApi.verifierKeys, {}) : client;
     },
     'audit.verifyExport': (input) => exportVerification.verify(input),
     'audit.cancel': async ({ taskId }) => ok({ cancelled: exportVerification.cancel(taskId) }),

@@ -1,4 +1,4 @@
-import { DeviceKey } from '../../../../shared/api/approvals';
+import { deviceKeysApi } from '../../../../shared/api/routes';
 import type { deviceCalls } from '../../../../shared/contract/calls/devices';
 import { fail, ok } from '../../../../shared/result';
 import type { HandlersOf } from '../dispatcher';
@@ -17,13 +17,7 @@ export function deviceHandlers({ profiles, deviceKeys }: HandlerServices): Handl
       const fresh = await deviceKeys.register(profile, client.value);
       if (!fresh.ok) return fresh;
       if (old) {
-        const revoked = await client.value.request(
-          'POST',
-          `/v1/me/device-keys/${old.keyId}/revoke`,
-          DeviceKey,
-          {},
-          { idempotent: true },
-        );
+        const revoked = await client.value.call(deviceKeysApi.revoke, { params: { keyId: old.keyId } });
         if (!revoked.ok) return revoked;
       }
       return ok({ deviceKeyId: fresh.value.keyId, revokedKeyId: old?.keyId ?? null });

@@ -1,16 +1,12 @@
-import { DownloadUrl, EvidenceList } from '../../../../shared/api/evidence';
+import { evidenceApi } from '../../../../shared/api/routes';
 import type { evidenceCalls } from '../../../../shared/contract/calls/evidence';
+import { MAX_EVIDENCE_BYTES } from '../../../../shared/evidence/content-type';
 import { fail, ok } from '../../../../shared/result';
 import type { HandlersOf } from '../dispatcher';
-import { type HandlerServices, tenantPath } from './services';
+import { type HandlerServices, tenantParams } from './services';
 
-const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
-
-export function evidenceHandlers({
-  profiles,
-  cache,
-  events,
-}: HandlerServices): HandlersOf<typeof evidenceCalls> {
+export function evidenceHandlers(services: HandlerServices): HandlersOf<typeof evidenceCalls> {
+  const { profiles, cache, events, files, evidenceUploads } = services;
   const cacheTenant = (
     profile: { platformOrigin: string; principalId: string },
     tenant: { organization: string; environment: 'test' | 'live' },
@@ -33,23 +29,18 @@ export function evidenceHandlers({
       if (cached.error.code !== 'not-found') return cached;
       const client = await profiles.client(profile);
       if (!client.ok) return client;
-      const query = requestId ? `?requestId=${requestId}` : '';
-      const listed = await client.value.request(
-        'GET',
-        `${tenantPath(tenant, 'evidence')}${query}`,
-        EvidenceList,
-      );
+      const listed = await client.value.call(evidenceApi.list, {
+        params: tenantParams(tenant),
+        query: { requestId },
+      });
       if (!listed.ok) return listed;
       const meta = listed.value.evidence.find((e) => e.id === evidenceId);
       if (!meta) return fail('not-found', 'No such evidence in this tenant.');
-      const url = await client.value.request(
-        'POST',
-        tenantPath(tenant, `evidence/${evidenceId}/url`),
-        DownloadUrl,
-        {},
-      );
+      const url = await client.value.call(evidenceApi.url, {
+        params: { ...tenantParams(tenant), evidenceId },
+      });
       if (!url.ok) return url;
-      const bytes = await client.value.download(url.value.url, MAX_EVIDENCE_BYTES);
+      const bytes = await client.value.download(evidenceApi.content, url.value.url, MAX_EVIDENCE_BYTES);
       if (!bytes.ok) return bytes;
       // The cache refuses bytes that do not hash to the published SHA-256: nothing unchecked is kept.
       const put = await cache.put(scope, {
@@ -68,6 +59,29 @@ export function evidenceHandlers({
         offline: false,
       });
     },
+    'files.chooseEvidence': async () => {
+      if (!services.chooseFile)
+        return fail(
+          'bad-request',
+          'This console takes the file through its page; use the file picker there.',
+        );
+      const path = await services.chooseFile('evidence');
+      if (!path) return ok({ file: null });
+      const granted = await files.grantPath(path);
+      return granted.ok ? ok({ file: granted.value }) : granted;
+    },
+    'evidence.upload': async (input) => {
+      const uploaded = await evidenceUploads.upload(input);
+      // Added to an existing request, the file changes what every window shows of it.
+      if (uploaded.ok && uploaded.value.outcome === 'uploaded' && input.requestId)
+        events.emit('approvals.changed', {
+          profile: input.profile,
+          tenant: input.tenant,
+          requestId: input.requestId,
+        });
+      return uploaded;
+    },
+    'evidence.cancelUpload': async ({ taskId }) => ok({ cancelled: evidenceUploads.cancel(taskId) }),
     'evidence.listCached': async ({ profile, tenant, query }) => {
       const listed = cache.list(cacheTenant(profile, tenant), { query });
       return listed.ok ? ok({ evidence: listed.value }) : listed;
@@ -75,8 +89,7 @@ export function evidenceHandlers({
     'evidence.list': async ({ profile, tenant, requestId }) => {
       const client = await profiles.client(profile);
       if (!client.ok) return client;
-      const query = requestId ? `?requestId=${requestId}` : '';
-      return client.value.request('GET', `${tenantPath(tenant, 'evidence')}${query}`, EvidenceList);
+      return client.value.call(evidenceApi.list, { params: tenantParams(tenant), query: { requestId } });
     },
     'cache.status': async () => cache.stats(),
     'cache.setQuota': async ({ quotaBytes }) => cache.setQuota(quotaBytes),

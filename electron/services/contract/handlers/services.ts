@@ -1,8 +1,11 @@
-import type { TenantRef } from '../../../../shared/contract/spec';
+import type { ProfileRef, TenantRef } from '../../../../shared/contract/spec';
+import type { Result } from '../../../../shared/result';
 import type { ExportVerification } from '../../audit/export-verification';
 import type { LiveAuditCheck } from '../../audit/live-verification';
 import type { EvidenceCache } from '../../cache/evidence-cache';
 import type { DeviceKeys } from '../../device-key/device-key';
+import type { EvidenceUploads } from '../../files/evidence-upload';
+import type { FilePurpose } from '../../files/file-dialogs';
 import type { FileGrants } from '../../files/file-grants';
 import type { ProfileSessions } from '../../profiles/profile-sessions';
 import type { BrowserSignIn } from '../../sign-in/browser-sign-in';
@@ -19,15 +22,30 @@ export interface HandlerServices {
   readonly defaultPlatformUrl?: string;
   readonly opensBrowser: boolean;
   readonly files: FileGrants;
+  readonly evidenceUploads: EvidenceUploads;
   readonly exportVerification: ExportVerification;
   readonly liveAudit: LiveAuditCheck;
   readonly cache: EvidenceCache;
   readonly events: EventBus;
   /** The system open dialog (Electron); absent in the headless host, where the renderer uploads. */
-  readonly chooseFile?: (purpose: 'audit-export') => Promise<string | undefined>;
+  readonly chooseFile?: (purpose: FilePurpose) => Promise<string | undefined>;
 }
 
-/** The platform path of a tenant's resource; slugs and environments are schema-checked before here. */
-export function tenantPath(tenant: TenantRef, resource: string): string {
-  return `/v1/orgs/${tenant.organization}/envs/${tenant.environment}/${resource}`;
+/**
+ * Tells every window on the tenant that this console wrote to a request (once the write succeeded), so
+ * each refreshes its timeline at once instead of on its next poll.
+ */
+export function announced<T extends { readonly id: string }>(
+  events: EventBus,
+  profile: ProfileRef,
+  tenant: TenantRef,
+  written: Result<T>,
+): Result<T> {
+  if (written.ok) events.emit('approvals.changed', { profile, tenant, requestId: written.value.id });
+  return written;
+}
+
+/** A tenant as the platform routes' path parameters name it (shared/api/routes). */
+export function tenantParams(tenant: TenantRef): { org: string; env: TenantRef['environment'] } {
+  return { org: tenant.organization, env: tenant.environment };
 }

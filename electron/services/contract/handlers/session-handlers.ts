@@ -1,4 +1,4 @@
-import { ApiKeySelf } from '../../../../shared/api/api-keys';
+import { apiKeysApi } from '../../../../shared/api/routes';
 import type { sessionCalls } from '../../../../shared/contract/calls/session';
 import { ok } from '../../../../shared/result';
 import { PlatformClient } from '../../platform/platform-client';
@@ -16,7 +16,7 @@ export function sessionHandlers(services: HandlerServices): HandlersOf<typeof se
       // Any address the page gives: until it answers as a platform, it is treated as unproven.
       const client = PlatformClient.create(platformUrl, keyTokens(apiKey), { unverifiedOrigin: true });
       if (!client.ok) return client;
-      const self = await client.value.request('GET', '/v1/api-keys/self', ApiKeySelf);
+      const self = await client.value.call(apiKeysApi.self, {});
       if (!self.ok) return self;
       const profile = { platformOrigin: client.value.origin, principalId: self.value.id };
       const remembered = await profiles.rememberApiKey(profile, apiKey);

@@ -1,6 +1,4 @@
-import { ApiKeySelf } from '../../../../shared/api/api-keys';
-import { Me } from '../../../../shared/api/auth';
-import { Health } from '../../../../shared/api/common';
+import { apiKeysApi, authApi } from '../../../../shared/api/routes';
 import type { Tenant, tenantCalls } from '../../../../shared/contract/calls/tenants';
 import { fail, ok } from '../../../../shared/result';
 import { PlatformClient } from '../../platform/platform-client';
@@ -28,14 +26,14 @@ export function tenantHandlers({ profiles, cache }: HandlerServices): HandlersOf
         timeoutMs: 5000,
       });
       if (!client.ok) return client;
-      const health = await client.value.request('GET', '/v1/health', Health);
+      const health = await client.value.call(authApi.health, {});
       return ok({ reachable: health.ok });
     },
     'tenants.list': async ({ profile }) => {
       const client = await profiles.client(profile);
       if (!client.ok) return client;
       if ((await profiles.kindOf(profile)) === 'api-key') {
-        const self = await client.value.request('GET', '/v1/api-keys/self', ApiKeySelf);
+        const self = await client.value.call(apiKeysApi.self, {});
         if (!self.ok) return self;
         return keepOnly(profile, [
           {
@@ -46,7 +44,7 @@ export function tenantHandlers({ profiles, cache }: HandlerServices): HandlersOf
           },
         ]);
       }
-      const me = await client.value.request('GET', '/v1/me', Me);
+      const me = await client.value.call(authApi.me, {});
       if (!me.ok) return me;
       return keepOnly(
         profile,

@@ -1,6 +1,11 @@
-import type { evidenceMediaTypes } from '../../shared/api/evidence';
+import type { evidenceMediaTypes } from '../api/evidence';
+import { fail, ok, type Result } from '../result';
 
-type MediaType = (typeof evidenceMediaTypes)[number];
+export type EvidenceMediaType = (typeof evidenceMediaTypes)[number];
+type MediaType = EvidenceMediaType;
+
+/** The largest evidence file the platform takes. */
+export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
 
 const signatures: readonly { type: MediaType; magic: readonly number[]; offset?: number }[] = [
   { type: 'image/png', magic: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
@@ -47,4 +52,22 @@ export function sniffMediaType(bytes: Uint8Array): MediaType | undefined {
   } catch {
     return 'text/plain';
   }
+}
+
+/**
+ * The platform's rules for an evidence file, in one place for both sides: the platform applies them to
+ * what it receives, the console to a file before it sends it (so a person hears why at once).
+ */
+export function checkEvidence(bytes: Uint8Array): Result<EvidenceMediaType> {
+  if (bytes.length === 0) return fail('bad-request', 'The file is empty.');
+  if (bytes.length > MAX_EVIDENCE_BYTES)
+    return fail('payload-too-large', 'Evidence files are at most 10 MiB.');
+  const mediaType = sniffMediaType(bytes);
+  if (!mediaType) {
+    return fail(
+      'unsupported-media-type',
+      'Evidence must be an image (PNG, JPEG, GIF, WebP), a PDF, JSON or plain text.',
+    );
+  }
+  return ok(mediaType);
 }

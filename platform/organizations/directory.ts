@@ -1,0 +1,35 @@
+import type { Directory } from '../../shared/api/directory';
+import type { PlatformContext } from '../context';
+import { orgOf, type TenantScope } from '../db/scope';
+
+/**
+ * Everyone a tenant's history names, so that old requests, decisions and comments show names: the
+ * organization's members with their roles, and the people who acted here and have since left (their
+ * names are kept; their role is gone). And the tenant's API keys, revoked ones too, with their owners.
+ */
+export function tenantDirectory(ctx: PlatformContext, tenant: TenantScope): Directory {
+  const { stores } = ctx;
+  const members = stores.memberships.list(orgOf(tenant)).map((m) => ({
+    id: m.user_id,
+    displayName: m.display_name,
+    email: m.email,
+    role: m.role,
+    removed: false,
+  }));
+  const former = stores.directory.formerPeople(tenant).map((p) => ({
+    id: p.id,
+    displayName: p.display_name,
+    email: p.email,
+    role: null,
+    removed: true,
+  }));
+  return {
+    people: [...members, ...former],
+    apiKeys: stores.apiKeys.list(tenant).map((k) => ({
+      id: k.id,
+      name: k.name,
+      ownerId: k.created_by,
+      environment: k.environment,
+    })),
+  };
+}
