@@ -10,7 +10,7 @@ import { verifyExport } from '../shared/audit/verifier';
 const [file, keyText] = process.argv.slice(2);
 const key = keyText ? parseVerifierKey(nodeAuditCrypto, keyText) : undefined;
 if (!file || !key) throw new Error('usage: audit-verify-child FILE KEY');
-const chunkHasher = workerChunkHasher(1);
+const chunkHasher = workerChunkHasher();
 const source = await openExportFile(file);
 const started = performance.now();
 const report = await verifyExport(source, { crypto: nodeAuditCrypto, keys: [key], chunkHasher });
