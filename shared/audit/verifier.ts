@@ -1,6 +1,6 @@
 import { type BrokenWindow, pinModified } from './broken-window';
 import { type ChunkHasher, type HashedUnit, inlineChunkHasher } from './chunk-hasher';
-import { compareTimestamp, fastEntry, fastTsStart, isCanonical, readEntry, TS_BYTES } from './entry-reader';
+import { fastEntry, fastTsStart, isCanonical, readEntry, TS_BYTES } from './entry-reader';
 import {
   type FileCheckpoint,
   parseCheckpointLine,
@@ -126,6 +126,12 @@ export async function verifyExport(
     findings.add({ class: 'malformed', message: 'more checkpoints than any real export holds' });
   const trusted = readTrusted(options.crypto, options.trusted ?? [], origin, options.keys);
   const trustedSizes = new Set(trusted.map((t) => t.checkpoint.size));
+  // Every size at which the root is taken, ascending: where the hashing of units is cut (see TreePlan).
+  const cutSizes = [...new Set([...checkpoints.map((cp) => cp.checkpoint.size), ...trustedSizes])].sort(
+    (a, b) => a - b,
+  );
+  let walkCut = cutSizes.findIndex((size) => size > header.start);
+  if (walkCut < 0) walkCut = cutSizes.length;
 
   const announced: { seq: number; key: VerifierKey }[] = [];
   const keysUsed = new Set<string>();
@@ -243,6 +249,9 @@ export async function verifyExport(
   /** Takes the root as the entries reach a checkpoint's size; judges it a line later, once seq is settled. */
   const prepareClose = () => {
     const size = leafCount;
+    // The walk passes every size once, in order: most sizes have nothing to take.
+    if (size !== cutSizes[walkCut]) return undefined;
+    walkCut++;
     const here: FileCheckpoint[] = [];
     while (
       nextCheckpoint < checkpoints.length &&
@@ -263,15 +272,21 @@ export async function verifyExport(
   };
 
   const timeCheck = (bytes: Uint8Array, at: number, seq: number) => {
-    if (hasPreviousTs && compareTimestamp(bytes, at, previousTs) < 0) {
-      findings.add({
-        class: 'time-regression',
-        seq,
-        line,
-        message: `time goes back from ${latin1.decode(previousTs)} to ${latin1.decode(bytes.subarray(at, at + TS_BYTES))}`,
-      });
+    // Both are ASCII in one format, so byte order is time order; neighbours share most of their bytes, so
+    // only the bytes from the first difference on are compared further and copied.
+    let i = 0;
+    if (hasPreviousTs) {
+      while (i < TS_BYTES && bytes[at + i] === previousTs[i]) i++;
+      if (i < TS_BYTES && (bytes[at + i] as number) < (previousTs[i] as number)) {
+        findings.add({
+          class: 'time-regression',
+          seq,
+          line,
+          message: `time goes back from ${latin1.decode(previousTs)} to ${latin1.decode(bytes.subarray(at, at + TS_BYTES))}`,
+        });
+      }
     }
-    previousTs.set(bytes.subarray(at, at + TS_BYTES));
+    for (; i < TS_BYTES; i++) previousTs[i] = bytes[at + i] as number;
     hasPreviousTs = true;
   };
 
@@ -353,9 +368,6 @@ export async function verifyExport(
   // is planned here, in file order: where the tree stands when it starts, and the sizes inside it where a
   // root will be taken, so that its part of the tree can be hashed on its own.
   const hashing = options.chunkHasher ?? inlineChunkHasher(options.crypto);
-  const cutSizes = [...new Set([...checkpoints.map((cp) => cp.checkpoint.size), ...trustedSizes])].sort(
-    (a, b) => a - b,
-  );
   let nextCut = 0;
   let planned = header.start;
   const buffers = new BufferPool();
