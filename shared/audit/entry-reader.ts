@@ -120,15 +120,3 @@ export function isCanonical(text: string): boolean {
     return false;
   }
 }
-
-/**
- * Compares the timestamp at `a[at, at + TS_BYTES)` with `b`; both are ASCII in one format, so byte order
- * is time order.
- */
-export function compareTimestamp(a: Uint8Array, at: number, b: Uint8Array): number {
-  for (let i = 0; i < TS_BYTES; i++) {
-    const d = (a[at + i] as number) - (b[i] as number);
-    if (d !== 0) return d;
-  }
-  return 0;
-}

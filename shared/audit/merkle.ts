@@ -105,8 +105,28 @@ export class CompactRange<H = Uint8Array> {
   }
 
   append(leafHash: H): void {
-    let hash = leafHash;
-    let size = 1;
+    this.#push(leafHash, 1);
+    this.#count++;
+  }
+
+  /**
+   * Appends the root of a perfect subtree of `size` leaves that starts at the current size, as if its
+   * leaves were appended one by one: how a range grows from subtrees hashed elsewhere (RFC 6962 subtrees
+   * that start at a multiple of their size hash independently of everything around them).
+   */
+  appendSubtree(root: H, size: number): void {
+    if (
+      !(Number.isSafeInteger(size) && size >= 1 && 2 ** Math.round(Math.log2(size)) === size) ||
+      this.#count % size !== 0
+    )
+      throw new RangeError('A subtree must be a power of two in size and start at a multiple of it');
+    this.#push(root, size);
+    this.#count += size;
+  }
+
+  #push(root: H, subtreeSize: number): void {
+    let hash = root;
+    let size = subtreeSize;
     while (this.#sizes.length > 0 && this.#sizes[this.#sizes.length - 1] === size) {
       this.#sizes.pop();
       hash = this.combine(this.#hashes.pop() as H, hash);
@@ -114,7 +134,6 @@ export class CompactRange<H = Uint8Array> {
     }
     this.#hashes.push(hash);
     this.#sizes.push(size);
-    this.#count++;
   }
 
   /** The tree head at the current size: peaks folded right to left. */

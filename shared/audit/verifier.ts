@@ -1,6 +1,6 @@
 import { type BrokenWindow, pinModified } from './broken-window';
-import { type ChunkHasher, inlineChunkHasher } from './chunk-hasher';
-import { compareTimestamp, fastEntry, fastTsStart, isCanonical, readEntry, TS_BYTES } from './entry-reader';
+import { type ChunkHasher, type HashedUnit, inlineChunkHasher } from './chunk-hasher';
+import { fastEntry, fastTsStart, isCanonical, readEntry, TS_BYTES } from './entry-reader';
 import {
   type FileCheckpoint,
   parseCheckpointLine,
@@ -12,8 +12,8 @@ import {
 import {
   BufferPool,
   type ExportSource,
-  forEachLineOf,
   isCheckpointAt,
+  lineEndsOf,
   lineUnits,
   readFirstLine,
   readTrailingCheckpoints,
@@ -52,7 +52,7 @@ export interface VerifyOptions {
   readonly signal?: AbortSignal;
   readonly maxFindings?: number;
   readonly chunkBytes?: number;
-  /** Where leaf hashes are computed; by default on the calling thread. */
+  /** Where leaves and the tree above them are hashed; by default on the calling thread. */
   readonly chunkHasher?: ChunkHasher;
 }
 
@@ -126,6 +126,12 @@ export async function verifyExport(
     findings.add({ class: 'malformed', message: 'more checkpoints than any real export holds' });
   const trusted = readTrusted(options.crypto, options.trusted ?? [], origin, options.keys);
   const trustedSizes = new Set(trusted.map((t) => t.checkpoint.size));
+  // Every size at which the root is taken, ascending: where the hashing of units is cut (see TreePlan).
+  const cutSizes = [...new Set([...checkpoints.map((cp) => cp.checkpoint.size), ...trustedSizes])].sort(
+    (a, b) => a - b,
+  );
+  let walkCut = cutSizes.findIndex((size) => size > header.start);
+  if (walkCut < 0) walkCut = cutSizes.length;
 
   const announced: { seq: number; key: VerifierKey }[] = [];
   const keysUsed = new Set<string>();
@@ -144,6 +150,12 @@ export async function verifyExport(
   let line = 1;
   let lineEnd = first.next;
   let entriesRead = 0;
+  // The tree size the walk has reached; the range catches up at the end of each subtree (see HashedUnit).
+  let leafCount = header.start;
+  let subtreeSizes: readonly number[] = [];
+  let subtreeRoots = '';
+  let subtree = 0;
+  let subtreeEnd = -1;
   const previousTs = new Uint8Array(TS_BYTES);
   let hasPreviousTs = false;
   // The entry whose seq the tracker decides once it sees the next one (-1: none; NaN: unreadable seq).
@@ -236,7 +248,10 @@ export async function verifyExport(
 
   /** Takes the root as the entries reach a checkpoint's size; judges it a line later, once seq is settled. */
   const prepareClose = () => {
-    const size = range.size;
+    const size = leafCount;
+    // The walk passes every size once, in order: most sizes have nothing to take.
+    if (size !== cutSizes[walkCut]) return undefined;
+    walkCut++;
     const here: FileCheckpoint[] = [];
     while (
       nextCheckpoint < checkpoints.length &&
@@ -246,6 +261,8 @@ export async function verifyExport(
     }
     // The root costs log(n) hashes: take it only at sizes something was signed at.
     if (here.length === 0 && !trustedSizes.has(size)) return undefined;
+    // Every such size was a cut of the hashing plan, so the range is whole here.
+    if (range.size !== size) throw new Error(`the tree stands at ${range.size} where ${size} was planned`);
     const root = range.root();
     noteRoot(size, root);
     if (here.length === 0) return undefined;
@@ -255,15 +272,21 @@ export async function verifyExport(
   };
 
   const timeCheck = (bytes: Uint8Array, at: number, seq: number) => {
-    if (hasPreviousTs && compareTimestamp(bytes, at, previousTs) < 0) {
-      findings.add({
-        class: 'time-regression',
-        seq,
-        line,
-        message: `time goes back from ${latin1.decode(previousTs)} to ${latin1.decode(bytes.subarray(at, at + TS_BYTES))}`,
-      });
+    // Both are ASCII in one format, so byte order is time order; neighbours share most of their bytes, so
+    // only the bytes from the first difference on are compared further and copied.
+    let i = 0;
+    if (hasPreviousTs) {
+      while (i < TS_BYTES && bytes[at + i] === previousTs[i]) i++;
+      if (i < TS_BYTES && (bytes[at + i] as number) < (previousTs[i] as number)) {
+        findings.add({
+          class: 'time-regression',
+          seq,
+          line,
+          message: `time goes back from ${latin1.decode(previousTs)} to ${latin1.decode(bytes.subarray(at, at + TS_BYTES))}`,
+        });
+      }
     }
-    previousTs.set(bytes.subarray(at, at + TS_BYTES));
+    for (; i < TS_BYTES; i++) previousTs[i] = bytes[at + i] as number;
     hasPreviousTs = true;
   };
 
@@ -310,7 +333,7 @@ export async function verifyExport(
     return e.seq;
   };
 
-  const onLine = (work: Uint8Array, start: number, end: number, base: number, leaf: string) => {
+  const onLine = (work: Uint8Array, start: number, end: number, base: number) => {
     line++;
     lineEnd = base + end + 1;
     if (isCheckpointAt(work, start, end)) {
@@ -318,7 +341,14 @@ export async function verifyExport(
       return;
     }
     entriesRead++;
-    range.append(leaf);
+    if (++leafCount === subtreeEnd) {
+      range.appendSubtree(
+        subtreeRoots.slice(32 * subtree, 32 * subtree + 32),
+        subtreeSizes[subtree] as number,
+      );
+      subtree++;
+      subtreeEnd = subtree < subtreeSizes.length ? leafCount + (subtreeSizes[subtree] as number) : -1;
+    }
     let seq = broken ? -1 : fastEntry(work, start, end);
     if (seq >= 0) timeCheck(work, fastTsStart(end), seq);
     else seq = readSlowly(work.subarray(start, end)) ?? Number.NaN;
@@ -334,17 +364,31 @@ export async function verifyExport(
     deferredClose = prepareClose();
   };
 
-  // Later units are hashed (by the chunk hasher's workers, if it has any) while this one is walked.
+  // Later units are hashed (by the chunk hasher's workers, if it has any) while this one is walked. Each
+  // is planned here, in file order: where the tree stands when it starts, and the sizes inside it where a
+  // root will be taken, so that its part of the tree can be hashed on its own.
   const hashing = options.chunkHasher ?? inlineChunkHasher(options.crypto);
+  let nextCut = 0;
+  let planned = header.start;
   const buffers = new BufferPool();
   const units = lineUnits(source, first.next, tail.start, chunkBytes, buffers);
-  const queue: { base: number; hashed: Promise<{ work: Uint8Array; leaves: string }> }[] = [];
+  const queue: { base: number; hashed: Promise<HashedUnit> }[] = [];
   let unitsDone = false;
   const fill = async () => {
     while (!unitsDone && queue.length < hashing.depth) {
       const next = await units.next();
-      if (next.done) unitsDone = true;
-      else queue.push({ base: next.value.offset - 1, hashed: hashing.hashLeaves(next.value.work) });
+      if (next.done) {
+        unitsDone = true;
+        break;
+      }
+      const { ends, leaves } = lineEndsOf(next.value.work);
+      while (nextCut < cutSizes.length && (cutSizes[nextCut] as number) <= planned) nextCut++;
+      const cuts: number[] = [];
+      for (let c = nextCut; c < cutSizes.length && (cutSizes[c] as number) <= planned + leaves; c++)
+        cuts.push(cutSizes[c] as number);
+      const plan = { firstLeaf: planned, cuts };
+      planned += leaves;
+      queue.push({ base: next.value.offset - 1, hashed: hashing.hashUnit(next.value.work, ends, plan) });
     }
   };
   let completed = true;
@@ -355,13 +399,18 @@ export async function verifyExport(
     if (!current) break;
     // Reading and hashing of the next units go on while this one is walked.
     filling = fill();
-    const { work, leaves } = await current.hashed;
+    const { work, ends, sizes, roots } = await current.hashed;
     const base = current.base;
-    let n = 0;
-    forEachLineOf(work, (start, end) => {
-      onLine(work, start, end, base, leaves.slice(n * 32, n * 32 + 32));
-      n++;
-    });
+    subtreeSizes = sizes;
+    subtreeRoots = roots;
+    subtree = 0;
+    subtreeEnd = sizes.length > 0 ? leafCount + (sizes[0] as number) : -1;
+    let start = 1;
+    for (let i = 0; i < ends.length; i++) {
+      const end = ends[i] as number;
+      onLine(work, start, end, base);
+      start = end + 1;
+    }
     buffers.give(work.buffer);
     options.onProgress?.({ bytesRead: base + work.length, totalBytes: source.size, entriesRead });
     if (options.signal?.aborted) {
@@ -383,7 +432,7 @@ export async function verifyExport(
     findings.add({ ...problem.finding, line: line + 1 + problem.index });
   if (completed) sequence.finish(line);
 
-  const provenToEnd = completed && lastVerified === header.end && range.size === header.end && !broken;
+  const provenToEnd = completed && lastVerified === header.end && leafCount === header.end && !broken;
   return {
     verdict: completed ? verdictOf(findings.items, findings.omitted, provenToEnd) : 'unverifiable',
     usable: true,

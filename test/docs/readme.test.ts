@@ -13,11 +13,11 @@ function bullet(title: string): string {
 }
 
 describe('README says what the code does', () => {
-  it('evidence cache: small snapshots are opened in place, only large ones on worker threads', () => {
+  it('evidence cache: a small snapshot read alone is opened in place, large ones and concurrent reads on workers', () => {
     const cache = bullet('Evidence cache');
     expect(cache).not.toMatch(/every read is opened on a worker thread/i);
-    expect(cache).toMatch(/under 1 MiB are opened in place/);
-    expect(cache).toMatch(/larger ones on worker threads/);
+    expect(cache).toMatch(/under 1 MiB read on its own is opened in place/);
+    expect(cache).toMatch(/larger ones, and reads in flight together, are opened on worker threads/);
     expect(cache).toMatch(/re-hashed against the published SHA-256/);
   });
 });

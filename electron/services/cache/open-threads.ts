@@ -6,10 +6,11 @@ import { open, type Sealed, sha256Hex } from './envelope';
 // bundled app (no worker file to resolve). It must open exactly as envelope.ts `open` does.
 const source = `
 const { parentPort } = require('node:worker_threads');
-const { createDecipheriv, createHash } = require('node:crypto');
+const { createDecipheriv, createHash, createSecretKey } = require('node:crypto');
 parentPort.on('message', ({ id, key, nonce, tag, ciphertext, aad }) => {
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: 16 });
+    // A KeyObject, not the raw key: see secret() in envelope.ts.
+    const decipher = createDecipheriv('aes-256-gcm', createSecretKey(key), nonce, { authTagLength: 16 });
     decipher.setAAD(aad);
     decipher.setAuthTag(tag);
     const plaintext = decipher.update(ciphertext);
@@ -24,7 +25,10 @@ parentPort.on('message', ({ id, key, nonce, tag, ciphertext, aad }) => {
 });
 `;
 
-/** Below this a snapshot is opened in place: moving it would cost more than opening it. */
+/**
+ * Below this a snapshot read on its own is opened in place: moving it would cost more than opening it.
+ * Read while others are in flight, it goes to a thread all the same, so the reads share every core.
+ */
 const IN_PLACE_BELOW = Number(process.env.CC_OPEN_IN_PLACE_BELOW ?? 1024 * 1024);
 
 export interface Opened {
@@ -40,8 +44,8 @@ interface Thread {
 /**
  * Opening a snapshot (AES-GCM decryption, then SHA-256 of the plaintext against the published hash) on
  * worker threads. The main thread reads the next row from SQLite while threads open earlier ones, so
- * reads in flight together use every core. Key and ciphertext are handed over by message; the plaintext
- * comes back moved, never copied.
+ * reads in flight together use every core. The key goes by message; the ciphertext is moved, not copied,
+ * when it owns its memory (SQLite's blobs do), and so is the plaintext on its way back.
  */
 export class OpenThreads {
   readonly #threads: Thread[] = [];
@@ -49,8 +53,9 @@ export class OpenThreads {
 
   constructor(private readonly size = Math.max(1, Math.min(4, availableParallelism()))) {}
 
-  open(key: Buffer, sealed: Sealed, aad: Buffer): Promise<Opened | undefined> {
-    if (sealed.ciphertext.length < IN_PLACE_BELOW) {
+  /** `alone`: no other read is in flight, so nothing would run beside this one on another core. */
+  open(key: Buffer, sealed: Sealed, aad: Buffer, alone = true): Promise<Opened | undefined> {
+    if (alone && sealed.ciphertext.length < IN_PLACE_BELOW) {
       const plaintext = open(key, sealed, aad);
       return Promise.resolve(plaintext && { plaintext, digest: sha256Hex(plaintext) });
     }
@@ -60,14 +65,12 @@ export class OpenThreads {
       // Held while an answer is owed, so the process waits for it; idle, the threads keep nothing alive.
       if (thread.pending.size === 0) thread.worker.ref();
       thread.pending.set(id, resolve);
-      thread.worker.postMessage({
-        id,
-        key,
-        nonce: sealed.nonce,
-        tag: sealed.tag,
-        ciphertext: sealed.ciphertext,
-        aad,
-      });
+      const { ciphertext } = sealed;
+      const owned = ciphertext.byteOffset === 0 && ciphertext.buffer.byteLength === ciphertext.length;
+      thread.worker.postMessage(
+        { id, key, nonce: sealed.nonce, tag: sealed.tag, ciphertext, aad },
+        owned ? [ciphertext.buffer as ArrayBuffer] : [],
+      );
     });
   }
 

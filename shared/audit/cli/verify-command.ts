@@ -79,7 +79,7 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
     io.stderr.write(`Cannot read ${file}.\n`);
     return 2;
   }
-  const chunkHasher = workerChunkHasher(1);
+  const chunkHasher = workerChunkHasher();
   try {
     const showProgress = !args.values.json && io.stderr.isTTY === true;
     const report = await verifyExport(source, {
