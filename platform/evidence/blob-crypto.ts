@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createSecretKey,
+  hkdfSync,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import type { TenantScope } from '../db/scope';
 import type { DataKey } from './tenant-data-keys';
 
@@ -6,8 +14,21 @@ const FORMAT = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-function subkey(dataKey: DataKey, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', dataKey.key, Buffer.alloc(0), purpose, 32));
+// Derived once per data key and purpose, as KeyObjects (raw bytes cost Node 24 a failed parse per use).
+const subkeys = new WeakMap<Buffer, Map<string, KeyObject>>();
+
+function subkey(dataKey: DataKey, purpose: string): KeyObject {
+  let derived = subkeys.get(dataKey.key);
+  if (!derived) {
+    derived = new Map();
+    subkeys.set(dataKey.key, derived);
+  }
+  let key = derived.get(purpose);
+  if (!key) {
+    key = createSecretKey(Buffer.from(hkdfSync('sha256', dataKey.key, Buffer.alloc(0), purpose, 32)));
+    derived.set(purpose, key);
+  }
+  return key;
 }
 
 /**

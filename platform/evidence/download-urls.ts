@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 
 export const MAX_URL_LIFETIME_MS = 5 * 60 * 1000;
 
@@ -13,10 +13,15 @@ export interface UrlBinding {
 
 /** HMAC-SHA256 signatures that make a download URL short-lived and good for one object and one caller. */
 export class DownloadUrlSigner {
-  constructor(private readonly key: Buffer) {}
+  // Made once: raw key bytes cost Node 24 a failed KeyObject and CryptoKey parse on every signature.
+  readonly #key: KeyObject;
+
+  constructor(key: Buffer) {
+    this.#key = createSecretKey(key);
+  }
 
   sign(binding: UrlBinding): string {
-    return createHmac('sha256', this.key).update(this.#message(binding)).digest('base64url');
+    return createHmac('sha256', this.#key).update(this.#message(binding)).digest('base64url');
   }
 
   verify(binding: UrlBinding, signature: string, now: number): boolean {
