@@ -160,6 +160,8 @@ test('an auditor signs in with an API key; the key goes to the keychain and is n
     if (new URL(response.url()).pathname.startsWith('/contract/')) captured.push(await response.text());
   });
   await page.goto(console_.host.url);
+  // The address is suggested once the console has checked the keychain and read its settings.
+  await expect(page.getByLabel('Platform address')).toHaveValue(platform.url);
   await page.getByLabel('API key', { exact: true }).fill(apiKey);
   await page.getByRole('button', { name: 'Sign in with API key' }).click();
   await expect(page.getByLabel('Environment')).toHaveValue('live');
@@ -182,4 +184,17 @@ test('a platform address that cannot be reached gets a clear error and keeps wha
     'The platform cannot be reached. Check the address and your connection.',
   );
   await expect(page.getByLabel('Platform address')).toHaveValue('http://127.0.0.1:1');
+});
+
+test('an API key with no platform address asks for the address and keeps the key typed', async ({ page }) => {
+  await page.goto(console_.host.url);
+  const address = page.getByLabel('Platform address');
+  await expect(address).toHaveValue(platform.url);
+  await address.fill('');
+  const key = `cck_live_${'a'.repeat(26)}.${'b'.repeat(43)}`;
+  await page.getByLabel('API key', { exact: true }).fill(key);
+  await page.getByRole('button', { name: 'Sign in with API key' }).click();
+  await expect(page.getByRole('alert')).toHaveText(/Enter the platform address first/);
+  await expect(address).toBeFocused();
+  await expect(page.getByLabel('API key', { exact: true })).toHaveValue(key);
 });

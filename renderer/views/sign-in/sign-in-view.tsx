@@ -13,6 +13,9 @@ export function SignInView() {
   const urlId = useId();
   const keyId = useId();
   const openLink = useRef<HTMLAnchorElement>(null);
+  const addressInput = useRef<HTMLInputElement>(null);
+  const [addressMissing, setAddressMissing] = useState(false);
+  const addressHint = useId();
 
   // The suggestion fills the field once, and never after the person has typed in it.
   const edited = useRef(false);
@@ -31,6 +34,12 @@ export function SignInView() {
   };
   const withKey = (event: FormEvent) => {
     event.preventDefault();
+    // The address lives in the other form: say so there, and keep the key that was typed.
+    if (!platformUrl.trim()) {
+      setAddressMissing(true);
+      addressInput.current?.focus();
+      return;
+    }
     const key = apiKey.trim();
     setApiKey('');
     void actions.signInWithApiKey(platformUrl.trim(), key);
@@ -48,9 +57,12 @@ export function SignInView() {
         <label htmlFor={urlId}>Platform address</label>
         <input
           id={urlId}
+          ref={addressInput}
           type="url"
           required
           value={platformUrl}
+          aria-invalid={addressMissing && !platformUrl.trim()}
+          aria-describedby={addressMissing && !platformUrl.trim() ? addressHint : undefined}
           onChange={(e) => {
             edited.current = true;
             setPlatformUrl(e.target.value);
@@ -59,6 +71,11 @@ export function SignInView() {
           autoComplete="url"
           disabled={busy}
         />
+        {addressMissing && !platformUrl.trim() && (
+          <p id={addressHint} className="notice notice--error" role="alert">
+            Enter the platform address first: an API key is checked against the platform it belongs to.
+          </p>
+        )}
         <button type="submit" className="primary" disabled={busy}>
           Sign in with browser
         </button>
