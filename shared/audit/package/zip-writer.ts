@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { Readable, type Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { ZipFile } from 'yazl';
+import { zipConventions } from './format';
+
+export interface WrittenFile {
+  readonly path: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+/**
+ * Writes a package as a ZIP of STORED entries (yazl): evidence is already compressed (PDF, PNG, JPEG),
+ * and stored bytes can be hashed straight from disk by the verifier, at the speed of SHA-256 itself. Every
+ * entry gets the same date and mode, so the bytes depend only on the contents. Each file is hashed as it
+ * streams through, for the manifest; one file is written at a time, in the order added.
+ */
+export class PackageZipWriter {
+  readonly #zip = new ZipFile();
+  readonly #done: Promise<void>;
+  readonly #written: WrittenFile[] = [];
+  #failed: Error | undefined;
+
+  constructor(out: Writable) {
+    this.#zip.outputStream.pipe(out);
+    this.#done = finished(out);
+    this.#done.catch((error: Error) => {
+      this.#failed = error;
+    });
+  }
+
+  get files(): readonly WrittenFile[] {
+    return this.#written;
+  }
+
+  /** Streams one file into the package; resolves once all its bytes are in, with its size and SHA-256. */
+  add(path: string, source: AsyncIterable<Uint8Array> | Uint8Array): Promise<WrittenFile> {
+    if (this.#failed) return Promise.reject(this.#failed);
+    const hash = createHash('sha256');
+    let size = 0;
+    let settle: { resolve: (f: WrittenFile) => void; reject: (e: Error) => void } | undefined;
+    const result = new Promise<WrittenFile>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    const chunks = source instanceof Uint8Array ? [source] : source;
+    const written = this.#written;
+    async function* counted() {
+      try {
+        for await (const chunk of chunks) {
+          hash.update(chunk);
+          size += chunk.length;
+          yield chunk;
+        }
+        const file = { path, size, sha256: hash.digest('hex') };
+        written.push(file);
+        settle?.resolve(file);
+      } catch (error) {
+        settle?.reject(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+      }
+    }
+    this.#zip.addReadStreamLazy(path, this.#options(), (cb) => cb(null, Readable.from(counted())));
+    return result;
+  }
+
+  /** A small file whose bytes are known: written with its CRC and size up front (no data descriptor). */
+  addBytes(path: string, bytes: Uint8Array): WrittenFile {
+    const file = { path, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    this.#zip.addBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), path, this.#options());
+    return file;
+  }
+
+  /** Ends the archive and waits until every byte is written. */
+  async end(): Promise<void> {
+    this.#zip.end();
+    await this.#done;
+  }
+
+  #options() {
+    return {
+      compress: false,
+      forceDosTimestamp: true,
+      mtime: new Date(1980, 0, 1),
+      mode: zipConventions.mode,
+    };
+  }
+}
