@@ -126,6 +126,18 @@ async function start(): Promise<void> {
         : await dialog.showOpenDialog(options);
       return chosen.canceled ? undefined : chosen.filePaths[0];
     },
+    chooseSavePath: async (suggestedName) => {
+      const parent = consoleWindow && !consoleWindow.isDestroyed() ? consoleWindow : undefined;
+      const options = {
+        title: 'Save the audit package',
+        defaultPath: suggestedName,
+        filters: [{ name: 'Audit packages', extensions: ['zip'] }],
+      };
+      const chosen = parent
+        ? await dialog.showSaveDialog(parent, options)
+        : await dialog.showSaveDialog(options);
+      return chosen.canceled ? undefined : chosen.filePath;
+    },
   });
 
   // The console asks for no browser permission (camera, notifications, clipboard, HID...): all refused.

@@ -2,6 +2,8 @@ import { rmSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { ExportVerification } from './audit/export-verification';
 import { LiveAuditCheck } from './audit/live-verification';
+import { type ChooseSavePath, PackageExports } from './audit/package-export';
+import { PartialFiles } from './audit/partial-files';
 import { EvidenceCache } from './cache/evidence-cache';
 import { Dispatcher } from './contract/dispatcher';
 import { EventBus } from './contract/event-bus';
@@ -25,6 +27,8 @@ export interface ConsoleServicesOptions {
   readonly openExternal?: (url: string) => Promise<void>;
   /** The system open dialog (Electron); without it the renderer uploads files to the headless host. */
   readonly chooseFile?: (purpose: FilePurpose) => Promise<string | undefined>;
+  /** The system save dialog (Electron), for audit packages; without it they go to the data directory. */
+  readonly chooseSavePath?: ChooseSavePath;
   /**
    * One line per unexpected failure; it carries the error's own words (scrubbed of credentials), never
    * call inputs or outputs.
@@ -71,6 +75,9 @@ export function createConsoleServices(options: ConsoleServicesOptions): ConsoleS
   // Uploads are temporary: whatever a previous run left behind (a crash) goes before anything starts.
   rmSync(join(options.dataDir, 'uploads'), { recursive: true, force: true });
   const files = new FileGrants(join(options.dataDir, 'uploads'));
+  // Likewise any package a crash left half-written where the person chose to save it.
+  const partials = new PartialFiles(options.dataDir);
+  partials.sweep();
   const workerUrl =
     options.verifyWorkerUrl ?? new URL('./audit/verify-worker-bootstrap.mjs', import.meta.url);
   const handlers = createHandlers({
@@ -84,6 +91,15 @@ export function createConsoleServices(options: ConsoleServicesOptions): ConsoleS
     files,
     evidenceUploads: new EvidenceUploads(files, profiles, events),
     exportVerification: new ExportVerification(files, events, workerUrl, now),
+    packageExports: new PackageExports(
+      profiles,
+      files,
+      events,
+      partials,
+      join(options.dataDir, 'packages'),
+      now,
+      options.chooseSavePath,
+    ),
     liveAudit: new LiveAuditCheck(profiles, cache.value, events),
     chooseFile: options.chooseFile,
     cache: cache.value,

@@ -20,9 +20,12 @@ export class PackageZipWriter {
   readonly #zip = new ZipFile();
   readonly #done: Promise<void>;
   readonly #written: WrittenFile[] = [];
+  readonly #archive = createHash('sha256');
   #failed: Error | undefined;
 
   constructor(out: Writable) {
+    // The archive's own SHA-256, as its bytes go out: what a report names the package by.
+    this.#zip.outputStream.on('data', (chunk: Buffer) => this.#archive.update(chunk));
     this.#zip.outputStream.pipe(out);
     this.#done = finished(out);
     this.#done.catch((error: Error) => {
@@ -68,13 +71,15 @@ export class PackageZipWriter {
   addBytes(path: string, bytes: Uint8Array): WrittenFile {
     const file = { path, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
     this.#zip.addBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), path, this.#options());
+    this.#written.push(file);
     return file;
   }
 
-  /** Ends the archive and waits until every byte is written. */
-  async end(): Promise<void> {
+  /** Ends the archive and waits until every byte is written; returns the archive's SHA-256 (hex). */
+  async end(): Promise<string> {
     this.#zip.end();
     await this.#done;
+    return this.#archive.digest('hex');
   }
 
   #options() {

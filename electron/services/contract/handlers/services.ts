@@ -2,6 +2,7 @@ import type { ProfileRef, TenantRef } from '../../../../shared/contract/spec';
 import type { Result } from '../../../../shared/result';
 import type { ExportVerification } from '../../audit/export-verification';
 import type { LiveAuditCheck } from '../../audit/live-verification';
+import type { PackageExports } from '../../audit/package-export';
 import type { EvidenceCache } from '../../cache/evidence-cache';
 import type { DeviceKeys } from '../../device-key/device-key';
 import type { EvidenceUploads } from '../../files/evidence-upload';
@@ -24,6 +25,7 @@ export interface HandlerServices {
   readonly files: FileGrants;
   readonly evidenceUploads: EvidenceUploads;
   readonly exportVerification: ExportVerification;
+  readonly packageExports: PackageExports;
   readonly liveAudit: LiveAuditCheck;
   readonly cache: EvidenceCache;
   readonly events: EventBus;
