@@ -9,7 +9,7 @@ const CHUNK = 1 << 20;
 const handle = await open(workerData.path, 'r');
 const buffer = Buffer.allocUnsafe(CHUNK);
 
-parentPort.on('message', async ({ id, start, length }) => {
+async function hashRange({ id, start, length }) {
   try {
     const hash = createHash('sha256');
     let done = 0;
@@ -24,5 +24,11 @@ parentPort.on('message', async ({ id, start, length }) => {
   } catch {
     parentPort.postMessage({ id, sha256: null });
   }
+}
+
+// One range at a time: they share the buffer, and the disk reads best in order.
+let queue = Promise.resolve();
+parentPort.on('message', (task) => {
+  queue = queue.then(() => hashRange(task));
 });
 parentPort.postMessage({ ready: true });

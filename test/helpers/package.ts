@@ -1,0 +1,105 @@
+import { sign } from 'node:crypto';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import canonicalize from 'canonicalize';
+import { platformPackageSource } from '../../electron/services/audit/platform-package-source';
+import { PlatformClient } from '../../electron/services/platform/platform-client';
+import { decisionStatementBytes } from '../../shared/approvals/decision-statement';
+import { type BuildResult, buildPackage } from '../../shared/audit/package/builder';
+import { readZipLayout } from '../../shared/audit/package/zip-layout';
+import { PackageZipWriter } from '../../shared/audit/package/zip-writer';
+import { ok } from '../../shared/result';
+import type { Device } from './approvals';
+import type { TestPlatform } from './platform';
+
+/** Builds a package from the platform's HTTP API, as the console does, signed in with `token`. */
+export async function buildTestPackage(
+  platform: TestPlatform,
+  token: string,
+  tenant: { organization: string; environment: 'test' | 'live' },
+  period: { from: string; to: string },
+  file: string,
+): Promise<BuildResult> {
+  const client = PlatformClient.create(platform.url, {
+    token: async () => ok(token),
+    renew: async () => ok(token),
+  });
+  if (!client.ok) throw new Error(client.error.message);
+  const writer = new PackageZipWriter(createWriteStream(file));
+  return buildPackage(platformPackageSource(client.value, tenant.organization), writer, {
+    environment: tenant.environment,
+    from: period.from,
+    to: period.to,
+    now: () => new Date(platform.clock.now()),
+  });
+}
+
+/** A package's files by path, in archive order, to tamper with and write again. */
+export async function readPackage(file: string): Promise<Map<string, Buffer>> {
+  const handle = await open(file, 'r');
+  try {
+    const layout = await readZipLayout(handle, (await handle.stat()).size);
+    if (!layout.ok) throw new Error(layout.reason);
+    const bytes = readFileSync(file);
+    return new Map(layout.entries.map((e) => [e.path, bytes.subarray(e.dataStart, e.dataStart + e.size)]));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes files back as a package (the same conventions), so only what a test changed differs. */
+export async function writePackage(files: Map<string, Buffer>, file: string): Promise<void> {
+  const writer = new PackageZipWriter(createWriteStream(file));
+  for (const [path, bytes] of files) writer.addBytes(path, bytes);
+  await writer.end();
+}
+
+/** Rewrites one line of a text file inside the package; `edit` gets each line and returns its new text. */
+export function editLines(bytes: Buffer, edit: (line: string) => string): Buffer {
+  return Buffer.from(bytes.toString('utf8').split('\n').map(edit).join('\n'));
+}
+
+/**
+ * A decision entry the platform itself would never write (it refuses a revoked key or a person who may not
+ * decide), appended through its own audit log in process: the log stays intact and signed, only the rule
+ * is broken, which is exactly what the package verifier must still catch.
+ */
+export function appendCraftedDecision(
+  platform: TestPlatform,
+  tenant: Parameters<TestPlatform['ctx']['auditLog']['append']>[0],
+  input: {
+    approverId: string;
+    device: Device;
+    publicKey: string;
+    request: { id: string; payloadHash: string; evidence: { sha256: string }[] };
+  },
+): void {
+  const comment = '';
+  const statement = {
+    requestId: input.request.id,
+    decision: 'approve' as const,
+    payloadHash: input.request.payloadHash,
+    evidenceHashes: input.request.evidence.map((e) => e.sha256),
+    commentHash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    decidedAt: new Date(platform.clock.now()).toISOString(),
+  };
+  const signature = sign(null, decisionStatementBytes(statement), input.device.privateKey).toString('base64');
+  platform.ctx.auditLog.append(
+    tenant,
+    { actor: { type: 'user', id: input.approverId }, request: null },
+    {
+      action: 'approval.decide',
+      resource: { type: 'approval_request', id: input.request.id },
+      change: {
+        before: null,
+        after: JSON.parse(canonicalize({ statement, publicKey: input.publicKey, comment }) ?? '{}'),
+      },
+      signature: {
+        keyId: input.device.id,
+        algorithm: 'Ed25519',
+        value: signature,
+        payloadHash: input.request.payloadHash,
+      },
+    },
+  );
+}
