@@ -25,7 +25,6 @@ async function tampered(change: (files: Map<string, Buffer>) => void): Promise<P
   return verify(s, file);
 }
 
-const classes = (report: PackageReport) => report.findings.map((f) => f.class);
 const decisionSeq = (files: Map<string, Buffer>, requestId: string): number => {
   const line = (files.get('log/export.jsonl') as Buffer)
     .toString()
