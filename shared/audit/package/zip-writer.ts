@@ -63,7 +63,12 @@ export class PackageZipWriter {
         throw error;
       }
     }
-    this.#zip.addReadStreamLazy(path, this.#options(), (cb) => cb(null, Readable.from(counted())));
+    this.#zip.addReadStreamLazy(path, this.#options(), (cb) => {
+      const stream = Readable.from(counted());
+      // A source that fails (a download cut off, a cancel) fails `add`; the archive is abandoned whole.
+      stream.on('error', () => undefined);
+      cb(null, stream);
+    });
     return result;
   }
 

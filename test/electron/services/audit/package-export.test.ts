@@ -1,0 +1,162 @@
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import keytar from 'keytar';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PartialFiles } from '../../../../electron/services/audit/partial-files';
+import { type ConsoleServices, createConsoleServices } from '../../../../electron/services/console-services';
+import { Vault } from '../../../../electron/services/vault/vault';
+import { rotateAuditSigningKey } from '../../../../platform/audit/key-rotation';
+import { nodeAuditCrypto } from '../../../../shared/audit/node-crypto';
+import { parseVerifierKey, type VerifierKey } from '../../../../shared/audit/note';
+import { verifyPackage } from '../../../../shared/audit/package/verify-package';
+import { decide, registerDevice } from '../../../helpers/approvals';
+import { appendLargeEntries, tenantOf } from '../../../helpers/audit';
+import { valueIn } from '../../../helpers/contract';
+import { startPlatform, type TestPlatform } from '../../../helpers/platform';
+
+const vault = new Vault(keytar, `cc-test-package-export-${process.pid}`);
+let platform: TestPlatform;
+let services: ConsoleServices;
+let dataDir: string;
+let profile: { platformOrigin: string; principalId: string };
+let pinned: VerifierKey;
+const tenant = { organization: 'acme', environment: 'live' } as const;
+const progress: { task: string; done: number; total: number }[] = [];
+let period: { from: string; to: string };
+let requestId: string;
+
+const iso = () => new Date(platform.clock.now()).toISOString();
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  dataDir = mkdtempSync(join(tmpdir(), 'cc-console-'));
+  services = createConsoleServices({ dataDir, vault, now: () => platform.clock.now() });
+  services.events.subscribe((name, payload) => {
+    if (name === 'progress') progress.push(payload as (typeof progress)[number]);
+  });
+  // The auditor pins the first key; the package must carry the announcement of the one that signs it.
+  pinned = parseVerifierKey(nodeAuditCrypto, platform.ctx.auditKeys.current.verifierKey) as VerifierKey;
+  rotateAuditSigningKey(platform.ctx);
+  const officer = (await platform.signIn(platform.user('acme', 'compliance_officer'))).accessToken;
+  const member = (await platform.signIn(platform.user('acme', 'member'))).accessToken;
+  const device = await registerDevice(platform, officer);
+  platform.clock.advance(1000);
+  const from = iso();
+  platform.clock.advance(1000);
+  const upload = await platform.call('POST', '/v1/orgs/acme/envs/live/evidence?name=review.txt', {
+    token: member,
+    rawBody: 'Access review Q4: 14 accounts, 2 removed\n',
+    headers: { 'content-type': 'application/octet-stream' },
+  });
+  const raised = await platform.call('POST', '/v1/orgs/acme/envs/live/approvals', {
+    token: member,
+    body: {
+      kind: 'custom.access_review',
+      title: 'Q4 review',
+      payload: { q: 4 },
+      evidenceIds: [upload.json.id],
+    },
+  });
+  requestId = raised.json.id;
+  const decided = await decide(
+    platform,
+    officer,
+    device,
+    '/v1/orgs/acme/envs/live/approvals',
+    raised.json,
+    'approve',
+  );
+  if (decided.status !== 200) throw new Error(decided.text);
+  platform.clock.advance(1000);
+  period = { from, to: iso() };
+  platform.clock.advance(1000);
+  // An auditor's API key of the live environment: what the package needs, and nothing more.
+  const admin = (await platform.signIn(platform.user('acme', 'admin'))).accessToken;
+  const key = await platform.call('POST', '/v1/orgs/acme/envs/live/api-keys', {
+    token: admin,
+    body: { name: 'auditor', scopes: ['audit:read', 'audit:export', 'evidence:read'] },
+  });
+  profile = valueIn(
+    await services.dispatcher.dispatch('session.signInWithApiKey', {
+      platformUrl: platform.url,
+      apiKey: key.json.secret,
+    }),
+  ).profile;
+});
+afterAll(async () => {
+  for (const p of await vault.profiles()) await vault.deleteProfile(p);
+  await services.close();
+  // The cancelled export's socket stays open on the platform's side for a while (a plain fetch aborted
+  // mid-body does the same): closed here so that the server's close does not wait for it.
+  platform.app.server.closeAllConnections();
+  await platform.stop();
+});
+
+describe('audit.exportPackage', () => {
+  it('saves a package that verifies offline with the key pinned before a rotation, with progress', async () => {
+    const taskId = 'package-task-1';
+    const saved = valueIn(
+      await services.dispatcher.dispatch('audit.exportPackage', { profile, tenant, taskId, ...period }),
+    );
+    expect(saved.outcome).toBe('saved');
+    expect(saved.manifest).toMatchObject({
+      format: 'cc-audit-package/1',
+      organization: 'acme',
+      environment: 'live',
+    });
+    expect(saved.missingEvidence).toEqual([]);
+    expect(progress.some((p) => p.task === taskId && p.done > 0)).toBe(true);
+    const path = services.files.get(saved.file.fileId)?.path as string;
+    const report = await verifyPackage(path, { crypto: nodeAuditCrypto, keys: [pinned], sample: 3 });
+    expect(report.findings).toEqual([]);
+    expect(report.verdict).toBe('verified');
+    expect(report.packageSha256).toBe(saved.sha256);
+    expect(report.counts).toMatchObject({ decisions: 1, evidenceFiles: 1, announcedKeys: 1 });
+    expect(report.sample?.requests.map((r) => r.requestId)).toEqual([requestId]);
+  });
+
+  it('leaves nothing behind when cancelled', async () => {
+    appendLargeEntries(platform, tenantOf(platform, 'acme', 'live'), 400, 60_000);
+    const to = iso();
+    platform.clock.advance(1000);
+    const taskId = 'package-task-2';
+    let cancelling: Promise<unknown> | undefined;
+    const unsubscribe = services.events.subscribe((name, payload) => {
+      if (name === 'progress' && (payload as { task: string }).task === taskId)
+        cancelling ??= services.dispatcher.dispatch('audit.cancel', { taskId });
+    });
+    const result = valueIn(
+      await services.dispatcher.dispatch('audit.exportPackage', {
+        profile,
+        tenant,
+        taskId,
+        from: period.from,
+        to,
+      }),
+    );
+    unsubscribe();
+    expect(result).toEqual({ outcome: 'cancelled' });
+    expect(valueIn((await cancelling) as never)).toEqual({ cancelled: true });
+    const dir = join(dataDir, 'packages');
+    // Only the first test's package: no temporary file, no second package.
+    expect(readdirSync(dir)).toHaveLength(1);
+  });
+
+  it('refuses a period that has not ended, and removes what a crash left half-written', async () => {
+    const future = new Date(platform.clock.now() + 3_600_000).toISOString();
+    const refused = await services.dispatcher.dispatch('audit.exportPackage', {
+      profile,
+      tenant,
+      taskId: 'package-task-3',
+      from: period.from,
+      to: future,
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    const partials = new PartialFiles(dataDir);
+    const left = partials.begin(join(dataDir, 'packages', 'crashed.zip'));
+    writeFileSync(left, 'half a package');
+    new PartialFiles(dataDir).sweep();
+    expect(existsSync(left)).toBe(false);
+  });
+});
