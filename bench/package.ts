@@ -1,0 +1,172 @@
+// npm run bench:package — verifying an audit package offline, beside the floor measured in the same run:
+//  - the package: a period of 1,000,000 log entries (bench:audit's realistic entries, plus 1,024 requests
+//    each with an upload, a request and an approval signed by a real registered device key) and 1 GiB of
+//    evidence (1,024 plain-text and JSON files of 256 KiB to 1.75 MiB), built by the real builder
+//    (shared/audit/package/builder.ts) from the platform's audit service in process;
+//  - the floor: `openssl dgst -sha256` over the same package file (OpenSSL uses this CPU's SHA
+//    instructions, as Node's crypto does). The verifier must hash every byte at least twice (the package's
+//    own SHA-256 for the report, and each file's for the manifest and the evidence checks), the log's
+//    entries once more as Merkle leaves, and check 1,024 Ed25519 signatures; on two cores that is about one
+//    openssl pass of wall time at best. The target is at least half openssl's speed;
+//  - the verifier's peak RSS (every thread of the process), and how many cores it kept busy.
+// Each round runs openssl and the verifier back to back and each side takes its best round, so a busy
+// moment on a shared machine costs both alike. Lower the entry count for a quick look:
+// BENCH_PACKAGE_ENTRIES=100000 npm run bench:package (the evidence stays 1 GiB).
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { build } from 'esbuild';
+import { buildPackage } from '../shared/audit/package/builder';
+import { PackageZipWriter } from '../shared/audit/package/zip-writer';
+import { benchPlatform } from './audit-fixture';
+import { buildPackagePeriod, inProcessSource, REQUESTS } from './package-fixture';
+
+const ENTRIES = Number(process.env.BENCH_PACKAGE_ENTRIES ?? 1_000_000);
+const RUNS = 3;
+const work = mkdtempSync(join(tmpdir(), 'cc-bench-package-'));
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const fixed = (n: number, digits: number) => Number(n.toFixed(digits));
+
+async function makePackage(file: string): Promise<{ key: string; buildSeconds: number }> {
+  const { ctx, tenant, dir } = benchPlatform();
+  const fixture = await buildPackagePeriod(ctx, tenant, ENTRIES, log);
+  const started = performance.now();
+  const writer = new PackageZipWriter(createWriteStream(file));
+  await buildPackage(inProcessSource(ctx, tenant, fixture), writer, {
+    environment: 'live',
+    from: fixture.from,
+    to: fixture.to,
+    now: () => new Date(),
+  });
+  const buildSeconds = (performance.now() - started) / 1000;
+  const key = ctx.auditKeys.current.verifierKey;
+  ctx.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { key, buildSeconds };
+}
+
+/** The verifier child, bundled with its workers beside it, so its figures are its own, not a loader's. */
+async function bundleChild(): Promise<string> {
+  const outfile = join(work, 'verify-child.mjs');
+  await build({
+    entryPoints: [join(import.meta.dirname, 'package-verify-child.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    outfile,
+    logLevel: 'error',
+    // yauzl and yazl are CommonJS and require Node's modules.
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+  });
+  copyFileSync(join(import.meta.dirname, '../shared/audit/hash-worker.mjs'), join(work, 'hash-worker.mjs'));
+  copyFileSync(
+    join(import.meta.dirname, '../shared/audit/package/range-hash-worker.mjs'),
+    join(work, 'range-hash-worker.mjs'),
+  );
+  return outfile;
+}
+
+interface VerifierRun {
+  ms: number;
+  cpuMs: number;
+  verdict: string;
+  findings: unknown[];
+  decisions: number;
+  evidenceFiles: number;
+  entries: number;
+  sampled: number;
+  maxRssKb: number;
+}
+
+function seconds(command: string, args: string[]): number {
+  const started = performance.now();
+  execFileSync(command, args, { stdio: 'ignore' });
+  return (performance.now() - started) / 1000;
+}
+
+function verifyOnce(child: string, file: string, key: string): VerifierRun {
+  const run = spawnSync(process.execPath, [child, file, key], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`the verifier failed: ${run.stderr}`);
+  const result = JSON.parse(run.stdout) as VerifierRun;
+  if (result.verdict !== 'verified')
+    throw new Error(`the verifier said ${result.verdict}: ${JSON.stringify(result.findings)}`);
+  return result;
+}
+
+log(
+  `bench:package — ${ENTRIES} entries, ${REQUESTS} requests with 1 GiB of evidence, best of ${RUNS} rounds, in ${work}`,
+);
+log(
+  `  ${cpus().length} cores; load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+// BENCH_PACKAGE_FILE keeps the package (and its key, beside it) for another run to reuse: for profiling.
+const kept = process.env.BENCH_PACKAGE_FILE;
+const file = kept ?? join(work, 'package.zip');
+const { key, buildSeconds } =
+  kept && existsSync(`${kept}.key`)
+    ? { key: readFileSync(`${kept}.key`, 'utf8'), buildSeconds: Number.NaN }
+    : await makePackage(file);
+if (kept) writeFileSync(`${kept}.key`, key);
+const mb = statSync(file).size / 1e6;
+log(
+  `package: ${mb.toFixed(0)} MB, built in ${buildSeconds.toFixed(1)} s (${(mb / buildSeconds).toFixed(0)} MB/s, in process)`,
+);
+const child = await bundleChild();
+const rounds: { openssl: number; verifier: VerifierRun }[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const openssl = seconds('openssl', ['dgst', '-sha256', file]);
+  rounds.push({ openssl, verifier: verifyOnce(child, file, key) });
+}
+const openssl = Math.min(...rounds.map((r) => r.openssl));
+const fastest = rounds.reduce((a, b) => (b.verifier.ms < a.verifier.ms ? b : a)).verifier;
+const verifier = fastest.ms / 1000;
+const figures = {
+  entries: fastest.entries,
+  decisions: fastest.decisions,
+  evidence_files: fastest.evidenceFiles,
+  sampled: fastest.sampled,
+  package_mb: fixed(mb, 1),
+  build_s: fixed(buildSeconds, 1),
+  openssl_mb_s: fixed(mb / openssl, 1),
+  verifier_mb_s: fixed(mb / verifier, 1),
+  ratio_openssl: fixed(openssl / verifier, 3),
+  verifier_cores_busy: fixed(fastest.cpuMs / fastest.ms, 2),
+  peak_rss_mb: fixed(Math.max(...rounds.map((r) => r.verifier.maxRssKb)) / 1024, 1),
+};
+log(
+  `verify: openssl ${figures.openssl_mb_s} MB/s (the floor), verifier ${figures.verifier_mb_s} MB/s (${figures.verifier_cores_busy} cores busy) = ${figures.ratio_openssl} x openssl; peak RSS ${figures.peak_rss_mb} MB\n` +
+    `  rounds (openssl / verifier s): ${rounds.map((r) => `${r.openssl.toFixed(2)} / ${(r.verifier.ms / 1000).toFixed(2)}`).join(', ')}; peak RSS ${rounds.map((r) => (r.verifier.maxRssKb / 1024).toFixed(0)).join(', ')} MB\n` +
+    `  checked ${fastest.entries} entries, ${fastest.decisions} decisions, ${fastest.evidenceFiles} evidence files; sampled ${fastest.sampled}`,
+);
+log(
+  `  load average after: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+rmSync(work, { recursive: true, force: true });
+process.stdout.write(
+  `${JSON.stringify({
+    bench: 'package',
+    figures,
+    targets: [
+      { figure: 'ratio_openssl', op: '>=', value: 0.5 },
+      { figure: 'peak_rss_mb', op: '<', value: 200 },
+    ],
+  })}\n`,
+);
