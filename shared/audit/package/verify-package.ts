@@ -185,6 +185,21 @@ export async function verifyPackage(path: string, options: PackageVerifyOptions)
     });
     for (const f of log.findings) findings.add(f);
     findings.omitted += log.findingsOmitted;
+    // Cancelled: nothing more is waited for (the hashing workers are stopped on the way out).
+    if (log.cancelled)
+      return finish(
+        null,
+        size,
+        findings,
+        manifest.header,
+        log,
+        [...log.keysUsed],
+        null,
+        checker.decisions,
+        0,
+        proven.length,
+        0,
+      );
 
     const actual = new Map<string, string | null>();
     for (const [p, pending] of hashes) {
@@ -254,11 +269,17 @@ function finish(
     findings.omitted > 0 ||
     log?.verdict === 'tampered' ||
     items.some((f) => !['unknown-key', 'device-key-unknown', 'evidence-missing'].includes(f.class));
+  const cancelled = log?.cancelled ?? false;
   return {
     kind: 'package',
-    verdict: tampered ? 'tampered' : logVerified && items.length === 0 ? 'verified' : 'unverifiable',
+    verdict:
+      tampered && !cancelled
+        ? 'tampered'
+        : logVerified && items.length === 0 && !cancelled
+          ? 'verified'
+          : 'unverifiable',
     usable: true,
-    cancelled: log?.cancelled ?? false,
+    cancelled,
     packageSha256,
     packageSize: size,
     organization: manifest?.organization ?? log?.origin?.split('/audit/')[1]?.split('/')[0] ?? null,
