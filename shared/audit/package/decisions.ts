@@ -21,6 +21,21 @@ import { EvidenceNames } from './evidence-names';
 export const OPERATOR_STATEMENT_PREFIX = 'cc-operator-statement/1\n';
 
 const encoder = new TextEncoder();
+const MEMBER_ACTION = encoder.encode('{"action":"member.');
+const DEVICE_ACTION = encoder.encode('{"action":"device_key.');
+const USER_RESOURCE = Buffer.from('"type":"user"},"seq":');
+const DEVICE_RESOURCE = Buffer.from('"type":"device_key"},"seq":');
+
+function startsWith(line: Uint8Array, prefix: Uint8Array): boolean {
+  if (line.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (line[i] !== prefix[i]) return false;
+  return true;
+}
+
+/** Node's Buffer search (memmem) over the line, without a copy. */
+function contains(line: Uint8Array, pattern: Buffer): boolean {
+  return Buffer.from(line.buffer, line.byteOffset, line.byteLength).includes(pattern);
+}
 
 /** One decision as the report shows it for a sampled request. */
 export interface DecisionSummary {
@@ -89,6 +104,10 @@ export class DecisionChecker {
 
   /** An entry of the export, in file order. */
   visit(walkSeq: number, line: Uint8Array): void {
+    // Membership and device entries are only read when they are about a person or a device key: a log may
+    // hold many entries with these actions about other things, and parsing each would cost the walk.
+    if (startsWith(line, MEMBER_ACTION) && (!this.ownLogIsLive || !contains(line, USER_RESOURCE))) return;
+    if (startsWith(line, DEVICE_ACTION) && !contains(line, DEVICE_RESOURCE)) return;
     const value = parseLine(line);
     // The walk's seq is NaN for a line it could not read; the line's own then names it, if it has one.
     const own = (value as { seq?: unknown } | undefined)?.seq;

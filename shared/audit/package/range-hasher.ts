@@ -19,6 +19,8 @@ export function rangeHasher(path: string, workers: number): RangeHasher {
     const worker = new Worker(new URL('./range-hash-worker.mjs', import.meta.url), {
       workerData: { path },
       execArgv: [],
+      // A worker holds one buffer and a hash: a small heap keeps the process's peak RSS down.
+      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
     });
     worker.unref();
     worker.on('message', (message: { id?: number; sha256?: string | null }) => {
