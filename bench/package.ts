@@ -12,7 +12,7 @@
 // Each round runs openssl and the verifier back to back and each side takes its best round, so a busy
 // moment on a shared machine costs both alike. Lower the entry count for a quick look:
 // BENCH_PACKAGE_ENTRIES=100000 npm run bench:package (the evidence stays 1 GiB).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   createWriteStream,
@@ -95,16 +95,12 @@ interface VerifierRun {
 /** Wall and CPU seconds of `openssl dgst -sha256` (bash's `time`: user + system of the child). */
 function openssl(file: string): { wall: number; cpu: number } {
   const started = performance.now();
-  const out = execFileSync(
-    'bash',
-    ['-c', 'TIMEFORMAT=%U+%S; time openssl dgst -sha256 "$0" >/dev/null', file],
-    {
-      encoding: 'utf8',
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  const run = spawnSync('bash', ['-c', 'TIMEFORMAT=%U+%S; time openssl dgst -sha256 "$0" >/dev/null', file], {
+    encoding: 'utf8',
+  });
   const wall = (performance.now() - started) / 1000;
-  const [user, system] = (out || '0+0').trim().split('+').map(Number);
+  if (run.status !== 0) throw new Error(`openssl failed: ${run.stderr}`);
+  const [user, system] = run.stderr.trim().split('\n').pop()?.split('+').map(Number) ?? [];
   return { wall, cpu: (user ?? 0) + (system ?? 0) };
 }
 
