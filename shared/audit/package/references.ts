@@ -162,7 +162,8 @@ export function proveReferences(
       findings.add({ class: 'malformed', seq: r.seq, path, message: 'reference under no valid checkpoint' });
       continue;
     }
-    if (!included(crypto, r.entry, r.seq, checkpoint, r.proof)) {
+    const own = (parseLine(r.entry) as { seq?: unknown } | undefined)?.seq;
+    if (own !== r.seq || !included(crypto, r.entry, r.seq, checkpoint, r.proof)) {
       findings.add({
         class: 'entry-modified',
         seq: r.seq,

@@ -18,6 +18,7 @@ import {
   EXPORT_PATH,
   limits,
   MANIFEST_PATH,
+  type ManifestHeader,
   REFERENCES_PATH,
   References,
 } from './format';
@@ -94,7 +95,16 @@ export async function verifyPackage(path: string, options: PackageVerifyOptions)
         path: EXPORT_PATH,
         message: 'the package holds no log export',
       });
-      return finish(await packageHash, size, findings, manifest.header, null, [], null, 0, 0, 0, 0);
+      return finish({
+        packageSha256: await packageHash,
+        size,
+        findings,
+        manifest: manifest.header,
+        log: null,
+        keysUsed: [],
+        sample: null,
+        counts: { decisions: 0, evidenceFiles: 0, references: 0, announcedKeys: 0 },
+      });
     }
     const origin = parseOrigin(header.origin);
     const host = origin?.host ?? '';
@@ -187,19 +197,21 @@ export async function verifyPackage(path: string, options: PackageVerifyOptions)
     findings.omitted += log.findingsOmitted;
     // Cancelled: nothing more is waited for (the hashing workers are stopped on the way out).
     if (log.cancelled)
-      return finish(
-        null,
+      return finish({
+        packageSha256: null,
         size,
         findings,
-        manifest.header,
+        manifest: manifest.header,
         log,
-        [...log.keysUsed],
-        null,
-        checker.decisions,
-        0,
-        proven.length,
-        0,
-      );
+        keysUsed: [...log.keysUsed],
+        sample: null,
+        counts: {
+          decisions: checker.decisions,
+          evidenceFiles: 0,
+          references: proven.length,
+          announcedKeys: 0,
+        },
+      });
 
     const actual = new Map<string, string | null>();
     for (const [p, pending] of hashes) {
@@ -230,38 +242,49 @@ export async function verifyPackage(path: string, options: PackageVerifyOptions)
         ),
       };
     const evidenceFiles = [...entries.keys()].filter((p) => p.startsWith('evidence/')).length;
-    return finish(
-      await packageHash,
+    return finish({
+      packageSha256: await packageHash,
       size,
       findings,
-      manifest.header,
+      manifest: manifest.header,
       log,
-      [...new Set([...log.keysUsed, ...keys.slice(options.keys.length).map(describeKey)])],
-      sample ?? null,
-      checker.decisions,
-      evidenceFiles,
-      proven.length,
-      keys.length - options.keys.length,
-    );
+      keysUsed: [...new Set([...log.keysUsed, ...keys.slice(options.keys.length).map(describeKey)])],
+      sample: sample ?? null,
+      counts: {
+        decisions: checker.decisions,
+        evidenceFiles,
+        references: proven.length,
+        announcedKeys: keys.length - options.keys.length,
+      },
+    });
   } finally {
     await hasher.close();
     await handle.close();
   }
 }
 
-function finish(
-  packageSha256: string | null,
-  size: number,
-  findings: FindingList<AnyFindingClass>,
-  manifest: Awaited<ReturnType<typeof readManifest>>['header'],
-  log: VerificationReport | null,
-  keysUsed: string[],
-  sample: PackageReport['sample'],
-  decisions: number,
-  evidenceFiles: number,
-  references: number,
-  announcedKeys: number,
-): PackageReport {
+interface Outcome {
+  readonly packageSha256: string | null;
+  readonly size: number;
+  readonly findings: FindingList<AnyFindingClass>;
+  readonly manifest: ManifestHeader | undefined;
+  readonly log: VerificationReport | null;
+  readonly keysUsed: string[];
+  readonly sample: PackageReport['sample'];
+  readonly counts: PackageReport['counts'];
+}
+
+/** The verdict and report from everything found: tampered on any contradiction, verified only on none. */
+function finish({
+  packageSha256,
+  size,
+  findings,
+  manifest,
+  log,
+  keysUsed,
+  sample,
+  counts,
+}: Outcome): PackageReport {
   const items: readonly Finding<AnyFindingClass>[] = findings.items;
   const { findings: _f, findingsOmitted: _o, ...logPart } = log ?? { findings: [], findingsOmitted: 0 };
   const logVerified = log?.verdict === 'verified';
@@ -288,7 +311,7 @@ function finish(
     createdAt: manifest?.createdAt ?? null,
     log: log ? (logPart as PackageReport['log']) : null,
     keysUsed,
-    counts: { decisions, evidenceFiles, references, announcedKeys },
+    counts,
     sample,
     findings: items,
     findingsOmitted: findings.omitted,
