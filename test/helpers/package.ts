@@ -1,4 +1,4 @@
-import { sign } from 'node:crypto';
+import { createHash, sign } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import canonicalize from 'canonicalize';
@@ -99,6 +99,40 @@ export function appendCraftedDecision(
         algorithm: 'Ed25519',
         value: signature,
         payloadHash: input.request.payloadHash,
+      },
+    },
+  );
+}
+
+/**
+ * A break-glass co-signature as platform/approvals/break-glass.ts records it: the statement signed with the
+ * platform's current audit key over the operator prefix. Appended directly (the real path needs a small
+ * organization and a pending policy change); the verifier must accept it under the key auditors pin.
+ */
+export function appendBreakGlass(
+  platform: TestPlatform,
+  tenant: Parameters<TestPlatform['ctx']['auditLog']['append']>[0],
+  request: { id: string; payloadHash: string },
+  reason: string,
+): void {
+  const statement = {
+    requestId: request.id,
+    decision: 'approve' as const,
+    payloadHash: request.payloadHash,
+    evidenceHashes: [] as string[],
+    commentHash: createHash('sha256').update(reason).digest('hex'),
+    decidedAt: new Date(platform.clock.now()).toISOString(),
+  };
+  const signed = platform.ctx.auditKeys.signOperatorStatement(decisionStatementBytes(statement));
+  platform.ctx.auditLog.append(
+    tenant,
+    { actor: { type: 'system', id: 'platform' }, request: null },
+    {
+      action: 'approval.break_glass',
+      resource: { type: 'approval_request', id: request.id },
+      change: {
+        before: null,
+        after: { statement, reason, eligibleDeciders: 1, requiredApprovals: 2, ...signed },
       },
     },
   );

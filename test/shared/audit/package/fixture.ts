@@ -7,7 +7,7 @@ import type { VerifierKey } from '../../../../shared/audit/note';
 import { type PackageVerifyOptions, verifyPackage } from '../../../../shared/audit/package/verify-package';
 import { type Device, decide, registerDevice } from '../../../helpers/approvals';
 import { platformKeys, tenantOf } from '../../../helpers/audit';
-import { appendCraftedDecision, buildTestPackage } from '../../../helpers/package';
+import { appendBreakGlass, appendCraftedDecision, buildTestPackage } from '../../../helpers/package';
 import type { TestPlatform } from '../../../helpers/platform';
 
 export const approvals = '/v1/orgs/acme/envs/test/approvals';
@@ -116,6 +116,8 @@ export async function buildScenario(platform: TestPlatform): Promise<Scenario> {
     publicKey: publicKeyOf(memberDevice),
     request: r4,
   });
+  const r5 = await raise(platform, await token('admin'), 'Pay contract 79', []);
+  appendBreakGlass(platform, tenant, r5, 'The organization has one decider; the CFO confirmed by phone.');
   platform.clock.advance(1000);
   const toB = iso(platform);
   platform.clock.advance(1000);

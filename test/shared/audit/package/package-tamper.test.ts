@@ -166,7 +166,28 @@ describe('an audit package built from a real platform', () => {
       expect.objectContaining({ class: 'decider-not-authorized', request: s.requests.unauthorized }),
     );
     expect(report.verdict).toBe('tampered');
+    // The third decision, a break-glass co-signature under the pinned audit key, checks out.
+    expect(report.counts.decisions).toBe(3);
     // The log itself is intact: the platform signed these entries; only the rules were broken.
     expect(report.log?.verdict).toBe('verified');
+  });
+
+  it('finds a break-glass co-signature whose reason was altered', async () => {
+    const files = await readPackage(s.crafted);
+    files.set(
+      'log/export.jsonl',
+      editLines(files.get('log/export.jsonl') as Buffer, (line) =>
+        line.startsWith('{"action":"approval.break_glass"') ? line.replace('by phone', 'by mail!') : line,
+      ),
+    );
+    const file = join(s.dir, 'break-glass.zip');
+    await writePackage(files, file);
+    const report = await verify(s, file);
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({
+        class: 'decision-signature-bad',
+        message: expect.stringContaining('comment'),
+      }),
+    );
   });
 });
