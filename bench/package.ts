@@ -15,6 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
+  createReadStream,
   createWriteStream,
   existsSync,
   mkdtempSync,
@@ -23,11 +24,15 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pipeline } from 'node:stream/promises';
 import { build } from 'esbuild';
 import { buildPackage } from '../shared/audit/package/builder';
+import { EXPORT_PATH } from '../shared/audit/package/format';
+import { readZipLayout } from '../shared/audit/package/zip-layout';
 import { PackageZipWriter } from '../shared/audit/package/zip-writer';
 import { benchPlatform } from './audit-fixture';
 import { buildPackagePeriod, inProcessSource, REQUESTS } from './package-fixture';
@@ -56,11 +61,11 @@ async function makePackage(file: string): Promise<{ key: string; buildSeconds: n
   return { key, buildSeconds };
 }
 
-/** The verifier child, bundled with its workers beside it, so its figures are its own, not a loader's. */
-async function bundleChild(): Promise<string> {
-  const outfile = join(work, 'verify-child.mjs');
+/** A verifier child, bundled with its workers beside it, so its figures are its own, not a loader's. */
+async function bundleChild(entry: string, name: string): Promise<string> {
+  const outfile = join(work, name);
   await build({
-    entryPoints: [join(import.meta.dirname, 'package-verify-child.ts')],
+    entryPoints: [join(import.meta.dirname, entry)],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -104,6 +109,22 @@ function openssl(file: string): { wall: number; cpu: number } {
   return { wall, cpu: (user ?? 0) + (system ?? 0) };
 }
 
+/** The package's export as a file of its own, for bench:audit's verifier: the log alone, in the same run. */
+async function extractExport(pkg: string, out: string): Promise<void> {
+  const handle = await open(pkg, 'r');
+  try {
+    const layout = await readZipLayout(handle, (await handle.stat()).size);
+    const entry = layout.ok ? layout.entries.find((e) => e.path === EXPORT_PATH) : undefined;
+    if (!entry) throw new Error('the package has no export');
+    await pipeline(
+      createReadStream(pkg, { start: entry.dataStart, end: entry.dataStart + entry.size - 1 }),
+      createWriteStream(out),
+    );
+  } finally {
+    await handle.close();
+  }
+}
+
 function verifyOnce(child: string, file: string, key: string): VerifierRun {
   const run = spawnSync(process.execPath, [child, file, key], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`the verifier failed: ${run.stderr}`);
@@ -133,12 +154,24 @@ const mb = statSync(file).size / 1e6;
 log(
   `package: ${mb.toFixed(0)} MB, built in ${buildSeconds.toFixed(1)} s (${(mb / buildSeconds).toFixed(0)} MB/s, in process)`,
 );
-const child = await bundleChild();
+const child = await bundleChild('package-verify-child.ts', 'verify-child.mjs');
+const logChild = await bundleChild('audit-verify-child.ts', 'log-verify-child.mjs');
+const logFile = join(work, 'export.jsonl');
+await extractExport(file, logFile);
+const logMb = statSync(logFile).size / 1e6;
 const rounds: { openssl: number; opensslCpu: number; verifier: VerifierRun }[] = [];
+const logRounds: { openssl: number; ms: number }[] = [];
 for (let i = 0; i < RUNS; i++) {
   const floor = openssl(file);
   rounds.push({ openssl: floor.wall, opensslCpu: floor.cpu, verifier: verifyOnce(child, file, key) });
+  const logFloor = openssl(logFile);
+  const logRun = spawnSync(process.execPath, [logChild, logFile, key], { encoding: 'utf8' });
+  const logResult = JSON.parse(logRun.stdout) as { ms: number; verdict: string };
+  if (logResult.verdict !== 'verified') throw new Error(`the log alone: ${logResult.verdict}`);
+  logRounds.push({ openssl: logFloor.wall, ms: logResult.ms });
 }
+const logOpenssl = Math.min(...logRounds.map((r) => r.openssl));
+const logVerifier = Math.min(...logRounds.map((r) => r.ms)) / 1000;
 const opensslWall = Math.min(...rounds.map((r) => r.openssl));
 const opensslCpu = Math.min(...rounds.map((r) => r.opensslCpu));
 const fastest = rounds.reduce((a, b) => (b.verifier.ms < a.verifier.ms ? b : a)).verifier;
@@ -159,12 +192,18 @@ const figures = {
   openssl_cpu_s: fixed(opensslCpu, 2),
   verifier_cpu_s: fixed(fastest.cpuMs / 1000, 2),
   cpu_ratio_openssl_all_cores: fixed(opensslCpu / (fastest.cpuMs / 1000 / cpus().length), 3),
+  // The log alone (the package's export, by bench:audit's verifier child), against openssl over it.
+  log_mb: fixed(logMb, 1),
+  log_openssl_mb_s: fixed(logMb / logOpenssl, 1),
+  log_verifier_mb_s: fixed(logMb / logVerifier, 1),
+  log_ratio_openssl: fixed(logOpenssl / logVerifier, 3),
   peak_rss_mb: fixed(Math.max(...rounds.map((r) => r.verifier.maxRssKb)) / 1024, 1),
 };
 log(
   `verify: openssl ${figures.openssl_mb_s} MB/s (the floor; ${figures.openssl_cpu_s} s of CPU), verifier ${figures.verifier_mb_s} MB/s (${figures.verifier_cores_busy} cores busy) = ${figures.ratio_openssl} x openssl; peak RSS ${figures.peak_rss_mb} MB\n` +
     `  CPU: verifier ${figures.verifier_cpu_s} s on all threads; with ${cpus().length} cores to itself it would run at ${figures.cpu_ratio_openssl_all_cores} x openssl\n` +
     `  rounds (openssl / verifier s): ${rounds.map((r) => `${r.openssl.toFixed(2)} / ${(r.verifier.ms / 1000).toFixed(2)}`).join(', ')}; peak RSS ${rounds.map((r) => (r.verifier.maxRssKb / 1024).toFixed(0)).join(', ')} MB\n` +
+    `  the log alone (${figures.log_mb} MB): openssl ${figures.log_openssl_mb_s} MB/s, verifier ${figures.log_verifier_mb_s} MB/s = ${figures.log_ratio_openssl} x openssl\n` +
     `  checked ${fastest.entries} entries, ${fastest.decisions} decisions, ${fastest.evidenceFiles} evidence files; sampled ${fastest.sampled}`,
 );
 log(
