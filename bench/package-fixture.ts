@@ -92,7 +92,7 @@ export async function buildPackagePeriod(
     displayName: 'M',
     password: 'x'.repeat(16),
   });
-  addMember(ctx, org, requester.userId, 'member');
+  await addMember(ctx, org, requester.userId, 'member');
   const devices = new DeviceKeyService(ctx.stores, ctx.auditLog, ctx.clock);
   const deciders: { userId: string; keyId: string; privateKey: KeyObject; publicKey: string }[] = [];
   for (let i = 0; i < 4; i++) {
@@ -101,12 +101,12 @@ export async function buildPackagePeriod(
       displayName: `Officer ${i}`,
       password: 'x'.repeat(16),
     });
-    addMember(ctx, org, user.userId, i === 0 ? 'admin' : 'compliance_officer');
+    await addMember(ctx, org, user.userId, i === 0 ? 'admin' : 'compliance_officer');
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const raw = Buffer.from(publicKey.export({ format: 'der', type: 'spki' }).subarray(-32)).toString(
       'base64',
     );
-    const registered = devices.register(user.userId, `laptop ${i}`, raw, systemContext);
+    const registered = await devices.register(user.userId, `laptop ${i}`, raw, systemContext);
     if (!registered.ok) throw new Error(registered.error.message);
     deciders.push({ userId: user.userId, keyId: registered.value.id, privateKey, publicKey: raw });
   }
@@ -218,33 +218,38 @@ export function inProcessSource(
   };
   return {
     async newestBefore(_env, before) {
-      const e = ctx.audit.page(tenant, { toTs: Date.parse(before) }, undefined, 1).entries[0];
+      const e = (await ctx.audit.page(tenant, { toTs: Date.parse(before) }, undefined, 1)).entries[0];
       return e ? { seq: e.seq, entry: text(e) } : null;
     },
     async entryAt(_env, seq) {
-      const e = ctx.audit.page(tenant, {}, seq + 1, 1).entries[0];
+      const e = (await ctx.audit.page(tenant, {}, seq + 1, 1)).entries[0];
       return e?.seq === seq ? text(e) : null;
     },
     async entriesOf(_env, resource) {
-      return ctx.audit
-        .page(tenant, { resourceType: resource.type, resourceId: resource.id }, undefined, 10_000)
-        .entries.map((e) => ({ seq: e.seq, entry: text(e) }));
+      const page = await ctx.audit.page(
+        tenant,
+        { resourceType: resource.type, resourceId: resource.id },
+        undefined,
+        10_000,
+      );
+      return page.entries.map((e) => ({ seq: e.seq, entry: text(e) }));
     },
     async *exportStream(_env, start, end) {
-      const exported = must(ctx.audit.export(tenant, systemContext, { start, end }, new Date()));
-      for (const chunk of exported.chunks) yield Buffer.from(chunk);
+      const exported = must(await ctx.audit.export(tenant, systemContext, { start, end }, new Date()));
+      for await (const chunk of exported.chunks) yield Buffer.from(chunk);
     },
     async checkpoint() {
-      return ctx.audit.checkpoint(tenant).checkpoint;
+      return (await ctx.audit.checkpoint(tenant)).checkpoint;
     },
     async inclusion(_env, seq, size) {
-      return must(ctx.audit.inclusion(tenant, seq, size)).proof;
+      return must(await ctx.audit.inclusion(tenant, seq, size)).proof;
     },
     async consistency(_env, from, to) {
-      return must(ctx.audit.consistency(tenant, from, to)).proof;
+      return must(await ctx.audit.consistency(tenant, from, to)).proof;
     },
     async keyAnnouncements() {
-      return ctx.audit.keyAnnouncements(tenant).announcements.map((a) => ({
+      const { announcements } = await ctx.audit.keyAnnouncements(tenant);
+      return announcements.map((a) => ({
         seq: a.seq,
         entry: a.entry,
         checkpoint: a.checkpoint.note,

@@ -44,7 +44,7 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 const fixed = (n: number, digits: number) => Number(n.toFixed(digits));
 
 async function makePackage(file: string): Promise<{ key: string; buildSeconds: number }> {
-  const { ctx, tenant, dir } = benchPlatform();
+  const { ctx, tenant, dir } = await benchPlatform();
   const fixture = await buildPackagePeriod(ctx, tenant, ENTRIES, log);
   const started = performance.now();
   const writer = new PackageZipWriter(createWriteStream(file));

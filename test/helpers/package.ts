@@ -64,7 +64,7 @@ export function editLines(bytes: Buffer, edit: (line: string) => string): Buffer
  * decide), appended through its own audit log in process: the log stays intact and signed, only the rule
  * is broken, which is exactly what the package verifier must still catch.
  */
-export function appendCraftedDecision(
+export async function appendCraftedDecision(
   platform: TestPlatform,
   tenant: Parameters<TestPlatform['ctx']['auditLog']['append']>[0],
   input: {
@@ -73,7 +73,7 @@ export function appendCraftedDecision(
     publicKey: string;
     request: { id: string; payloadHash: string; evidence: { sha256: string }[] };
   },
-): void {
+): Promise<void> {
   const comment = '';
   const statement = {
     requestId: input.request.id,
@@ -84,7 +84,8 @@ export function appendCraftedDecision(
     decidedAt: new Date(platform.clock.now()).toISOString(),
   };
   const signature = sign(null, decisionStatementBytes(statement), input.device.privateKey).toString('base64');
-  platform.ctx.auditLog.append(
+  // Awaited: the platform's stores are asynchronous on main (Kysely); awaiting a plain value changes nothing.
+  await platform.ctx.auditLog.append(
     tenant,
     { actor: { type: 'user', id: input.approverId }, request: null },
     {
@@ -109,12 +110,12 @@ export function appendCraftedDecision(
  * platform's current audit key over the operator prefix. Appended directly (the real path needs a small
  * organization and a pending policy change); the verifier must accept it under the key auditors pin.
  */
-export function appendBreakGlass(
+export async function appendBreakGlass(
   platform: TestPlatform,
   tenant: Parameters<TestPlatform['ctx']['auditLog']['append']>[0],
   request: { id: string; payloadHash: string },
   reason: string,
-): void {
+): Promise<void> {
   const statement = {
     requestId: request.id,
     decision: 'approve' as const,
@@ -124,7 +125,7 @@ export function appendBreakGlass(
     decidedAt: new Date(platform.clock.now()).toISOString(),
   };
   const signed = platform.ctx.auditKeys.signOperatorStatement(decisionStatementBytes(statement));
-  platform.ctx.auditLog.append(
+  await platform.ctx.auditLog.append(
     tenant,
     { actor: { type: 'system', id: 'platform' }, request: null },
     {

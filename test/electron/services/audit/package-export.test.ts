@@ -37,7 +37,7 @@ beforeAll(async () => {
   });
   // The auditor pins the first key; the package must carry the announcement of the one that signs it.
   pinned = parseVerifierKey(nodeAuditCrypto, platform.ctx.auditKeys.current.verifierKey) as VerifierKey;
-  rotateAuditSigningKey(platform.ctx);
+  await rotateAuditSigningKey(platform.ctx);
   const officer = (await platform.signIn(platform.user('acme', 'compliance_officer'))).accessToken;
   const member = (await platform.signIn(platform.user('acme', 'member'))).accessToken;
   const device = await registerDevice(platform, officer);
@@ -117,7 +117,7 @@ describe('audit.exportPackage', () => {
   });
 
   it('leaves nothing behind when cancelled', async () => {
-    appendLargeEntries(platform, tenantOf(platform, 'acme', 'live'), 400, 60_000);
+    await appendLargeEntries(platform, tenantOf(platform, 'acme', 'live'), 400, 60_000);
     const to = iso();
     platform.clock.advance(1000);
     const taskId = 'package-task-2';

@@ -104,20 +104,25 @@ export async function buildScenario(platform: TestPlatform): Promise<Scenario> {
   const tenant = tenantOf(platform, 'acme', 'test');
   const officerId = platform.user('acme', 'compliance_officer').userId;
   const memberId = platform.user('acme', 'member').userId;
-  appendCraftedDecision(platform, tenant, {
+  await appendCraftedDecision(platform, tenant, {
     approverId: officerId,
     device: revokedDevice,
     publicKey: publicKeyOf(revokedDevice),
     request: r3,
   });
-  appendCraftedDecision(platform, tenant, {
+  await appendCraftedDecision(platform, tenant, {
     approverId: memberId,
     device: memberDevice,
     publicKey: publicKeyOf(memberDevice),
     request: r4,
   });
   const r5 = await raise(platform, await token('admin'), 'Pay contract 79', []);
-  appendBreakGlass(platform, tenant, r5, 'The organization has one decider; the CFO confirmed by phone.');
+  await appendBreakGlass(
+    platform,
+    tenant,
+    r5,
+    'The organization has one decider; the CFO confirmed by phone.',
+  );
   platform.clock.advance(1000);
   const toB = iso(platform);
   platform.clock.advance(1000);
