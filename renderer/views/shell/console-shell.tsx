@@ -5,7 +5,9 @@ import { ApprovalsScreen } from '../approvals/approvals-screen';
 import { AuditScreen } from '../audit/audit-screen';
 import { CachedEvidenceScreen } from '../evidence/cached-evidence-screen';
 import { MembersScreen } from '../members/members-screen';
+import { PolicyScreen } from '../policy/policy-screen';
 import { SettingsScreen } from '../settings/settings-screen';
+import { NavigationContext } from './navigation';
 import { OfflineIndicator } from './offline-indicator';
 import { TenantSwitcher } from './tenant-switcher';
 
@@ -26,6 +28,7 @@ export const consoleScreens: ConsoleScreen[] = [
   { id: 'approvals', label: 'Approvals', render: () => <ApprovalsScreen /> },
   { id: 'api-keys', label: 'API keys', render: () => <ApiKeysScreen /> },
   { id: 'members', label: 'Members & roles', render: () => <MembersScreen /> },
+  { id: 'policy', label: 'Policy', render: () => <PolicyScreen /> },
   { id: 'evidence', label: 'Evidence', render: () => <CachedEvidenceScreen /> },
   { id: 'audit', label: 'Audit', render: () => <AuditScreen /> },
   { id: 'settings', label: 'Settings', render: () => <SettingsScreen /> },
@@ -68,7 +71,11 @@ export function ConsoleShell() {
             </ul>
           </nav>
         )}
-        <main className="shell__main">{tenant ? screen?.render() : <h1>No organization</h1>}</main>
+        <main className="shell__main">
+          <NavigationContext value={setScreenId}>
+            {tenant ? screen?.render() : <h1>No organization</h1>}
+          </NavigationContext>
+        </main>
       </div>
     </div>
   );
