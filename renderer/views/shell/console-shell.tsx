@@ -7,6 +7,7 @@ import { CachedEvidenceScreen } from '../evidence/cached-evidence-screen';
 import { MembersScreen } from '../members/members-screen';
 import { PolicyScreen } from '../policy/policy-screen';
 import { SettingsScreen } from '../settings/settings-screen';
+import { DirectoryName } from './directory-name';
 import { NavigationContext } from './navigation';
 import { OfflineIndicator } from './offline-indicator';
 import { TenantSwitcher } from './tenant-switcher';
@@ -48,7 +49,9 @@ export function ConsoleShell() {
         <span className="shell__brand">Compliance Console</span>
         <TenantSwitcher />
         <OfflineIndicator />
-        <span className="shell__who">{active.label}</span>
+        <span className="shell__who">
+          <DirectoryName id={active.profile.principalId} fallback={active.label} />
+        </span>
         <button type="button" onClick={() => void signOut()}>
           Sign out
         </button>
