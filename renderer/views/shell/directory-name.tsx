@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { PersonName } from '../../components/person-name';
-import { createDirectoryStore } from '../../stores/directory-store';
+import { createDirectoryStore, nameText } from '../../stores/directory-store';
 import { useFeatureState, useFeatureStore } from '../../use-feature-store';
 
 /**
@@ -16,4 +16,11 @@ export function DirectoryName({ id, fallback }: { readonly id: string; readonly 
     if (!loaded) void store.getState().load();
   }, [loaded, store]);
   return known ? <PersonName id={id} /> : <span>{fallback}</span>;
+}
+
+/** The same as text, for places that cannot hold a control (a confirmation's sentence, a label). */
+export function useDirectoryNameText(id: string, fallback: string): string {
+  return useFeatureState(createDirectoryStore, (s) =>
+    s.people.has(id) || s.apiKeys.has(id) ? nameText(s.name(id)) : fallback,
+  );
 }
