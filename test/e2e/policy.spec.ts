@@ -104,7 +104,7 @@ test('an admin proposes N=3 and sees the diff; two others approve it and the Pol
   await scanForAxeViolations(page, 'policy screen with a pending change');
   await pending.getByRole('button', { name: /^Open in Approvals/ }).click();
   await expect(page.getByRole('button', { name: 'Approvals' })).toHaveAttribute('aria-current', 'page');
-  await expect(page.getByRole('heading', { name: 'Three approvals in the red lane' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Three approvals in the red lane' })).toBeFocused();
   const { accessToken } = await platform.signIn(platform.user('acme', 'owner'));
   const listed = await platform.call('GET', '/v1/orgs/acme/envs/test/approvals?kind=policy.update', {
     token: accessToken,
