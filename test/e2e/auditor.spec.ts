@@ -202,9 +202,9 @@ test('an auditor reads the live log, checks its integrity, and verifies an expor
   await expect(detail).toHaveCount(0);
   await expect(grid).toBeFocused();
 
-  // Filters, applied with Enter.
-  await page.getByLabel('Action').fill('evidence.download_url');
-  await page.getByLabel('Action').press('Enter');
+  // Filters: an action picked from the list, applied with Enter.
+  await page.getByLabel('Action').selectOption('evidence.download_url');
+  await page.getByLabel('Resource id').press('Enter');
   await expect(page.getByText(/matching entries loaded/)).toBeVisible();
   const actions = await grid
     .locator('[role="row"][data-seq] >> nth=0')

@@ -5,7 +5,10 @@ import { ApprovalsScreen } from '../approvals/approvals-screen';
 import { AuditScreen } from '../audit/audit-screen';
 import { CachedEvidenceScreen } from '../evidence/cached-evidence-screen';
 import { MembersScreen } from '../members/members-screen';
+import { PolicyScreen } from '../policy/policy-screen';
 import { SettingsScreen } from '../settings/settings-screen';
+import { DirectoryName } from './directory-name';
+import { NavigationContext } from './navigation';
 import { OfflineIndicator } from './offline-indicator';
 import { TenantSwitcher } from './tenant-switcher';
 
@@ -26,6 +29,7 @@ export const consoleScreens: ConsoleScreen[] = [
   { id: 'approvals', label: 'Approvals', render: () => <ApprovalsScreen /> },
   { id: 'api-keys', label: 'API keys', render: () => <ApiKeysScreen /> },
   { id: 'members', label: 'Members & roles', render: () => <MembersScreen /> },
+  { id: 'policy', label: 'Policy', render: () => <PolicyScreen /> },
   { id: 'evidence', label: 'Evidence', render: () => <CachedEvidenceScreen /> },
   { id: 'audit', label: 'Audit', render: () => <AuditScreen /> },
   { id: 'settings', label: 'Settings', render: () => <SettingsScreen /> },
@@ -45,7 +49,9 @@ export function ConsoleShell() {
         <span className="shell__brand">Compliance Console</span>
         <TenantSwitcher />
         <OfflineIndicator />
-        <span className="shell__who">{active.label}</span>
+        <span className="shell__who">
+          <DirectoryName id={active.profile.principalId} fallback={active.label} />
+        </span>
         <button type="button" onClick={() => void signOut()}>
           Sign out
         </button>
@@ -68,7 +74,11 @@ export function ConsoleShell() {
             </ul>
           </nav>
         )}
-        <main className="shell__main">{tenant ? screen?.render() : <h1>No organization</h1>}</main>
+        <main className="shell__main">
+          <NavigationContext value={setScreenId}>
+            {tenant ? screen?.render() : <h1>No organization</h1>}
+          </NavigationContext>
+        </main>
       </div>
     </div>
   );
