@@ -16,7 +16,7 @@ import {
 import { runEvidenceUploads, type UploadProgress } from './evidence-upload-run';
 import { checkDraft, type Draft, type DraftProblems, emptyDraft, type FormKind } from './new-request-draft';
 import { planReversal } from './reversal';
-import type { SessionStore } from './session-store';
+import type { SessionState, SessionStore } from './session-store';
 import { createTenantScopedStore, type TenantScopedOptions } from './tenant-scoped';
 
 export type SubmitState =
@@ -51,6 +51,8 @@ export interface NewRequestState {
   readonly policyError: AppError | null;
   readonly apiKeys: Choices<ApiKey>;
   readonly evidence: Choices<EvidenceMeta>;
+  /** A request's own file chosen for deletion from its detail (the list holds only loose files). */
+  readonly pinnedEvidence: EvidenceMeta | null;
   readonly submission: SubmitState;
   /** Loads what the form needs once per tenant: the shell's file handling and the policy for the lane. */
   init(): Promise<void>;
@@ -64,6 +66,8 @@ export interface NewRequestState {
     detail: CallOutput<'approvals.get'>,
     keyNameOf?: (keyId: string) => string | undefined,
   ): Promise<void>;
+  /** A fresh draft asking to delete one evidence file, as chosen beside it in a request. */
+  startEvidenceDeletion(evidence: EvidenceMeta): void;
   addFiles(files: readonly File[]): Promise<void>;
   chooseFile(): Promise<void>;
   removeAttachment(id: string): void;
@@ -86,6 +90,7 @@ const initial = {
   policyError: null,
   apiKeys: { phase: 'idle' },
   evidence: { phase: 'idle' },
+  pinnedEvidence: null,
   submission: { phase: 'idle' },
 } satisfies Partial<NewRequestState>;
 
@@ -94,8 +99,7 @@ let localIds = 0;
 const localId = () => `attachment-${++localIds}`;
 
 /** The role of the session's profile in its tenant's organization; an API key reads `api-key`. */
-export function roleInTenant(session: SessionStore): string | null {
-  const { tenants, tenant } = session.getState();
+export function roleInTenantOf({ tenants, tenant }: Pick<SessionState, 'tenants' | 'tenant'>): string | null {
   return tenants.find((t) => t.organization === tenant?.organization)?.role ?? null;
 }
 
@@ -187,8 +191,25 @@ export function createNewRequestStore(
           note: null,
           attachments: [],
           refusals: [],
+          pinnedEvidence: null,
           submission: { phase: 'idle' },
         });
+      },
+
+      startEvidenceDeletion(evidence) {
+        if (busy(get().submission)) return;
+        get().discard();
+        const title = `Delete evidence “${evidence.name}”`;
+        set({
+          draft: {
+            ...emptyDraft,
+            kind: 'evidence.delete',
+            evidenceId: evidence.id,
+            title: title.slice(0, 200),
+          },
+          pinnedEvidence: evidence,
+        });
+        void get().loadChoicesFor('evidence.delete');
       },
 
       async startReversal(detail, keyNameOf) {
@@ -205,6 +226,15 @@ export function createNewRequestStore(
 
       async addFiles(files) {
         if (busy(get().submission)) return;
+        // The desktop app takes files only through its open dialog: a page's bytes have no way to the
+        // main process there (the headless host's upload route is the page's way).
+        if (get().choosesFiles)
+          return set({
+            refusals: files.map((f) => ({
+              name: f.name,
+              reason: `“${f.name}” was dropped: in the desktop app, attach files with Attach files… instead.`,
+            })),
+          });
         const asked = tenant.guardTenant();
         const refusals: Refusal[] = [];
         set((s) => ({ refusals: [], checking: s.checking + files.length }));
@@ -273,7 +303,7 @@ export function createNewRequestStore(
         const where = tenant.scope();
         const { draft, submission, checking } = get();
         if (!where || busy(submission) || checking > 0) return null;
-        const checked = checkDraft(draft, { isPerson: roleInTenant(session) !== 'api-key' });
+        const checked = checkDraft(draft, { isPerson: roleInTenantOf(session.getState()) !== 'api-key' });
         if (!checked.ok) {
           set({ problems: checked.problems, submission: { phase: 'idle' } });
           return null;
@@ -313,7 +343,7 @@ export function createNewRequestStore(
           return null;
         }
         // Raised: the draft has become the request, and its files are the request's evidence.
-        set({ draft: emptyDraft, note: null, attachments: [], refusals: [], submission: { phase: 'idle' } });
+        get().discard();
         return created.value.request;
       },
 
