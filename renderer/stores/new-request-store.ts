@@ -343,6 +343,7 @@ export function createNewRequestStore(
           return null;
         }
         // Raised: the draft has become the request, and its files are the request's evidence.
+        set({ submission: { phase: 'idle' } });
         get().discard();
         return created.value.request;
       },

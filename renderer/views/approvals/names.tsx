@@ -1,8 +1,9 @@
-import { Fragment, type ReactNode } from 'react';
+import { Fragment, type ReactNode, useEffect, useRef } from 'react';
 import type { ApprovalRequest } from '../../../shared/api/approvals';
 import { PersonName } from '../../components/person-name';
 import { useNamed } from '../../components/use-named';
-import { nameText } from '../../stores/directory-store';
+import { createDirectoryStore, nameText } from '../../stores/directory-store';
+import { useFeatureState, useFeatureStore } from '../../use-feature-store';
 
 /** Someone by name, marked when it is the person signed in. */
 export function Who({ id, me }: { readonly id: string; readonly me?: string }) {
@@ -62,4 +63,31 @@ export function RequesterText({ id }: { readonly id: string }) {
       ? `“${named.key.name}” of ${named.owner ? named.owner.displayName : 'a former member'}`
       : nameText(named);
   return <span title={nameText(named)}>{short}</span>;
+}
+
+/** The people and keys named anywhere in `text` (outcomes, reasons). */
+export function idsInText(text: string): string[] {
+  return text.match(ID_IN_TEXT) ?? [];
+}
+
+/**
+ * Reads the tenant's directory again when something on screen names a person or key it does not know
+ * (a key created a moment ago, a member just added), once per such id, so names keep up with the history
+ * without a refresh on every change.
+ */
+export function useNamesFor(ids: readonly string[]): void {
+  const store = useFeatureStore(createDirectoryStore);
+  const loaded = useFeatureState(createDirectoryStore, (s) => s.loaded);
+  const askedFor = useRef(new Set<string>());
+  const key = [...new Set(ids)].sort().join(' ');
+  useEffect(() => {
+    if (!loaded || key === '') return;
+    const directory = store.getState();
+    const unknown = key
+      .split(' ')
+      .filter((id) => directory.name(id).kind === 'unknown' && !askedFor.current.has(id));
+    if (unknown.length === 0) return;
+    for (const id of unknown) askedFor.current.add(id);
+    void directory.load({ refresh: true });
+  }, [loaded, store, key]);
 }

@@ -7,7 +7,7 @@ import type { Decision, ApprovalDetail as Detail } from '../../../stores/approva
 import { kindRefusal } from '../../../stores/new-request-draft';
 import { dateTime, kindLabel } from '../format';
 import { ApprovalCount, LaneBadge, StatusText } from '../lane-badge';
-import { RequesterName, TextWithNames, Who } from '../names';
+import { idsInText, RequesterName, TextWithNames, useNamesFor, Who } from '../names';
 import { useApprovals, useApprovalsStore } from '../use-approvals';
 import { CommentBox } from './comment-box';
 import { CommentsView } from './comments-view';
@@ -30,9 +30,31 @@ interface ApprovalDetailProps {
   onRequestDeletion(evidence: EvidenceMeta): void;
 }
 
+/** Every person and key the request shows, so that one the directory does not know yet is looked up. */
+function namedIn({ request, timeline }: Detail): string[] {
+  const inPayload = [request.payload.userId, request.payload.keyId].filter((v) => typeof v === 'string');
+  return [
+    request.requester.id,
+    ...request.decisions.map((d) => d.approverId),
+    ...request.evidence.map((e) => e.uploader.id),
+    ...timeline.events.map((e) => e.actor.id),
+    ...idsInText(request.outcome ?? ''),
+    ...(inPayload as string[]),
+  ];
+}
+
 /** Who decided, by name, and how; "none yet" rather than an empty box. */
 function Decisions({ request, me }: { request: Detail['request']; me: string }) {
-  if (request.decisions.length === 0) return <>none yet</>;
+  if (request.decisions.length === 0)
+    return (
+      <>
+        {request.requiredApprovals === 0
+          ? 'no one: none needed'
+          : request.status === 'pending'
+            ? 'none yet'
+            : 'no one'}
+      </>
+    );
   return (
     <ul className="decided-by">
       {request.decisions.map((d) => (
@@ -89,6 +111,7 @@ export function ApprovalDetailView({
   const retry = { label: 'Retry', run: () => void store.getState().retry() };
 
   const data = detail?.data;
+  useNamesFor(data ? namedIn(data) : []);
   // biome-ignore lint/correctness/useExhaustiveDependencies: focus moves when another request opens, not on reloads
   useEffect(() => heading.current?.focus(), [data?.request.id]);
 

@@ -109,13 +109,21 @@ export function NewRequestDialog({ tenant, role, onClose, onRaised }: NewRequest
     void store.getState().init();
     void store.getState().loadChoicesFor(store.getState().draft.kind);
   }, [store]);
-  // A reversal's draft arrives worked out: what is left to the person is saying why.
-  const wasPlanning = useRef(planning);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the end of planning is the trigger
+  // A reversal's draft arrives worked out (at once, or after reading the audit log): what is left to the
+  // person is saying why, so the justification takes the focus.
+  const focusedReversal = useRef<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the draft's reversal and its planning are the trigger
   useEffect(() => {
-    if (wasPlanning.current && !planning) document.getElementById(idOf('summary'))?.focus();
-    wasPlanning.current = planning;
-  }, [planning]);
+    if (!reverses || planning || focusedReversal.current === reverses) return;
+    focusedReversal.current = reverses;
+    document.getElementById(idOf('summary'))?.focus();
+  }, [reverses, planning]);
+  // The upload's Cancel button had the focus; when the upload ends without a request, the submit does.
+  const phase = useNewRequest((s) => s.submission.phase);
+  const submitButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (phase === 'cancelled' || phase === 'failed') submitButton.current?.focus();
+  }, [phase]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -178,7 +186,7 @@ export function NewRequestDialog({ tenant, role, onClose, onRaised }: NewRequest
             <button type="button" onClick={close}>
               Close
             </button>
-            <button type="submit" className="primary" disabled={submitting || planning}>
+            <button ref={submitButton} type="submit" className="primary" disabled={submitting || planning}>
               {submitting ? 'Raising…' : 'Raise request'}
             </button>
           </div>
