@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useId } from 'react';
 import type { Environment } from '../../../../shared/domain/environments';
 import { previewOf } from '../../../stores/new-request-draft';
 import { LaneBadge } from '../lane-badge';
@@ -10,6 +10,7 @@ export function LanePreview({ environment }: { readonly environment: Environment
   const policy = useNewRequest((s) => s.policy);
   const policyError = useNewRequest((s) => s.policyError);
   const preview = previewOf(draft, policy, environment);
+  const headingId = useId();
   let body: ReactNode;
   if (policyError)
     body = `The policy could not be read (${policyError.message}); the platform decides the lane when the request is raised.`;
@@ -27,8 +28,8 @@ export function LanePreview({ environment }: { readonly environment: Environment
       </>
     );
   return (
-    <section className="lane-preview" aria-labelledby="lane-preview-h">
-      <h3 id="lane-preview-h" className="lane-preview__title">
+    <section className="lane-preview" aria-labelledby={headingId}>
+      <h3 id={headingId} className="lane-preview__title">
         Lane under your organization’s policy
       </h3>
       <p className="lane-preview__text" aria-live="polite">
