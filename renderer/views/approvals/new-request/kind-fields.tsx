@@ -213,7 +213,7 @@ function KeyPickerFields({ rotate }: { readonly rotate: boolean }) {
           {!known && <option value={keyId}>{nameText(directory.name(keyId))}</option>}
           {usable.map((k) => (
             <option key={k.id} value={k.id}>
-              {k.name} — of {nameText(directory.name(k.createdBy))}
+              {k.name} (of {nameText(directory.name(k.createdBy))})
               {k.status === 'grace' ? ' (in its rotation grace)' : ''}
             </option>
           ))}
