@@ -63,13 +63,6 @@ export function kindLabel(kind: string): string {
   return kindLabels[kind] ?? kind;
 }
 
-export function principalLabel(principal: { type: string; id: string }, me?: string): string {
-  if (me && principal.id === me) return 'you';
-  return principal.type === 'api_key' || principal.type === 'api-key'
-    ? `API key ${principal.id}`
-    : principal.id;
-}
-
 /** JSON text indented for reading; text that is not JSON is shown as it is. */
 export function prettyJson(text: string): string {
   try {
