@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Secret } from 'otpauth';
+import pino from 'pino';
 import { Environment } from '../../shared/domain/environments';
 import { breakGlassApprove } from '../approvals/break-glass';
 import { rotateAuditSigningKey } from '../audit/key-rotation';
@@ -88,7 +89,14 @@ async function main(argv: string[]): Promise<number> {
       } else {
         await seedDemoData(dataDir);
       }
-      return serve(dataDir, '127.0.0.1', Number(values.port), values['allow-private-webhooks']);
+      // The demo shares its terminal with the console's address: its request log goes to a file.
+      return serve(
+        dataDir,
+        '127.0.0.1',
+        Number(values.port),
+        values['allow-private-webhooks'],
+        join(dataDir, 'platform.log'),
+      );
     }
     case 'totp': {
       const secret = (await readStdin()).trim();
@@ -235,6 +243,7 @@ async function serve(
   host: string,
   port: number,
   allowPrivateWebhookTargets: boolean,
+  logFile?: string,
 ): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write('--port must be a number from 0 to 65535.\n');
@@ -252,9 +261,11 @@ async function serve(
       'Webhooks may reach this machine and private networks (--allow-private-webhooks).\n',
     );
   }
-  const app = await buildServer(ctx, { logger: createLogger() });
+  const destination = logFile ? pino.destination({ dest: logFile, mkdir: true, sync: false }) : undefined;
+  const app = await buildServer(ctx, { logger: createLogger(destination ? { destination } : {}) });
   const address = await app.listen({ host, port });
   process.stdout.write(`Platform API listening on ${address} (data in ${dataDir}). Ctrl+C stops it.\n`);
+  if (logFile) process.stdout.write(`Its request log: ${logFile}\n`);
   const stop = async () => {
     await app.close();
     ctx.close();

@@ -57,6 +57,7 @@ export const kindLabels: Readonly<Record<string, string>> = {
   'api_key.revoke': 'API key: revoke',
   'audit.retention': 'Audit retention',
   'evidence.delete': 'Evidence: delete',
+  'policy.update': 'Policy change',
 };
 
 export function kindLabel(kind: string): string {
