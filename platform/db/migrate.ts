@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './database';
-import type { Migration } from './migrations/migration';
 import { migrations as allMigrations } from './migrations';
+import type { Migration } from './migrations/migration';
 import type { Tables } from './tables';
 
 /** Which steps a database has applied, by name. */

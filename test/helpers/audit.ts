@@ -6,14 +6,23 @@ import type { VerificationReport } from '../../shared/audit/report';
 import { type VerifyOptions, verifyExport } from '../../shared/audit/verifier';
 import type { TestPlatform } from './platform';
 
-export async function tenantOf(platform: TestPlatform, org: string, env: 'test' | 'live'): Promise<TenantScope> {
+export async function tenantOf(
+  platform: TestPlatform,
+  org: string,
+  env: 'test' | 'live',
+): Promise<TenantScope> {
   const row = await platform.ctx.stores.organizations.findBySlug(org);
   if (!row) throw new Error(`No organization ${org}`);
   return tenantScope(orgScope(row.id, row.slug), env);
 }
 
 /** Appends realistic entries straight through the platform's audit log, for volume. */
-export async function appendEntries(platform: TestPlatform, tenant: TenantScope, count: number): Promise<void> {
+export async function appendEntries(
+  platform: TestPlatform,
+  scope: TenantScope | Promise<TenantScope>,
+  count: number,
+): Promise<void> {
+  const tenant = await scope;
   await platform.ctx.stores.db.inTenant(tenant, async () => {
     for (let i = 0; i < count; i++) {
       await platform.ctx.auditLog.append(
@@ -44,13 +53,14 @@ export async function appendEntries(platform: TestPlatform, tenant: TenantScope,
  * of many megabytes from few appends, so a verifier reading it in 1 MiB chunks is still busy long after
  * its first progress report.
  */
-export function appendLargeEntries(
+export async function appendLargeEntries(
   platform: TestPlatform,
-  tenant: TenantScope,
+  scope: TenantScope | Promise<TenantScope>,
   count: number,
   bytesEach: number,
 ): Promise<void> {
   const filler = 'quarterly controls evidence '.repeat(Math.ceil(bytesEach / 28)).slice(0, bytesEach);
+  const tenant = await scope;
   await platform.ctx.stores.db.inTenant(tenant, async () => {
     for (let i = 0; i < count; i++) {
       await platform.ctx.auditLog.append(

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import type { RawBuilder } from 'kysely';
 import { totpCode } from '../../platform/auth/totp';
 import type { Clock } from '../../platform/clock';
 import { createContext, type PlatformContext } from '../../platform/context';
@@ -190,4 +191,15 @@ export async function startPlatform(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Test only: one statement straight to the platform's database, past the stores, to tamper with rows or
+ * read what no store exposes. Written with Kysely's `sql` so the same test runs on either engine.
+ */
+export async function rawSql<R = Record<string, unknown>>(
+  platform: { readonly ctx: PlatformContext },
+  query: RawBuilder<R>,
+): Promise<R[]> {
+  return (await platform.ctx.stores.db.global((q) => query.execute(q))).rows;
 }

@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { type AliasedRawBuilder, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
 import type { Migration } from '../migrations/migration';
 import type { TenantScope } from '../scope';
-import type { ApprovalRequestsTable, Tables } from '../tables';
+import type { ApprovalRequestsTable } from '../tables';
 import type { Engine } from './engine';
 
 /** Prepared statements kept per SQL text: the stores' statements are few and run again and again. */

@@ -1,4 +1,3 @@
-import type { Migration } from './migration';
 import { migration as identity } from './0001_identity';
 import { migration as auditLog } from './0002_audit_log';
 import { migration as approvals } from './0003_approvals';
@@ -11,6 +10,7 @@ import { migration as requesterPerson } from './0009_requester_person_and_thrott
 import { migration as tenantSearch } from './0010_tenant_search';
 import { migration as evidenceAtRest } from './0011_evidence_at_rest';
 import { migration as evidenceAttachments } from './0012_evidence_attachments';
+import type { Migration } from './migration';
 
 /**
  * Every schema step, in order. Listed here rather than found on disk, so the set a build carries is the

@@ -114,7 +114,7 @@ function verifierKeys(): VerifierKey[] {
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'cc-demo-seed-'));
   ({ users, summary } = await seedLivedInDemo(dataDir));
-  ctx = createContext(dataDir, { clock });
+  ctx = await createContext(dataDir, { clock });
   app = await buildServer(ctx, {
     logger: createLogger({ level: 'silent' }),
     rateLimits: { signIn: { max: 1000, timeWindowMs: 60_000 }, keys: { max: 1000, timeWindowMs: 60_000 } },
