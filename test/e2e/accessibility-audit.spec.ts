@@ -16,7 +16,7 @@ let console_: TestConsole;
 
 test.beforeAll(async () => {
   platform = await startPlatform();
-  appendEntries(platform, tenantOf(platform, 'acme', 'test'), 1500);
+  await appendEntries(platform, tenantOf(platform, 'acme', 'test'), 1500);
   console_ = await startConsole({
     rendererDir: await buildRenderer(),
     platformUrl: platform.url,

@@ -28,7 +28,7 @@ const names = {
 test.beforeAll(async () => {
   platform = await startPlatform({ defaultPolicy: true });
   // Vendor payments are the organization's red-lane kind: two approvers, each with a fresh code.
-  platform.setLanes('acme', { 'custom.vendor_payment': { test: 'red', live: 'red' } });
+  await platform.setLanes('acme', { 'custom.vendor_payment': { test: 'red', live: 'red' } });
   const rendererDir = await buildRenderer();
   const options = { rendererDir, platformUrl: platform.url, now: () => platform.clock.now() };
   memberConsole = await startConsole(options);

@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
+import { sql } from 'kysely';
 import { orgScope } from '../../platform/db/scope';
 import { addMember, createUser } from '../../platform/organizations/provisioning';
 import type { DemoUser } from '../../platform/seed/demo';
@@ -6,7 +7,7 @@ import { scanForAxeViolations } from '../fixtures/ui/axe';
 import { displayNameOf, signedInAs, signInThroughPlatformPage } from '../fixtures/ui/console-journey';
 import { paintedScreenshot } from '../fixtures/ui/screenshot';
 import { buildRenderer, startConsole, type TestConsole } from '../helpers/console';
-import { startPlatform, type TestPlatform } from '../helpers/platform';
+import { rawSql, startPlatform, type TestPlatform } from '../helpers/platform';
 
 // Names where ids used to show, outside the approvals views, in the real console against a real platform
 // (its test lanes let keys and role changes be made at once): audit actors and resources, members and role
@@ -20,19 +21,19 @@ const anyUserId = /usr_[0-9a-z]{16,32}/;
 
 /** Test setup only: the platform has no route that removes a member yet, so the membership row goes. */
 async function joinThenLeave(): Promise<DemoUser> {
-  const org = platform.ctx.stores.organizations.findBySlug('acme');
+  const org = await platform.ctx.stores.organizations.findBySlug('acme');
   if (!org) throw new Error('acme missing');
   const email = 'lena.okafor@acme.example';
   const password = 'a long test password';
   const { userId, totpSeed } = await createUser(platform.ctx, { email, displayName: LEAVER, password });
-  addMember(platform.ctx, orgScope(org.id, org.slug), userId, 'admin');
+  await addMember(platform.ctx, orgScope(org.id, org.slug), userId, 'admin');
   const user: DemoUser = { organization: 'acme', role: 'admin', userId, email, password, totpSeed };
   const key = await platform.call('POST', '/v1/orgs/acme/envs/test/api-keys', {
     token: (await platform.signIn(user)).accessToken,
     body: { name: 'Nightly export', scopes: ['audit:read'] },
   });
   expect(key.status, key.text).toBe(201);
-  platform.ctx.stores.db.prepare('DELETE FROM memberships WHERE user_id = ?').run(userId);
+  await rawSql(platform, sql`DELETE FROM memberships WHERE user_id = ${userId}`);
   return user;
 }
 

@@ -46,7 +46,7 @@ async function unattachedEvidence(): Promise<{ id: string; name: string }[]> {
 
 beforeAll(async () => {
   platform = await startPlatform({ defaultPolicy: true });
-  platform.setLanes('acme', { 'custom.vendor_payment': { test: 'red', live: 'red' } });
+  await platform.setLanes('acme', { 'custom.vendor_payment': { test: 'red', live: 'red' } });
   services = createConsoleServices({
     dataDir: mkdtempSync(join(tmpdir(), 'cc-console-')),
     vault,
