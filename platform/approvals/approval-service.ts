@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { ApprovalRequest, CreateApprovalRequest, DecideRequest } from '../../shared/api/approvals';
 import { decisionStatementBytes } from '../../shared/approvals/decision-statement';
-import { builtInPayloads, isBuiltIn } from '../../shared/approvals/kinds';
+import { builtInPayloads, isBuiltIn, kindPermission } from '../../shared/approvals/kinds';
 import { laneOfChange, requiredApprovals } from '../../shared/approvals/lanes';
 import type { Permission } from '../../shared/domain/permissions';
 import { fail, ok, type Result } from '../../shared/result';
@@ -26,17 +26,6 @@ const DAY_MS = 24 * 3600 * 1000;
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const MAX_CUSTOM_PAYLOAD_BYTES = 32 * 1024;
 const notFound = 'Approval request not found.';
-
-/** The permission a requester needs for each built-in kind, on top of approvals:request. */
-const kindPermission: Readonly<Record<string, Permission>> = {
-  'member.role_change': 'members:manage',
-  'api_key.create': 'keys:manage',
-  'api_key.rotate': 'keys:manage',
-  'api_key.revoke': 'keys:manage',
-  'audit.retention': 'policy:manage',
-  'evidence.delete': 'evidence:upload',
-  'policy.update': 'policy:manage',
-};
 
 /** Why a decision was refused, as the audit entry of the attempt records it. */
 type Refusal = 'own-request' | 'already-decided' | 'device-key' | 'bad-signature' | 'not-a-person';
@@ -72,7 +61,7 @@ export class ApprovalService {
     let payload: unknown = input.payload;
     if (isBuiltIn(input.kind)) {
       if (principal.kind !== 'user') return fail('forbidden', 'Integrations may only request custom kinds.');
-      const needed = kindPermission[input.kind] as Permission;
+      const needed = kindPermission[input.kind];
       if (!allows(needed)) return fail('forbidden', `Requesting ${input.kind} needs ${needed}.`);
       const parsed = builtInPayloads[input.kind].safeParse(input.payload);
       if (!parsed.success) {

@@ -1,5 +1,5 @@
 import type { Policy } from '../../shared/api/approvals';
-import { builtInPayloads } from '../../shared/approvals/kinds';
+import { builtInPayloads, kindPermission } from '../../shared/approvals/kinds';
 import { lanePreview } from '../../shared/approvals/lanes';
 import type { CallInput } from '../../shared/contract/contract';
 import type { Environment } from '../../shared/domain/environments';
@@ -24,7 +24,6 @@ export const formKinds = [
   'custom',
 ] as const;
 export type FormKind = (typeof formKinds)[number];
-type BuiltInFormKind = Exclude<FormKind, 'custom'>;
 
 export interface Draft {
   readonly kind: FormKind | '';
@@ -65,19 +64,6 @@ export const emptyDraft: Draft = {
   customName: '',
   payloadText: '{\n  \n}',
   reverses: null,
-};
-
-/**
- * The permission the platform asks for each built-in kind besides `approvals:request`
- * (platform/approvals/approval-service.ts): the form offers what the role may raise, the platform decides.
- */
-export const kindPermission: Readonly<Record<BuiltInFormKind, Permission>> = {
-  'member.role_change': 'members:manage',
-  'api_key.create': 'keys:manage',
-  'api_key.rotate': 'keys:manage',
-  'api_key.revoke': 'keys:manage',
-  'evidence.delete': 'evidence:upload',
-  'audit.retention': 'policy:manage',
 };
 
 const isRoleName = (role: string): role is RoleName => (roleNames as readonly string[]).includes(role);
