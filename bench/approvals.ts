@@ -53,7 +53,7 @@ interface Approver {
 }
 
 async function prepare() {
-  const ctx = createContext(dir, { clock: systemClock, allowPrivateWebhookTargets: true });
+  const ctx = await createContext(dir, { clock: systemClock, allowPrivateWebhookTargets: true });
   const users = await seedDemo(ctx);
   // A loopback sink stands in for the integrations' webhooks.
   const sink = createServer((_req, res) => res.writeHead(204).end());
@@ -66,11 +66,11 @@ async function prepare() {
   const pending = new Map<string, { id: string; payloadHash: string }[]>();
   const context = { actor: { type: 'system' as const, id: 'bench' }, request: null };
   for (const slug of ['acme', 'globex']) {
-    const org = ctx.stores.organizations.findBySlug(slug);
+    const org = await ctx.stores.organizations.findBySlug(slug);
     if (!org) throw new Error(`missing ${slug}`);
     const scope = orgScope(org.id, org.slug);
     const tenant = tenantScope(scope, 'live');
-    configureWebhook(ctx, tenant, sinkUrl, context);
+    await ctx.stores.db.inTenant(tenant, () => configureWebhook(ctx, tenant, sinkUrl, context));
     const admin = users.find((u) => u.organization === slug && u.role === 'admin');
     if (!admin) throw new Error('missing admin');
     for (let i = 0; i < OFFICERS_PER_ORG; i++) {
@@ -79,12 +79,12 @@ async function prepare() {
         displayName: `Bench ${i}`,
         password: 'bench password 1',
       });
-      addMember(ctx, scope, userId, 'compliance_officer');
+      await addMember(ctx, scope, userId, 'compliance_officer');
       const { publicKey, privateKey } = generateKeyPairSync('ed25519');
       const raw = Buffer.from(publicKey.export({ format: 'der', type: 'spki' }).subarray(-32)).toString(
         'base64',
       );
-      const device = devices.register(userId, 'bench', raw, context);
+      const device = await devices.register(userId, 'bench', raw, context);
       if (!device.ok) throw new Error(device.error.message);
       approvers.push({
         org: slug,
@@ -95,28 +95,29 @@ async function prepare() {
     }
     const ids: { id: string; payloadHash: string }[] = [];
     const principal = { kind: 'user' as const, userId: admin.userId };
-    const batch = ctx.stores.db.transaction((from: number, to: number) => {
-      for (let i = from; i < to; i++) {
-        const created = approvals.create(
-          tenant,
-          principal,
-          () => true,
-          {
-            kind: 'custom.journal_entry',
-            title: `Post journal entry ${i}`,
-            summary: `Quarter-end accrual ${i} for cost centre ${i % 40}`,
-            payload: { entry: i, amount: `${(i % 9000) + 100}.00`, account: `4${i % 1000}` },
-          },
-          context,
-        );
-        if (created.ok) ids.push({ id: created.value.id, payloadHash: created.value.payloadHash });
-      }
-    });
-    for (let i = 0; i < REQUESTS / 2; i += 5000) batch(i, Math.min(REQUESTS / 2, i + 5000));
+    const batch = (from: number, to: number) =>
+      ctx.stores.db.inTenant(tenant, async () => {
+        for (let i = from; i < to; i++) {
+          const created = await approvals.create(
+            tenant,
+            principal,
+            () => true,
+            {
+              kind: 'custom.journal_entry',
+              title: `Post journal entry ${i}`,
+              summary: `Quarter-end accrual ${i} for cost centre ${i % 40}`,
+              payload: { entry: i, amount: `${(i % 9000) + 100}.00`, account: `4${i % 1000}` },
+            },
+            context,
+          );
+          if (created.ok) ids.push({ id: created.value.id, payloadHash: created.value.payloadHash });
+        }
+      });
+    for (let i = 0; i < REQUESTS / 2; i += 5000) await batch(i, Math.min(REQUESTS / 2, i + 5000));
     pending.set(slug, ids);
     log(`  ${slug}: ${ids.length} open requests`);
   }
-  ctx.close();
+  await ctx.close();
   return { approvers, pending, sink };
 }
 

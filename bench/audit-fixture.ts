@@ -7,10 +7,10 @@ import { orgScope, type TenantScope, tenantScope } from '../platform/db/scope';
 import { createOrganization } from '../platform/organizations/provisioning';
 
 /** A platform data directory with one organization, for benchmarks that drive the real audit log. */
-export function benchPlatform(): { ctx: PlatformContext; tenant: TenantScope; dir: string } {
+export async function benchPlatform(): Promise<{ ctx: PlatformContext; tenant: TenantScope; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'cc-bench-'));
-  const ctx = createContext(dir, { clock: systemClock });
-  const org = createOrganization(ctx, 'acme', 'Acme Corporation');
+  const ctx = await createContext(dir, { clock: systemClock });
+  const org = await createOrganization(ctx, 'acme', 'Acme Corporation');
   return { ctx, tenant: tenantScope(orgScope(org.organizationId, org.organizationSlug), 'live'), dir };
 }
 

@@ -32,44 +32,45 @@ const RUNS = 3;
 const work = mkdtempSync(join(tmpdir(), 'cc-bench-audit-'));
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-function appendThroughput(): number {
-  const { ctx, tenant, dir } = benchPlatform();
+async function appendThroughput(): Promise<number> {
+  const { ctx, tenant, dir } = await benchPlatform();
   const started = performance.now();
   for (let i = 0; i < APPENDS; i++) {
     const { context, event } = realisticEvent(i);
-    ctx.auditLog.append(tenant, context, event);
+    await ctx.auditLog.append(tenant, context, event);
   }
   const perSecond = APPENDS / ((performance.now() - started) / 1000);
-  ctx.close();
+  await ctx.close();
   rmSync(dir, { recursive: true, force: true });
   return perSecond;
 }
 
 async function buildExports(): Promise<{ files: Map<number, string>; key: string }> {
-  const { ctx, tenant, dir } = benchPlatform();
-  const batch = ctx.stores.db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const { context, event } = realisticEvent(i);
-      ctx.auditLog.append(tenant, context, event);
-    }
-  });
+  const { ctx, tenant, dir } = await benchPlatform();
+  const batch = (from: number, to: number) =>
+    ctx.stores.db.inTenant(tenant, async () => {
+      for (let i = from; i < to; i++) {
+        const { context, event } = realisticEvent(i);
+        await ctx.auditLog.append(tenant, context, event);
+      }
+    });
   const files = new Map<number, string>();
   for (let done = 0; done < LARGE; done += 10_000) {
-    batch(done, Math.min(LARGE, done + 10_000));
+    await batch(done, Math.min(LARGE, done + 10_000));
     if ((done + 10_000) % 200_000 === 0) log(`  built ${done + 10_000} entries`);
   }
   for (const size of [SMALL, LARGE]) {
-    ctx.auditLog.publish(tenant, size);
+    await ctx.stores.db.inTenant(tenant, () => ctx.auditLog.publish(tenant, size));
     const file = join(work, `export-${size}.jsonl`);
     const out = createWriteStream(file);
-    for (const chunk of exportChunks(ctx.auditLog, ctx.stores, tenant, 0, size, new Date())) {
+    for await (const chunk of exportChunks(ctx.auditLog, ctx.stores, tenant, 0, size, new Date())) {
       if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     }
     await new Promise<void>((resolve) => out.end(() => resolve()));
     files.set(size, file);
   }
   const key = ctx.auditKeys.current.verifierKey;
-  ctx.close();
+  await ctx.close();
   rmSync(dir, { recursive: true, force: true });
   return { files, key };
 }
@@ -145,7 +146,7 @@ log(
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 );
-const appendsPerSecond = appendThroughput();
+const appendsPerSecond = await appendThroughput();
 log(
   `platform append: ${appendsPerSecond.toFixed(0)} entries/s (one transaction each, checkpoint every 1,024)`,
 );

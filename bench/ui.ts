@@ -46,43 +46,44 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 const dir = mkdtempSync(join(tmpdir(), 'cc-bench-ui-'));
 
 async function seed() {
-  const ctx = createContext(join(dir, 'platform'), { clock: systemClock });
+  const ctx = await createContext(join(dir, 'platform'), { clock: systemClock });
   const users = await seedDemo(ctx);
   const approvals = new ApprovalService(ctx, new WebhookService(ctx));
-  const org = ctx.stores.organizations.findBySlug('acme');
+  const org = await ctx.stores.organizations.findBySlug('acme');
   const admin = users.find((u) => u.organization === 'acme' && u.role === 'admin');
   const officer = users.find((u) => u.organization === 'acme' && u.role === 'compliance_officer');
   if (!org || !admin || !officer) throw new Error('demo data is missing');
   const tenant = tenantScope(orgScope(org.id, org.slug), 'test');
   const principal = { kind: 'user' as const, userId: admin.userId };
   const context = { actor: { type: 'system' as const, id: 'bench' }, request: null };
-  const batch = ctx.stores.db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      // One in ten is red (audit retention is red in test by default); the rest are yellow custom kinds.
-      const body =
-        i % 10 === 0
-          ? {
-              kind: 'audit.retention',
-              title: `Audit retention review ${i}`,
-              payload: { days: 365 + (i % 900) },
-            }
-          : {
-              kind: i % 3 === 0 ? 'custom.vendor_payment' : 'custom.journal_entry',
-              title: `Post journal entry ${i}`,
-              payload: { entry: i, amount: `${(i % 9000) + 100}.00`, account: `4${i % 1000}` },
-            };
-      const created = approvals.create(
-        tenant,
-        principal,
-        () => true,
-        { ...body, summary: `Quarter-end accrual ${i} for cost centre ${i % 40}` },
-        context,
-      );
-      if (!created.ok) throw new Error(created.error.message);
-    }
-  });
-  for (let i = 0; i < REQUESTS; i += 5000) batch(i, Math.min(REQUESTS, i + 5000));
-  ctx.close();
+  const batch = (from: number, to: number) =>
+    ctx.stores.db.inTenant(tenant, async () => {
+      for (let i = from; i < to; i++) {
+        // One in ten is red (audit retention is red in test by default); the rest are yellow custom kinds.
+        const body =
+          i % 10 === 0
+            ? {
+                kind: 'audit.retention',
+                title: `Audit retention review ${i}`,
+                payload: { days: 365 + (i % 900) },
+              }
+            : {
+                kind: i % 3 === 0 ? 'custom.vendor_payment' : 'custom.journal_entry',
+                title: `Post journal entry ${i}`,
+                payload: { entry: i, amount: `${(i % 9000) + 100}.00`, account: `4${i % 1000}` },
+              };
+        const created = await approvals.create(
+          tenant,
+          principal,
+          () => true,
+          { ...body, summary: `Quarter-end accrual ${i} for cost centre ${i % 40}` },
+          context,
+        );
+        if (!created.ok) throw new Error(created.error.message);
+      }
+    });
+  for (let i = 0; i < REQUESTS; i += 5000) await batch(i, Math.min(REQUESTS, i + 5000));
+  await ctx.close();
   return officer;
 }
 

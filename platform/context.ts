@@ -11,7 +11,7 @@ import { type Clock, systemClock } from './clock';
 import { FileMasterKeys, type MasterKeyProvider } from './crypto/master-keys';
 import { SealedBox } from './crypto/sealed-box';
 import { DataDir } from './data-dir';
-import { openDatabase } from './db/database';
+import { openSqliteDatabase } from './db/database';
 import { createStores, type Stores } from './db/stores';
 import { BlobStore } from './evidence/blob-store';
 import { DownloadUrlSigner } from './evidence/download-urls';
@@ -44,7 +44,7 @@ export interface PlatformContext {
   readonly oauthTokens: AccessTokens;
   /** Where webhooks may point: public https only, unless started for development with private targets. */
   readonly webhookTargets: WebhookTargetRules;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface ContextOptions {
@@ -62,11 +62,15 @@ export interface ContextOptions {
 
 export const DEFAULT_PLATFORM_HOST = 'compliance.localhost';
 
-export function createContext(dataPath: string, options: ContextOptions = {}): PlatformContext {
+/** Opens the data directory's database (migrating it to the newest schema) and wires the services. */
+export async function createContext(
+  dataPath: string,
+  options: ContextOptions = {},
+): Promise<PlatformContext> {
   const clock = options.clock ?? systemClock;
   const host = options.host ?? DEFAULT_PLATFORM_HOST;
   const dataDir = new DataDir(dataPath);
-  const db = openDatabase(dataDir.databaseFile);
+  const db = await openSqliteDatabase(dataDir.databaseFile);
   const stores = createStores(db);
   const sealedBox = new SealedBox(dataDir.secretFile('seal.key', () => randomBytes(32)));
   const tokens = new AccessTokens(dataDir);

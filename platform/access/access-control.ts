@@ -29,9 +29,9 @@ export interface OrgAccess {
 export class AccessControl {
   constructor(private readonly stores: Stores) {}
 
-  org(principal: Principal, slug: string, requirement: Requirement): Result<OrgAccess> {
+  async org(principal: Principal, slug: string, requirement: Requirement): Promise<Result<OrgAccess>> {
     const { any, label } = needed(requirement);
-    const org = this.stores.organizations.findBySlug(slug);
+    const org = await this.stores.organizations.findBySlug(slug);
     if (!org) return fail('not-found', noSuchOrganization);
     const scope = orgScope(org.id, org.slug);
     if (principal.kind === 'api-key') {
@@ -42,19 +42,19 @@ export class AccessControl {
         return fail('forbidden', `The person who created this API key may no longer use ${label}.`);
       return ok({ scope, role: undefined });
     }
-    const role = this.stores.memberships.roleOf(org.id, principal.userId);
+    const role = await this.stores.memberships.roleOf(org.id, principal.userId);
     if (!role) return fail('not-found', noSuchOrganization);
     if (!any.some((p) => roleAllows(role, p))) return fail('forbidden', `Your role does not allow ${label}.`);
     return ok({ scope, role });
   }
 
-  tenant(
+  async tenant(
     principal: Principal,
     slug: string,
     environment: Environment,
     requirement: Requirement,
-  ): Result<OrgAccess & { tenant: TenantScope }> {
-    const access = this.org(principal, slug, requirement);
+  ): Promise<Result<OrgAccess & { tenant: TenantScope }>> {
+    const access = await this.org(principal, slug, requirement);
     // A key in the wrong environment is told so before anything about its scopes.
     if (principal.kind === 'api-key' && principal.environment !== environment) {
       if (!access.ok && access.error.code === 'not-found') return access;

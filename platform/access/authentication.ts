@@ -34,17 +34,17 @@ export class Authentication {
     if (!match?.[1]) return fail('unauthenticated', signInRequired);
     const credential = match[1];
     if (credential.startsWith('cck_')) {
-      const key = this.apiKeys.verify(credential);
+      const key = await this.apiKeys.verify(credential);
       if (!key.ok) {
-        if (key.keyId && key.refusal) this.#recordRefusal(key.keyId, key.refusal, request);
+        if (key.keyId && key.refusal) await this.#recordRefusal(key.keyId, key.refusal, request);
         return key;
       }
       const { row, scopes } = key.value;
       // The key acts as its creator: a creator who left (or was disabled) takes the key's power with them.
-      const owner = this.stores.users.findById(row.created_by);
-      const role = this.stores.memberships.roleOf(row.organization_id, row.created_by);
+      const owner = await this.stores.users.findById(row.created_by);
+      const role = await this.stores.memberships.roleOf(row.organization_id, row.created_by);
       if (!owner || owner.disabled_at !== null || !role) {
-        this.#recordRefusal(row.id, 'creator-removed', request);
+        await this.#recordRefusal(row.id, 'creator-removed', request);
         return fail('unauthenticated', 'The API key is not valid.');
       }
       return ok({
@@ -59,11 +59,11 @@ export class Authentication {
     }
     const claims = await this.tokens.verify(credential, this.clock.now());
     if (!claims) return fail('unauthenticated', sessionEnded);
-    const user = this.stores.users.findById(claims.userId);
+    const user = await this.stores.users.findById(claims.userId);
     if (
       !user ||
       user.disabled_at !== null ||
-      !this.stores.refreshTokens.isFamilyActive(claims.familyId, user.id)
+      !(await this.stores.refreshTokens.isFamilyActive(claims.familyId, user.id))
     ) {
       return fail('unauthenticated', sessionEnded);
     }
@@ -71,16 +71,16 @@ export class Authentication {
   }
 
   /** Use of a revoked, expired or superseded key is recorded in that key's own tenant log. */
-  #recordRefusal(keyId: string, refusal: string, request: AuditRequestMeta | null): void {
+  async #recordRefusal(keyId: string, refusal: string, request: AuditRequestMeta | null): Promise<void> {
     const now = this.clock.now();
     const last = this.#refusalsLogged.get(keyId);
     if (last !== undefined && now - last < REFUSAL_LOG_INTERVAL_MS) return;
     if (this.#refusalsLogged.size > 10_000) this.#refusalsLogged.clear();
     this.#refusalsLogged.set(keyId, now);
-    const row = this.stores.apiKeys.findCredential(keyId);
-    const org = row && this.stores.organizations.findById(row.organization_id);
+    const row = await this.stores.apiKeys.findCredential(keyId);
+    const org = row && (await this.stores.organizations.findById(row.organization_id));
     if (!row || !org) return;
-    this.audit.append(
+    await this.audit.append(
       tenantScope(orgScope(org.id, org.slug), row.environment),
       { actor: { type: 'api-key', id: keyId }, request },
       {

@@ -25,22 +25,28 @@ export class Throttle {
   ) {}
 
   /** When the lock on `key` ends, if one is in force. */
-  lockedUntil(key: string, now: number): number | undefined {
-    const row = this.store.get(key);
+  async lockedUntil(key: string, now: number): Promise<number | undefined> {
+    const row = await this.store.get(key);
     return row && row.locked_until > now ? row.locked_until : undefined;
   }
 
-  fail(key: string, now: number): FailureOutcome {
-    const row = this.store.get(key);
+  async fail(key: string, now: number): Promise<FailureOutcome> {
+    const row = await this.store.get(key);
     const fresh = !row || now - row.window_start >= this.rule.windowMs || row.locked_until > 0;
     const failures = fresh ? 1 : row.failures + 1;
     const lockouts = row?.lockouts ?? 0;
     if (failures >= this.rule.maxFailures) {
       const lockedUntil = now + this.rule.lockMs(lockouts);
-      this.store.put({ key, failures, window_start: now, locked_until: lockedUntil, lockouts: lockouts + 1 });
+      await this.store.put({
+        key,
+        failures,
+        window_start: now,
+        locked_until: lockedUntil,
+        lockouts: lockouts + 1,
+      });
       return { remaining: 0, lockedUntil };
     }
-    this.store.put({
+    await this.store.put({
       key,
       failures,
       window_start: fresh ? now : (row?.window_start ?? now),
@@ -50,8 +56,8 @@ export class Throttle {
     return { remaining: this.rule.maxFailures - failures, lockedUntil: undefined };
   }
 
-  succeed(key: string): void {
-    this.store.clear(key);
+  async succeed(key: string): Promise<void> {
+    await this.store.clear(key);
   }
 }
 

@@ -17,13 +17,15 @@ export function recordApprovalEvent(
   action: string,
   after: unknown,
   signature?: ApprovalSignature,
-): void {
-  ctx.auditLog.append(tenant, context, {
-    action,
-    resource: { type: 'approval_request', id: requestId },
-    change: { before: null, after },
-    ...(signature ? { signature } : {}),
-  });
+): Promise<void> {
+  return ctx.auditLog
+    .append(tenant, context, {
+      action,
+      resource: { type: 'approval_request', id: requestId },
+      change: { before: null, after },
+      ...(signature ? { signature } : {}),
+    })
+    .then(() => undefined);
 }
 
 /**
@@ -31,17 +33,17 @@ export function recordApprovalEvent(
  * here, with the requester's authority as it stands now; custom kinds by queueing their webhook delivery
  * (sent after commit). A secret it produced is sealed for the requester to collect once.
  */
-export function executeRequest(
+export async function executeRequest(
   ctx: PlatformContext,
   webhooks: WebhookService,
   tenant: TenantScope,
   row: ApprovalRow,
   context: AuditContext,
-): void {
+): Promise<void> {
   const { stores, clock, sealedBox } = ctx;
   let execution: Result<Execution>;
   if (isBuiltIn(row.kind)) {
-    execution = executeBuiltIn(
+    execution = await executeBuiltIn(
       ctx,
       tenant,
       row.kind,
@@ -50,19 +52,20 @@ export function executeRequest(
       context,
     );
   } else {
-    webhooks.enqueue(tenant, row);
+    await webhooks.enqueue(tenant, row);
     execution = ok({ outcome: 'handed to the integration' });
   }
   const status = execution.ok ? 'executed' : 'failed';
   const outcome = execution.ok ? execution.value.outcome : execution.error.message;
-  stores.approvals.close(tenant, row.id, status, clock.now(), outcome);
+  await stores.approvals.close(tenant, row.id, status, clock.now(), outcome);
   if (execution.ok && execution.value.secret) {
-    stores.approvals.putResult(
+    await stores.approvals.putResult(
+      tenant,
       row.id,
       sealedBox.seal(Buffer.from(execution.value.secret), `approval-result:${row.id}`),
     );
   }
-  recordApprovalEvent(
+  await recordApprovalEvent(
     ctx,
     tenant,
     row.id,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { ApprovalRequest, CreateApprovalRequest, DecideRequest } from '../../shared/api/approvals';
 import { decisionStatementBytes } from '../../shared/approvals/decision-statement';
-import { builtInPayloads, isBuiltIn } from '../../shared/approvals/kinds';
+import { builtInPayloads, isBuiltIn, kindPermission } from '../../shared/approvals/kinds';
 import { laneOfChange, requiredApprovals } from '../../shared/approvals/lanes';
 import type { Permission } from '../../shared/domain/permissions';
 import { fail, ok, type Result } from '../../shared/result';
@@ -26,17 +26,6 @@ const DAY_MS = 24 * 3600 * 1000;
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const MAX_CUSTOM_PAYLOAD_BYTES = 32 * 1024;
 const notFound = 'Approval request not found.';
-
-/** The permission a requester needs for each built-in kind, on top of approvals:request. */
-const kindPermission: Readonly<Record<string, Permission>> = {
-  'member.role_change': 'members:manage',
-  'api_key.create': 'keys:manage',
-  'api_key.rotate': 'keys:manage',
-  'api_key.revoke': 'keys:manage',
-  'audit.retention': 'policy:manage',
-  'evidence.delete': 'evidence:upload',
-  'policy.update': 'policy:manage',
-};
 
 /** Why a decision was refused, as the audit entry of the attempt records it. */
 type Refusal = 'own-request' | 'already-decided' | 'device-key' | 'bad-signature' | 'not-a-person';
@@ -62,17 +51,17 @@ export class ApprovalService {
     this.#stepUp = new StepUp(ctx);
   }
 
-  create(
+  async create(
     tenant: TenantScope,
     principal: Principal,
     allows: (permission: Permission) => boolean,
     input: CreateApprovalRequest,
     context: AuditContext,
-  ): Result<ApprovalRequest> {
+  ): Promise<Result<ApprovalRequest>> {
     let payload: unknown = input.payload;
     if (isBuiltIn(input.kind)) {
       if (principal.kind !== 'user') return fail('forbidden', 'Integrations may only request custom kinds.');
-      const needed = kindPermission[input.kind] as Permission;
+      const needed = kindPermission[input.kind];
       if (!allows(needed)) return fail('forbidden', `Requesting ${input.kind} needs ${needed}.`);
       const parsed = builtInPayloads[input.kind].safeParse(input.payload);
       if (!parsed.success) {
@@ -83,7 +72,7 @@ export class ApprovalService {
       }
       payload = parsed.data;
       if (input.kind === 'policy.update') {
-        const checked = this.#policies.check(orgOf(tenant), parsed.data as never);
+        const checked = await this.#policies.check(orgOf(tenant), parsed.data as never);
         if (!checked.ok) return checked;
       }
     }
@@ -98,17 +87,17 @@ export class ApprovalService {
     if (canonical.length > MAX_CUSTOM_PAYLOAD_BYTES)
       return fail('payload-too-large', 'The payload is too large.');
     const { stores, clock } = this.ctx;
-    return stores.db.transaction((): Result<ApprovalRequest> => {
+    return stores.db.inTenant(tenant, async (): Promise<Result<ApprovalRequest>> => {
       if (input.reverses) {
-        const original = stores.approvals.get(tenant, input.reverses);
+        const original = await stores.approvals.get(tenant, input.reverses);
         if (!original) return fail('not-found', 'The request to reverse was not found.');
         if (original.status !== 'executed')
           return fail('conflict', 'Only an executed request can be reversed.');
       }
       // Checked before anything is written: a refused result below would not undo a write.
-      const evidence = attachableEvidence(this.ctx, tenant, principal, input.evidenceIds ?? []);
+      const evidence = await attachableEvidence(this.ctx, tenant, principal, input.evidenceIds ?? []);
       if (!evidence.ok) return evidence;
-      const policy = policyOf(stores, orgOf(tenant));
+      const policy = await policyOf(stores, orgOf(tenant));
       const lane = laneOfChange(policy, input.kind, tenant.environment);
       const now = clock.now();
       const row: ApprovalRow = {
@@ -130,10 +119,10 @@ export class ApprovalService {
         closed_at: null,
         outcome: null,
       };
-      stores.approvals.insert(tenant, row);
+      await stores.approvals.insert(tenant, row);
       // Bound before the request can be decided (or, in the green lane, executed just below).
-      const attached = attachEvidence(this.ctx, tenant, row.id, evidence.value, now);
-      recordApprovalEvent(this.ctx, tenant, row.id, context, 'approval.request', {
+      const attached = await attachEvidence(this.ctx, tenant, row.id, evidence.value, now);
+      await recordApprovalEvent(this.ctx, tenant, row.id, context, 'approval.request', {
         kind: row.kind,
         title: row.title,
         lane,
@@ -142,20 +131,20 @@ export class ApprovalService {
         reverses: row.reverses,
         ...(attached.length > 0 ? { evidence: attached } : {}),
       });
-      if (row.required_approvals === 0) executeRequest(this.ctx, this.webhooks, tenant, row, context);
-      return ok(this.#view(tenant, row.id));
-    })();
+      if (row.required_approvals === 0) await executeRequest(this.ctx, this.webhooks, tenant, row, context);
+      return ok(await this.#view(tenant, row.id));
+    });
   }
 
-  get(tenant: TenantScope, id: string): Result<ApprovalRequest> {
-    this.#expireDue(tenant, id);
-    const row = this.ctx.stores.approvals.get(tenant, id);
-    return row ? ok(this.#view(tenant, id)) : fail('not-found', notFound);
+  async get(tenant: TenantScope, id: string): Promise<Result<ApprovalRequest>> {
+    await this.#expireDue(tenant, id);
+    const row = await this.ctx.stores.approvals.get(tenant, id);
+    return row ? ok(await this.#view(tenant, id)) : fail('not-found', notFound);
   }
 
-  list(tenant: TenantScope, filter: ListFilter) {
-    this.#expireDue(tenant);
-    const rows = this.ctx.stores.approvals.list(tenant, { ...filter, limit: filter.limit + 1 });
+  async list(tenant: TenantScope, filter: ListFilter) {
+    await this.#expireDue(tenant);
+    const rows = await this.ctx.stores.approvals.list(tenant, { ...filter, limit: filter.limit + 1 });
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {
@@ -169,7 +158,8 @@ export class ApprovalService {
 
   /**
    * One person's decision. Retried with the same idempotency key it returns the first result; the whole
-   * check-and-count runs in one immediate transaction, so concurrent approvers never push past the count.
+   * check-and-count runs in one transaction that holds the request (lockRequest), so concurrent approvers
+   * never push past the count.
    */
   decide(
     tenant: TenantScope,
@@ -177,113 +167,123 @@ export class ApprovalService {
     approverId: string,
     input: DecideRequest,
     context: AuditContext,
-  ): Result<ApprovalRequest> {
+  ): Promise<Result<ApprovalRequest>> {
     const { stores, clock } = this.ctx;
-    return stores.db
-      .transaction((): Result<ApprovalRequest> => {
-        const now = clock.now();
-        const row = stores.approvals.get(tenant, requestId);
-        if (!row) return fail('not-found', notFound);
-        const replay = stores.approvals.decisionByIdempotencyKey(requestId, input.idempotencyKey);
-        if (replay) {
-          if (replay.approver_id !== approverId || replay.decision !== input.decision) {
-            return fail('conflict', 'This idempotency key was used for another decision.');
-          }
-          return ok(this.#view(tenant, requestId));
+    return stores.db.inTenant(tenant, async (): Promise<Result<ApprovalRequest>> => {
+      await stores.db.lockRequest(tenant, requestId);
+      const now = clock.now();
+      const row = await stores.approvals.get(tenant, requestId);
+      if (!row) return fail('not-found', notFound);
+      const replay = await stores.approvals.decisionByIdempotencyKey(tenant, requestId, input.idempotencyKey);
+      if (replay) {
+        if (replay.approver_id !== approverId || replay.decision !== input.decision) {
+          return fail('conflict', 'This idempotency key was used for another decision.');
         }
-        if (this.#expireIfDue(tenant, row, now)) return fail('conflict', 'This request has expired.');
-        if (row.status !== 'pending') return fail('conflict', `This request is already ${row.status}.`);
-        const refuse = (reason: Refusal, code: 'forbidden' | 'conflict', message: string) =>
-          this.#refuse(tenant, requestId, context, reason, code, message);
-        if (row.requester_person_id === approverId) {
-          return refuse(
-            'own-request',
-            'forbidden',
-            'You cannot decide a request you raised, yourself or through one of your API keys.',
-          );
-        }
-        if (stores.approvals.decisions(requestId).some((d) => d.approver_id === approverId)) {
-          return refuse(
-            'already-decided',
-            'conflict',
-            'You have already decided this request; another device of yours does not count again.',
-          );
-        }
-        if (input.decision === 'reject' && input.comment.trim() === '') {
-          return fail('bad-request', 'A rejection needs a reason in the comment.');
-        }
-        const device = stores.deviceKeys.get(approverId, input.deviceKeyId);
-        if (!device || device.revoked_at !== null) {
-          return refuse(
-            'device-key',
-            'forbidden',
-            'Decisions must be signed with a registered, unrevoked device key.',
-          );
-        }
-        const decidedAt = Date.parse(input.decidedAt);
-        if (Math.abs(decidedAt - now) > CLOCK_SKEW_MS) {
-          return fail('bad-request', 'The decision time is too far from the platform clock.');
-        }
-        // Rebuilt from the platform's own records: a signature over another payload or evidence cannot match.
-        const statement = {
-          requestId,
-          decision: input.decision,
-          payloadHash: row.payload_sha256,
-          evidenceHashes: stores.evidence.forRequest(tenant, requestId).map((e) => e.sha256),
-          commentHash: sha256Hex(input.comment),
-          decidedAt: input.decidedAt,
-        };
-        const signed = decisionStatementBytes(statement);
-        if (!verifyDeviceSignature(device.public_key, signed, input.signature)) {
-          return refuse('bad-signature', 'forbidden', 'The signature does not match this decision.');
-        }
-        if (row.lane === 'red' && input.decision === 'approve') {
-          const stepUp = this.#stepUp.verify(tenant, requestId, approverId, device.id, input.totp, context);
-          if (!stepUp.ok) return stepUp;
-        }
-        stores.approvals.insertDecision({
-          request_id: requestId,
-          approver_id: approverId,
-          decision: input.decision,
-          comment: input.comment,
-          device_key_id: device.id,
-          signed: Buffer.from(signed).toString('utf8'),
-          signature: input.signature,
-          idempotency_key: input.idempotencyKey,
-          decided_at: decidedAt,
-        });
-        recordApprovalEvent(
-          this.ctx,
+        return ok(await this.#view(tenant, requestId));
+      }
+      if (await this.#expireIfDue(tenant, row, now)) return fail('conflict', 'This request has expired.');
+      if (row.status !== 'pending') return fail('conflict', `This request is already ${row.status}.`);
+      const refuse = (reason: Refusal, code: 'forbidden' | 'conflict', message: string) =>
+        this.#refuse(tenant, requestId, context, reason, code, message);
+      if (row.requester_person_id === approverId) {
+        return refuse(
+          'own-request',
+          'forbidden',
+          'You cannot decide a request you raised, yourself or through one of your API keys.',
+        );
+      }
+      if ((await stores.approvals.decisions(tenant, requestId)).some((d) => d.approver_id === approverId)) {
+        return refuse(
+          'already-decided',
+          'conflict',
+          'You have already decided this request; another device of yours does not count again.',
+        );
+      }
+      if (input.decision === 'reject' && input.comment.trim() === '') {
+        return fail('bad-request', 'A rejection needs a reason in the comment.');
+      }
+      const device = await stores.deviceKeys.get(approverId, input.deviceKeyId);
+      if (!device || device.revoked_at !== null) {
+        return refuse(
+          'device-key',
+          'forbidden',
+          'Decisions must be signed with a registered, unrevoked device key.',
+        );
+      }
+      const decidedAt = Date.parse(input.decidedAt);
+      if (Math.abs(decidedAt - now) > CLOCK_SKEW_MS) {
+        return fail('bad-request', 'The decision time is too far from the platform clock.');
+      }
+      // Rebuilt from the platform's own records: a signature over another payload or evidence cannot match.
+      const statement = {
+        requestId,
+        decision: input.decision,
+        payloadHash: row.payload_sha256,
+        evidenceHashes: (await stores.evidence.forRequest(tenant, requestId)).map((e) => e.sha256),
+        commentHash: sha256Hex(input.comment),
+        decidedAt: input.decidedAt,
+      };
+      const signed = decisionStatementBytes(statement);
+      if (!verifyDeviceSignature(device.public_key, signed, input.signature)) {
+        return refuse('bad-signature', 'forbidden', 'The signature does not match this decision.');
+      }
+      if (row.lane === 'red' && input.decision === 'approve') {
+        const stepUp = await this.#stepUp.verify(
           tenant,
           requestId,
+          approverId,
+          device.id,
+          input.totp,
           context,
-          'approval.decide',
-          { statement, publicKey: device.public_key.toString('base64'), comment: input.comment },
-          { keyId: device.id, algorithm: 'Ed25519', value: input.signature, payloadHash: row.payload_sha256 },
         );
-        if (input.decision === 'reject') {
-          stores.approvals.close(tenant, requestId, 'rejected', now, input.comment);
-          recordApprovalEvent(this.ctx, tenant, requestId, context, 'approval.reject', {
-            status: 'rejected',
-            reason: input.comment,
-          });
-        } else {
-          const approvals = stores.approvals
-            .decisions(requestId)
-            .filter((d) => d.decision === 'approve').length;
-          if (approvals >= row.required_approvals)
-            executeRequest(this.ctx, this.webhooks, tenant, row, context);
-        }
-        return ok(this.#view(tenant, requestId));
-      })
-      .immediate();
+        if (!stepUp.ok) return stepUp;
+      }
+      await stores.approvals.insertDecision(tenant, {
+        request_id: requestId,
+        approver_id: approverId,
+        decision: input.decision,
+        comment: input.comment,
+        device_key_id: device.id,
+        signed: Buffer.from(signed).toString('utf8'),
+        signature: input.signature,
+        idempotency_key: input.idempotencyKey,
+        decided_at: decidedAt,
+      });
+      await recordApprovalEvent(
+        this.ctx,
+        tenant,
+        requestId,
+        context,
+        'approval.decide',
+        { statement, publicKey: device.public_key.toString('base64'), comment: input.comment },
+        { keyId: device.id, algorithm: 'Ed25519', value: input.signature, payloadHash: row.payload_sha256 },
+      );
+      if (input.decision === 'reject') {
+        await stores.approvals.close(tenant, requestId, 'rejected', now, input.comment);
+        await recordApprovalEvent(this.ctx, tenant, requestId, context, 'approval.reject', {
+          status: 'rejected',
+          reason: input.comment,
+        });
+      } else {
+        const approvals = (await stores.approvals.decisions(tenant, requestId)).filter(
+          (d) => d.decision === 'approve',
+        ).length;
+        if (approvals >= row.required_approvals)
+          await executeRequest(this.ctx, this.webhooks, tenant, row, context);
+      }
+      return ok(await this.#view(tenant, requestId));
+    });
   }
 
   /** An API key asked to decide: keys never decide, whatever their scopes; the attempt is recorded. */
-  refuseCredential(tenant: TenantScope, requestId: string, context: AuditContext): Result<ApprovalRequest> {
+  refuseCredential(
+    tenant: TenantScope,
+    requestId: string,
+    context: AuditContext,
+  ): Promise<Result<ApprovalRequest>> {
     const { stores } = this.ctx;
-    return stores.db.transaction((): Result<ApprovalRequest> => {
-      if (!stores.approvals.get(tenant, requestId)) return fail('not-found', notFound);
+    return stores.db.inTenant(tenant, async (): Promise<Result<ApprovalRequest>> => {
+      if (!(await stores.approvals.get(tenant, requestId))) return fail('not-found', notFound);
       return this.#refuse(
         tenant,
         requestId,
@@ -292,7 +292,7 @@ export class ApprovalService {
         'forbidden',
         'Decisions are made by people, signed on their device; an API key cannot decide.',
       );
-    })();
+    });
   }
 
   /** The requester withdraws: the credential that raised it, or the person accountable for it. */
@@ -301,28 +301,34 @@ export class ApprovalService {
     requestId: string,
     principal: Principal,
     context: AuditContext,
-  ): Result<ApprovalRequest> {
+  ): Promise<Result<ApprovalRequest>> {
     const { stores, clock } = this.ctx;
-    return stores.db
-      .transaction((): Result<ApprovalRequest> => {
-        const row = stores.approvals.get(tenant, requestId);
-        if (!row) return fail('not-found', notFound);
-        const raisedIt =
-          row.requester_id === (principal.kind === 'user' ? principal.userId : principal.keyId) ||
-          (principal.kind === 'user' && row.requester_person_id === principal.userId);
-        if (!raisedIt) return fail('forbidden', 'Only the requester can withdraw a request.');
-        if (this.#expireIfDue(tenant, row, clock.now())) return fail('conflict', 'This request has expired.');
-        if (
-          !stores.approvals.close(tenant, requestId, 'withdrawn', clock.now(), 'withdrawn by the requester')
-        ) {
-          return fail('conflict', `This request is already ${row.status}.`);
-        }
-        recordApprovalEvent(this.ctx, tenant, requestId, context, 'approval.withdraw', {
-          status: 'withdrawn',
-        });
-        return ok(this.#view(tenant, requestId));
-      })
-      .immediate();
+    return stores.db.inTenant(tenant, async (): Promise<Result<ApprovalRequest>> => {
+      await stores.db.lockRequest(tenant, requestId);
+      const row = await stores.approvals.get(tenant, requestId);
+      if (!row) return fail('not-found', notFound);
+      const raisedIt =
+        row.requester_id === (principal.kind === 'user' ? principal.userId : principal.keyId) ||
+        (principal.kind === 'user' && row.requester_person_id === principal.userId);
+      if (!raisedIt) return fail('forbidden', 'Only the requester can withdraw a request.');
+      if (await this.#expireIfDue(tenant, row, clock.now()))
+        return fail('conflict', 'This request has expired.');
+      if (
+        !(await stores.approvals.close(
+          tenant,
+          requestId,
+          'withdrawn',
+          clock.now(),
+          'withdrawn by the requester',
+        ))
+      ) {
+        return fail('conflict', `This request is already ${row.status}.`);
+      }
+      await recordApprovalEvent(this.ctx, tenant, requestId, context, 'approval.withdraw', {
+        status: 'withdrawn',
+      });
+      return ok(await this.#view(tenant, requestId));
+    });
   }
 
   comment(
@@ -331,33 +337,40 @@ export class ApprovalService {
     authorId: string,
     body: string,
     context: AuditContext,
-  ): Result<ApprovalRequest> {
+  ): Promise<Result<ApprovalRequest>> {
     const { stores, clock } = this.ctx;
-    return stores.db.transaction((): Result<ApprovalRequest> => {
-      if (!stores.approvals.get(tenant, requestId)) return fail('not-found', notFound);
+    return stores.db.inTenant(tenant, async (): Promise<Result<ApprovalRequest>> => {
+      if (!(await stores.approvals.get(tenant, requestId))) return fail('not-found', notFound);
       const id = newId('cmt');
-      stores.approvals.insertComment(id, requestId, authorId, body, clock.now());
-      recordApprovalEvent(this.ctx, tenant, requestId, context, 'approval.comment', { commentId: id, body });
-      return ok(this.#view(tenant, requestId));
-    })();
+      await stores.approvals.insertComment(tenant, id, requestId, authorId, body, clock.now());
+      await recordApprovalEvent(this.ctx, tenant, requestId, context, 'approval.comment', {
+        commentId: id,
+        body,
+      });
+      return ok(await this.#view(tenant, requestId));
+    });
   }
 
   /** What the execution produced for the requester (a new key's secret), handed out once. */
-  result(tenant: TenantScope, requestId: string, requesterId: string): Result<{ secret: string | null }> {
+  async result(
+    tenant: TenantScope,
+    requestId: string,
+    requesterId: string,
+  ): Promise<Result<{ secret: string | null }>> {
     const { stores, clock, sealedBox } = this.ctx;
-    const row = stores.approvals.get(tenant, requestId);
+    const row = await stores.approvals.get(tenant, requestId);
     if (!row) return fail('not-found', notFound);
     if (row.requester_id !== requesterId)
       return fail('forbidden', 'Only the requester can collect the result.');
-    const sealed = stores.approvals.takeResult(requestId, clock.now());
+    const sealed = await stores.approvals.takeResult(tenant, requestId, clock.now());
     if (!sealed) return ok({ secret: null });
     return ok({ secret: sealedBox.open(sealed, `approval-result:${requestId}`).toString('utf8') });
   }
 
   /** The request's history, in order, from its audit entries. */
-  timeline(tenant: TenantScope, requestId: string) {
-    if (!this.ctx.stores.approvals.get(tenant, requestId)) return fail('not-found', notFound);
-    const page = this.ctx.audit.page(
+  async timeline(tenant: TenantScope, requestId: string) {
+    if (!(await this.ctx.stores.approvals.get(tenant, requestId))) return fail('not-found', notFound);
+    const page = await this.ctx.audit.page(
       tenant,
       { resourceType: 'approval_request', resourceId: requestId },
       undefined,
@@ -370,15 +383,15 @@ export class ApprovalService {
     });
   }
 
-  #refuse(
+  async #refuse(
     tenant: TenantScope,
     requestId: string,
     context: AuditContext,
     reason: Refusal,
     code: 'forbidden' | 'conflict',
     message: string,
-  ): Result<never> {
-    this.ctx.auditLog.append(tenant, context, {
+  ): Promise<Result<never>> {
+    await this.ctx.auditLog.append(tenant, context, {
       action: 'approval.decide_refused',
       resource: { type: 'approval_request', id: requestId },
       change: { before: null, after: { reason } },
@@ -388,31 +401,42 @@ export class ApprovalService {
   }
 
   /** Closes a pending request past its expiry; true when it did. */
-  #expireIfDue(tenant: TenantScope, row: ApprovalRow, now: number): boolean {
+  async #expireIfDue(tenant: TenantScope, row: ApprovalRow, now: number): Promise<boolean> {
     if (row.status !== 'pending' || row.expires_at > now) return false;
-    if (!this.ctx.stores.approvals.close(tenant, row.id, 'expired', now, 'expired without enough approvals'))
-      return false;
-    recordApprovalEvent(this.ctx, tenant, row.id, systemContext, 'approval.expire', { status: 'expired' });
+    const closed = await this.ctx.stores.approvals.close(
+      tenant,
+      row.id,
+      'expired',
+      now,
+      'expired without enough approvals',
+    );
+    if (!closed) return false;
+    await recordApprovalEvent(this.ctx, tenant, row.id, systemContext, 'approval.expire', {
+      status: 'expired',
+    });
     return true;
   }
 
   /** Lazily closes expired requests: one (on read) or all of the tenant's due ones (before a listing). */
-  #expireDue(tenant: TenantScope, id?: string): void {
+  async #expireDue(tenant: TenantScope, id?: string): Promise<void> {
     const { stores, clock } = this.ctx;
     const now = clock.now();
-    const rows = id ? [stores.approvals.get(tenant, id)] : stores.approvals.dueForExpiry(tenant, now);
+    const rows = id
+      ? [await stores.approvals.get(tenant, id)]
+      : await stores.approvals.dueForExpiry(tenant, now);
     const due = rows.filter(
       (row): row is ApprovalRow => row !== undefined && row.status === 'pending' && row.expires_at <= now,
     );
     if (due.length === 0) return;
-    stores.db.transaction(() => {
-      for (const row of due) this.#expireIfDue(tenant, row, now);
-    })();
+    await stores.db.inTenant(tenant, async () => {
+      for (const row of due) await this.#expireIfDue(tenant, row, now);
+    });
   }
 
-  #view(tenant: TenantScope, id: string): ApprovalRequest {
-    const row = this.ctx.stores.approvals.get(tenant, id) as ApprovalRecord;
-    const evidence = this.ctx.stores.evidence.forRequest(tenant, id).map(toEvidenceMeta);
-    return { ...toApi(tenant, row, this.ctx.stores.approvals.decisions(id)), evidence };
+  async #view(tenant: TenantScope, id: string): Promise<ApprovalRequest> {
+    const { approvals, evidence } = this.ctx.stores;
+    const row = (await approvals.get(tenant, id)) as ApprovalRecord;
+    const files = (await evidence.forRequest(tenant, id)).map(toEvidenceMeta);
+    return { ...toApi(tenant, row, await approvals.decisions(tenant, id)), evidence: files };
   }
 }

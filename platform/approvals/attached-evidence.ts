@@ -11,17 +11,17 @@ import { principalIdOf } from '../evidence/evidence-service';
  * by the same credential that raises the request (no one attaches another person's file to their own
  * request). Read inside the request's transaction, so the answer still holds when the files are bound.
  */
-export function attachableEvidence(
+export async function attachableEvidence(
   ctx: PlatformContext,
   tenant: TenantScope,
   principal: Principal,
   evidenceIds: readonly string[],
-): Result<EvidenceRow[]> {
+): Promise<Result<EvidenceRow[]>> {
   if (new Set(evidenceIds).size !== evidenceIds.length)
     return fail('bad-request', 'Each evidence file can be attached once.');
   const rows: EvidenceRow[] = [];
   for (const id of evidenceIds) {
-    const row = ctx.stores.evidence.get(tenant, id);
+    const row = await ctx.stores.evidence.get(tenant, id);
     if (!row || row.deleted_at !== null) return fail('not-found', `Evidence ${id} was not found.`);
     if (row.request_id !== null)
       return fail('conflict', `Evidence ${id} already belongs to a request; upload the file again.`);
@@ -33,13 +33,13 @@ export function attachableEvidence(
 }
 
 /** Binds checked files to a request just written, in the same transaction; the audit entry names them. */
-export function attachEvidence(
+export async function attachEvidence(
   ctx: PlatformContext,
   tenant: TenantScope,
   requestId: string,
   rows: readonly EvidenceRow[],
   now: number,
-): { id: string; sha256: string }[] {
-  for (const row of rows) ctx.stores.evidence.attach(tenant, row.id, requestId, now);
+): Promise<{ id: string; sha256: string }[]> {
+  for (const row of rows) await ctx.stores.evidence.attach(tenant, row.id, requestId, now);
   return rows.map((row) => ({ id: row.id, sha256: row.sha256 }));
 }

@@ -24,78 +24,77 @@ export function breakGlassApprove(
   requestId: string,
   reason: string,
   context: AuditContext,
-): Result<{ outcome: string }> {
+): Promise<Result<{ outcome: string }>> {
   const { stores, clock } = ctx;
-  if (reason.trim().length < 10) return fail('bad-request', 'Give the reason for the break-glass approval.');
-  return stores.db
-    .transaction((): Result<{ outcome: string }> => {
-      const row = stores.approvals.get(tenant, requestId);
-      if (!row) return fail('not-found', 'Approval request not found.');
-      if (row.kind !== 'policy.update') {
-        return fail('forbidden', 'Only a policy change can be completed by the operator.');
-      }
-      if (row.status !== 'pending' || row.expires_at <= clock.now()) {
-        return fail(
-          'conflict',
-          `This request is already ${row.status === 'pending' ? 'expired' : row.status}.`,
-        );
-      }
-      const deciders = stores.memberships
-        .list(orgOf(tenant))
-        .filter((m) => m.user_id !== row.requester_person_id && roleAllows(m.role, 'approvals:decide'));
-      if (deciders.length >= row.required_approvals) {
-        return fail(
-          'forbidden',
-          `The organization has ${deciders.length} people who may decide this; it needs no operator.`,
-        );
-      }
-      const approvedBy = new Set(
-        stores.approvals
-          .decisions(requestId)
-          .filter((d) => d.decision === 'approve')
-          .map((d) => d.approver_id),
+  if (reason.trim().length < 10)
+    return Promise.resolve(fail('bad-request', 'Give the reason for the break-glass approval.'));
+  return stores.db.inTenant(tenant, async (): Promise<Result<{ outcome: string }>> => {
+    await stores.db.lockRequest(tenant, requestId);
+    const row = await stores.approvals.get(tenant, requestId);
+    if (!row) return fail('not-found', 'Approval request not found.');
+    if (row.kind !== 'policy.update') {
+      return fail('forbidden', 'Only a policy change can be completed by the operator.');
+    }
+    if (row.status !== 'pending' || row.expires_at <= clock.now()) {
+      return fail(
+        'conflict',
+        `This request is already ${row.status === 'pending' ? 'expired' : row.status}.`,
       );
-      const missing = deciders.filter((m) => !approvedBy.has(m.user_id));
-      if (missing.length > 0) {
-        return fail(
-          'conflict',
-          `Every member who may decide must approve first; still waiting for ${missing.map((m) => m.email).join(', ')}.`,
-        );
-      }
-      const decidedAt = new Date(clock.now()).toISOString();
-      const statement = {
-        requestId,
-        decision: 'approve' as const,
-        payloadHash: row.payload_sha256,
-        evidenceHashes: stores.evidence.forRequest(tenant, requestId).map((e) => e.sha256),
-        commentHash: sha256Hex(reason),
-        decidedAt,
-      };
-      const signed = decisionStatementBytes(statement);
-      const signature = ctx.auditKeys.signOperatorStatement(signed);
-      stores.approvals.insertDecision({
-        request_id: requestId,
-        approver_id: OPERATOR_APPROVER,
-        decision: 'approve',
-        comment: reason,
-        device_key_id: OPERATOR_SIGNING_KEY,
-        signed: Buffer.from(signed).toString('utf8'),
-        signature: signature.signature,
-        idempotency_key: `break-glass-${requestId}`,
-        decided_at: clock.now(),
-      });
-      recordApprovalEvent(ctx, tenant, requestId, context, 'approval.break_glass', {
-        statement,
-        reason,
-        eligibleDeciders: deciders.length,
-        requiredApprovals: row.required_approvals,
-        verifierKey: signature.verifierKey,
-        publicKey: signature.publicKey,
-        signature: signature.signature,
-      });
-      executeRequest(ctx, webhooks, tenant, row, context);
-      const closed = stores.approvals.get(tenant, requestId);
-      return ok({ outcome: closed?.outcome ?? 'executed' });
-    })
-    .immediate();
+    }
+    const deciders = (await stores.memberships.list(orgOf(tenant))).filter(
+      (m) => m.user_id !== row.requester_person_id && roleAllows(m.role, 'approvals:decide'),
+    );
+    if (deciders.length >= row.required_approvals) {
+      return fail(
+        'forbidden',
+        `The organization has ${deciders.length} people who may decide this; it needs no operator.`,
+      );
+    }
+    const approvedBy = new Set(
+      (await stores.approvals.decisions(tenant, requestId))
+        .filter((d) => d.decision === 'approve')
+        .map((d) => d.approver_id),
+    );
+    const missing = deciders.filter((m) => !approvedBy.has(m.user_id));
+    if (missing.length > 0) {
+      return fail(
+        'conflict',
+        `Every member who may decide must approve first; still waiting for ${missing.map((m) => m.email).join(', ')}.`,
+      );
+    }
+    const decidedAt = new Date(clock.now()).toISOString();
+    const statement = {
+      requestId,
+      decision: 'approve' as const,
+      payloadHash: row.payload_sha256,
+      evidenceHashes: (await stores.evidence.forRequest(tenant, requestId)).map((e) => e.sha256),
+      commentHash: sha256Hex(reason),
+      decidedAt,
+    };
+    const signed = decisionStatementBytes(statement);
+    const signature = ctx.auditKeys.signOperatorStatement(signed);
+    await stores.approvals.insertDecision(tenant, {
+      request_id: requestId,
+      approver_id: OPERATOR_APPROVER,
+      decision: 'approve',
+      comment: reason,
+      device_key_id: OPERATOR_SIGNING_KEY,
+      signed: Buffer.from(signed).toString('utf8'),
+      signature: signature.signature,
+      idempotency_key: `break-glass-${requestId}`,
+      decided_at: clock.now(),
+    });
+    await recordApprovalEvent(ctx, tenant, requestId, context, 'approval.break_glass', {
+      statement,
+      reason,
+      eligibleDeciders: deciders.length,
+      requiredApprovals: row.required_approvals,
+      verifierKey: signature.verifierKey,
+      publicKey: signature.publicKey,
+      signature: signature.signature,
+    });
+    await executeRequest(ctx, webhooks, tenant, row, context);
+    const closed = await stores.approvals.get(tenant, requestId);
+    return ok({ outcome: closed?.outcome ?? 'executed' });
+  });
 }

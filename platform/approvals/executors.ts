@@ -21,29 +21,29 @@ type Executor<K extends BuiltInKind> = (
   payload: z.infer<(typeof builtInPayloads)[K]>,
   requester: { userId: string },
   context: AuditContext,
-) => Result<Execution>;
+) => Promise<Result<Execution>>;
 
 /**
  * The writes the platform carries out itself once a request is approved. Each runs inside the decision's
  * transaction with the requester's authority as it stands at that moment, and writes its own audit entry.
  */
 const executors: { [K in BuiltInKind]: Executor<K> } = {
-  'member.role_change': (ctx, tenant, payload, requester, context) => {
-    const role = ctx.stores.memberships.roleOf(tenant.organizationId, requester.userId);
+  'member.role_change': async (ctx, tenant, payload, requester, context) => {
+    const role = await ctx.stores.memberships.roleOf(tenant.organizationId, requester.userId);
     const members = new MembershipService(ctx.stores, ctx.auditLog);
-    const changed = members.changeRole(orgOf(tenant), role, payload.userId, payload.role, context);
+    const changed = await members.changeRole(orgOf(tenant), role, payload.userId, payload.role, context);
     return changed.ok ? ok({ outcome: `${payload.userId} is now ${payload.role}` }) : changed;
   },
-  'api_key.create': (ctx, tenant, payload, requester, context) => {
-    const role = ctx.stores.memberships.roleOf(tenant.organizationId, requester.userId);
+  'api_key.create': async (ctx, tenant, payload, requester, context) => {
+    const role = await ctx.stores.memberships.roleOf(tenant.organizationId, requester.userId);
     if (!role) return fail('forbidden', 'The requester is no longer a member.');
-    const created = ctx.apiKeys.create(tenant, { userId: requester.userId, role }, payload, context);
+    const created = await ctx.apiKeys.create(tenant, { userId: requester.userId, role }, payload, context);
     return created.ok
       ? ok({ outcome: `created ${created.value.key.id}`, secret: created.value.secret })
       : created;
   },
-  'api_key.rotate': (ctx, tenant, payload, requester, context) => {
-    const rotated = ctx.apiKeys.rotate(
+  'api_key.rotate': async (ctx, tenant, payload, requester, context) => {
+    const rotated = await ctx.apiKeys.rotate(
       tenant,
       requester.userId,
       payload.keyId,
@@ -54,36 +54,36 @@ const executors: { [K in BuiltInKind]: Executor<K> } = {
       ? ok({ outcome: `rotated ${payload.keyId} to ${rotated.value.key.id}`, secret: rotated.value.secret })
       : rotated;
   },
-  'api_key.revoke': (ctx, tenant, payload, _requester, context) => {
-    const revoked = ctx.apiKeys.revoke(tenant, payload.keyId, context);
+  'api_key.revoke': async (ctx, tenant, payload, _requester, context) => {
+    const revoked = await ctx.apiKeys.revoke(tenant, payload.keyId, context);
     return revoked.ok ? ok({ outcome: `revoked ${payload.keyId}` }) : revoked;
   },
-  'evidence.delete': (ctx, tenant, payload, _requester, context) => {
-    const deleted = new EvidenceService(ctx).delete(tenant, payload.evidenceId, context);
+  'evidence.delete': async (ctx, tenant, payload, _requester, context) => {
+    const deleted = await new EvidenceService(ctx).delete(tenant, payload.evidenceId, context);
     return deleted.ok ? ok({ outcome: deleted.value }) : deleted;
   },
-  'audit.retention': (ctx, tenant, payload, _requester, context) => {
-    const row = ctx.stores.policies.get(orgOf(tenant));
+  'audit.retention': async (ctx, tenant, payload, _requester, context) => {
+    const row = await ctx.stores.policies.get(orgOf(tenant));
     const before = row?.audit_retention_days ?? null;
-    ctx.stores.policies.put(orgOf(tenant), {
+    await ctx.stores.policies.put(orgOf(tenant), {
       lanes: row?.lanes ?? '{}',
       red_approvals: row?.red_approvals ?? 2,
       expiry_days: row?.expiry_days ?? 7,
       audit_retention_days: payload.days,
     });
-    ctx.auditLog.append(tenant, context, {
+    await ctx.auditLog.append(tenant, context, {
       action: 'policy.audit_retention',
       resource: { type: 'organization', id: tenant.organizationId },
       change: { before: { days: before }, after: { days: payload.days } },
     });
     return ok({ outcome: `audit retention is now ${payload.days} days` });
   },
-  'policy.update': (ctx, tenant, payload, requester, context) => {
-    const role = ctx.stores.memberships.roleOf(tenant.organizationId, requester.userId);
+  'policy.update': async (ctx, tenant, payload, requester, context) => {
+    const role = await ctx.stores.memberships.roleOf(tenant.organizationId, requester.userId);
     if (!role || !roleAllows(role, 'policy:manage')) {
       return fail('forbidden', 'The requester may no longer change the policy.');
     }
-    const applied = new PolicyService(ctx).apply(orgOf(tenant), payload, context);
+    const applied = await new PolicyService(ctx).apply(orgOf(tenant), payload, context);
     if (!applied.ok) return applied;
     const secret = applied.value.secret;
     return ok({ outcome: 'the policy changed', ...(secret ? { secret } : {}) });
@@ -97,8 +97,9 @@ export function executeBuiltIn(
   payload: unknown,
   requester: { userId: string },
   context: AuditContext,
-): Result<Execution> {
+): Promise<Result<Execution>> {
   const parsed = builtInPayloads[kind].safeParse(payload);
-  if (!parsed.success) return fail('bad-request', 'The stored payload no longer fits its kind.');
+  if (!parsed.success)
+    return Promise.resolve(fail('bad-request', 'The stored payload no longer fits its kind.'));
   return (executors[kind] as Executor<typeof kind>)(ctx, tenant, parsed.data as never, requester, context);
 }

@@ -16,13 +16,13 @@ import { policyOf } from './policy';
 export class PolicyService {
   constructor(private readonly ctx: PlatformContext) {}
 
-  get(org: OrgScope): Policy {
+  get(org: OrgScope): Promise<Policy> {
     return policyOf(this.ctx.stores, org);
   }
 
   /** The policy a change would leave, or why it is refused; checked when raised and again when executed. */
-  check(org: OrgScope, change: PolicyChange): Result<Policy> {
-    const before = policyOf(this.ctx.stores, org);
+  async check(org: OrgScope, change: PolicyChange): Promise<Result<Policy>> {
+    const before = await policyOf(this.ctx.stores, org);
     const lanes = validateLanes({ ...before.lanes, ...change.lanes });
     if (!lanes.ok) return lanes;
     if (change.webhook?.url) {
@@ -38,26 +38,30 @@ export class PolicyService {
   }
 
   /** Carries out an approved change inside the approval's transaction; a new webhook secret goes to the requester. */
-  apply(org: OrgScope, change: PolicyChange, context: AuditContext): Result<{ secret: string | null }> {
+  async apply(
+    org: OrgScope,
+    change: PolicyChange,
+    context: AuditContext,
+  ): Promise<Result<{ secret: string | null }>> {
     const { stores, auditLog } = this.ctx;
-    const before = policyOf(stores, org);
-    const after = this.check(org, change);
+    const before = await policyOf(stores, org);
+    const after = await this.check(org, change);
     if (!after.ok) return after;
     const ownLanes = Object.fromEntries(
       Object.entries(after.value.lanes).filter(
         ([kind, lane]) => JSON.stringify(defaultLanes[kind]) !== JSON.stringify(lane),
       ),
     );
-    stores.policies.put(org, {
+    await stores.policies.put(org, {
       lanes: JSON.stringify(ownLanes),
       red_approvals: after.value.redApprovals,
       expiry_days: after.value.expiryDays,
       audit_retention_days: before.auditRetentionDays,
     });
-    auditLog.append(tenantScope(org, 'live'), context, {
+    await auditLog.append(tenantScope(org, 'live'), context, {
       action: 'policy.update',
       resource: { type: 'organization', id: org.organizationId },
-      change: { before, after: policyOf(stores, org) },
+      change: { before, after: await policyOf(stores, org) },
     });
     if (!change.webhook) return ok({ secret: null });
     return configureWebhook(

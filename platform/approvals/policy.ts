@@ -4,8 +4,8 @@ import type { OrgScope } from '../db/scope';
 import type { Stores } from '../db/stores';
 
 /** An organization's policy: its own lanes over the defaults (the lane logic is shared/approvals/lanes.ts). */
-export function policyOf(stores: Stores, org: OrgScope): Policy {
-  const row = stores.policies.get(org);
+export async function policyOf(stores: Stores, org: OrgScope): Promise<Policy> {
+  const row = await stores.policies.get(org);
   return {
     lanes: { ...defaultLanes, ...(row ? (JSON.parse(row.lanes) as Policy['lanes']) : {}) },
     redApprovals: row?.red_approvals ?? DEFAULT_RED_APPROVALS,

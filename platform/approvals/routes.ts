@@ -4,6 +4,7 @@ import { type Permission, roleAllows } from '../../shared/domain/permissions';
 import { fail, type Result } from '../../shared/result';
 import { type AuditContext, auditContextOf } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
+import type { ApprovalRow } from '../db/approvals';
 import { type TenantScope, tenantScope } from '../db/scope';
 import { serve } from '../http/declared-routes';
 import { type Guards, orgAccessOf, principalOf, tenantOf } from '../http/guards';
@@ -13,8 +14,8 @@ import { checkTarget } from '../webhooks/webhook-target';
 import { ApprovalService } from './approval-service';
 import { PolicyService } from './policy-service';
 
-const closedStatuses = ['executed', 'failed', 'rejected', 'withdrawn', 'expired'];
-const allStatuses = ['pending', ...closedStatuses];
+const closedStatuses: ApprovalRow['status'][] = ['executed', 'failed', 'rejected', 'withdrawn', 'expired'];
+const allStatuses: ApprovalRow['status'][] = ['pending', ...closedStatuses];
 
 function personOf(request: Parameters<typeof principalOf>[0]): string {
   const principal = principalOf(request);
@@ -24,13 +25,13 @@ function personOf(request: Parameters<typeof principalOf>[0]): string {
 }
 
 /** Records a direct write to the policy or a webhook target, and says how such a change is made now. */
-export function refuseDirectPolicyWrite(
+export async function refuseDirectPolicyWrite(
   ctx: PlatformContext,
   tenant: TenantScope,
   what: 'policy' | 'webhook',
   context: AuditContext,
-): Result<never> {
-  ctx.auditLog.append(tenant, context, {
+): Promise<Result<never>> {
+  await ctx.auditLog.append(tenant, context, {
     action: 'policy.update_refused',
     resource:
       what === 'policy'
@@ -65,7 +66,7 @@ export function approvalRoutes(
       const allows = (p: Permission) =>
         principal.kind === 'user' ? role !== undefined && roleAllows(role, p) : principal.scopes.includes(p);
       return orReply(
-        approvals.create(tenantOf(request), principal, allows, request.body, auditContextOf(request)),
+        await approvals.create(tenantOf(request), principal, allows, request.body, auditContextOf(request)),
       );
     });
 
@@ -73,7 +74,7 @@ export function approvalRoutes(
       const q = request.query;
       const principal = principalOf(request);
       const [beforeAt, beforeId] = q.cursor?.split('.') ?? [];
-      return approvals.list(tenantOf(request), {
+      return await approvals.list(tenantOf(request), {
         statuses: q.status === 'all' ? allStatuses : q.status === 'closed' ? closedStatuses : [q.status],
         lane: q.lane,
         kind: q.kind,
@@ -85,11 +86,11 @@ export function approvalRoutes(
     });
 
     serve(app, approvalsApi.get, { onRequest: guards.tenant('approvals:read') }, async (request) =>
-      orReply(approvals.get(tenantOf(request), request.params.requestId)),
+      orReply(await approvals.get(tenantOf(request), request.params.requestId)),
     );
 
     serve(app, approvalsApi.timeline, { onRequest: guards.tenant('approvals:read') }, async (request) =>
-      orReply(approvals.timeline(tenantOf(request), request.params.requestId)),
+      orReply(await approvals.timeline(tenantOf(request), request.params.requestId)),
     );
 
     serve(app, approvalsApi.decide, { onRequest: guards.tenant('approvals:decide') }, async (request) => {
@@ -97,16 +98,16 @@ export function approvalRoutes(
       const tenant = tenantOf(request);
       const { requestId } = request.params;
       if (principal.kind !== 'user') {
-        return orReply(approvals.refuseCredential(tenant, requestId, auditContextOf(request)));
+        return orReply(await approvals.refuseCredential(tenant, requestId, auditContextOf(request)));
       }
       return orReply(
-        approvals.decide(tenant, requestId, principal.userId, request.body, auditContextOf(request)),
+        await approvals.decide(tenant, requestId, principal.userId, request.body, auditContextOf(request)),
       );
     });
 
     serve(app, approvalsApi.withdraw, { onRequest: guards.tenant('approvals:request') }, async (request) =>
       orReply(
-        approvals.withdraw(
+        await approvals.withdraw(
           tenantOf(request),
           request.params.requestId,
           principalOf(request),
@@ -117,7 +118,7 @@ export function approvalRoutes(
 
     serve(app, approvalsApi.comment, { onRequest: guards.tenant('approvals:read') }, async (request) =>
       orReply(
-        approvals.comment(
+        await approvals.comment(
           tenantOf(request),
           request.params.requestId,
           personOf(request),
@@ -130,11 +131,14 @@ export function approvalRoutes(
     serve(app, approvalsApi.result, { onRequest: guards.tenant('approvals:request') }, async (request) => {
       const principal = principalOf(request);
       const requester = principal.kind === 'user' ? principal.userId : principal.keyId;
-      return orReply(approvals.result(tenantOf(request), request.params.requestId, requester));
+      return orReply(await approvals.result(tenantOf(request), request.params.requestId, requester));
     });
 
-    serve(app, policyApi.get, { onRequest: guards.org('orgs:read') }, async (request) =>
-      policies.get(orgAccessOf(request).scope),
+    serve(
+      app,
+      policyApi.get,
+      { onRequest: guards.org('orgs:read') },
+      async (request) => await policies.get(orgAccessOf(request).scope),
     );
 
     // Kept so that a client that writes the policy directly is told how it changes now, and the attempt
@@ -142,7 +146,7 @@ export function approvalRoutes(
     serve(app, policyApi.put, { onRequest: guards.org('policy:manage') }, async (request) => {
       const org = orgAccessOf(request).scope;
       return orReply(
-        refuseDirectPolicyWrite(ctx, tenantScope(org, 'live'), 'policy', auditContextOf(request)),
+        await refuseDirectPolicyWrite(ctx, tenantScope(org, 'live'), 'policy', auditContextOf(request)),
       );
     });
   };

@@ -28,19 +28,20 @@ export class StepUp {
   }
 
   /** Runs inside the decision's transaction, so the failure it records commits with the refusal. */
-  verify(
+  async verify(
     tenant: TenantScope,
     requestId: string,
     userId: string,
     deviceKeyId: string,
     code: string | undefined,
     context: AuditContext,
-  ): Result<void> {
+  ): Promise<Result<void>> {
     const now = this.ctx.clock.now();
     const keys = [`step-up:user:${userId}`, `step-up:device:${deviceKeyId}`];
-    const locked = Math.max(...keys.map((key) => this.#throttle.lockedUntil(key, now) ?? 0));
+    let locked = 0;
+    for (const key of keys) locked = Math.max(locked, (await this.#throttle.lockedUntil(key, now)) ?? 0);
     if (locked > now) {
-      this.#record(tenant, requestId, context, 'approval.step_up_refused', {
+      await this.#record(tenant, requestId, context, 'approval.step_up_refused', {
         deviceKeyId,
         lockedUntil: iso(locked),
       });
@@ -50,16 +51,17 @@ export class StepUp {
       );
     }
     if (!code) return fail('forbidden', 'A red-lane approval needs a fresh one-time code.');
-    if (this.#matches(userId, code, now)) {
-      for (const key of keys) this.#throttle.succeed(key);
+    if (await this.#matches(userId, code, now)) {
+      for (const key of keys) await this.#throttle.succeed(key);
       return ok(undefined);
     }
-    const outcomes = keys.map((key) => this.#throttle.fail(key, now));
+    const outcomes = [];
+    for (const key of keys) outcomes.push(await this.#throttle.fail(key, now));
     const remaining = Math.min(...outcomes.map((o) => o.remaining));
-    this.#record(tenant, requestId, context, 'approval.step_up_failed', { deviceKeyId, remaining });
+    await this.#record(tenant, requestId, context, 'approval.step_up_failed', { deviceKeyId, remaining });
     const lockedUntil = Math.max(...outcomes.map((o) => o.lockedUntil ?? 0));
     if (lockedUntil > 0) {
-      this.#record(tenant, requestId, context, 'approval.step_up_locked', {
+      await this.#record(tenant, requestId, context, 'approval.step_up_locked', {
         deviceKeyId,
         lockedUntil: iso(lockedUntil),
       });
@@ -74,22 +76,22 @@ export class StepUp {
     );
   }
 
-  #matches(userId: string, code: string, now: number): boolean {
-    const user = this.ctx.stores.users.findById(userId);
+  async #matches(userId: string, code: string, now: number): Promise<boolean> {
+    const user = await this.ctx.stores.users.findById(userId);
     if (!user) return false;
     const seed = this.ctx.sealedBox.open(user.totp_seed_sealed, totpSeedAad(user.id));
     const step = matchTotpStep(seed, code, now);
-    return step !== undefined && this.ctx.stores.users.claimTotpStep(user.id, step);
+    return step !== undefined && (await this.ctx.stores.users.claimTotpStep(user.id, step));
   }
 
-  #record(
+  async #record(
     tenant: TenantScope,
     requestId: string,
     context: AuditContext,
     action: string,
     after: object,
-  ): void {
-    this.ctx.auditLog.append(tenant, context, {
+  ): Promise<void> {
+    await this.ctx.auditLog.append(tenant, context, {
       action,
       resource: { type: 'approval_request', id: requestId },
       change: { before: null, after },

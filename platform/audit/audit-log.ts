@@ -1,6 +1,6 @@
 import canonicalize from 'canonicalize';
 import { type AuditEntry, auditOrigin } from '../../shared/audit/format';
-import { toBase64 } from '../../shared/audit/hash';
+import { HASH_BYTES, toBase64 } from '../../shared/audit/hash';
 import {
   consistencyProof,
   inclusionProof,
@@ -12,6 +12,7 @@ import {
 import { nodeAuditCrypto } from '../../shared/audit/node-crypto';
 import { formatCheckpointBody } from '../../shared/audit/note';
 import type { Clock } from '../clock';
+import type { NodeAddress } from '../db/audit';
 import type { TenantScope } from '../db/scope';
 import type { Stores } from '../db/stores';
 import type { AuditContext } from './audit-context';
@@ -52,14 +53,17 @@ export class AuditLog {
     return auditOrigin(this.host, scope.organizationSlug, scope.environment);
   }
 
-  size(scope: TenantScope): number {
+  size(scope: TenantScope): Promise<number> {
     return this.stores.audit.size(scope);
   }
 
-  append(scope: TenantScope, context: AuditContext, event: AuditEvent): AuditEntry {
-    return this.stores.db.transaction(() => {
-      const audit = this.stores.audit;
-      const seq = audit.size(scope);
+  append(scope: TenantScope, context: AuditContext, event: AuditEvent): Promise<AuditEntry> {
+    const { db, audit } = this.stores;
+    return db.inTenant(scope, async () => {
+      // The next sequence number is read and written in one transaction, and no other append to this log
+      // runs in between (see Database.lockAuditLog).
+      await db.lockAuditLog(scope);
+      const seq = await audit.size(scope);
       const now = this.clock.now();
       const entry: AuditEntry = {
         seq,
@@ -76,7 +80,7 @@ export class AuditLog {
       };
       const canonical = canonicalize(entry);
       if (canonical === undefined) throw new Error('Audit entry is not serializable');
-      audit.insertEntry(scope, {
+      await audit.insertEntry(scope, {
         seq,
         ts: now,
         action: entry.action,
@@ -85,74 +89,108 @@ export class AuditLog {
         resource_id: entry.resource.id,
         canonical,
       });
-      // Store the leaf and every perfect subtree it completes: O(log n) per append, amortized O(1).
+      // Store the leaf and every perfect subtree it completes: O(log n) per append, amortized O(1). The
+      // left siblings those need are known from seq alone, so they are read in one statement.
+      const lefts: NodeAddress[] = [];
+      for (let level = 0, idx = seq; idx % 2 === 1; level++, idx = (idx - 1) / 2) {
+        lefts.push({ level, idx: idx - 1 });
+      }
+      const found = lefts.length > 0 ? await audit.nodes(scope, lefts) : new Map<string, Buffer>();
       let hash = this.hasher.leaf(Buffer.from(canonical, 'utf8'));
       let level = 0;
       let idx = seq;
-      audit.insertNode(scope, level, idx, hash);
+      await audit.insertNode(scope, level, idx, hash);
       while (idx % 2 === 1) {
-        const left = audit.node(scope, level, idx - 1);
+        const left = found.get(`${level}/${idx * 2 ** level - 1}`);
         if (!left) throw new Error('Audit tree is missing a node');
         hash = this.hasher.node(left, hash);
         level++;
         idx = (idx - 1) / 2;
-        audit.insertNode(scope, level, idx, hash);
+        await audit.insertNode(scope, level, idx, hash);
       }
-      if ((seq + 1) % CHECKPOINT_INTERVAL === 0) this.publish(scope, seq + 1);
+      if ((seq + 1) % CHECKPOINT_INTERVAL === 0) await this.publish(scope, seq + 1);
       return entry;
-    })();
+    });
   }
 
-  root(scope: TenantScope, size: number): Uint8Array {
-    return subtreeRoot(this.hasher, this.#reader(scope), 0, size);
+  async root(scope: TenantScope, size: number): Promise<Uint8Array> {
+    return this.#withNodes(scope, (read) => subtreeRoot(this.hasher, read, 0, size));
   }
 
   /** Signs and stores a checkpoint at `size` (default: the current size), or returns the one stored. */
-  publish(scope: TenantScope, size = this.size(scope)): PublishedCheckpoint {
-    const existing = this.stores.audit.checkpointAt(scope, size);
-    if (existing) return { size, root: existing.root, note: existing.note };
-    const root = this.root(scope, size);
-    const note = this.keys.sign(formatCheckpointBody({ origin: this.origin(scope), size, root }));
-    this.stores.audit.insertCheckpoint(scope, {
-      size,
+  async publish(scope: TenantScope, size?: number): Promise<PublishedCheckpoint> {
+    const at = size ?? (await this.size(scope));
+    const existing = await this.stores.audit.checkpointAt(scope, at);
+    if (existing) return { size: at, root: existing.root, note: existing.note };
+    const root = await this.root(scope, at);
+    const note = this.keys.sign(formatCheckpointBody({ origin: this.origin(scope), size: at, root }));
+    await this.stores.audit.insertCheckpoint(scope, {
+      size: at,
       root: Buffer.from(root),
       note,
       created_at: this.clock.now(),
     });
-    return { size, root, note };
+    return { size: at, root, note };
   }
 
   /** The newest checkpoint, at the current size: signs one if entries were added since the last. */
-  latest(scope: TenantScope): PublishedCheckpoint {
-    return this.stores.db.transaction(() => this.publish(scope))();
+  latest(scope: TenantScope): Promise<PublishedCheckpoint> {
+    return this.stores.db.inTenant(scope, async () => {
+      // Serialized with appends, so the size read is the size signed.
+      await this.stores.db.lockAuditLog(scope);
+      return this.publish(scope);
+    });
   }
 
-  inclusionProof(scope: TenantScope, seq: number, size: number): Uint8Array[] {
-    return inclusionProof(this.hasher, this.#reader(scope), seq, size);
+  inclusionProof(scope: TenantScope, seq: number, size: number): Promise<Uint8Array[]> {
+    return this.#withNodes(scope, (read) => inclusionProof(this.hasher, read, seq, size));
   }
 
-  consistencyProof(scope: TenantScope, from: number, to: number): Uint8Array[] {
-    return consistencyProof(this.hasher, this.#reader(scope), from, to);
+  consistencyProof(scope: TenantScope, from: number, to: number): Promise<Uint8Array[]> {
+    return this.#withNodes(scope, (read) => consistencyProof(this.hasher, read, from, to));
   }
 
   /** Roots of the perfect subtrees covering [0, start), leftmost first: an export's `prefix`. */
-  prefix(scope: TenantScope, start: number): string[] {
-    const read = this.#reader(scope);
-    const out: string[] = [];
-    let offset = 0;
-    for (const size of perfectSubtreeSizes(start)) {
-      out.push(toBase64(read(offset, offset + size)));
-      offset += size;
-    }
-    return out;
+  prefix(scope: TenantScope, start: number): Promise<string[]> {
+    return this.#withNodes(scope, (read) => {
+      const out: string[] = [];
+      let offset = 0;
+      for (const size of perfectSubtreeSizes(start)) {
+        out.push(toBase64(read(offset, offset + size)));
+        offset += size;
+      }
+      return out;
+    });
   }
 
-  #reader(scope: TenantScope): SubtreeReader {
-    return (start, end) => {
-      const width = end - start;
-      const node = this.stores.audit.node(scope, Math.log2(width), start / width);
+  /**
+   * Runs a Merkle computation (shared with the offline verifier, so synchronous) over stored nodes. Which
+   * nodes it reads depends on the sizes alone, never on the hashes, so a first run with placeholder hashes
+   * lists them, they are read in one go, and a second run computes with the real ones.
+   */
+  async #withNodes<T>(scope: TenantScope, compute: (read: SubtreeReader) => T): Promise<T> {
+    const wanted = new Map<string, NodeAddress>();
+    const placeholder = new Uint8Array(HASH_BYTES);
+    compute((start, end) => {
+      const address = nodeAddress(start, end);
+      wanted.set(nodeKey(address), address);
+      return placeholder;
+    });
+    const nodes = wanted.size > 0 ? await this.stores.audit.nodes(scope, [...wanted.values()]) : new Map();
+    return compute((start, end) => {
+      const node = nodes.get(nodeKey(nodeAddress(start, end)));
       if (!node) throw new Error(`Audit tree has no node for [${start}, ${end})`);
       return node;
-    };
+    });
   }
+}
+
+function nodeAddress(start: number, end: number): NodeAddress {
+  const width = end - start;
+  return { level: Math.log2(width), idx: start / width };
+}
+
+/** How AuditStore.nodes keys what it found: level and last leaf. */
+function nodeKey({ level, idx }: NodeAddress): string {
+  return `${level}/${(idx + 1) * 2 ** level - 1}`;
 }

@@ -17,16 +17,16 @@ export class AuditService {
     readonly log: AuditLog,
   ) {}
 
-  page(scope: TenantScope, filter: EntryFilter, before: number | undefined, limit: number) {
-    const size = this.log.size(scope);
-    const rows = this.stores.audit.page(scope, filter, Math.min(before ?? size, size), limit);
+  async page(scope: TenantScope, filter: EntryFilter, before: number | undefined, limit: number) {
+    const size = await this.log.size(scope);
+    const rows = await this.stores.audit.page(scope, filter, Math.min(before ?? size, size), limit);
     const entries = rows.map((row) => AuditEntry.parse(JSON.parse(row.canonical)));
     const last = rows[rows.length - 1];
     return { entries, size, nextBefore: rows.length === limit && last ? last.seq : null };
   }
 
-  checkpoint(scope: TenantScope) {
-    const published = this.log.latest(scope);
+  async checkpoint(scope: TenantScope) {
+    const published = await this.log.latest(scope);
     return {
       origin: this.log.origin(scope),
       size: published.size,
@@ -40,47 +40,45 @@ export class AuditService {
    * the platform: the entry's exact bytes, the first checkpoint after it (signed under the key that was
    * current then), and the entry's inclusion proof at that checkpoint's size.
    */
-  keyAnnouncements(scope: TenantScope) {
-    const rows = this.stores.audit.page(
+  async keyAnnouncements(scope: TenantScope) {
+    const rows = await this.stores.audit.page(
       scope,
       { action: KEY_ANNOUNCEMENT_ACTION },
-      this.log.size(scope),
+      await this.log.size(scope),
       100,
     );
-    return {
-      announcements: rows.flatMap((row) => {
-        const covering = this.stores.audit.firstCheckpointAfter(scope, row.seq);
-        if (!covering) return [];
-        return [
-          {
-            seq: row.seq,
-            entry: row.canonical,
-            checkpoint: { size: covering.size, root: toBase64(covering.root), note: covering.note },
-            proof: this.log.inclusionProof(scope, row.seq, covering.size).map(toBase64),
-          },
-        ];
-      }),
-    };
+    const announcements = [];
+    for (const row of rows) {
+      const covering = await this.stores.audit.firstCheckpointAfter(scope, row.seq);
+      if (!covering) continue;
+      announcements.push({
+        seq: row.seq,
+        entry: row.canonical,
+        checkpoint: { size: covering.size, root: toBase64(covering.root), note: covering.note },
+        proof: (await this.log.inclusionProof(scope, row.seq, covering.size)).map(toBase64),
+      });
+    }
+    return { announcements };
   }
 
-  inclusion(
+  async inclusion(
     scope: TenantScope,
     seq: number,
     size: number,
-  ): Result<{ seq: number; size: number; proof: string[] }> {
-    if (size > this.log.size(scope)) return outOfRange('size');
+  ): Promise<Result<{ seq: number; size: number; proof: string[] }>> {
+    if (size > (await this.log.size(scope))) return outOfRange('size');
     if (seq >= size) return fail('bad-request', 'seq must be below size.');
-    return ok({ seq, size, proof: this.log.inclusionProof(scope, seq, size).map(toBase64) });
+    return ok({ seq, size, proof: (await this.log.inclusionProof(scope, seq, size)).map(toBase64) });
   }
 
-  consistency(
+  async consistency(
     scope: TenantScope,
     from: number,
     to: number,
-  ): Result<{ from: number; to: number; proof: string[] }> {
-    if (to > this.log.size(scope)) return outOfRange('to');
+  ): Promise<Result<{ from: number; to: number; proof: string[] }>> {
+    if (to > (await this.log.size(scope))) return outOfRange('to');
     if (from > to) return fail('bad-request', 'from must not be above to.');
-    return ok({ from, to, proof: this.log.consistencyProof(scope, from, to).map(toBase64) });
+    return ok({ from, to, proof: (await this.log.consistencyProof(scope, from, to)).map(toBase64) });
   }
 
   /**
@@ -92,14 +90,17 @@ export class AuditService {
     context: AuditContext,
     range: { start?: number; end?: number },
     now: Date,
-  ): Result<{ start: number; end: number; chunks: Iterable<string> }> {
-    return this.stores.db.transaction(
-      (): Result<{ start: number; end: number; chunks: Iterable<string> }> => {
-        const sizeBefore = this.log.size(scope);
+  ): Promise<Result<{ start: number; end: number; chunks: AsyncIterable<string> }>> {
+    return this.stores.db.inTenant(
+      scope,
+      async (): Promise<Result<{ start: number; end: number; chunks: AsyncIterable<string> }>> => {
+        // The export's own entry goes at the end of the log as it stands: no append slips in before it.
+        await this.stores.db.lockAuditLog(scope);
+        const sizeBefore = await this.log.size(scope);
         const start = range.start ?? 0;
         if (range.end !== undefined && range.end > sizeBefore) return outOfRange('end');
         if (start > (range.end ?? sizeBefore + 1)) return fail('bad-request', 'start must not be above end.');
-        this.log.append(scope, context, {
+        await this.log.append(scope, context, {
           action: EXPORT_ACTION,
           resource: { type: 'audit_log', id: this.log.origin(scope) },
           change: {
@@ -108,10 +109,11 @@ export class AuditService {
           },
         });
         const end = range.end ?? sizeBefore + 1;
-        this.log.publish(scope);
-        if (end > start) this.log.publish(scope, end);
+        await this.log.publish(scope);
+        if (end > start) await this.log.publish(scope, end);
+        // Read after the transaction, page by page: entries and checkpoints in [start, end) never change.
         return ok({ start, end, chunks: exportChunks(this.log, this.stores, scope, start, end, now) });
       },
-    )();
+    );
   }
 }

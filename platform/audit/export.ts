@@ -11,14 +11,14 @@ const FLUSH_BYTES = 256 * 1024;
  * The export file (audit-format.md) for entries [start, end), as text chunks. Entries are read a page at
  * a time so the database stays free for other requests while a large export streams.
  */
-export function* exportChunks(
+export async function* exportChunks(
   log: AuditLog,
   stores: Stores,
   scope: TenantScope,
   start: number,
   end: number,
   exportedAt: Date,
-): Generator<string> {
+): AsyncGenerator<string> {
   const header: ExportHeader = {
     format: EXPORT_FORMAT,
     origin: log.origin(scope),
@@ -27,13 +27,13 @@ export function* exportChunks(
     start,
     end,
     exportedAt: exportedAt.toISOString(),
-    prefix: log.prefix(scope, start),
+    prefix: await log.prefix(scope, start),
   };
   // Canonical like the entries, so the header has exactly one spelling a verifier accepts.
   yield `${canonicalize(header)}\n`;
   let buffer = '';
   for (let from = start; from < end; from += PAGE) {
-    for (const line of stores.audit.lines(scope, from, Math.min(end, from + PAGE))) {
+    for (const line of await stores.audit.lines(scope, from, Math.min(end, from + PAGE))) {
       buffer += `${line}\n`;
       if (buffer.length >= FLUSH_BYTES) {
         yield buffer;
@@ -41,7 +41,7 @@ export function* exportChunks(
       }
     }
   }
-  for (const checkpoint of stores.audit.checkpointsIn(scope, start, end)) {
+  for (const checkpoint of await stores.audit.checkpointsIn(scope, start, end)) {
     buffer += `${JSON.stringify({ checkpoint: checkpoint.note })}\n`;
   }
   if (buffer) yield buffer;

@@ -9,22 +9,24 @@ import { systemContext } from './audit-context';
  * covering the announcement is signed under the old key; only then does the new key start signing, so
  * a verifier holding the old key can follow the change.
  */
-export function rotateAuditSigningKey(ctx: PlatformContext): { previous: string; current: string } {
+export async function rotateAuditSigningKey(
+  ctx: PlatformContext,
+): Promise<{ previous: string; current: string }> {
   const previous = ctx.auditKeys.current.verifierKey;
   const successor = ctx.auditKeys.prepareSuccessor();
-  ctx.stores.db.transaction(() => {
-    for (const org of ctx.stores.organizations.listAll()) {
+  await ctx.stores.db.transaction(async () => {
+    for (const org of await ctx.stores.organizations.listAll()) {
       for (const environment of environments) {
         const tenant = tenantScope(orgScope(org.id, org.slug), environment);
-        ctx.auditLog.append(tenant, systemContext, {
+        await ctx.auditLog.append(tenant, systemContext, {
           action: KEY_ANNOUNCEMENT_ACTION,
           resource: { type: 'audit_signing_key', id: successor.verifierKey.split('+')[0] ?? '' },
           change: { before: { verifierKey: previous }, after: { verifierKey: successor.verifierKey } },
         });
-        ctx.auditLog.publish(tenant);
+        await ctx.stores.db.inTenant(tenant, () => ctx.auditLog.publish(tenant));
       }
     }
-  })();
+  });
   successor.activate();
   return { previous, current: successor.verifierKey };
 }

@@ -36,18 +36,18 @@ export function auditRoutes(ctx: PlatformContext, guards: Guards): FastifyPlugin
     );
 
     serve(app, auditApi.inclusion, { onRequest: guards.tenant('audit:read') }, async (request) =>
-      orReply(ctx.audit.inclusion(tenantOf(request), request.query.seq, request.query.size)),
+      orReply(await ctx.audit.inclusion(tenantOf(request), request.query.seq, request.query.size)),
     );
 
     serve(app, auditApi.consistency, { onRequest: guards.tenant('audit:read') }, async (request) =>
-      orReply(ctx.audit.consistency(tenantOf(request), request.query.from, request.query.to)),
+      orReply(await ctx.audit.consistency(tenantOf(request), request.query.from, request.query.to)),
     );
 
     // The 200 body is the export file (audit-format.md), streamed; its format is checked by the verifier.
     serve(app, auditApi.export, { onRequest: guards.tenant('audit:export') }, async (request, reply) => {
       const tenant = tenantOf(request);
       const now = new Date(ctx.clock.now());
-      const exported = orReply(ctx.audit.export(tenant, auditContextOf(request), request.query, now));
+      const exported = orReply(await ctx.audit.export(tenant, auditContextOf(request), request.query, now));
       const name = `audit-${tenant.organizationSlug}-${tenant.environment}-${exported.start}-${exported.end}.jsonl`;
       reply.type('application/x-ndjson; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="${name}"`);

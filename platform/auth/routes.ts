@@ -21,21 +21,21 @@ export function authRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLi
     );
 
     serve(app, authApi.signOut, {}, async (request) => {
-      ctx.sessions.signOut(request.body.refreshToken);
+      await ctx.sessions.signOut(request.body.refreshToken);
       return null;
     });
 
     serve(app, authApi.me, { onRequest: guards.user() }, async (request) => {
       const principal = principalOf(request);
       if (principal.kind !== 'user') throw new Error('unreachable: guarded by user()');
-      const user = ctx.stores.users.findById(principal.userId);
+      const user = await ctx.stores.users.findById(principal.userId);
       if (!user) throw new Error('Authenticated user vanished');
       return {
         kind: 'user' as const,
         id: user.id,
         email: user.email,
         displayName: user.display_name,
-        memberships: ctx.stores.organizations.listForUser(user.id).map((o) => ({
+        memberships: (await ctx.stores.organizations.listForUser(user.id)).map((o) => ({
           organizationId: o.id,
           organizationSlug: o.slug,
           organizationName: o.name,

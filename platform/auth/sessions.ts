@@ -53,31 +53,32 @@ export class Sessions {
     totp: string,
     request: AuditRequestMeta | null,
   ): Promise<Result<UserRow>> {
-    const found = this.stores.users.findByEmail(email);
+    const found = await this.stores.users.findByEmail(email);
     const user = found && found.disabled_at === null ? found : undefined;
-    const attempt = this.#throttle.begin(email, user?.id, request, this.clock.now());
+    const attempt = await this.#throttle.begin(email, user?.id, request, this.clock.now());
     if (!attempt.ok) return attempt;
-    const refuse = (failure: SignInFailure): Result<UserRow> => {
-      if (user) this.#recordSignIn(user.id, request, failure);
-      this.#throttle.failed(attempt.value, this.clock.now());
+    const refuse = async (failure: SignInFailure): Promise<Result<UserRow>> => {
+      if (user) await this.#recordSignIn(user.id, request, failure);
+      await this.#throttle.failed(attempt.value, this.clock.now());
       return fail('invalid-credentials', invalidCredentials);
     };
     if (!user) {
       // Nothing to attribute an unknown address to, and what was typed may be a misplaced password.
       await spendPasswordCheck(password);
-      this.#throttle.failed(attempt.value, this.clock.now());
+      await this.#throttle.failed(attempt.value, this.clock.now());
       return fail('invalid-credentials', invalidCredentials);
     }
     if (!(await passwordMatches(user.password_hash, password))) return refuse('password');
     const seed = this.sealedBox.open(user.totp_seed_sealed, totpSeedAad(user.id));
     const step = matchTotpStep(seed, totp, this.clock.now());
     if (step === undefined) return refuse('totp');
-    return this.stores.db.transaction((): Result<UserRow> => {
-      if (!this.stores.users.claimTotpStep(user.id, step)) return refuse('totp-replayed');
-      this.#recordSignIn(user.id, request, undefined);
-      this.#throttle.succeeded(attempt.value, this.clock.now());
+    // Only database work from here on: the password was checked before the transaction opened.
+    return this.stores.db.transaction(async (): Promise<Result<UserRow>> => {
+      if (!(await this.stores.users.claimTotpStep(user.id, step))) return refuse('totp-replayed');
+      await this.#recordSignIn(user.id, request, undefined);
+      await this.#throttle.succeeded(attempt.value, this.clock.now());
       return ok(user);
-    })();
+    });
   }
 
   async signIn(
@@ -98,39 +99,43 @@ export class Sessions {
   /** A new token family for a proven user: the one way a session starts. */
   async startSession(userId: string): Promise<{ tokens: TokenPair; familyId: string }> {
     const session = await this.#prepareSession(userId);
-    return { tokens: session.commit(), familyId: session.familyId };
+    return { tokens: await session.commit(), familyId: session.familyId };
   }
 
-  revokeFamily(familyId: string): void {
-    this.stores.refreshTokens.revokeFamily(familyId, this.clock.now());
+  async revokeFamily(familyId: string): Promise<void> {
+    await this.stores.refreshTokens.revokeFamily(familyId, this.clock.now());
   }
 
   /** Rotates a refresh token. Presenting one that was already used revokes its whole family. */
   async refresh(presented: string): Promise<Result<TokenPair>> {
     const now = this.clock.now();
-    const token = this.#resolve(presented);
+    const token = await this.#resolve(presented);
     if (!token || token.family_revoked_at !== null || token.expires_at <= now) {
       return fail('unauthenticated', sessionEnded);
     }
     const next = await this.#preparePair(token.user_id, token.family_id, now);
-    return this.stores.db.transaction((): Result<TokenPair> => {
-      if (!this.stores.refreshTokens.claim(token.id, now)) {
-        this.stores.refreshTokens.revokeFamily(token.family_id, now);
+    return this.stores.db.transaction(async (): Promise<Result<TokenPair>> => {
+      if (!(await this.stores.refreshTokens.claim(token.id, now))) {
+        await this.stores.refreshTokens.revokeFamily(token.family_id, now);
         return fail('unauthenticated', sessionEnded);
       }
-      return ok(next.commit());
-    })();
+      return ok(await next.commit());
+    });
   }
 
-  signOut(presented: string): void {
-    const token = this.#resolve(presented);
-    if (token) this.stores.refreshTokens.revokeFamily(token.family_id, this.clock.now());
+  async signOut(presented: string): Promise<void> {
+    const token = await this.#resolve(presented);
+    if (token) await this.stores.refreshTokens.revokeFamily(token.family_id, this.clock.now());
   }
 
-  #recordSignIn(userId: string, request: AuditRequestMeta | null, failure: SignInFailure | undefined): void {
-    this.stores.db.transaction(() => {
-      for (const org of this.stores.organizations.listForUser(userId)) {
-        this.audit.append(
+  async #recordSignIn(
+    userId: string,
+    request: AuditRequestMeta | null,
+    failure: SignInFailure | undefined,
+  ): Promise<void> {
+    await this.stores.db.transaction(async () => {
+      for (const org of await this.stores.organizations.listForUser(userId)) {
+        await this.audit.append(
           tenantScope(orgScope(org.id, org.slug), 'live'),
           {
             actor: { type: 'user', id: userId },
@@ -144,38 +149,42 @@ export class Sessions {
           },
         );
       }
-    })();
+    });
   }
 
-  #resolve(presented: string) {
+  async #resolve(presented: string) {
     const [id, secret] = presented.split('.');
     if (!id || !secret) return undefined;
-    const token = this.stores.refreshTokens.find(id);
+    const token = await this.stores.refreshTokens.find(id);
     return token && secretMatches(secret, token.secret_sha256) ? token : undefined;
   }
 
   /** Signs what needs signing first (async), so the database writes can run in one synchronous transaction. */
-  async #prepareSession(userId: string): Promise<{ familyId: string; commit(): TokenPair }> {
+  async #prepareSession(userId: string): Promise<{ familyId: string; commit(): Promise<TokenPair> }> {
     const now = this.clock.now();
     const familyId = newId('fam');
     const pair = await this.#preparePair(userId, familyId, now);
     return {
       familyId,
       commit: () =>
-        this.stores.db.transaction(() => {
-          this.stores.refreshTokens.createFamily(familyId, userId, now);
+        this.stores.db.transaction(async () => {
+          await this.stores.refreshTokens.createFamily(familyId, userId, now);
           return pair.commit();
-        })(),
+        }),
     };
   }
 
-  async #preparePair(userId: string, familyId: string, now: number): Promise<{ commit(): TokenPair }> {
+  async #preparePair(
+    userId: string,
+    familyId: string,
+    now: number,
+  ): Promise<{ commit(): Promise<TokenPair> }> {
     const id = newId('rt');
     const secret = newSecret();
     const accessToken = await this.tokens.issue({ userId, familyId }, now);
     return {
-      commit: () => {
-        this.stores.refreshTokens.insert(
+      commit: async () => {
+        await this.stores.refreshTokens.insert(
           id,
           familyId,
           sha256(secret),

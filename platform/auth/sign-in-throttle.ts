@@ -53,12 +53,12 @@ export class SignInThrottle {
   }
 
   /** Refuses at once while a lock holds (no password is checked then); otherwise names the counters. */
-  begin(
+  async begin(
     email: string,
     userId: string | undefined,
     request: AuditRequestMeta | null,
     now: number,
-  ): Result<SignInAttempt> {
+  ): Promise<Result<SignInAttempt>> {
     const account = email.trim().toLowerCase();
     const source = request?.ip ?? 'unknown';
     const attempt: SignInAttempt = {
@@ -68,11 +68,15 @@ export class SignInThrottle {
       accountKey: `sign-in:account:${digest(account)}`,
       knownSource:
         userId !== undefined &&
-        this.stores.throttles.isKnownSource(userId, source, now - KNOWN_SOURCE_DAYS * 24 * 60 * MINUTE),
+        (await this.stores.throttles.isKnownSource(
+          userId,
+          source,
+          now - KNOWN_SOURCE_DAYS * 24 * 60 * MINUTE,
+        )),
     };
     const until = Math.max(
-      this.#pair.lockedUntil(attempt.pairKey, now) ?? 0,
-      attempt.knownSource ? 0 : (this.#account.lockedUntil(attempt.accountKey, now) ?? 0),
+      (await this.#pair.lockedUntil(attempt.pairKey, now)) ?? 0,
+      attempt.knownSource ? 0 : ((await this.#account.lockedUntil(attempt.accountKey, now)) ?? 0),
     );
     if (until > now) {
       return fail(
@@ -83,24 +87,24 @@ export class SignInThrottle {
     return ok(attempt);
   }
 
-  failed(attempt: SignInAttempt, now: number): void {
-    this.stores.db.transaction(() => {
-      const pair = this.#pair.fail(attempt.pairKey, now);
-      const account = attempt.knownSource ? undefined : this.#account.fail(attempt.accountKey, now);
-      if (pair.lockedUntil !== undefined) this.#record(attempt, 'source', pair.lockedUntil);
-      if (account?.lockedUntil !== undefined) this.#record(attempt, 'new-sources', account.lockedUntil);
-    })();
+  failed(attempt: SignInAttempt, now: number): Promise<void> {
+    return this.stores.db.transaction(async () => {
+      const pair = await this.#pair.fail(attempt.pairKey, now);
+      const account = attempt.knownSource ? undefined : await this.#account.fail(attempt.accountKey, now);
+      if (pair.lockedUntil !== undefined) await this.#record(attempt, 'source', pair.lockedUntil);
+      if (account?.lockedUntil !== undefined) await this.#record(attempt, 'new-sources', account.lockedUntil);
+    });
   }
 
-  succeeded(attempt: SignInAttempt, now: number): void {
-    this.#pair.succeed(attempt.pairKey);
-    if (attempt.userId) this.stores.throttles.rememberSource(attempt.userId, attempt.source, now);
+  async succeeded(attempt: SignInAttempt, now: number): Promise<void> {
+    await this.#pair.succeed(attempt.pairKey);
+    if (attempt.userId) await this.stores.throttles.rememberSource(attempt.userId, attempt.source, now);
   }
 
-  #record(attempt: SignInAttempt, scope: 'source' | 'new-sources', until: number): void {
+  async #record(attempt: SignInAttempt, scope: 'source' | 'new-sources', until: number): Promise<void> {
     if (!attempt.userId) return;
-    for (const org of this.stores.organizations.listForUser(attempt.userId)) {
-      this.audit.append(
+    for (const org of await this.stores.organizations.listForUser(attempt.userId)) {
+      await this.audit.append(
         tenantScope(orgScope(org.id, org.slug), 'live'),
         { actor: { type: 'system', id: 'platform' }, request: null },
         {

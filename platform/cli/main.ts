@@ -3,11 +3,15 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Secret } from 'otpauth';
+import pino from 'pino';
 import { Environment } from '../../shared/domain/environments';
 import { breakGlassApprove } from '../approvals/break-glass';
 import { rotateAuditSigningKey } from '../audit/key-rotation';
 import { totpCode } from '../auth/totp';
 import { createContext, type PlatformContext } from '../context';
+import { DataDir } from '../data-dir';
+import { openSqliteDatabase } from '../db/database';
+import { migrate } from '../db/migrate';
 import { orgScope, tenantScope } from '../db/scope';
 import { sealLegacyEvidence } from '../evidence/legacy-evidence';
 import { finishMasterKeyRotation, rotateMasterKey } from '../evidence/master-key-rotation';
@@ -26,6 +30,8 @@ Commands:
   seed --demo [--data DIR]                   create the demo organizations acme and globex, with about
                                              two months of history (requests, evidence, keys, audit)
   demo [--port N] [--data DIR]               seed on first run, then serve (what \`npm start\` runs)
+  migrate [--data DIR]                       bring the database's schema to this build's newest step
+                                             (serve, demo and every other command do it too)
   totp                                       read a base32 TOTP secret on stdin, print the current code
   audit-key [--data DIR]                     print the audit verifier keys, oldest first (pin the last)
   audit-export --org SLUG --env ENV --out FILE [--start N] [--end N] [--data DIR]
@@ -88,8 +94,17 @@ async function main(argv: string[]): Promise<number> {
       } else {
         await seedDemoData(dataDir);
       }
-      return serve(dataDir, '127.0.0.1', Number(values.port), values['allow-private-webhooks']);
+      // The demo shares its terminal with the console's address: its request log goes to a file.
+      return serve(
+        dataDir,
+        '127.0.0.1',
+        Number(values.port),
+        values['allow-private-webhooks'],
+        join(dataDir, 'platform.log'),
+      );
     }
+    case 'migrate':
+      return migrateDatabase(dataDir);
     case 'totp': {
       const secret = (await readStdin()).trim();
       process.stdout.write(`${totpCode(Secret.fromBase32(secret).bytes, Date.now())}\n`);
@@ -103,8 +118,8 @@ async function main(argv: string[]): Promise<number> {
     case 'audit-export':
       return withContext(dataDir, (ctx) => writeAuditExport(ctx, values));
     case 'rotate-audit-key':
-      return withContext(dataDir, (ctx) => {
-        const { previous, current } = rotateAuditSigningKey(ctx);
+      return withContext(dataDir, async (ctx) => {
+        const { previous, current } = await rotateAuditSigningKey(ctx);
         process.stdout.write(
           `Announced and switched checkpoint signing.\n  previous ${previous}\n  current  ${current}\n`,
         );
@@ -146,20 +161,37 @@ async function seedDemoData(dataDir: string): Promise<void> {
 }
 
 async function withContext<T>(dataDir: string, run: (ctx: PlatformContext) => T | Promise<T>): Promise<T> {
-  const ctx = createContext(dataDir);
+  const ctx = await createContext(dataDir);
   try {
     return await run(ctx);
   } finally {
-    ctx.close();
+    await ctx.close();
   }
 }
 
-function writeAuditExport(
+/** Applies the schema steps this build has and the database lacks, and says which. */
+async function migrateDatabase(dataDir: string): Promise<number> {
+  const database = await openSqliteDatabase(new DataDir(dataDir).databaseFile, { migrate: false });
+  try {
+    const run = await migrate(database);
+    for (const name of run.applied) process.stdout.write(`  applied ${name}\n`);
+    process.stdout.write(
+      run.applied.length === 0
+        ? `The database in ${dataDir} is up to date (${run.total} schema steps).\n`
+        : `The database in ${dataDir} now has all ${run.total} schema steps.\n`,
+    );
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+async function writeAuditExport(
   ctx: PlatformContext,
   values: { org?: string; env?: string; out?: string; start?: string; end?: string },
-): number {
+): Promise<number> {
   const env = Environment.safeParse(values.env);
-  const org = values.org ? ctx.stores.organizations.findBySlug(values.org) : undefined;
+  const org = values.org ? await ctx.stores.organizations.findBySlug(values.org) : undefined;
   if (!org || !env.success || !values.out) {
     process.stderr.write(
       'audit-export needs --org of an existing organization, --env test|live and --out FILE.\n',
@@ -175,7 +207,7 @@ function writeAuditExport(
   const range = { start, end };
   const tenant = tenantScope(orgScope(org.id, org.slug), env.data);
   const context = { actor: { type: 'system' as const, id: 'platform-cli' }, request: null };
-  const exported = ctx.audit.export(tenant, context, range, new Date());
+  const exported = await ctx.audit.export(tenant, context, range, new Date());
   if (!exported.ok) {
     process.stderr.write(`${exported.error.message}\n`);
     return 2;
@@ -183,7 +215,7 @@ function writeAuditExport(
   const temporary = `${values.out}.${process.pid}.tmp`;
   const fd = openSync(temporary, 'w', 0o644);
   try {
-    for (const chunk of exported.value.chunks) writeSync(fd, chunk);
+    for await (const chunk of exported.value.chunks) writeSync(fd, chunk);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -195,19 +227,19 @@ function writeAuditExport(
   return 0;
 }
 
-function breakGlass(
+async function breakGlass(
   ctx: PlatformContext,
   values: { org?: string; env?: string; request?: string; reason?: string },
-): number {
+): Promise<number> {
   const env = Environment.safeParse(values.env);
-  const org = values.org ? ctx.stores.organizations.findBySlug(values.org) : undefined;
+  const org = values.org ? await ctx.stores.organizations.findBySlug(values.org) : undefined;
   if (!org || !env.success || !values.request || !values.reason) {
     process.stderr.write('break-glass needs --org, --env test|live, --request and --reason.\n');
     return 2;
   }
   const tenant = tenantScope(orgScope(org.id, org.slug), env.data);
   const context = { actor: { type: 'system' as const, id: 'platform-operator' }, request: null };
-  const done = breakGlassApprove(
+  const done = await breakGlassApprove(
     ctx,
     new WebhookService(ctx),
     tenant,
@@ -235,12 +267,13 @@ async function serve(
   host: string,
   port: number,
   allowPrivateWebhookTargets: boolean,
+  logFile?: string,
 ): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write('--port must be a number from 0 to 65535.\n');
     return 2;
   }
-  const ctx = createContext(dataDir, { allowPrivateWebhookTargets });
+  const ctx = await createContext(dataDir, { allowPrivateWebhookTargets });
   // Work a previous run left unfinished, before the first request: evidence from before encryption at
   // rest, and a master-key rotation cut short.
   const sealed = await sealLegacyEvidence(ctx);
@@ -252,12 +285,14 @@ async function serve(
       'Webhooks may reach this machine and private networks (--allow-private-webhooks).\n',
     );
   }
-  const app = await buildServer(ctx, { logger: createLogger() });
+  const destination = logFile ? pino.destination({ dest: logFile, mkdir: true, sync: false }) : undefined;
+  const app = await buildServer(ctx, { logger: createLogger(destination ? { destination } : {}) });
   const address = await app.listen({ host, port });
   process.stdout.write(`Platform API listening on ${address} (data in ${dataDir}). Ctrl+C stops it.\n`);
+  if (logFile) process.stdout.write(`Its request log: ${logFile}\n`);
   const stop = async () => {
     await app.close();
-    ctx.close();
+    await ctx.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);

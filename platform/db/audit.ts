@@ -1,22 +1,10 @@
-import type { Db } from './database';
-import { TENANT_WHERE, type TenantScope, tenantParams } from './scope';
+import type { Database } from './database';
+import { type TenantScope, tenantColumns, tenantFilter } from './scope';
+import type { AuditCheckpointsTable, AuditEntriesTable } from './tables';
 
-export interface AuditEntryRow {
-  seq: number;
-  ts: number;
-  action: string;
-  actor_id: string;
-  resource_type: string;
-  resource_id: string;
-  canonical: string;
-}
+export type AuditEntryRow = Omit<AuditEntriesTable, 'organization_id' | 'environment'>;
 
-export interface CheckpointRow {
-  size: number;
-  root: Buffer;
-  note: string;
-  created_at: number;
-}
+export type CheckpointRow = Omit<AuditCheckpointsTable, 'organization_id' | 'environment'>;
 
 export interface EntryFilter {
   readonly action?: string;
@@ -27,120 +15,178 @@ export interface EntryFilter {
   readonly toTs?: number;
 }
 
+/** A node of the Merkle tree: the perfect subtree at `level` whose range is the `idx`-th of its width. */
+export interface NodeAddress {
+  readonly level: number;
+  readonly idx: number;
+}
+
+/** Nodes are keyed by their last leaf: every node an append completes shares it (see the audit_nodes table). */
+function lastLeaf({ level, idx }: NodeAddress): number {
+  return (idx + 1) * 2 ** level - 1;
+}
+
+const CHECKPOINT_COLUMNS = ['size', 'root', 'note', 'created_at'] as const;
+
 /** The audit log's rows: entries, the Merkle tree's perfect-subtree nodes, and signed checkpoints. */
 export class AuditStore {
-  readonly #size;
-  readonly #insertEntry;
-  readonly #node;
-  readonly #insertNode;
-  readonly #insertCheckpoint;
-  readonly #checkpointAt;
-  readonly #latestCheckpoint;
-  readonly #checkpointsIn;
-  readonly #range;
+  constructor(private readonly db: Database) {}
 
-  constructor(private readonly db: Db) {
-    this.#size = db.prepare<Record<string, unknown>, { size: number }>(
-      `SELECT coalesce(max(seq) + 1, 0) AS size FROM audit_entries WHERE ${TENANT_WHERE}`,
+  async size(scope: TenantScope): Promise<number> {
+    const row = await this.db.tenant(scope, (q) =>
+      q
+        .selectFrom('audit_entries')
+        .select((eb) => eb.fn.max('seq').as('last'))
+        .where(tenantFilter(scope))
+        .executeTakeFirst(),
     );
-    this.#insertEntry = db.prepare<Record<string, unknown>>(
-      `INSERT INTO audit_entries (organization_id, environment, seq, ts, action, actor_id, resource_type, resource_id, canonical)
-       VALUES (@organization_id, @environment, @seq, @ts, @action, @actor_id, @resource_type, @resource_id, @canonical)`,
-    );
-    this.#node = db
-      .prepare<Record<string, unknown>, { hash: Buffer }>(
-        `SELECT hash FROM audit_nodes WHERE ${TENANT_WHERE} AND last_leaf = @last_leaf AND level = @level`,
-      )
-      .pluck();
-    this.#insertNode = db.prepare<Record<string, unknown>>(
-      `INSERT INTO audit_nodes (organization_id, environment, last_leaf, level, hash)
-       VALUES (@organization_id, @environment, @last_leaf, @level, @hash)`,
-    );
-    this.#insertCheckpoint = db.prepare<Record<string, unknown>>(
-      `INSERT OR IGNORE INTO audit_checkpoints (organization_id, environment, size, root, note, created_at)
-       VALUES (@organization_id, @environment, @size, @root, @note, @created_at)`,
-    );
-    this.#checkpointAt = db.prepare<Record<string, unknown>, CheckpointRow>(
-      `SELECT size, root, note, created_at FROM audit_checkpoints WHERE ${TENANT_WHERE} AND size = @size`,
-    );
-    this.#latestCheckpoint = db.prepare<Record<string, unknown>, CheckpointRow>(
-      `SELECT size, root, note, created_at FROM audit_checkpoints WHERE ${TENANT_WHERE} ORDER BY size DESC LIMIT 1`,
-    );
-    this.#checkpointsIn = db.prepare<Record<string, unknown>, CheckpointRow>(
-      `SELECT size, root, note, created_at FROM audit_checkpoints
-       WHERE ${TENANT_WHERE} AND size > @after AND size <= @upTo ORDER BY size`,
-    );
-    this.#range = db
-      .prepare<Record<string, unknown>, { canonical: string }>(
-        `SELECT canonical FROM audit_entries WHERE ${TENANT_WHERE} AND seq >= @start AND seq < @end ORDER BY seq`,
-      )
-      .pluck();
+    return row?.last === null || row?.last === undefined ? 0 : Number(row.last) + 1;
   }
 
-  size(scope: TenantScope): number {
-    return this.#size.get(tenantParams(scope))?.size ?? 0;
+  async insertEntry(scope: TenantScope, row: AuditEntryRow): Promise<void> {
+    await this.db.tenant(scope, (q) =>
+      q
+        .insertInto('audit_entries')
+        .values({ ...tenantColumns(scope), ...row })
+        .execute(),
+    );
   }
 
-  insertEntry(scope: TenantScope, row: AuditEntryRow): void {
-    this.#insertEntry.run({ ...tenantParams(scope), ...row });
+  async node(scope: TenantScope, level: number, idx: number): Promise<Buffer | undefined> {
+    const row = await this.db.tenant(scope, (q) =>
+      q
+        .selectFrom('audit_nodes')
+        .select('hash')
+        .where(tenantFilter(scope))
+        .where('last_leaf', '=', lastLeaf({ level, idx }))
+        .where('level', '=', level)
+        .executeTakeFirst(),
+    );
+    return row?.hash;
   }
 
-  /** The node at `level` whose range is the `idx`-th of its width. */
-  node(scope: TenantScope, level: number, idx: number): Buffer | undefined {
-    return this.#node.get({ ...tenantParams(scope), last_leaf: (idx + 1) * 2 ** level - 1, level }) as
-      | Buffer
-      | undefined;
+  /** Several nodes in one statement, by address; absent ones are missing from the map. */
+  async nodes(scope: TenantScope, addresses: readonly NodeAddress[]): Promise<Map<string, Buffer>> {
+    const found = new Map<string, Buffer>();
+    // Bound parameters stay well under every engine's limit.
+    for (let i = 0; i < addresses.length; i += 200) {
+      const batch = addresses.slice(i, i + 200);
+      const rows = await this.db.tenant(scope, (q) =>
+        q
+          .selectFrom('audit_nodes')
+          .select(['last_leaf', 'level', 'hash'])
+          .where(tenantFilter(scope))
+          .where((eb) =>
+            eb(
+              eb.refTuple('last_leaf', 'level'),
+              'in',
+              batch.map((a) => eb.tuple(lastLeaf(a), a.level)),
+            ),
+          )
+          .execute(),
+      );
+      for (const row of rows) found.set(`${row.level}/${Number(row.last_leaf)}`, row.hash);
+    }
+    return found;
   }
 
-  insertNode(scope: TenantScope, level: number, idx: number, hash: Uint8Array): void {
-    this.#insertNode.run({ ...tenantParams(scope), last_leaf: (idx + 1) * 2 ** level - 1, level, hash });
+  async insertNode(scope: TenantScope, level: number, idx: number, hash: Uint8Array): Promise<void> {
+    await this.db.tenant(scope, (q) =>
+      q
+        .insertInto('audit_nodes')
+        .values({
+          ...tenantColumns(scope),
+          last_leaf: lastLeaf({ level, idx }),
+          level,
+          hash: Buffer.from(hash),
+        })
+        .execute(),
+    );
   }
 
-  insertCheckpoint(scope: TenantScope, row: CheckpointRow): void {
-    this.#insertCheckpoint.run({ ...tenantParams(scope), ...row });
+  /** Stores a checkpoint unless one of that size is stored already (the first signed stays). */
+  async insertCheckpoint(scope: TenantScope, row: CheckpointRow): Promise<void> {
+    await this.db.tenant(scope, (q) =>
+      q
+        .insertInto('audit_checkpoints')
+        .values({ ...tenantColumns(scope), ...row })
+        .onConflict((oc) => oc.doNothing())
+        .execute(),
+    );
   }
 
-  checkpointAt(scope: TenantScope, size: number): CheckpointRow | undefined {
-    return this.#checkpointAt.get({ ...tenantParams(scope), size });
+  checkpointAt(scope: TenantScope, size: number): Promise<CheckpointRow | undefined> {
+    return this.db.tenant(scope, (q) =>
+      q
+        .selectFrom('audit_checkpoints')
+        .select(CHECKPOINT_COLUMNS)
+        .where(tenantFilter(scope))
+        .where('size', '=', size)
+        .executeTakeFirst(),
+    );
   }
 
-  latestCheckpoint(scope: TenantScope): CheckpointRow | undefined {
-    return this.#latestCheckpoint.get(tenantParams(scope));
+  latestCheckpoint(scope: TenantScope): Promise<CheckpointRow | undefined> {
+    return this.db.tenant(scope, (q) =>
+      q
+        .selectFrom('audit_checkpoints')
+        .select(CHECKPOINT_COLUMNS)
+        .where(tenantFilter(scope))
+        .orderBy('size', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    );
+  }
+
+  /** The first checkpoint published after `seq` was appended (size > seq), if any. */
+  async firstCheckpointAfter(scope: TenantScope, seq: number): Promise<CheckpointRow | undefined> {
+    return (await this.checkpointsIn(scope, seq, Number.MAX_SAFE_INTEGER, 1))[0];
   }
 
   /** Checkpoints with a size in (after, upTo], smallest first. */
-  /** The first checkpoint published after `seq` was appended (size > seq), if any. */
-  firstCheckpointAfter(scope: TenantScope, seq: number): CheckpointRow | undefined {
-    return this.#checkpointsIn.get({ ...tenantParams(scope), after: seq, upTo: Number.MAX_SAFE_INTEGER });
-  }
-
-  checkpointsIn(scope: TenantScope, after: number, upTo: number): CheckpointRow[] {
-    return this.#checkpointsIn.all({ ...tenantParams(scope), after, upTo });
+  checkpointsIn(scope: TenantScope, after: number, upTo: number, limit?: number): Promise<CheckpointRow[]> {
+    return this.db.tenant(scope, (q) => {
+      const query = q
+        .selectFrom('audit_checkpoints')
+        .select(CHECKPOINT_COLUMNS)
+        .where(tenantFilter(scope))
+        .where('size', '>', after)
+        .where('size', '<=', upTo)
+        .orderBy('size');
+      return (limit === undefined ? query : query.limit(limit)).execute();
+    });
   }
 
   /** Canonical entry lines [start, end) in order. Callers page through long ranges. */
-  lines(scope: TenantScope, start: number, end: number): string[] {
-    return this.#range.all({ ...tenantParams(scope), start, end }) as unknown as string[];
+  async lines(scope: TenantScope, start: number, end: number): Promise<string[]> {
+    const rows = await this.db.tenant(scope, (q) =>
+      q
+        .selectFrom('audit_entries')
+        .select('canonical')
+        .where(tenantFilter(scope))
+        .where('seq', '>=', start)
+        .where('seq', '<', end)
+        .orderBy('seq')
+        .execute(),
+    );
+    return rows.map((row) => row.canonical);
   }
 
-  readonly #pages = new Map<string, ReturnType<Db['prepare']>>();
-
   /** Newest first, filtered; the filters are fixed columns, never caller-written SQL. */
-  page(scope: TenantScope, filter: EntryFilter, before: number, limit: number): AuditEntryRow[] {
-    const where = [TENANT_WHERE, 'seq < @before'];
-    if (filter.action !== undefined) where.push('action = @action');
-    if (filter.actorId !== undefined) where.push('actor_id = @actorId');
-    if (filter.resourceType !== undefined) where.push('resource_type = @resourceType');
-    if (filter.resourceId !== undefined) where.push('resource_id = @resourceId');
-    if (filter.fromTs !== undefined) where.push('ts >= @fromTs');
-    if (filter.toTs !== undefined) where.push('ts < @toTs');
-    const sql = `SELECT seq, ts, action, actor_id, resource_type, resource_id, canonical FROM audit_entries
-         WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT @limit`;
-    let statement = this.#pages.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.#pages.set(sql, statement);
-    }
-    return statement.all({ ...tenantParams(scope), ...filter, before, limit }) as AuditEntryRow[];
+  page(scope: TenantScope, filter: EntryFilter, before: number, limit: number): Promise<AuditEntryRow[]> {
+    return this.db.tenant(scope, (q) => {
+      let query = q
+        .selectFrom('audit_entries')
+        .select(['seq', 'ts', 'action', 'actor_id', 'resource_type', 'resource_id', 'canonical'])
+        .where(tenantFilter(scope))
+        .where('seq', '<', before);
+      if (filter.action !== undefined) query = query.where('action', '=', filter.action);
+      if (filter.actorId !== undefined) query = query.where('actor_id', '=', filter.actorId);
+      if (filter.resourceType !== undefined) query = query.where('resource_type', '=', filter.resourceType);
+      if (filter.resourceId !== undefined) query = query.where('resource_id', '=', filter.resourceId);
+      if (filter.fromTs !== undefined) query = query.where('ts', '>=', filter.fromTs);
+      if (filter.toTs !== undefined) query = query.where('ts', '<', filter.toTs);
+      return query.orderBy('seq', 'desc').limit(limit).execute();
+    });
   }
 }

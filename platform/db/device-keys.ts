@@ -1,51 +1,44 @@
-import type { Db } from './database';
+import type { Database } from './database';
+import type { DeviceKeysTable } from './tables';
 
-export interface DeviceKeyRow {
-  id: string;
-  user_id: string;
-  name: string;
-  public_key: Buffer;
-  created_at: number;
-  revoked_at: number | null;
-}
+export type DeviceKeyRow = DeviceKeysTable;
 
 /** Device keys belong to a person, not a tenant: one key signs that person's decisions everywhere. */
 export class DeviceKeyStore {
-  readonly #insert;
-  readonly #forUser;
-  readonly #get;
-  readonly #revoke;
+  constructor(private readonly db: Database) {}
 
-  constructor(db: Db) {
-    this.#insert = db.prepare<DeviceKeyRow>(
-      `INSERT INTO device_keys (id, user_id, name, public_key, created_at, revoked_at)
-       VALUES (@id, @user_id, @name, @public_key, @created_at, @revoked_at)`,
-    );
-    this.#forUser = db.prepare<[string], DeviceKeyRow>(
-      'SELECT * FROM device_keys WHERE user_id = ? ORDER BY created_at',
-    );
-    this.#get = db.prepare<[string, string], DeviceKeyRow>(
-      'SELECT * FROM device_keys WHERE id = ? AND user_id = ?',
-    );
-    this.#revoke = db.prepare<[number, string, string]>(
-      'UPDATE device_keys SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL',
-    );
+  async insert(row: DeviceKeyRow): Promise<void> {
+    await this.db.global((q) => q.insertInto('device_keys').values(row).execute());
   }
 
-  insert(row: DeviceKeyRow): void {
-    this.#insert.run(row);
-  }
-
-  listForUser(userId: string): DeviceKeyRow[] {
-    return this.#forUser.all(userId);
+  listForUser(userId: string): Promise<DeviceKeyRow[]> {
+    return this.db.global((q) =>
+      q.selectFrom('device_keys').selectAll().where('user_id', '=', userId).orderBy('created_at').execute(),
+    );
   }
 
   /** A key only ever resolves for its own owner. */
-  get(userId: string, id: string): DeviceKeyRow | undefined {
-    return this.#get.get(id, userId);
+  get(userId: string, id: string): Promise<DeviceKeyRow | undefined> {
+    return this.db.global((q) =>
+      q
+        .selectFrom('device_keys')
+        .selectAll()
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst(),
+    );
   }
 
-  revoke(userId: string, id: string, now: number): boolean {
-    return this.#revoke.run(now, id, userId).changes === 1;
+  async revoke(userId: string, id: string, now: number): Promise<boolean> {
+    const result = await this.db.global((q) =>
+      q
+        .updateTable('device_keys')
+        .set({ revoked_at: now })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst(),
+    );
+    return result.numUpdatedRows === 1n;
   }
 }

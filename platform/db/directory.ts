@@ -1,5 +1,5 @@
-import type { Db } from './database';
-import { type TenantScope, tenantParams } from './scope';
+import type { Database } from './database';
+import { type TenantScope, tenantFilter } from './scope';
 
 export interface FormerPersonRow {
   id: string;
@@ -12,33 +12,57 @@ export interface FormerPersonRow {
  * Only the people among them who are no longer members are read here; members come from memberships.
  */
 export class DirectoryStore {
-  readonly #former;
-
-  constructor(db: Db) {
-    // Decisions and comments carry no tenant columns of their own: they are reached through their request.
-    this.#former = db.prepare<Record<string, unknown>, FormerPersonRow>(
-      `WITH named(id) AS (
-         SELECT requester_person_id FROM approval_requests
-           WHERE organization_id = @organization_id AND environment = @environment
-         UNION SELECT d.approver_id FROM approval_decisions d JOIN approval_requests r ON r.id = d.request_id
-           WHERE r.organization_id = @organization_id AND r.environment = @environment
-         UNION SELECT c.author_id FROM approval_comments c JOIN approval_requests r ON r.id = c.request_id
-           WHERE r.organization_id = @organization_id AND r.environment = @environment
-         UNION SELECT created_by FROM api_keys
-           WHERE organization_id = @organization_id AND environment = @environment
-         UNION SELECT uploader_id FROM evidence
-           WHERE organization_id = @organization_id AND environment = @environment AND uploader_type = 'user'
-       )
-       SELECT u.id, u.email, u.display_name FROM named JOIN users u ON u.id = named.id
-       WHERE NOT EXISTS (
-         SELECT 1 FROM memberships m WHERE m.organization_id = @organization_id AND m.user_id = u.id
-       )
-       ORDER BY u.display_name, u.id`,
-    );
-  }
+  constructor(private readonly db: Database) {}
 
   /** People this tenant's records name who are not members of its organization any more. */
-  formerPeople(scope: TenantScope): FormerPersonRow[] {
-    return this.#former.all(tenantParams(scope));
+  formerPeople(scope: TenantScope): Promise<FormerPersonRow[]> {
+    return this.db.tenant(scope, (q) =>
+      q
+        .with('named', (w) =>
+          w
+            .selectFrom('approval_requests')
+            .select('requester_person_id as id')
+            .where(tenantFilter(scope))
+            // Decisions and comments carry no tenant columns of their own: they are reached through their request.
+            .union(
+              w
+                .selectFrom('approval_decisions as d')
+                .innerJoin('approval_requests as r', 'r.id', 'd.request_id')
+                .select('d.approver_id as id')
+                .where(tenantFilter(scope, 'r')),
+            )
+            .union(
+              w
+                .selectFrom('approval_comments as c')
+                .innerJoin('approval_requests as r', 'r.id', 'c.request_id')
+                .select('c.author_id as id')
+                .where(tenantFilter(scope, 'r')),
+            )
+            .union(w.selectFrom('api_keys').select('created_by as id').where(tenantFilter(scope)))
+            .union(
+              w
+                .selectFrom('evidence')
+                .select('uploader_id as id')
+                .where(tenantFilter(scope))
+                .where('uploader_type', '=', 'user'),
+            ),
+        )
+        .selectFrom('named')
+        .innerJoin('users as u', 'u.id', 'named.id')
+        .select(['u.id', 'u.email', 'u.display_name'])
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('memberships as m')
+                .select('m.user_id')
+                .where('m.organization_id', '=', scope.organizationId)
+                .whereRef('m.user_id', '=', 'u.id'),
+            ),
+          ),
+        )
+        .orderBy('u.display_name')
+        .orderBy('u.id')
+        .execute(),
+    );
   }
 }

@@ -1,6 +1,8 @@
+import type { Kysely } from 'kysely';
 import type { RoleName } from '../../shared/domain/permissions';
-import type { Db } from './database';
-import type { OrgScope } from './scope';
+import type { Database } from './database';
+import { type OrgScope, orgFilter } from './scope';
+import type { Tables } from './tables';
 
 export interface MemberRow {
   user_id: string;
@@ -11,54 +13,71 @@ export interface MemberRow {
 }
 
 export class MembershipStore {
-  readonly #roleOf;
-  readonly #insert;
-  readonly #list;
-  readonly #get;
-  readonly #setRole;
-  readonly #countOwners;
+  constructor(private readonly db: Database) {}
 
-  constructor(db: Db) {
-    this.#roleOf = db.prepare<[string, string], { role: RoleName }>(
-      'SELECT role FROM memberships WHERE organization_id = ? AND user_id = ?',
+  /**
+   * Used by the access layer to decide whether a scope may be granted at all, so before there is one: a
+   * platform read of one organization's membership.
+   */
+  async roleOf(organizationId: string, userId: string): Promise<RoleName | undefined> {
+    const row = await this.db.platform((q) =>
+      q
+        .selectFrom('memberships')
+        .select('role')
+        .where('organization_id', '=', organizationId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst(),
     );
-    this.#insert = db.prepare<[string, string, string, number]>(
-      'INSERT INTO memberships (organization_id, user_id, role, created_at) VALUES (?, ?, ?, ?)',
-    );
-    const select = `SELECT m.user_id, u.email, u.display_name, m.role, m.created_at
-      FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organization_id = ?`;
-    this.#list = db.prepare<[string], MemberRow>(`${select} ORDER BY u.email`);
-    this.#get = db.prepare<[string, string], MemberRow>(`${select} AND m.user_id = ?`);
-    this.#setRole = db.prepare<[string, string, string]>(
-      'UPDATE memberships SET role = ? WHERE organization_id = ? AND user_id = ?',
-    );
-    this.#countOwners = db.prepare<[string], { n: number }>(
-      "SELECT count(*) AS n FROM memberships WHERE organization_id = ? AND role = 'owner'",
+    return row?.role;
+  }
+
+  async add(scope: OrgScope, userId: string, role: RoleName, now: number): Promise<void> {
+    await this.db.tenant(scope, (q) =>
+      q
+        .insertInto('memberships')
+        .values({ organization_id: scope.organizationId, user_id: userId, role, created_at: now })
+        .execute(),
     );
   }
 
-  /** Used by the access layer to decide whether a scope may be granted at all. */
-  roleOf(organizationId: string, userId: string): RoleName | undefined {
-    return this.#roleOf.get(organizationId, userId)?.role;
+  list(scope: OrgScope): Promise<MemberRow[]> {
+    return this.db.tenant(scope, (q) => this.#select(q, scope).orderBy('u.email').execute());
   }
 
-  add(scope: OrgScope, userId: string, role: RoleName, now: number): void {
-    this.#insert.run(scope.organizationId, userId, role, now);
+  get(scope: OrgScope, userId: string): Promise<MemberRow | undefined> {
+    return this.db.tenant(scope, (q) =>
+      this.#select(q, scope).where('m.user_id', '=', userId).executeTakeFirst(),
+    );
   }
 
-  list(scope: OrgScope): MemberRow[] {
-    return this.#list.all(scope.organizationId);
+  async setRole(scope: OrgScope, userId: string, role: RoleName): Promise<void> {
+    await this.db.tenant(scope, (q) =>
+      q
+        .updateTable('memberships')
+        .set({ role })
+        .where(orgFilter(scope))
+        .where('user_id', '=', userId)
+        .execute(),
+    );
   }
 
-  get(scope: OrgScope, userId: string): MemberRow | undefined {
-    return this.#get.get(scope.organizationId, userId);
+  async countOwners(scope: OrgScope): Promise<number> {
+    const row = await this.db.tenant(scope, (q) =>
+      q
+        .selectFrom('memberships')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where(orgFilter(scope))
+        .where('role', '=', 'owner')
+        .executeTakeFirst(),
+    );
+    return Number(row?.n ?? 0);
   }
 
-  setRole(scope: OrgScope, userId: string, role: RoleName): void {
-    this.#setRole.run(role, scope.organizationId, userId);
-  }
-
-  countOwners(scope: OrgScope): number {
-    return this.#countOwners.get(scope.organizationId)?.n ?? 0;
+  #select(q: Kysely<Tables>, scope: OrgScope) {
+    return q
+      .selectFrom('memberships as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select(['m.user_id', 'u.email', 'u.display_name', 'm.role', 'm.created_at'])
+      .where(orgFilter(scope, 'm'));
   }
 }

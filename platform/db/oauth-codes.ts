@@ -1,62 +1,59 @@
-import type { Db } from './database';
+import type { Database } from './database';
+import type { OAuthCodesTable } from './tables';
 
-export interface OAuthCodeRow {
-  code_sha256: Buffer;
-  client_id: string;
-  redirect_uri: string;
-  code_challenge: string;
-  nonce: string;
-  user_id: string;
-  auth_time: number;
-  expires_at: number;
-  used_at: number | null;
-  family_id: string | null;
-}
+export type OAuthCodeRow = OAuthCodesTable;
 
 export type NewOAuthCode = Omit<OAuthCodeRow, 'used_at' | 'family_id'>;
 
 /** Authorization codes of the desktop sign-in; single use, kept hashed. */
 export class OAuthCodeStore {
-  readonly #insert;
-  readonly #find;
-  readonly #claim;
-  readonly #recordFamily;
-  readonly #prune;
+  constructor(private readonly db: Database) {}
 
-  constructor(db: Db) {
-    this.#insert = db.prepare<[NewOAuthCode]>(
-      `INSERT INTO oauth_codes (code_sha256, client_id, redirect_uri, code_challenge, nonce, user_id, auth_time, expires_at)
-       VALUES (@code_sha256, @client_id, @redirect_uri, @code_challenge, @nonce, @user_id, @auth_time, @expires_at)`,
+  async insert(row: NewOAuthCode): Promise<void> {
+    await this.db.global((q) =>
+      q
+        .insertInto('oauth_codes')
+        .values({ ...row, used_at: null, family_id: null })
+        .execute(),
     );
-    this.#find = db.prepare<[Buffer], OAuthCodeRow>('SELECT * FROM oauth_codes WHERE code_sha256 = ?');
-    this.#claim = db.prepare<[number, Buffer]>(
-      'UPDATE oauth_codes SET used_at = ? WHERE code_sha256 = ? AND used_at IS NULL',
-    );
-    this.#recordFamily = db.prepare<[string, Buffer]>(
-      'UPDATE oauth_codes SET family_id = ? WHERE code_sha256 = ?',
-    );
-    // Used codes are kept a day past expiry so that a late replay still finds (and revokes) its family.
-    this.#prune = db.prepare<[number]>('DELETE FROM oauth_codes WHERE expires_at < ?');
   }
 
-  insert(row: NewOAuthCode): void {
-    this.#insert.run(row);
-  }
-
-  find(codeSha256: Buffer): OAuthCodeRow | undefined {
-    return this.#find.get(codeSha256);
+  find(codeSha256: Buffer): Promise<OAuthCodeRow | undefined> {
+    return this.db.global((q) =>
+      q.selectFrom('oauth_codes').selectAll().where('code_sha256', '=', codeSha256).executeTakeFirst(),
+    );
   }
 
   /** The code's one use; false when it had been used already. */
-  claim(codeSha256: Buffer, now: number): boolean {
-    return this.#claim.run(now, codeSha256).changes === 1;
+  async claim(codeSha256: Buffer, now: number): Promise<boolean> {
+    const result = await this.db.global((q) =>
+      q
+        .updateTable('oauth_codes')
+        .set({ used_at: now })
+        .where('code_sha256', '=', codeSha256)
+        .where('used_at', 'is', null)
+        .executeTakeFirst(),
+    );
+    return result.numUpdatedRows === 1n;
   }
 
-  recordFamily(codeSha256: Buffer, familyId: string): void {
-    this.#recordFamily.run(familyId, codeSha256);
+  async recordFamily(codeSha256: Buffer, familyId: string): Promise<void> {
+    await this.db.global((q) =>
+      q
+        .updateTable('oauth_codes')
+        .set({ family_id: familyId })
+        .where('code_sha256', '=', codeSha256)
+        .execute(),
+    );
   }
 
-  prune(now: number): void {
-    this.#prune.run(now - 24 * 3600 * 1000);
+  /** Used codes are kept a day past expiry so that a late replay still finds (and revokes) its family. */
+  async prune(now: number): Promise<void> {
+    await this.db.global((q) =>
+      q
+        .deleteFrom('oauth_codes')
+        .where('expires_at', '<', now - 24 * 3600 * 1000)
+        .execute(),
+    );
   }
 }

@@ -1,51 +1,44 @@
-import type { Db } from './database';
+import type { Database } from './database';
+import type { OrganizationsTable } from './tables';
 
-export interface OrganizationRow {
-  id: string;
-  slug: string;
-  name: string;
-  created_at: number;
-}
+export type OrganizationRow = OrganizationsTable;
 
 /** Organizations are the tenants themselves, so looking one up needs no scope; reading its data does. */
 export class OrganizationStore {
-  readonly #insert;
-  readonly #bySlug;
-  readonly #byId;
-  readonly #forUser;
-  readonly #all;
+  constructor(private readonly db: Database) {}
 
-  constructor(db: Db) {
-    this.#insert = db.prepare<[string, string, string, number]>(
-      'INSERT INTO organizations (id, slug, name, created_at) VALUES (?, ?, ?, ?)',
-    );
-    this.#bySlug = db.prepare<[string], OrganizationRow>('SELECT * FROM organizations WHERE slug = ?');
-    this.#byId = db.prepare<[string], OrganizationRow>('SELECT * FROM organizations WHERE id = ?');
-    this.#all = db.prepare<[], OrganizationRow>('SELECT * FROM organizations ORDER BY slug');
-    this.#forUser = db.prepare<[string], OrganizationRow & { role: string }>(
-      `SELECT o.*, m.role FROM organizations o JOIN memberships m ON m.organization_id = o.id
-       WHERE m.user_id = ? ORDER BY o.slug`,
+  async create(row: OrganizationRow): Promise<void> {
+    await this.db.global((q) => q.insertInto('organizations').values(row).execute());
+  }
+
+  findBySlug(slug: string): Promise<OrganizationRow | undefined> {
+    return this.db.global((q) =>
+      q.selectFrom('organizations').selectAll().where('slug', '=', slug).executeTakeFirst(),
     );
   }
 
-  create(row: OrganizationRow): void {
-    this.#insert.run(row.id, row.slug, row.name, row.created_at);
-  }
-
-  findBySlug(slug: string): OrganizationRow | undefined {
-    return this.#bySlug.get(slug);
-  }
-
-  findById(id: string): OrganizationRow | undefined {
-    return this.#byId.get(id);
+  findById(id: string): Promise<OrganizationRow | undefined> {
+    return this.db.global((q) =>
+      q.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
   }
 
   /** Every organization, for platform-wide work such as signing-key rotation. */
-  listAll(): OrganizationRow[] {
-    return this.#all.all();
+  listAll(): Promise<OrganizationRow[]> {
+    return this.db.global((q) => q.selectFrom('organizations').selectAll().orderBy('slug').execute());
   }
 
-  listForUser(userId: string): (OrganizationRow & { role: string })[] {
-    return this.#forUser.all(userId);
+  /** The organizations a person belongs to, with their role in each: memberships of every organization. */
+  listForUser(userId: string): Promise<(OrganizationRow & { role: string })[]> {
+    return this.db.platform((q) =>
+      q
+        .selectFrom('organizations as o')
+        .innerJoin('memberships as m', 'm.organization_id', 'o.id')
+        .selectAll('o')
+        .select('m.role')
+        .where('m.user_id', '=', userId)
+        .orderBy('o.slug')
+        .execute(),
+    );
   }
 }

@@ -1,5 +1,5 @@
-import type { Db } from './database';
-import type { OrgScope } from './scope';
+import type { Database } from './database';
+import { type OrgScope, orgFilter } from './scope';
 
 export interface PolicyRow {
   lanes: string;
@@ -9,24 +9,32 @@ export interface PolicyRow {
 }
 
 export class PolicyStore {
-  readonly #get;
-  readonly #upsert;
+  constructor(private readonly db: Database) {}
 
-  constructor(db: Db) {
-    this.#get = db.prepare<[string], PolicyRow>('SELECT * FROM approval_policies WHERE organization_id = ?');
-    this.#upsert = db.prepare<Record<string, unknown>>(
-      `INSERT INTO approval_policies (organization_id, lanes, red_approvals, expiry_days, audit_retention_days)
-       VALUES (@organization_id, @lanes, @red_approvals, @expiry_days, @audit_retention_days)
-       ON CONFLICT (organization_id) DO UPDATE SET lanes = excluded.lanes, red_approvals = excluded.red_approvals,
-         expiry_days = excluded.expiry_days, audit_retention_days = excluded.audit_retention_days`,
+  get(scope: OrgScope): Promise<PolicyRow | undefined> {
+    return this.db.tenant(scope, (q) =>
+      q
+        .selectFrom('approval_policies')
+        .select(['lanes', 'red_approvals', 'expiry_days', 'audit_retention_days'])
+        .where(orgFilter(scope))
+        .executeTakeFirst(),
     );
   }
 
-  get(scope: OrgScope): PolicyRow | undefined {
-    return this.#get.get(scope.organizationId);
-  }
-
-  put(scope: OrgScope, row: PolicyRow): void {
-    this.#upsert.run({ organization_id: scope.organizationId, ...row });
+  async put(scope: OrgScope, row: PolicyRow): Promise<void> {
+    await this.db.tenant(scope, (q) =>
+      q
+        .insertInto('approval_policies')
+        .values({ organization_id: scope.organizationId, ...row })
+        .onConflict((oc) =>
+          oc.column('organization_id').doUpdateSet((eb) => ({
+            lanes: eb.ref('excluded.lanes'),
+            red_approvals: eb.ref('excluded.red_approvals'),
+            expiry_days: eb.ref('excluded.expiry_days'),
+            audit_retention_days: eb.ref('excluded.audit_retention_days'),
+          })),
+        )
+        .execute(),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import type { Db } from './database';
+import type { Database } from './database';
 
 export interface RefreshTokenRow {
   id: string;
@@ -13,58 +13,86 @@ export interface RefreshTokenRow {
 
 /** Refresh tokens rotate on every use; a family is one sign-in and everything refreshed from it. */
 export class RefreshTokenStore {
-  readonly #insertFamily;
-  readonly #insertToken;
-  readonly #find;
-  readonly #markUsed;
-  readonly #revokeFamily;
-  readonly #familyActive;
+  constructor(private readonly db: Database) {}
 
-  constructor(db: Db) {
-    this.#insertFamily = db.prepare<[string, string, number]>(
-      'INSERT INTO token_families (id, user_id, created_at) VALUES (?, ?, ?)',
-    );
-    this.#insertToken = db.prepare<[string, string, Buffer, number, number]>(
-      'INSERT INTO refresh_tokens (id, family_id, secret_sha256, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.#find = db.prepare<[string], RefreshTokenRow>(
-      `SELECT t.*, f.user_id, f.revoked_at AS family_revoked_at
-       FROM refresh_tokens t JOIN token_families f ON f.id = t.family_id WHERE t.id = ?`,
-    );
-    this.#markUsed = db.prepare<[number, string]>(
-      'UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL',
-    );
-    this.#revokeFamily = db.prepare<[number, string]>(
-      'UPDATE token_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
-    );
-    this.#familyActive = db.prepare<[string, string], { ok: number }>(
-      'SELECT 1 AS ok FROM token_families WHERE id = ? AND user_id = ? AND revoked_at IS NULL',
+  async createFamily(id: string, userId: string, now: number): Promise<void> {
+    await this.db.global((q) =>
+      q
+        .insertInto('token_families')
+        .values({ id, user_id: userId, created_at: now, revoked_at: null })
+        .execute(),
     );
   }
 
-  createFamily(id: string, userId: string, now: number): void {
-    this.#insertFamily.run(id, userId, now);
+  async insert(
+    id: string,
+    familyId: string,
+    secretSha256: Buffer,
+    now: number,
+    expiresAt: number,
+  ): Promise<void> {
+    await this.db.global((q) =>
+      q
+        .insertInto('refresh_tokens')
+        .values({
+          id,
+          family_id: familyId,
+          secret_sha256: secretSha256,
+          created_at: now,
+          expires_at: expiresAt,
+          used_at: null,
+        })
+        .execute(),
+    );
   }
 
-  insert(id: string, familyId: string, secretSha256: Buffer, now: number, expiresAt: number): void {
-    this.#insertToken.run(id, familyId, secretSha256, now, expiresAt);
-  }
-
-  find(id: string): RefreshTokenRow | undefined {
-    return this.#find.get(id);
+  find(id: string): Promise<RefreshTokenRow | undefined> {
+    return this.db.global((q) =>
+      q
+        .selectFrom('refresh_tokens as t')
+        .innerJoin('token_families as f', 'f.id', 't.family_id')
+        .selectAll('t')
+        .select(['f.user_id', 'f.revoked_at as family_revoked_at'])
+        .where('t.id', '=', id)
+        .executeTakeFirst(),
+    );
   }
 
   /** Claims a token for its single use; false if it had been used already. */
-  claim(id: string, now: number): boolean {
-    return this.#markUsed.run(now, id).changes === 1;
+  async claim(id: string, now: number): Promise<boolean> {
+    const result = await this.db.global((q) =>
+      q
+        .updateTable('refresh_tokens')
+        .set({ used_at: now })
+        .where('id', '=', id)
+        .where('used_at', 'is', null)
+        .executeTakeFirst(),
+    );
+    return result.numUpdatedRows === 1n;
   }
 
   /** Access tokens are checked against this on every request, so sign-out ends them at once. */
-  isFamilyActive(familyId: string, userId: string): boolean {
-    return this.#familyActive.get(familyId, userId) !== undefined;
+  async isFamilyActive(familyId: string, userId: string): Promise<boolean> {
+    const row = await this.db.global((q) =>
+      q
+        .selectFrom('token_families')
+        .select('id')
+        .where('id', '=', familyId)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst(),
+    );
+    return row !== undefined;
   }
 
-  revokeFamily(familyId: string, now: number): void {
-    this.#revokeFamily.run(now, familyId);
+  async revokeFamily(familyId: string, now: number): Promise<void> {
+    await this.db.global((q) =>
+      q
+        .updateTable('token_families')
+        .set({ revoked_at: now })
+        .where('id', '=', familyId)
+        .where('revoked_at', 'is', null)
+        .execute(),
+    );
   }
 }

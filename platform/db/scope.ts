@@ -1,3 +1,4 @@
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Environment } from '../../shared/domain/environments';
 
 declare const scoped: unique symbol;
@@ -33,14 +34,35 @@ export function tenantScope(org: OrgScope, environment: Environment): TenantScop
   } as TenantScope;
 }
 
-/** The WHERE clause every statement on environment-owned rows carries, bound by `tenantParams`. */
-export const TENANT_WHERE = 'organization_id = @organization_id AND environment = @environment';
-
-export function tenantParams(scope: TenantScope): { organization_id: string; environment: Environment } {
-  return { organization_id: scope.organizationId, environment: scope.environment };
-}
-
 /** The organization a tenant belongs to: authority over an environment implies it over its organization. */
 export function orgOf(tenant: TenantScope): OrgScope {
   return orgScope(tenant.organizationId, tenant.organizationSlug);
+}
+
+export function isTenantScope(scope: TenantScope | OrgScope): scope is TenantScope {
+  return 'environment' in scope;
+}
+
+/** The values a tenant's new rows carry. */
+export function tenantColumns(scope: TenantScope): { organization_id: string; environment: Environment } {
+  return { organization_id: scope.organizationId, environment: scope.environment };
+}
+
+/**
+ * The tenant filter: every statement on tenant rows carries this condition, built here and nowhere else,
+ * so there is one place that decides how stores keep tenants apart (and one place a test can turn the
+ * stores' own filters off to show that the database's row-level security alone isolates them).
+ * `table` qualifies the columns when the statement names several tables.
+ */
+export function tenantFilter(scope: TenantScope, table?: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`${column(table, 'organization_id')} = ${scope.organizationId} AND ${column(table, 'environment')} = ${scope.environment}`;
+}
+
+/** The organization filter, for rows an organization owns across its environments. */
+export function orgFilter(scope: OrgScope | TenantScope, table?: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`${column(table, 'organization_id')} = ${scope.organizationId}`;
+}
+
+function column(table: string | undefined, name: string) {
+  return sql.ref(table ? `${table}.${name}` : name);
 }

@@ -1,7 +1,7 @@
 import { ApiKeyStore } from './api-keys';
 import { ApprovalStore } from './approvals';
 import { AuditStore } from './audit';
-import type { Db } from './database';
+import type { Database } from './database';
 import { DeviceKeyStore } from './device-keys';
 import { DirectoryStore } from './directory';
 import { EvidenceStore } from './evidence';
@@ -17,7 +17,7 @@ import { WebhookStore } from './webhooks';
 
 /** Every SQL statement the platform runs lives behind one of these stores. */
 export interface Stores {
-  readonly db: Db;
+  readonly db: Database;
   readonly organizations: OrganizationStore;
   readonly users: UserStore;
   readonly memberships: MembershipStore;
@@ -35,7 +35,7 @@ export interface Stores {
   readonly directory: DirectoryStore;
 }
 
-export function createStores(db: Db): Stores {
+export function createStores(db: Database): Stores {
   return {
     db,
     organizations: new OrganizationStore(db),

@@ -1,73 +1,78 @@
-import type { Db } from './database';
-import { TENANT_WHERE, type TenantScope, tenantParams } from './scope';
+import type { Database } from './database';
+import { type TenantScope, tenantColumns, tenantFilter } from './scope';
+import type { TenantDataKeysTable } from './tables';
 
-export interface TenantKeyRow {
-  organization_id: string;
-  environment: 'test' | 'live';
-  version: number;
-  master_key_id: string;
-  wrapped_key: Buffer;
-  created_at: number;
-}
+export type TenantKeyRow = TenantDataKeysTable;
 
 /** Tenants' wrapped data keys. The one cross-tenant read is the rotation's list of rows left to re-wrap. */
 export class TenantKeyStore {
-  readonly #current;
-  readonly #version;
-  readonly #insert;
-  readonly #rewrap;
-  readonly #underOtherKeys;
+  constructor(private readonly db: Database) {}
 
-  constructor(db: Db) {
-    this.#current = db.prepare<Record<string, unknown>, TenantKeyRow>(
-      `SELECT * FROM tenant_data_keys WHERE ${TENANT_WHERE} ORDER BY version DESC LIMIT 1`,
-    );
-    this.#version = db.prepare<Record<string, unknown>, TenantKeyRow>(
-      `SELECT * FROM tenant_data_keys WHERE ${TENANT_WHERE} AND version = @version`,
-    );
-    this.#insert = db.prepare<Record<string, unknown>>(
-      `INSERT OR IGNORE INTO tenant_data_keys (organization_id, environment, version, master_key_id, wrapped_key, created_at)
-       VALUES (@organization_id, @environment, @version, @master_key_id, @wrapped_key, @created_at)`,
-    );
-    this.#rewrap = db.prepare<Record<string, unknown>>(
-      `UPDATE tenant_data_keys SET master_key_id = @master_key_id, wrapped_key = @wrapped_key
-       WHERE organization_id = @organization_id AND environment = @environment AND version = @version
-         AND master_key_id = @previous`,
-    );
-    this.#underOtherKeys = db.prepare<[string], TenantKeyRow>(
-      'SELECT * FROM tenant_data_keys WHERE master_key_id <> ? ORDER BY organization_id, environment, version LIMIT 100',
+  current(scope: TenantScope): Promise<TenantKeyRow | undefined> {
+    return this.db.tenant(scope, (q) =>
+      q
+        .selectFrom('tenant_data_keys')
+        .selectAll()
+        .where(tenantFilter(scope))
+        .orderBy('version', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
     );
   }
 
-  current(scope: TenantScope): TenantKeyRow | undefined {
-    return this.#current.get(tenantParams(scope));
-  }
-
-  version(scope: TenantScope, version: number): TenantKeyRow | undefined {
-    return this.#version.get({ ...tenantParams(scope), version });
+  version(scope: TenantScope, version: number): Promise<TenantKeyRow | undefined> {
+    return this.db.tenant(scope, (q) =>
+      q
+        .selectFrom('tenant_data_keys')
+        .selectAll()
+        .where(tenantFilter(scope))
+        .where('version', '=', version)
+        .executeTakeFirst(),
+    );
   }
 
   /** False when another process created this version first; the caller reads theirs. */
-  insert(scope: TenantScope, row: Omit<TenantKeyRow, 'organization_id' | 'environment'>): boolean {
-    return this.#insert.run({ ...tenantParams(scope), ...row }).changes === 1;
+  async insert(
+    scope: TenantScope,
+    row: Omit<TenantKeyRow, 'organization_id' | 'environment'>,
+  ): Promise<boolean> {
+    const result = await this.db.tenant(scope, (q) =>
+      q
+        .insertInto('tenant_data_keys')
+        .values({ ...tenantColumns(scope), ...row })
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst(),
+    );
+    return result.numInsertedOrUpdatedRows === 1n;
   }
 
   /** Re-wraps one key, only if it is still wrapped under `previous` (a concurrent rotation did not win). */
-  rewrap(row: TenantKeyRow, masterKeyId: string, wrapped: Buffer): boolean {
-    return (
-      this.#rewrap.run({
-        organization_id: row.organization_id,
-        environment: row.environment,
-        version: row.version,
-        master_key_id: masterKeyId,
-        wrapped_key: wrapped,
-        previous: row.master_key_id,
-      }).changes === 1
+  async rewrap(row: TenantKeyRow, masterKeyId: string, wrapped: Buffer): Promise<boolean> {
+    const result = await this.db.platform((q) =>
+      q
+        .updateTable('tenant_data_keys')
+        .set({ master_key_id: masterKeyId, wrapped_key: wrapped })
+        .where('organization_id', '=', row.organization_id)
+        .where('environment', '=', row.environment)
+        .where('version', '=', row.version)
+        .where('master_key_id', '=', row.master_key_id)
+        .executeTakeFirst(),
     );
+    return result.numUpdatedRows === 1n;
   }
 
   /** Up to 100 rows wrapped under any key but `masterKeyId`. */
-  wrappedUnderOtherKeys(masterKeyId: string): TenantKeyRow[] {
-    return this.#underOtherKeys.all(masterKeyId);
+  wrappedUnderOtherKeys(masterKeyId: string): Promise<TenantKeyRow[]> {
+    return this.db.platform((q) =>
+      q
+        .selectFrom('tenant_data_keys')
+        .selectAll()
+        .where('master_key_id', '<>', masterKeyId)
+        .orderBy('organization_id')
+        .orderBy('environment')
+        .orderBy('version')
+        .limit(100)
+        .execute(),
+    );
   }
 }

@@ -1,56 +1,61 @@
-import type { Db } from './database';
+import type { Database } from './database';
+import type { ThrottlesTable } from './tables';
 
-export interface ThrottleRow {
-  key: string;
-  failures: number;
-  window_start: number;
-  locked_until: number;
-  lockouts: number;
-}
+export type ThrottleRow = ThrottlesTable;
 
 /** Failure counters and lockouts, and the places each person has signed in from before. */
 export class ThrottleStore {
-  readonly #get;
-  readonly #put;
-  readonly #clear;
-  readonly #touchSource;
-  readonly #knownSource;
+  constructor(private readonly db: Database) {}
 
-  constructor(db: Db) {
-    this.#get = db.prepare<[string], ThrottleRow>('SELECT * FROM throttles WHERE key = ?');
-    this.#put = db.prepare<ThrottleRow>(
-      `INSERT INTO throttles (key, failures, window_start, locked_until, lockouts)
-       VALUES (@key, @failures, @window_start, @locked_until, @lockouts)
-       ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start,
-         locked_until = excluded.locked_until, lockouts = excluded.lockouts`,
-    );
-    this.#clear = db.prepare<[string]>('DELETE FROM throttles WHERE key = ?');
-    this.#touchSource = db.prepare<[string, string, number]>(
-      `INSERT INTO known_sign_in_sources (user_id, source, last_at) VALUES (?, ?, ?)
-       ON CONFLICT (user_id, source) DO UPDATE SET last_at = excluded.last_at`,
-    );
-    this.#knownSource = db.prepare<[string, string, number], { n: number }>(
-      'SELECT count(*) AS n FROM known_sign_in_sources WHERE user_id = ? AND source = ? AND last_at >= ?',
+  get(key: string): Promise<ThrottleRow | undefined> {
+    return this.db.global((q) =>
+      q.selectFrom('throttles').selectAll().where('key', '=', key).executeTakeFirst(),
     );
   }
 
-  get(key: string): ThrottleRow | undefined {
-    return this.#get.get(key);
+  async put(row: ThrottleRow): Promise<void> {
+    await this.db.global((q) =>
+      q
+        .insertInto('throttles')
+        .values(row)
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet((eb) => ({
+            failures: eb.ref('excluded.failures'),
+            window_start: eb.ref('excluded.window_start'),
+            locked_until: eb.ref('excluded.locked_until'),
+            lockouts: eb.ref('excluded.lockouts'),
+          })),
+        )
+        .execute(),
+    );
   }
 
-  put(row: ThrottleRow): void {
-    this.#put.run(row);
+  async clear(key: string): Promise<void> {
+    await this.db.global((q) => q.deleteFrom('throttles').where('key', '=', key).execute());
   }
 
-  clear(key: string): void {
-    this.#clear.run(key);
+  async rememberSource(userId: string, source: string, now: number): Promise<void> {
+    await this.db.global((q) =>
+      q
+        .insertInto('known_sign_in_sources')
+        .values({ user_id: userId, source, last_at: now })
+        .onConflict((oc) =>
+          oc.columns(['user_id', 'source']).doUpdateSet((eb) => ({ last_at: eb.ref('excluded.last_at') })),
+        )
+        .execute(),
+    );
   }
 
-  rememberSource(userId: string, source: string, now: number): void {
-    this.#touchSource.run(userId, source, now);
-  }
-
-  isKnownSource(userId: string, source: string, since: number): boolean {
-    return (this.#knownSource.get(userId, source, since)?.n ?? 0) > 0;
+  async isKnownSource(userId: string, source: string, since: number): Promise<boolean> {
+    const row = await this.db.global((q) =>
+      q
+        .selectFrom('known_sign_in_sources')
+        .select('user_id')
+        .where('user_id', '=', userId)
+        .where('source', '=', source)
+        .where('last_at', '>=', since)
+        .executeTakeFirst(),
+    );
+    return row !== undefined;
   }
 }

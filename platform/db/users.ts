@@ -1,49 +1,37 @@
-import type { Db } from './database';
+import type { Database } from './database';
+import type { UsersTable } from './tables';
 
-export interface UserRow {
-  id: string;
-  email: string;
-  display_name: string;
-  password_hash: string;
-  totp_seed_sealed: Buffer;
-  totp_last_step: number;
-  created_at: number;
-  disabled_at: number | null;
-}
+export type UserRow = UsersTable;
 
 export class UserStore {
-  readonly #insert;
-  readonly #byEmail;
-  readonly #byId;
-  readonly #advanceTotp;
+  constructor(private readonly db: Database) {}
 
-  constructor(db: Db) {
-    this.#insert = db.prepare<UserRow>(
-      `INSERT INTO users (id, email, display_name, password_hash, totp_seed_sealed, totp_last_step, created_at, disabled_at)
-       VALUES (@id, @email, @display_name, @password_hash, @totp_seed_sealed, @totp_last_step, @created_at, @disabled_at)`,
-    );
-    this.#byEmail = db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?');
-    this.#byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
-    // Compare-and-set: a TOTP step is accepted once, so a code seen over a shoulder cannot be replayed.
-    this.#advanceTotp = db.prepare<[number, string, number]>(
-      'UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?',
+  async create(row: UserRow): Promise<void> {
+    await this.db.global((q) => q.insertInto('users').values(row).execute());
+  }
+
+  /** E-mail addresses compare without case (SQLite: COLLATE NOCASE; PostgreSQL: a case-insensitive collation). */
+  findByEmail(email: string): Promise<UserRow | undefined> {
+    return this.db.global((q) =>
+      q.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst(),
     );
   }
 
-  create(row: UserRow): void {
-    this.#insert.run(row);
-  }
-
-  findByEmail(email: string): UserRow | undefined {
-    return this.#byEmail.get(email);
-  }
-
-  findById(id: string): UserRow | undefined {
-    return this.#byId.get(id);
+  findById(id: string): Promise<UserRow | undefined> {
+    return this.db.global((q) => q.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst());
   }
 
   /** Records that a TOTP step was used; false if it (or a later one) was used before. */
-  claimTotpStep(userId: string, step: number): boolean {
-    return this.#advanceTotp.run(step, userId, step).changes === 1;
+  async claimTotpStep(userId: string, step: number): Promise<boolean> {
+    // Compare-and-set: a TOTP step is accepted once, so a code seen over a shoulder cannot be replayed.
+    const result = await this.db.global((q) =>
+      q
+        .updateTable('users')
+        .set({ totp_last_step: step })
+        .where('id', '=', userId)
+        .where('totp_last_step', '<', step)
+        .executeTakeFirst(),
+    );
+    return result.numUpdatedRows === 1n;
   }
 }

@@ -32,17 +32,22 @@ export class DeviceKeyService {
     private readonly clock: Clock,
   ) {}
 
-  list(userId: string): DeviceKey[] {
-    return this.stores.deviceKeys.listForUser(userId).map(toDeviceKey);
+  async list(userId: string): Promise<DeviceKey[]> {
+    return (await this.stores.deviceKeys.listForUser(userId)).map(toDeviceKey);
   }
 
-  register(userId: string, name: string, publicKeyBase64: string, context: AuditContext): Result<DeviceKey> {
+  async register(
+    userId: string,
+    name: string,
+    publicKeyBase64: string,
+    context: AuditContext,
+  ): Promise<Result<DeviceKey>> {
     const publicKey = Buffer.from(publicKeyBase64, 'base64');
     if (publicKey.length !== 32 || publicKey.toString('base64') !== publicKeyBase64) {
       return fail('bad-request', 'The public key must be 32 bytes of Ed25519, base64.');
     }
-    return this.stores.db.transaction((): Result<DeviceKey> => {
-      const active = this.stores.deviceKeys.listForUser(userId).filter((k) => k.revoked_at === null);
+    return this.stores.db.transaction(async (): Promise<Result<DeviceKey>> => {
+      const active = (await this.stores.deviceKeys.listForUser(userId)).filter((k) => k.revoked_at === null);
       if (active.length >= MAX_ACTIVE_DEVICE_KEYS) return fail('conflict', 'Revoke an old device key first.');
       const row: DeviceKeyRow = {
         id: newId('dev'),
@@ -52,27 +57,39 @@ export class DeviceKeyService {
         created_at: this.clock.now(),
         revoked_at: null,
       };
-      this.stores.deviceKeys.insert(row);
-      this.#record(userId, 'device_key.register', row.id, { name, publicKey: publicKeyBase64 }, context);
+      await this.stores.deviceKeys.insert(row);
+      await this.#record(
+        userId,
+        'device_key.register',
+        row.id,
+        { name, publicKey: publicKeyBase64 },
+        context,
+      );
       return ok(toDeviceKey(row));
-    })();
+    });
   }
 
-  revoke(userId: string, id: string, context: AuditContext): Result<DeviceKey> {
-    return this.stores.db.transaction((): Result<DeviceKey> => {
-      if (!this.stores.deviceKeys.get(userId, id)) return fail('not-found', 'Device key not found.');
-      if (!this.stores.deviceKeys.revoke(userId, id, this.clock.now())) {
+  revoke(userId: string, id: string, context: AuditContext): Promise<Result<DeviceKey>> {
+    return this.stores.db.transaction(async (): Promise<Result<DeviceKey>> => {
+      if (!(await this.stores.deviceKeys.get(userId, id))) return fail('not-found', 'Device key not found.');
+      if (!(await this.stores.deviceKeys.revoke(userId, id, this.clock.now()))) {
         return fail('conflict', 'This device key is already revoked.');
       }
-      this.#record(userId, 'device_key.revoke', id, { revoked: true }, context);
-      return ok(toDeviceKey(this.stores.deviceKeys.get(userId, id) as DeviceKeyRow));
-    })();
+      await this.#record(userId, 'device_key.revoke', id, { revoked: true }, context);
+      return ok(toDeviceKey((await this.stores.deviceKeys.get(userId, id)) as DeviceKeyRow));
+    });
   }
 
-  #record(userId: string, action: string, keyId: string, after: unknown, context: AuditContext): void {
-    for (const org of this.stores.organizations.listForUser(userId)) {
+  async #record(
+    userId: string,
+    action: string,
+    keyId: string,
+    after: unknown,
+    context: AuditContext,
+  ): Promise<void> {
+    for (const org of await this.stores.organizations.listForUser(userId)) {
       for (const environment of environments) {
-        this.audit.append(tenantScope(orgScope(org.id, org.slug), environment), context, {
+        await this.audit.append(tenantScope(orgScope(org.id, org.slug), environment), context, {
           action,
           resource: { type: 'device_key', id: keyId },
           change: { before: null, after: { owner: userId, ...(after as object) } },

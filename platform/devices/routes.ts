@@ -17,11 +17,11 @@ export function deviceRoutes(ctx: PlatformContext, guards: Guards): FastifyPlugi
   const devices = new DeviceKeyService(ctx.stores, ctx.auditLog, ctx.clock);
   return async (app) => {
     serve(app, deviceKeysApi.list, { onRequest: guards.user() }, async (request) => ({
-      keys: devices.list(userIdOf(request)),
+      keys: await devices.list(userIdOf(request)),
     }));
     serve(app, deviceKeysApi.register, { onRequest: guards.user() }, async (request) =>
       orReply(
-        devices.register(
+        await devices.register(
           userIdOf(request),
           request.body.name,
           request.body.publicKey,
@@ -30,7 +30,7 @@ export function deviceRoutes(ctx: PlatformContext, guards: Guards): FastifyPlugi
       ),
     );
     serve(app, deviceKeysApi.revoke, { onRequest: guards.user() }, async (request) =>
-      orReply(devices.revoke(userIdOf(request), request.params.keyId, auditContextOf(request))),
+      orReply(await devices.revoke(userIdOf(request), request.params.keyId, auditContextOf(request))),
     );
   };
 }

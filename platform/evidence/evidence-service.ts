@@ -54,14 +54,14 @@ export class EvidenceService {
     const dataKey = await this.ctx.evidenceKeys.current(tenant);
     const address = blobAddress(dataKey, sha256);
     blobs.put(tenant, address, sealBlob(dataKey, tenant, sha256, input.bytes));
-    return stores.db.transaction((): Result<EvidenceMeta> => {
+    return stores.db.inTenant(tenant, async (): Promise<Result<EvidenceMeta>> => {
       if (input.requestId) {
-        const request = stores.approvals.get(tenant, input.requestId);
+        const request = await stores.approvals.get(tenant, input.requestId);
         if (!request) return fail('not-found', 'Approval request not found.');
         if (request.status !== 'pending')
           return fail('conflict', 'Evidence can only be added to a pending request.');
         // Each decision is signed over the evidence its approver saw: after one, the set must not change.
-        if (stores.approvals.decisions(input.requestId).length > 0)
+        if ((await stores.approvals.decisions(tenant, input.requestId)).length > 0)
           return fail(
             'conflict',
             'Evidence can only be added before anyone has decided on the request; raise a new request with it.',
@@ -81,27 +81,32 @@ export class EvidenceService {
         blob_address: address,
         key_version: dataKey.version,
       };
-      stores.evidence.insert(tenant, row);
-      auditLog.append(tenant, context, {
+      await stores.evidence.insert(tenant, row);
+      await auditLog.append(tenant, context, {
         action: 'evidence.upload',
         resource: { type: 'evidence', id: row.id },
         change: { before: null, after: { ...toEvidenceMeta(row) } },
       });
       return ok(toEvidenceMeta(row));
-    })();
+    });
   }
 
-  list(tenant: TenantScope, requestId?: string): EvidenceMeta[] {
+  async list(tenant: TenantScope, requestId?: string): Promise<EvidenceMeta[]> {
     const rows = requestId
-      ? this.ctx.stores.evidence.forRequest(tenant, requestId)
-      : this.ctx.stores.evidence.library(tenant);
+      ? await this.ctx.stores.evidence.forRequest(tenant, requestId)
+      : await this.ctx.stores.evidence.library(tenant);
     return rows.map(toEvidenceMeta);
   }
 
   /** A download URL good for this caller, this object and under five minutes. Issuing one is audited. */
-  issueUrl(tenant: TenantScope, principal: Principal, evidenceId: string, context: AuditContext) {
+  async issueUrl(
+    tenant: TenantScope,
+    principal: Principal,
+    evidenceId: string,
+    context: AuditContext,
+  ): Promise<Result<{ url: string; expiresAt: string }>> {
     const { stores, clock, urlSigner, auditLog } = this.ctx;
-    const row = stores.evidence.get(tenant, evidenceId);
+    const row = await stores.evidence.get(tenant, evidenceId);
     if (!row || row.deleted_at !== null)
       return fail<{ url: string; expiresAt: string }>('not-found', notFound);
     const expires = clock.now() + MAX_URL_LIFETIME_MS;
@@ -112,7 +117,7 @@ export class EvidenceService {
       principalId: principalIdOf(principal),
       expires,
     });
-    auditLog.append(tenant, context, {
+    await auditLog.append(tenant, context, {
       action: 'evidence.download_url',
       resource: { type: 'evidence', id: evidenceId },
       change: { before: null, after: { sha256: row.sha256, expiresAt: new Date(expires).toISOString() } },
@@ -143,7 +148,7 @@ export class EvidenceService {
     if (!urlSigner.verify(binding, link.signature, clock.now())) {
       return fail('forbidden', 'This download link is expired or not valid for you.');
     }
-    const row = stores.evidence.get(tenant, evidenceId);
+    const row = await stores.evidence.get(tenant, evidenceId);
     if (!row || row.deleted_at !== null) return fail('not-found', notFound);
     const bytes = await this.readBytes(tenant, row);
     if (!bytes) throw new Error(`Evidence ${row.id} is missing or damaged`);
@@ -161,18 +166,20 @@ export class EvidenceService {
   }
 
   /** Only ever called by an approved `evidence.delete` request. */
-  delete(tenant: TenantScope, evidenceId: string, context: AuditContext): Result<string> {
+  async delete(tenant: TenantScope, evidenceId: string, context: AuditContext): Promise<Result<string>> {
     const { stores, clock, blobs, auditLog } = this.ctx;
-    const row = stores.evidence.get(tenant, evidenceId);
-    if (!row || !stores.evidence.markDeleted(tenant, evidenceId, clock.now()))
+    const row = await stores.evidence.get(tenant, evidenceId);
+    if (!row || !(await stores.evidence.markDeleted(tenant, evidenceId, clock.now())))
       return fail('not-found', notFound);
-    auditLog.append(tenant, context, {
+    await auditLog.append(tenant, context, {
       action: 'evidence.delete',
       resource: { type: 'evidence', id: evidenceId },
       change: { before: toEvidenceMeta(row), after: null },
     });
-    if (row.blob_address && stores.evidence.liveCopies(tenant, row.blob_address) === 0) {
-      blobs.remove(tenant, row.blob_address);
+    const address = row.blob_address;
+    if (address && (await stores.evidence.liveCopies(tenant, address)) === 0) {
+      // The file goes once the deletion has committed: a rolled-back deletion keeps its bytes.
+      stores.db.afterCommit(() => blobs.remove(tenant, address));
     }
     return ok(`deleted ${evidenceId}`);
   }

@@ -14,9 +14,13 @@ import { blobAddress, sealBlob } from './blob-crypto';
 export async function sealLegacyEvidence(ctx: PlatformContext): Promise<number> {
   const legacyRoot = join(ctx.dataDir.path, 'evidence');
   let sealed = 0;
-  for (let batch = ctx.stores.evidence.unsealed(); batch.length > 0; batch = ctx.stores.evidence.unsealed()) {
+  for (
+    let batch = await ctx.stores.evidence.unsealed();
+    batch.length > 0;
+    batch = await ctx.stores.evidence.unsealed()
+  ) {
     for (const row of batch) {
-      const org = ctx.stores.organizations.findById(row.organization_id);
+      const org = await ctx.stores.organizations.findById(row.organization_id);
       if (!org) continue;
       const tenant = tenantScope(orgScope(org.id, org.slug), row.environment);
       let bytes: Buffer;
@@ -31,7 +35,7 @@ export async function sealLegacyEvidence(ctx: PlatformContext): Promise<number> 
       const dataKey = await ctx.evidenceKeys.current(tenant);
       const address = blobAddress(dataKey, row.sha256);
       ctx.blobs.put(tenant, address, sealBlob(dataKey, tenant, row.sha256, bytes));
-      ctx.stores.evidence.markSealed(tenant, row.id, address, dataKey.version);
+      await ctx.stores.evidence.markSealed(tenant, row.id, address, dataKey.version);
       sealed++;
     }
   }

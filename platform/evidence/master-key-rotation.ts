@@ -13,7 +13,7 @@ export async function finishMasterKeyRotation(
   if (ctx.masterKeys.keyIds().length <= 1) return 0;
   const rewrapped = await ctx.evidenceKeys.rewrapAll(onProgress);
   // Dropped only once nothing is wrapped under them any more: a key dropped early would lose evidence.
-  const left = ctx.stores.tenantKeys.wrappedUnderOtherKeys(ctx.masterKeys.currentKeyId());
+  const left = await ctx.stores.tenantKeys.wrappedUnderOtherKeys(ctx.masterKeys.currentKeyId());
   if (left.length === 0 && ctx.masterKeys instanceof FileMasterKeys) ctx.masterKeys.dropAllButCurrent();
   return rewrapped;
 }

@@ -35,12 +35,12 @@ export function evidenceRoutes(ctx: PlatformContext, guards: Guards): FastifyPlu
     );
 
     serve(app, evidenceApi.list, { onRequest: guards.tenant('evidence:read') }, async (request) => ({
-      evidence: evidence.list(tenantOf(request), request.query.requestId),
+      evidence: await evidence.list(tenantOf(request), request.query.requestId),
     }));
 
     serve(app, evidenceApi.url, { onRequest: guards.tenant('evidence:read') }, async (request) =>
       orReply(
-        evidence.issueUrl(
+        await evidence.issueUrl(
           tenantOf(request),
           principalOf(request),
           request.params.evidenceId,

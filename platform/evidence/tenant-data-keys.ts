@@ -30,21 +30,21 @@ export class TenantDataKeys {
   ) {}
 
   async current(tenant: TenantScope): Promise<DataKey> {
-    const row = this.stores.tenantKeys.current(tenant);
+    const row = await this.stores.tenantKeys.current(tenant);
     if (row) return this.#open(row);
     const key = randomBytes(32);
     const { keyId, wrapped } = await this.master.wrap(
       key,
       wrapAad(tenant.organizationId, tenant.environment, 1),
     );
-    this.stores.tenantKeys.insert(tenant, {
+    await this.stores.tenantKeys.insert(tenant, {
       version: 1,
       master_key_id: keyId,
       wrapped_key: wrapped,
       created_at: this.clock.now(),
     });
     // Another process may have made version 1 first: whichever row is stored is the key.
-    const stored = this.stores.tenantKeys.current(tenant);
+    const stored = await this.stores.tenantKeys.current(tenant);
     if (!stored) throw new Error('Tenant data key vanished');
     return this.#open(stored);
   }
@@ -52,7 +52,7 @@ export class TenantDataKeys {
   async version(tenant: TenantScope, version: number): Promise<DataKey> {
     const cached = this.#cache.get(cacheKey(tenant.organizationId, tenant.environment, version));
     if (cached) return cached;
-    const row = this.stores.tenantKeys.version(tenant, version);
+    const row = await this.stores.tenantKeys.version(tenant, version);
     if (!row) throw new Error(`No data key version ${version} for this tenant`);
     return this.#open(row);
   }
@@ -64,14 +64,14 @@ export class TenantDataKeys {
   async rewrapAll(onProgress: (rewrapped: number) => void = () => {}): Promise<number> {
     const current = this.master.currentKeyId();
     let rewrapped = 0;
-    for (let batch = this.stores.tenantKeys.wrappedUnderOtherKeys(current); batch.length > 0; ) {
+    for (let batch = await this.stores.tenantKeys.wrappedUnderOtherKeys(current); batch.length > 0; ) {
       for (const row of batch) {
         const aad = wrapAad(row.organization_id, row.environment, row.version);
         const key = await this.master.unwrap(row.master_key_id, row.wrapped_key, aad);
         const { keyId, wrapped } = await this.master.wrap(key, aad);
-        if (this.stores.tenantKeys.rewrap(row, keyId, wrapped)) onProgress(++rewrapped);
+        if (await this.stores.tenantKeys.rewrap(row, keyId, wrapped)) onProgress(++rewrapped);
       }
-      batch = this.stores.tenantKeys.wrappedUnderOtherKeys(current);
+      batch = await this.stores.tenantKeys.wrappedUnderOtherKeys(current);
     }
     return rewrapped;
   }

@@ -46,7 +46,7 @@ export function createGuards(ctx: PlatformContext) {
       async (request) => {
         const principal = await authenticate(request);
         const { org } = pathOf(request);
-        request.orgAccess = orReply(ctx.access.org(principal, org, permission));
+        request.orgAccess = orReply(await ctx.access.org(principal, org, permission));
         // An environment's key must not change what governs both environments (its own among them).
         if (principal.kind === 'api-key' && request.method !== 'GET' && request.method !== 'HEAD') {
           throw new Problem({
@@ -65,7 +65,7 @@ export function createGuards(ctx: PlatformContext) {
             code: 'bad-request',
             message: 'Invalid request. params.env: Expected test or live',
           });
-        request.orgAccess = orReply(ctx.access.tenant(principal, org, env, permission));
+        request.orgAccess = orReply(await ctx.access.tenant(principal, org, env, permission));
       },
   };
 }

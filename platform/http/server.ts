@@ -85,7 +85,7 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
       );
       return;
     }
-    parseJson(request, text, done);
+    void parseJson(request, text, done);
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

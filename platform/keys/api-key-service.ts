@@ -39,31 +39,31 @@ export class ApiKeyService {
     private readonly clock: Clock,
   ) {}
 
-  list(scope: TenantScope): ApiKey[] {
+  async list(scope: TenantScope): Promise<ApiKey[]> {
     const now = this.clock.now();
-    return this.stores.apiKeys.list(scope).map((row) => toApiKey(row, now));
+    return (await this.stores.apiKeys.list(scope)).map((row) => toApiKey(row, now));
   }
 
-  get(scope: TenantScope, id: string): Result<ApiKey> {
-    const row = this.stores.apiKeys.get(scope, id);
+  async get(scope: TenantScope, id: string): Promise<Result<ApiKey>> {
+    const row = await this.stores.apiKeys.get(scope, id);
     return row ? ok(toApiKey(row, this.clock.now())) : fail('not-found', keyNotFound);
   }
 
   /** A person may only hand a key permissions their own role has. */
-  create(
+  async create(
     scope: TenantScope,
     creator: { userId: string; role: RoleName },
     request: CreateApiKeyRequest,
     context: AuditContext,
-  ): Result<ApiKeyWithSecret> {
+  ): Promise<Result<ApiKeyWithSecret>> {
     const beyondRole = request.scopes.filter((p) => !roleAllows(creator.role, p));
     if (beyondRole.length > 0) {
       return fail('forbidden', `Your role cannot grant: ${beyondRole.join(', ')}.`);
     }
     const now = this.clock.now();
     const expiresAt = request.expiresInDays === undefined ? null : now + request.expiresInDays * DAY_MS;
-    return this.stores.db.transaction(() => {
-      const created = this.#mint(
+    return this.stores.db.inTenant(scope, async () => {
+      const created = await this.#mint(
         scope,
         creator.userId,
         request.name,
@@ -71,36 +71,45 @@ export class ApiKeyService {
         expiresAt,
         now,
       );
-      this.audit.append(scope, context, {
+      await this.audit.append(scope, context, {
         action: 'api_key.create',
         resource: { type: 'api_key', id: created.key.id },
         change: { before: null, after: auditView(created.key) },
       });
       return ok(created);
-    })();
+    });
   }
 
   /** Issues a successor with the same name, scopes and expiry; the old key works until the grace ends. */
-  rotate(
+  async rotate(
     scope: TenantScope,
     actorId: string,
     id: string,
     gracePeriodSeconds: number,
     context: AuditContext,
-  ): Result<ApiKeyWithSecret> {
+  ): Promise<Result<ApiKeyWithSecret>> {
     const now = this.clock.now();
-    const old = this.stores.apiKeys.get(scope, id);
+    const old = await this.stores.apiKeys.get(scope, id);
     if (!old) return fail('not-found', keyNotFound);
     const status = statusOf(old, now);
     if (status !== 'active')
       return fail('conflict', `Only an active key can be rotated; this one is ${status}.`);
-    return this.stores.db.transaction(() => {
-      const successor = this.#mint(scope, actorId, old.name, JSON.parse(old.scopes), old.expires_at, now);
-      if (!this.stores.apiKeys.markRotated(scope, id, successor.key.id, now + gracePeriodSeconds * 1000)) {
+    return this.stores.db.inTenant(scope, async () => {
+      const successor = await this.#mint(
+        scope,
+        actorId,
+        old.name,
+        JSON.parse(old.scopes),
+        old.expires_at,
+        now,
+      );
+      if (
+        !(await this.stores.apiKeys.markRotated(scope, id, successor.key.id, now + gracePeriodSeconds * 1000))
+      ) {
         throw new Error('API key changed during rotation');
       }
-      const after = this.stores.apiKeys.get(scope, id) as ApiKeyRow;
-      this.audit.append(scope, context, {
+      const after = (await this.stores.apiKeys.get(scope, id)) as ApiKeyRow;
+      await this.audit.append(scope, context, {
         action: 'api_key.rotate',
         resource: { type: 'api_key', id },
         change: {
@@ -109,33 +118,33 @@ export class ApiKeyService {
         },
       });
       return ok(successor);
-    })();
+    });
   }
 
-  revoke(scope: TenantScope, id: string, context: AuditContext): Result<ApiKey> {
+  revoke(scope: TenantScope, id: string, context: AuditContext): Promise<Result<ApiKey>> {
     const now = this.clock.now();
-    return this.stores.db.transaction((): Result<ApiKey> => {
-      const before = this.stores.apiKeys.get(scope, id);
+    return this.stores.db.inTenant(scope, async (): Promise<Result<ApiKey>> => {
+      const before = await this.stores.apiKeys.get(scope, id);
       if (!before) return fail('not-found', keyNotFound);
-      if (!this.stores.apiKeys.revoke(scope, id, now))
+      if (!(await this.stores.apiKeys.revoke(scope, id, now)))
         return fail('conflict', 'This API key is already revoked.');
-      const after = toApiKey(this.stores.apiKeys.get(scope, id) as ApiKeyRow, now);
-      this.audit.append(scope, context, {
+      const after = toApiKey((await this.stores.apiKeys.get(scope, id)) as ApiKeyRow, now);
+      await this.audit.append(scope, context, {
         action: 'api_key.revoke',
         resource: { type: 'api_key', id },
         change: { before: auditView(toApiKey(before, now)), after: auditView(after) },
       });
       return ok(after);
-    })();
+    });
   }
 
   /** Checks a presented `<id>.<secret>`; the secret is compared by digest in constant time. */
-  verify(presented: string): Result<VerifiedKey> & { refusal?: KeyRefusal; keyId?: string } {
+  async verify(presented: string): Promise<Result<VerifiedKey> & { refusal?: KeyRefusal; keyId?: string }> {
     const dot = presented.indexOf('.');
     const id = presented.slice(0, dot);
     if (dot < 0 || !KEY_ID.test(id))
       return { ...fail('unauthenticated', 'The API key is not valid.'), refusal: 'malformed' };
-    const row = this.stores.apiKeys.findCredential(id);
+    const row = await this.stores.apiKeys.findCredential(id);
     if (!row || !secretMatches(presented.slice(dot + 1), row.secret_sha256)) {
       return { ...fail('unauthenticated', 'The API key is not valid.'), refusal: 'unknown' };
     }
@@ -145,18 +154,18 @@ export class ApiKeyService {
       const refusal: KeyRefusal = status === 'revoked' ? 'revoked' : row.replaced_by ? 'rotated' : 'expired';
       return { ...fail('unauthenticated', 'The API key is not valid.'), refusal, keyId: id };
     }
-    this.stores.apiKeys.touchLastUsed(id, now);
+    await this.stores.apiKeys.touchLastUsed(id, now);
     return ok({ row, scopes: JSON.parse(row.scopes) as Permission[] });
   }
 
-  #mint(
+  async #mint(
     scope: TenantScope,
     createdBy: string,
     name: string,
     scopes: readonly Permission[],
     expiresAt: number | null,
     now: number,
-  ): ApiKeyWithSecret {
+  ): Promise<ApiKeyWithSecret> {
     const id = newKeyId(scope.environment);
     const secret = newSecret();
     const row = {
@@ -172,8 +181,8 @@ export class ApiKeyService {
       grace_until: null,
       replaced_by: null,
     };
-    this.stores.apiKeys.insert(scope, row);
-    const stored = this.stores.apiKeys.get(scope, id) as ApiKeyRow;
+    await this.stores.apiKeys.insert(scope, row);
+    const stored = (await this.stores.apiKeys.get(scope, id)) as ApiKeyRow;
     return { key: toApiKey(stored, now), secret: `${id}.${secret}` };
   }
 }

@@ -17,9 +17,9 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
    * Writes to keys go through approval requests unless the organization's policy puts them in the green
    * lane for this environment; this direct route is the green lane.
    */
-  function requireGreenLane(request: Parameters<typeof tenantOf>[0], kind: string) {
+  async function requireGreenLane(request: Parameters<typeof tenantOf>[0], kind: string) {
     const tenant = tenantOf(request);
-    const lane = laneFor(policyOf(ctx.stores, orgOf(tenant)), kind, tenant.environment);
+    const lane = laneFor(await policyOf(ctx.stores, orgOf(tenant)), kind, tenant.environment);
     if (lane !== 'green') {
       throw new Problem({
         code: 'approval-required',
@@ -44,8 +44,8 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
       if (principal.kind !== 'api-key') {
         throw new Problem({ code: 'forbidden', message: 'This describes an API key; sign in with one.' });
       }
-      const row = ctx.stores.apiKeys.findCredential(principal.keyId);
-      const org = row && ctx.stores.organizations.findById(row.organization_id);
+      const row = await ctx.stores.apiKeys.findCredential(principal.keyId);
+      const org = row && (await ctx.stores.organizations.findById(row.organization_id));
       if (!row || !org) throw new Error('Authenticated key vanished');
       return {
         id: row.id,
@@ -60,7 +60,7 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
       app,
       apiKeysApi.list,
       { config: { rateLimit }, onRequest: guards.tenant('keys:read') },
-      async (request) => ({ keys: ctx.apiKeys.list(tenantOf(request)) }),
+      async (request) => ({ keys: await ctx.apiKeys.list(tenantOf(request)) }),
     );
 
     serve(
@@ -68,9 +68,14 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
       apiKeysApi.create,
       { config: { rateLimit }, onRequest: guards.tenant('keys:manage') },
       async (request) => {
-        requireGreenLane(request, 'api_key.create');
+        await requireGreenLane(request, 'api_key.create');
         return orReply(
-          ctx.apiKeys.create(tenantOf(request), actorOf(request), request.body, auditContextOf(request)),
+          await ctx.apiKeys.create(
+            tenantOf(request),
+            actorOf(request),
+            request.body,
+            auditContextOf(request),
+          ),
         );
       },
     );
@@ -79,7 +84,7 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
       app,
       apiKeysApi.get,
       { config: { rateLimit }, onRequest: guards.tenant('keys:read') },
-      async (request) => orReply(ctx.apiKeys.get(tenantOf(request), request.params.keyId)),
+      async (request) => orReply(await ctx.apiKeys.get(tenantOf(request), request.params.keyId)),
     );
 
     serve(
@@ -88,8 +93,8 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
       { config: { rateLimit }, onRequest: guards.tenant('keys:manage') },
       async (request) => {
         const { userId } = actorOf(request);
-        requireGreenLane(request, 'api_key.rotate');
-        const rotated = ctx.apiKeys.rotate(
+        await requireGreenLane(request, 'api_key.rotate');
+        const rotated = await ctx.apiKeys.rotate(
           tenantOf(request),
           userId,
           request.params.keyId,
@@ -106,8 +111,10 @@ export function keyRoutes(ctx: PlatformContext, guards: Guards, limits: RouteLim
       { config: { rateLimit }, onRequest: guards.tenant('keys:manage') },
       async (request) => {
         actorOf(request);
-        requireGreenLane(request, 'api_key.revoke');
-        return orReply(ctx.apiKeys.revoke(tenantOf(request), request.params.keyId, auditContextOf(request)));
+        await requireGreenLane(request, 'api_key.revoke');
+        return orReply(
+          await ctx.apiKeys.revoke(tenantOf(request), request.params.keyId, auditContextOf(request)),
+        );
       },
     );
   };

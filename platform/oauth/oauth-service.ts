@@ -45,11 +45,11 @@ export class OAuthService {
     private readonly clock: Clock,
   ) {}
 
-  issueCode(userId: string, params: AuthorizationParams): string {
+  async issueCode(userId: string, params: AuthorizationParams): Promise<string> {
     const now = this.clock.now();
     const code = newSecret();
-    this.stores.oauthCodes.prune(now);
-    this.stores.oauthCodes.insert({
+    await this.stores.oauthCodes.prune(now);
+    await this.stores.oauthCodes.insert({
       code_sha256: sha256(code),
       client_id: params.client_id,
       redirect_uri: params.redirect_uri,
@@ -71,12 +71,12 @@ export class OAuthService {
     }
     const now = this.clock.now();
     const key = sha256(grant.code);
-    const code = this.stores.oauthCodes.find(key);
+    const code = await this.stores.oauthCodes.find(key);
     const invalid = oauthFail<OAuthTokenResponse>('invalid_grant', 'The authorization code is not valid.');
     if (!code || code.client_id !== grant.client_id) return invalid;
     if (code.used_at !== null) {
       // RFC 6749 §4.1.2: a code presented twice was intercepted or replayed; end what it started.
-      if (code.family_id) this.sessions.revokeFamily(code.family_id);
+      if (code.family_id) await this.sessions.revokeFamily(code.family_id);
       return invalid;
     }
     if (
@@ -85,12 +85,12 @@ export class OAuthService {
       !challengeMatches(grant.code_verifier, code.code_challenge)
     ) {
       // Burn it: a wrong verifier must not leave a code open to guessing.
-      this.stores.oauthCodes.claim(key, now);
+      await this.stores.oauthCodes.claim(key, now);
       return invalid;
     }
-    if (!this.stores.oauthCodes.claim(key, now)) return invalid;
+    if (!(await this.stores.oauthCodes.claim(key, now))) return invalid;
     const session = await this.sessions.startSession(code.user_id);
-    this.stores.oauthCodes.recordFamily(key, session.familyId);
+    await this.stores.oauthCodes.recordFamily(key, session.familyId);
     const idToken = await this.tokens.idToken(
       {
         issuer,

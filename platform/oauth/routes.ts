@@ -97,7 +97,7 @@ export function oauthRoutes(
             .headers(signInPageHeaders)
             .send(signInPage(checked, { email, error: user.error.message }));
         }
-        const code = ctx.oauth.issueCode(user.value.id, checked);
+        const code = await ctx.oauth.issueCode(user.value.id, checked);
         return redirectBack(reply, checked.redirect_uri, {
           code,
           state: checked.state,

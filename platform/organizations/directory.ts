@@ -7,16 +7,16 @@ import { orgOf, type TenantScope } from '../db/scope';
  * organization's members with their roles, and the people who acted here and have since left (their
  * names are kept; their role is gone). And the tenant's API keys, revoked ones too, with their owners.
  */
-export function tenantDirectory(ctx: PlatformContext, tenant: TenantScope): Directory {
+export async function tenantDirectory(ctx: PlatformContext, tenant: TenantScope): Promise<Directory> {
   const { stores } = ctx;
-  const members = stores.memberships.list(orgOf(tenant)).map((m) => ({
+  const members = (await stores.memberships.list(orgOf(tenant))).map((m) => ({
     id: m.user_id,
     displayName: m.display_name,
     email: m.email,
     role: m.role,
     removed: false,
   }));
-  const former = stores.directory.formerPeople(tenant).map((p) => ({
+  const former = (await stores.directory.formerPeople(tenant)).map((p) => ({
     id: p.id,
     displayName: p.display_name,
     email: p.email,
@@ -25,7 +25,7 @@ export function tenantDirectory(ctx: PlatformContext, tenant: TenantScope): Dire
   }));
   return {
     people: [...members, ...former],
-    apiKeys: stores.apiKeys.list(tenant).map((k) => ({
+    apiKeys: (await stores.apiKeys.list(tenant)).map((k) => ({
       id: k.id,
       name: k.name,
       ownerId: k.created_by,

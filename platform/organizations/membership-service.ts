@@ -23,8 +23,8 @@ export class MembershipService {
     private readonly audit: AuditLog,
   ) {}
 
-  list(scope: OrgScope): Member[] {
-    return this.stores.memberships.list(scope).map(toMember);
+  async list(scope: OrgScope): Promise<Member[]> {
+    return (await this.stores.memberships.list(scope)).map(toMember);
   }
 
   /**
@@ -37,25 +37,29 @@ export class MembershipService {
     userId: string,
     role: RoleName,
     context: AuditContext,
-  ): Result<Member> {
-    return this.stores.db.transaction((): Result<Member> => {
-      const target = this.stores.memberships.get(scope, userId);
+  ): Promise<Result<Member>> {
+    return this.stores.db.inTenant(scope, async (): Promise<Result<Member>> => {
+      const target = await this.stores.memberships.get(scope, userId);
       if (!target) return fail('not-found', 'Member not found.');
       const touchesOwner = role === 'owner' || target.role === 'owner';
       if (touchesOwner && actorRole !== 'owner') {
         return fail('forbidden', 'Only an owner can grant or remove the owner role.');
       }
-      if (target.role === 'owner' && role !== 'owner' && this.stores.memberships.countOwners(scope) <= 1) {
+      if (
+        target.role === 'owner' &&
+        role !== 'owner' &&
+        (await this.stores.memberships.countOwners(scope)) <= 1
+      ) {
         return fail('conflict', 'An organization must keep at least one owner.');
       }
-      this.stores.memberships.setRole(scope, userId, role);
+      await this.stores.memberships.setRole(scope, userId, role);
       // Organization-wide changes are recorded in the organization's live log.
-      this.audit.append(tenantScope(scope, 'live'), context, {
+      await this.audit.append(tenantScope(scope, 'live'), context, {
         action: 'member.role_change',
         resource: { type: 'user', id: userId },
         change: { before: { role: target.role }, after: { role } },
       });
       return ok(toMember({ ...target, role }));
-    })();
+    });
   }
 }

@@ -14,11 +14,13 @@ export async function createUser(
 ): Promise<{ userId: string; totpSeed: Uint8Array }> {
   const id = newId('usr');
   const totpSeed = newTotpSeed();
-  ctx.stores.users.create({
+  // Hashed before anything is written: a database write never waits on argon2.
+  const passwordHash = await hashPassword(input.password);
+  await ctx.stores.users.create({
     id,
     email: input.email,
     display_name: input.displayName,
-    password_hash: await hashPassword(input.password),
+    password_hash: passwordHash,
     totp_seed_sealed: ctx.sealedBox.seal(totpSeed, totpSeedAad(id)),
     totp_last_step: 0,
     created_at: ctx.clock.now(),
@@ -27,20 +29,29 @@ export async function createUser(
   return { userId: id, totpSeed };
 }
 
-export function createOrganization(ctx: PlatformContext, slug: string, name: string): OrgScope {
+export async function createOrganization(
+  ctx: PlatformContext,
+  slug: string,
+  name: string,
+): Promise<OrgScope> {
   const id = newId('org');
-  ctx.stores.organizations.create({ id, slug, name, created_at: ctx.clock.now() });
+  await ctx.stores.organizations.create({ id, slug, name, created_at: ctx.clock.now() });
   return orgScope(id, slug);
 }
 
 /** Adds a person to an organization; the change is recorded in the organization's live log. */
-export function addMember(ctx: PlatformContext, org: OrgScope, userId: string, role: RoleName): void {
-  ctx.stores.db.transaction(() => {
-    ctx.stores.memberships.add(org, userId, role, ctx.clock.now());
-    ctx.auditLog.append(tenantScope(org, 'live'), systemContext, {
+export async function addMember(
+  ctx: PlatformContext,
+  org: OrgScope,
+  userId: string,
+  role: RoleName,
+): Promise<void> {
+  await ctx.stores.db.inTenant(org, async () => {
+    await ctx.stores.memberships.add(org, userId, role, ctx.clock.now());
+    await ctx.auditLog.append(tenantScope(org, 'live'), systemContext, {
       action: 'member.add',
       resource: { type: 'user', id: userId },
       change: { before: null, after: { role } },
     });
-  })();
+  });
 }

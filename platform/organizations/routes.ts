@@ -30,17 +30,17 @@ export function organizationRoutes(ctx: PlatformContext, guards: Guards): Fastif
     serve(app, organizationsApi.list, { onRequest: guards.user() }, async (request) => {
       const principal = principalOf(request);
       const userId = principal.kind === 'user' ? principal.userId : '';
-      return { organizations: ctx.stores.organizations.listForUser(userId).map(toOrganization) };
+      return { organizations: (await ctx.stores.organizations.listForUser(userId)).map(toOrganization) };
     });
 
     serve(app, organizationsApi.get, { onRequest: guards.org('orgs:read') }, async (request) => {
-      const row = ctx.stores.organizations.findBySlug(orgAccessOf(request).scope.organizationSlug);
+      const row = await ctx.stores.organizations.findBySlug(orgAccessOf(request).scope.organizationSlug);
       if (!row) throw new Error('Authorized organization vanished');
       return toOrganization(row);
     });
 
     serve(app, organizationsApi.members, { onRequest: guards.org('members:read') }, async (request) => ({
-      members: members.list(orgAccessOf(request).scope),
+      members: await members.list(orgAccessOf(request).scope),
     }));
 
     // Anyone who may read anything in the tenant may see who its records name (auditors and viewers too).
@@ -48,13 +48,13 @@ export function organizationRoutes(ctx: PlatformContext, guards: Guards): Fastif
       app,
       organizationsApi.directory,
       { onRequest: guards.tenant({ anyOf: readPermissions }) },
-      async (request) => tenantDirectory(ctx, tenantOf(request)),
+      async (request) => await tenantDirectory(ctx, tenantOf(request)),
     );
 
     serve(app, organizationsApi.changeRole, { onRequest: guards.org('members:manage') }, async (request) => {
       const { scope, role } = orgAccessOf(request);
       // This route is the green lane of member.role_change (which always takes the live lane).
-      const lane = laneOfChange(policyOf(ctx.stores, scope), 'member.role_change', 'live');
+      const lane = laneOfChange(await policyOf(ctx.stores, scope), 'member.role_change', 'live');
       if (lane !== 'green') {
         throw new Problem({
           code: 'approval-required',
@@ -62,7 +62,13 @@ export function organizationRoutes(ctx: PlatformContext, guards: Guards): Fastif
         });
       }
       return orReply(
-        members.changeRole(scope, role, request.params.userId, request.body.role, auditContextOf(request)),
+        await members.changeRole(
+          scope,
+          role,
+          request.params.userId,
+          request.body.role,
+          auditContextOf(request),
+        ),
       );
     });
   };

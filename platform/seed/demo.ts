@@ -34,8 +34,11 @@ export const HISTORY_DAYS = 60;
 /** The history ends this long before the real time, so the first entry the server appends comes later. */
 const HISTORY_END_MARGIN_MS = 60_000;
 
-export function isSeeded(ctx: PlatformContext): boolean {
-  return profiles.some((o) => ctx.stores.organizations.findBySlug(o.slug));
+export async function isSeeded(ctx: PlatformContext): Promise<boolean> {
+  for (const profile of profiles) {
+    if (await ctx.stores.organizations.findBySlug(profile.slug)) return true;
+  }
+  return false;
 }
 
 /**
@@ -43,11 +46,11 @@ export function isSeeded(ctx: PlatformContext): boolean {
  * the caller only, who shows them once; they are never logged or written anywhere else.
  */
 export async function seedDemo(ctx: PlatformContext, options: SeedOptions = {}): Promise<DemoUser[]> {
-  if (isSeeded(ctx)) throw new Error('The demo organizations already exist in this data directory.');
+  if (await isSeeded(ctx)) throw new Error('The demo organizations already exist in this data directory.');
   const users: DemoUser[] = [];
   const orgs: HistoryOrg[] = [];
   for (const profile of profiles) {
-    const scope = createOrganization(ctx, profile.slug, profile.name);
+    const scope = await createOrganization(ctx, profile.slug, profile.name);
     const people = {} as Record<RoleName, HistoryPerson>;
     for (const role of roleNames) {
       const email = `${role.replace('_', '-')}@${profile.slug}.example`;
@@ -57,7 +60,7 @@ export async function seedDemo(ctx: PlatformContext, options: SeedOptions = {}):
         displayName: profile.people[role],
         password,
       });
-      addMember(ctx, scope, userId, role);
+      await addMember(ctx, scope, userId, role);
       people[role] = { userId, totpSeed };
       users.push({ organization: profile.slug, role, userId, email, password, totpSeed });
     }
@@ -86,12 +89,12 @@ export async function seedLivedInDemo(
 ): Promise<{ users: DemoUser[]; summary: DemoSummary }> {
   const { now = Date.now(), ...contextOptions } = options;
   const clock = new HistoryClock(now - HISTORY_DAYS * 24 * 3600_000, now - HISTORY_END_MARGIN_MS);
-  const ctx = createContext(dataDir, { ...contextOptions, clock });
+  const ctx = await createContext(dataDir, { ...contextOptions, clock });
   try {
     const users = await seedDemo(ctx, { history: clock });
-    return { users, summary: summarize(ctx) };
+    return { users, summary: await summarize(ctx) };
   } finally {
-    ctx.close();
+    await ctx.close();
   }
 }
 

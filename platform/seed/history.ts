@@ -129,12 +129,12 @@ export class History {
       this.clock.moveTo(event.at);
       // What the running platform would have done meanwhile: retry webhook deliveries, expire requests.
       await this.#webhooks.deliverDue();
-      this.#sweepExpired(event.tenant);
+      await this.#sweepExpired(event.tenant);
       await event.run();
       // Deliveries an execution queued go out now, at the time of the event, as they would have.
       await nextTurn();
     }
-    for (const tenant of tenants) this.#sweepExpired(tenant);
+    for (const tenant of tenants) await this.#sweepExpired(tenant);
     await this.#webhooks.deliverDue();
     await nextTurn();
     this.#deviceOf.clear();
@@ -218,14 +218,14 @@ export class History {
   }
 
   /** The route guard's check: a person's current role in the organization, or a key's effective scopes. */
-  #allows(tenant: Tenant, principal: Principal, permission: Permission): boolean {
-    if (principal.kind === 'api-key') return principal.scopes.includes(permission);
-    const role = this.ctx.stores.memberships.roleOf(tenant.scope.organizationId, principal.userId);
-    return role !== undefined && roleAllows(role, permission);
+  async #allows(tenant: Tenant, principal: Principal): Promise<(permission: Permission) => boolean> {
+    if (principal.kind === 'api-key') return (permission) => principal.scopes.includes(permission);
+    const role = await this.ctx.stores.memberships.roleOf(tenant.scope.organizationId, principal.userId);
+    return (permission) => role !== undefined && roleAllows(role, permission);
   }
 
-  #require(tenant: Tenant, principal: Principal, permission: Permission, what: string): void {
-    if (!this.#allows(tenant, principal, permission)) {
+  async #require(tenant: Tenant, principal: Principal, permission: Permission, what: string): Promise<void> {
+    if (!(await this.#allows(tenant, principal))(permission)) {
       throw new Error(`Demo history: ${what} needs ${permission}, which the actor does not have.`);
     }
   }
@@ -236,7 +236,7 @@ export class History {
 
   async #raise(tenant: Tenant, story: Story): Promise<ApprovalRequest> {
     const principal = await this.#principal(tenant, story.by);
-    this.#require(tenant, principal, 'approvals:request', story.title);
+    await this.#require(tenant, principal, 'approvals:request', story.title);
     const at = new Date(this.clock.now());
     const payload =
       typeof story.payload === 'function' ? story.payload({ at, refs: this.#refs(tenant) }) : story.payload;
@@ -252,10 +252,10 @@ export class History {
       ...(reverses ? { reverses } : {}),
     });
     let request = must(
-      this.#approvals.create(
+      await this.#approvals.create(
         tenant.scope,
         principal,
-        (p) => this.#allows(tenant, principal, p),
+        await this.#allows(tenant, principal),
         input,
         this.#context(principal),
       ),
@@ -263,35 +263,42 @@ export class History {
     );
     if (story.name) tenant.requests.set(story.name, request.id);
     for (const file of story.evidence ?? []) request = await this.#attach(tenant, request, story.by, file);
-    this.#collect(tenant, story, request);
+    await this.#collect(tenant, story, request);
     return request;
   }
 
   async #step(tenant: Tenant, story: Story, request: ApprovalRequest, step: Step): Promise<ApprovalRequest> {
     if ('comment' in step) {
       const principal = await this.#principal(tenant, step.by);
-      this.#require(tenant, principal, 'approvals:read', 'a comment');
+      await this.#require(tenant, principal, 'approvals:read', 'a comment');
       const { body } = CommentRequest.parse({ body: step.comment });
       const author = tenant.org.people[step.by].userId;
       return must(
-        this.#approvals.comment(tenant.scope, request.id, author, body, this.#context(principal)),
+        await this.#approvals.comment(tenant.scope, request.id, author, body, this.#context(principal)),
         `a comment on "${story.title}"`,
       );
     }
     if ('attach' in step) return this.#attach(tenant, request, step.by, step.attach);
     if ('withdraw' in step) {
       const principal = await this.#principal(tenant, step.withdraw);
-      this.#require(tenant, principal, 'approvals:request', 'a withdrawal');
+      await this.#require(tenant, principal, 'approvals:request', 'a withdrawal');
       return must(
-        this.#approvals.withdraw(tenant.scope, request.id, principal, this.#context(principal)),
+        await this.#approvals.withdraw(tenant.scope, request.id, principal, this.#context(principal)),
         `withdrawing "${story.title}"`,
       );
     }
     const decided =
       'approve' in step
-        ? this.#decide(tenant, request, step.approve, 'approve', step.note ?? '', step.mistypesCode === true)
-        : this.#decide(tenant, request, step.reject, 'reject', step.reason, false);
-    this.#collect(tenant, story, decided);
+        ? await this.#decide(
+            tenant,
+            request,
+            step.approve,
+            'approve',
+            step.note ?? '',
+            step.mistypesCode === true,
+          )
+        : await this.#decide(tenant, request, step.reject, 'reject', step.reason, false);
+    await this.#collect(tenant, story, decided);
     return decided;
   }
 
@@ -302,7 +309,7 @@ export class History {
     file: EvidenceFile,
   ): Promise<ApprovalRequest> {
     const principal = await this.#principal(tenant, by);
-    this.#require(tenant, principal, 'evidence:upload', `attaching ${file.name}`);
+    await this.#require(tenant, principal, 'evidence:upload', `attaching ${file.name}`);
     // People pick files one at a time; an integration sends them straight after the request.
     if (principal.kind === 'user') this.#pause(15, 50);
     else this.#pause(1, 3);
@@ -317,7 +324,7 @@ export class History {
       `attaching ${file.name}`,
     );
     tenant.uploaded.push(meta.id);
-    return must(this.#approvals.get(tenant.scope, request.id), 'reading a request back');
+    return must(await this.#approvals.get(tenant.scope, request.id), 'reading a request back');
   }
 
   /**
@@ -325,28 +332,28 @@ export class History {
    * is audited), signs the statement over what they saw with their device key and, to approve in the red
    * lane, types a fresh code from their authenticator (once, optionally, a mistyped one first).
    */
-  #decide(
+  async #decide(
     tenant: Tenant,
     request: ApprovalRequest,
     role: RoleName,
     decision: 'approve' | 'reject',
     comment: string,
     mistypesCode: boolean,
-  ): ApprovalRequest {
+  ): Promise<ApprovalRequest> {
     const person = tenant.org.people[role];
     const principal: Principal = { kind: 'user', userId: person.userId };
     const context = this.#context(principal);
-    this.#require(tenant, principal, 'approvals:decide', `deciding "${request.title}"`);
-    const view = must(this.#approvals.get(tenant.scope, request.id), 'reading a request');
+    await this.#require(tenant, principal, 'approvals:decide', `deciding "${request.title}"`);
+    const view = must(await this.#approvals.get(tenant.scope, request.id), 'reading a request');
     for (const file of view.evidence) {
-      this.#require(tenant, principal, 'evidence:read', 'opening evidence');
-      must(this.#evidence.issueUrl(tenant.scope, principal, file.id, context), `opening ${file.name}`);
+      await this.#require(tenant, principal, 'evidence:read', 'opening evidence');
+      must(await this.#evidence.issueUrl(tenant.scope, principal, file.id, context), `opening ${file.name}`);
       this.#pause(30, 150);
     }
     const stepUp = view.lane === 'red' && decision === 'approve';
     if (stepUp && mistypesCode) {
       const wrong = this.#wrongCode(person);
-      const refused = this.#approvals.decide(
+      const refused = await this.#approvals.decide(
         tenant.scope,
         view.id,
         person.userId,
@@ -358,7 +365,7 @@ export class History {
     }
     const totp = stepUp ? this.#freshCode(person) : undefined;
     return must(
-      this.#approvals.decide(
+      await this.#approvals.decide(
         tenant.scope,
         view.id,
         person.userId,
@@ -426,27 +433,27 @@ export class History {
   }
 
   /** The requester collects a new key's secret once, as the console does right after execution. */
-  #collect(tenant: Tenant, story: Story, request: ApprovalRequest): void {
+  async #collect(tenant: Tenant, story: Story, request: ApprovalRequest): Promise<void> {
     if (!story.key || request.status !== 'executed') return;
     const { secret } = must(
-      this.#approvals.result(tenant.scope, request.id, request.requester.id),
+      await this.#approvals.result(tenant.scope, request.id, request.requester.id),
       `collecting the key of "${story.title}"`,
     );
     if (!secret) throw new Error(`Demo history: "${story.title}" produced no key.`);
     tenant.keys.set(story.key, { id: secret.slice(0, secret.indexOf('.')), secret });
   }
 
-  #registerDevice(org: HistoryOrg, role: RoleName, name: string): void {
+  async #registerDevice(org: HistoryOrg, role: RoleName, name: string): Promise<void> {
     const person = org.people[role];
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
     const body = RegisterDeviceKey.parse({ name, publicKey: Buffer.from(raw).toString('base64') });
     const context = this.#context({ kind: 'user', userId: person.userId });
     const previous = this.#deviceOf.get(person.userId);
-    const key = must(this.#devices.register(person.userId, body.name, body.publicKey, context), name);
+    const key = must(await this.#devices.register(person.userId, body.name, body.publicKey, context), name);
     this.#deviceOf.set(person.userId, { id: key.id, privateKey });
     // A replaced laptop's key is revoked as soon as the new one works, as the console's rotation does.
-    if (previous) must(this.#devices.revoke(person.userId, previous.id, context), `revoking ${name}`);
+    if (previous) must(await this.#devices.revoke(person.userId, previous.id, context), `revoking ${name}`);
   }
 
   async #happen(tenant: Tenant, happening: Happening): Promise<void> {
@@ -458,19 +465,20 @@ export class History {
     const principal: Principal = { kind: 'user', userId: tenant.org.people[role].userId };
     const context = this.#context(principal);
     if ('verifyAudit' in happening) {
-      this.#require(tenant, principal, 'audit:read', 'an integrity check');
-      this.ctx.audit.checkpoint(tenant.scope);
+      await this.#require(tenant, principal, 'audit:read', 'an integrity check');
+      await this.ctx.audit.checkpoint(tenant.scope);
       return;
     }
     // An auditor samples evidence: every few files of those still held, spread over the history so far.
-    this.#require(tenant, principal, 'evidence:read', 'an evidence sample');
-    const held = tenant.uploaded.filter(
-      (id) => this.ctx.stores.evidence.get(tenant.scope, id)?.deleted_at === null,
-    );
+    await this.#require(tenant, principal, 'evidence:read', 'an evidence sample');
+    const held: string[] = [];
+    for (const id of tenant.uploaded) {
+      if ((await this.ctx.stores.evidence.get(tenant.scope, id))?.deleted_at === null) held.push(id);
+    }
     const every = Math.max(1, Math.floor(held.length / happening.count));
     for (let i = 0; i < held.length && i / every < happening.count; i += every) {
       must(
-        this.#evidence.issueUrl(tenant.scope, principal, held[i] as string, context),
+        await this.#evidence.issueUrl(tenant.scope, principal, held[i] as string, context),
         'an evidence sample',
       );
       this.#pause(60, 240);
@@ -480,23 +488,28 @@ export class History {
   /** An export, as the route streams it: recorded in the log itself, with a checkpoint covering it. */
   async #export(tenant: Tenant, actor: Actor): Promise<void> {
     const principal = await this.#principal(tenant, actor);
-    this.#require(tenant, principal, 'audit:export', 'an audit export');
+    await this.#require(tenant, principal, 'audit:export', 'an audit export');
     const who = typeof actor === 'string' ? actor : actor.key;
     const start = tenant.exported.get(who) ?? 0;
     const exported = must(
-      this.ctx.audit.export(tenant.scope, this.#context(principal), { start }, new Date(this.clock.now())),
+      await this.ctx.audit.export(
+        tenant.scope,
+        this.#context(principal),
+        { start },
+        new Date(this.clock.now()),
+      ),
       'an audit export',
     );
     // Read to the end, as the download would be.
     let bytes = 0;
-    for (const chunk of exported.chunks) bytes += chunk.length;
+    for await (const chunk of exported.chunks) bytes += chunk.length;
     if (bytes === 0) throw new Error('Demo history: an empty audit export.');
     tenant.exported.set(who, exported.end);
   }
 
   async #uploadToLibrary(tenant: Tenant, happening: LibraryUpload): Promise<void> {
     const principal = await this.#principal(tenant, happening.by);
-    this.#require(tenant, principal, 'evidence:upload', `uploading ${happening.upload.name}`);
+    await this.#require(tenant, principal, 'evidence:upload', `uploading ${happening.upload.name}`);
     const meta = must(
       await this.#evidence.upload(
         tenant.scope,
@@ -510,9 +523,9 @@ export class History {
     tenant.uploaded.push(meta.id);
   }
 
-  #sweepExpired(tenant: Tenant): void {
+  async #sweepExpired(tenant: Tenant): Promise<void> {
     // Listing is what closes overdue requests, as when someone opens the queue.
-    this.#approvals.list(tenant.scope, { statuses: ['pending'], limit: 1 });
+    await this.#approvals.list(tenant.scope, { statuses: ['pending'], limit: 1 });
   }
 }
 

@@ -1,5 +1,6 @@
 import { environments } from '../../shared/domain/environments';
 import type { PlatformContext } from '../context';
+import type { ApprovalRow } from '../db/approvals';
 import { orgScope, tenantScope } from '../db/scope';
 import { profiles } from './profiles';
 
@@ -17,32 +18,37 @@ export interface DemoSummary {
   readonly tenants: readonly TenantSummary[];
 }
 
-const statuses = ['pending', 'executed', 'failed', 'rejected', 'withdrawn', 'expired'];
+const statuses: ApprovalRow['status'][] = [
+  'pending',
+  'executed',
+  'failed',
+  'rejected',
+  'withdrawn',
+  'expired',
+];
 
 /** What the demo holds per tenant, read back from the stores: for the one line the CLI prints. */
-export function summarize(ctx: PlatformContext): DemoSummary {
+export async function summarize(ctx: PlatformContext): Promise<DemoSummary> {
   const tenants: TenantSummary[] = [];
   for (const profile of profiles) {
-    const org = ctx.stores.organizations.findBySlug(profile.slug);
+    const org = await ctx.stores.organizations.findBySlug(profile.slug);
     if (!org) continue;
     for (const environment of environments) {
       const tenant = tenantScope(orgScope(org.id, org.slug), environment);
-      const rows = ctx.stores.approvals.list(tenant, { statuses, limit: 10_000 });
+      const rows = await ctx.stores.approvals.list(tenant, { statuses, limit: 10_000 });
       const byStatus: Record<string, number> = {};
       for (const row of rows) byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;
-      const attached = rows.reduce(
-        (sum, row) => sum + ctx.stores.evidence.forRequest(tenant, row.id).length,
-        0,
-      );
-      const size = ctx.auditLog.size(tenant);
+      let attached = 0;
+      for (const row of rows) attached += (await ctx.stores.evidence.forRequest(tenant, row.id)).length;
+      const size = await ctx.auditLog.size(tenant);
       tenants.push({
         organization: org.slug,
         environment,
         requests: rows.length,
         byStatus,
-        evidence: attached + ctx.stores.evidence.library(tenant).length,
+        evidence: attached + (await ctx.stores.evidence.library(tenant)).length,
         auditEntries: size,
-        checkpoints: ctx.stores.audit.checkpointsIn(tenant, 0, size).length,
+        checkpoints: (await ctx.stores.audit.checkpointsIn(tenant, 0, size)).length,
       });
     }
   }

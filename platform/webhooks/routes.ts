@@ -21,31 +21,34 @@ export function webhookRoutes(
           message: 'Webhook targets are changed by people, not by API keys.',
         });
       }
-      return orReply(refuseDirectPolicyWrite(ctx, tenantOf(request), 'webhook', auditContextOf(request)));
+      return orReply(
+        await refuseDirectPolicyWrite(ctx, tenantOf(request), 'webhook', auditContextOf(request)),
+      );
     });
 
     serve(app, approvalsApi.deliveries, { onRequest: guards.tenant('approvals:read') }, async (request) => {
-      if (!ctx.stores.approvals.get(tenantOf(request), request.params.requestId)) {
+      const tenant = tenantOf(request);
+      if (!(await ctx.stores.approvals.get(tenant, request.params.requestId))) {
         throw new Problem({ code: 'not-found', message: 'Approval request not found.' });
       }
-      return {
-        deliveries: ctx.stores.webhooks
-          .deliveriesFor(tenantOf(request), request.params.requestId)
-          .map((d) => ({
-            id: d.id,
-            status: d.status,
-            // Readers learn only whether each attempt was delivered: what a remote answered (status codes,
-            // errors) would make this endpoint a scanner of whatever the target could reach.
-            attempts: ctx.stores.webhooks.attempts(d.id).map((a) => ({
-              attempt: a.attempt,
-              at: new Date(a.at).toISOString(),
-              outcome:
-                a.status_code !== null && a.status_code >= 200 && a.status_code < 300
-                  ? ('delivered' as const)
-                  : ('failed' as const),
-            })),
+      const deliveries = [];
+      for (const d of await ctx.stores.webhooks.deliveriesFor(tenant, request.params.requestId)) {
+        deliveries.push({
+          id: d.id,
+          status: d.status,
+          // Readers learn only whether each attempt was delivered: what a remote answered (status codes,
+          // errors) would make this endpoint a scanner of whatever the target could reach.
+          attempts: (await ctx.stores.webhooks.attempts(tenant, d.id)).map((a) => ({
+            attempt: a.attempt,
+            at: new Date(a.at).toISOString(),
+            outcome:
+              a.status_code !== null && a.status_code >= 200 && a.status_code < 300
+                ? ('delivered' as const)
+                : ('failed' as const),
           })),
-      };
+        });
+      }
+      return { deliveries };
     });
   };
 }

@@ -24,25 +24,25 @@ function sealAad(tenant: TenantScope): string {
  * secret. Called only by an executed `policy.update` request, inside its transaction; the secret goes to the
  * requester once, through the request's result.
  */
-export function configureWebhook(
+export async function configureWebhook(
   ctx: PlatformContext,
   tenant: TenantScope,
   url: string | null,
   context: AuditContext,
-): Result<{ secret: string | null }> {
+): Promise<Result<{ secret: string | null }>> {
   const { stores, sealedBox, clock, auditLog } = ctx;
-  const before = stores.webhooks.get(tenant)?.url ?? null;
+  const before = (await stores.webhooks.get(tenant))?.url ?? null;
   if (url === null) {
-    stores.webhooks.remove(tenant);
+    await stores.webhooks.remove(tenant);
   } else {
     const checked = checkTargetUrl(url, ctx.webhookTargets);
     if (!checked.ok) return checked;
   }
   const secret = url === null ? null : `whsec_${newSecret()}`;
   if (url !== null && secret !== null) {
-    stores.webhooks.put(tenant, url, sealedBox.seal(Buffer.from(secret), sealAad(tenant)), clock.now());
+    await stores.webhooks.put(tenant, url, sealedBox.seal(Buffer.from(secret), sealAad(tenant)), clock.now());
   }
-  auditLog.append(tenant, context, {
+  await auditLog.append(tenant, context, {
     action: 'webhook.configure',
     resource: { type: 'webhook', id: `${tenant.organizationSlug}/${tenant.environment}` },
     change: { before: { url: before }, after: { url } },
@@ -63,9 +63,10 @@ export class WebhookService {
     private readonly retryBaseMs = 1000,
   ) {}
 
-  /** Called inside the transaction that executed the request. */
-  enqueue(tenant: TenantScope, request: ApprovalRow): void {
+  /** Called inside the transaction that executed the request; the delivery goes out once it commits. */
+  async enqueue(tenant: TenantScope, request: ApprovalRow): Promise<void> {
     const id = newId('whd');
+    const decisions = await this.ctx.stores.approvals.decisions(tenant, request.id);
     const body = canonicalize({
       event: 'approval.executed',
       deliveryId: id,
@@ -77,14 +78,12 @@ export class WebhookService {
         title: request.title,
         payload: JSON.parse(request.payload),
         payloadHash: request.payload_sha256,
-        approvers: this.ctx.stores.approvals
-          .decisions(request.id)
-          .filter((d) => d.decision === 'approve')
-          .map((d) => d.approver_id),
+        approvers: decisions.filter((d) => d.decision === 'approve').map((d) => d.approver_id),
       },
     }) as string;
-    this.ctx.stores.webhooks.enqueue(tenant, id, request.id, body, this.ctx.clock.now());
-    setImmediate(() => void this.deliverDue());
+    await this.ctx.stores.webhooks.enqueue(tenant, id, request.id, body, this.ctx.clock.now());
+    // Never from inside the transaction: a rolled-back execution must not have been announced.
+    this.ctx.stores.db.afterCommit(() => setImmediate(() => void this.deliverDue()));
   }
 
   start(pollMs = 1000): void {
@@ -101,11 +100,11 @@ export class WebhookService {
     if (this.#running) return;
     this.#running = true;
     try {
-      for (const delivery of this.ctx.stores.webhooks.due(this.ctx.clock.now())) {
-        const org = this.ctx.stores.organizations.findById(delivery.organization_id);
+      for (const delivery of await this.ctx.stores.webhooks.due(this.ctx.clock.now())) {
+        const org = await this.ctx.stores.organizations.findById(delivery.organization_id);
         if (!org) continue;
         const tenant = tenantScope(orgScope(org.id, org.slug), delivery.environment);
-        const hook = this.ctx.stores.webhooks.get(tenant);
+        const hook = await this.ctx.stores.webhooks.get(tenant);
         let statusCode: number | null = null;
         let error: string | null = null;
         if (!hook) {
@@ -125,7 +124,8 @@ export class WebhookService {
         const delivered = statusCode !== null && statusCode >= 200 && statusCode < 300;
         const now = this.ctx.clock.now();
         const backoff = Math.min(MAX_BACKOFF_MS, this.retryBaseMs * 2 ** (attempt - 1));
-        this.ctx.stores.webhooks.record(
+        await this.ctx.stores.webhooks.record(
+          tenant,
           delivery,
           { attempt, at: now, status_code: statusCode, error },
           {

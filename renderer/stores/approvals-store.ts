@@ -1,11 +1,19 @@
 import type { Lane } from '../../shared/approvals/kinds';
-import type { CallInput, CallOutput } from '../../shared/contract/contract';
-import type { AppError } from '../../shared/result';
+import { type CallInput, type CallOutput, events } from '../../shared/contract/contract';
+import { type AppError, fail, type Result } from '../../shared/result';
 import type { ContractClient } from '../contract/client';
+import { type LinkedRequest, linkedRequests, sameTenant } from './approval-links';
 import type { OfflineAware } from './offline-flag';
 import { keptSelection, stepSelection } from './row-selection';
 import type { SessionStore } from './session-store';
-import { createTenantScopedStore, type TenantScopedOptions } from './tenant-scoped';
+import {
+  createTenantScopedStore,
+  type TenantScope,
+  type TenantScopedOptions,
+  tenantScopeOf,
+} from './tenant-scoped';
+
+export type { LinkedRequest };
 
 export type QueueRow = CallOutput<'approvals.list'>['requests'][number];
 export type ApprovalDetail = CallOutput<'approvals.get'>;
@@ -40,6 +48,18 @@ export type DecisionState =
   | { readonly phase: 'done'; readonly requestId: string; readonly receipt: DecisionReceipt }
   | { readonly phase: 'failed'; readonly requestId: string; readonly error: AppError };
 
+/** A write to one request from its detail, other than a decision, and how it went. */
+export type RequestWriteAction = 'withdraw' | 'comment';
+export type RequestWrite =
+  | { readonly phase: 'idle' }
+  | { readonly phase: 'working' | 'done'; readonly requestId: string; readonly action: RequestWriteAction }
+  | {
+      readonly phase: 'failed';
+      readonly requestId: string;
+      readonly action: RequestWriteAction;
+      readonly error: AppError;
+    };
+
 export interface ApprovalsState extends OfflineAware {
   /** What the filter controls show. */
   readonly filters: QueueFilters;
@@ -56,6 +76,11 @@ export interface ApprovalsState extends OfflineAware {
   readonly selectedId: string | null;
   readonly detail: DetailState | null;
   readonly decision: DecisionState;
+  readonly write: RequestWrite;
+  /** Requests the open one reverses or is reversed by, by id: what their links say. */
+  readonly linked: Readonly<Record<string, LinkedRequest>>;
+  /** Requests whose result this window collected (the secret itself is never kept). */
+  readonly resultsCollected: readonly string[];
   load(): Promise<void>;
   loadMore(): Promise<void>;
   retry(): Promise<void>;
@@ -66,6 +91,18 @@ export interface ApprovalsState extends OfflineAware {
   closeDetail(): void;
   decide(requestId: string, decision: Decision, comment: string, totp?: string): Promise<void>;
   clearDecision(): void;
+  /** The requester withdraws a pending request; true when it is withdrawn. */
+  withdraw(requestId: string): Promise<boolean>;
+  /** Adds a comment to the request's timeline; true when it is there. */
+  comment(requestId: string, body: string): Promise<boolean>;
+  clearWrite(): void;
+  /**
+   * Collects what the executed request produced for its requester, once. The secret is in the answer
+   * only: the store records that it was collected, never what it was.
+   */
+  collectResult(requestId: string): Promise<Result<{ secret: string | null }>>;
+  /** Reads one request again (it changed): its row, the open detail, and the queue if it is new. */
+  refreshRequest(requestId: string): Promise<void>;
   dispose(): void;
 }
 
@@ -82,6 +119,9 @@ const initial = {
   selectedId: null,
   detail: null,
   decision: { phase: 'idle' },
+  write: { phase: 'idle' },
+  linked: {},
+  resultsCollected: [],
 } satisfies Partial<ApprovalsState>;
 
 function queryOf(
@@ -130,7 +170,7 @@ export function createApprovalsStore(
       if (scope) void current.load();
     },
   };
-  return createTenantScopedStore(session, options, (set, get, tenant) => {
+  const store = createTenantScopedStore(session, options, (set, get, tenant) => {
     const fetchFirstPage = async () => {
       const where = tenant.scope();
       if (!where) return;
@@ -150,6 +190,45 @@ export function createApprovalsStore(
         kindsSeen: mergeKinds(s.kindsSeen, page.value.requests),
         selectedId: keptSelection(page.value.requests, rowId, s.selectedId),
       }));
+    };
+
+    /** The request as a write or a refresh answered it, in its row and in the open detail. */
+    const showUpdated = (updated: ApprovalDetail['request']) =>
+      set((s) => ({
+        // The row stays where it is, even if it no longer matches the filter: it must not jump away.
+        rows: s.rows.map((r) => (r.id === updated.id ? asRow(updated) : r)),
+        detail:
+          s.detail?.id === updated.id && s.detail.data
+            ? { ...s.detail, data: { ...s.detail.data, request: updated } }
+            : s.detail,
+      }));
+
+    const loadLinks = async (where: TenantScope, request: ApprovalDetail['request']) => {
+      const asked = tenant.guardTenant();
+      const found = await linkedRequests(client, where, request);
+      if (asked.current && Object.keys(found).length > 0) set((s) => ({ linked: { ...s.linked, ...found } }));
+    };
+
+    const writeTo = async (
+      requestId: string,
+      action: RequestWriteAction,
+      send: (where: TenantScope) => Promise<Result<{ request: ApprovalDetail['request'] }>>,
+    ): Promise<boolean> => {
+      const where = tenant.scope();
+      if (!where || get().write.phase === 'working') return false;
+      const asked = tenant.guardTenant();
+      set({ write: { phase: 'working', requestId, action } });
+      const written = await asked.settle(send(where));
+      if (!written) return false;
+      if (!written.ok) {
+        set({ write: { phase: 'failed', requestId, action, error: written.error } });
+        return false;
+      }
+      showUpdated(written.value.request);
+      set({ write: { phase: 'done', requestId, action } });
+      // The timeline gained the write: read it back.
+      if (get().detail?.id === requestId) await get().openDetail(requestId);
+      return true;
     };
 
     return {
@@ -217,6 +296,7 @@ export function createApprovalsStore(
             ? { id, phase: 'ready', data: got.value, error: null }
             : { id, phase: 'error', data: s.detail?.data ?? null, error: got.error },
         }));
+        if (got.ok) await loadLinks(where, got.value.request);
       },
 
       closeDetail() {
@@ -239,16 +319,8 @@ export function createApprovalsStore(
         );
         if (!decided) return;
         if (!decided.ok) return set({ decision: { phase: 'failed', requestId, error: decided.error } });
-        const updated = decided.value.request;
-        set((s) => ({
-          decision: { phase: 'done', requestId, receipt: decided.value },
-          // The row stays where it is, even if it no longer matches the filter: it must not jump away.
-          rows: s.rows.map((r) => (r.id === requestId ? asRow(updated) : r)),
-          detail:
-            s.detail?.id === requestId && s.detail.data
-              ? { ...s.detail, data: { ...s.detail.data, request: updated } }
-              : s.detail,
-        }));
+        showUpdated(decided.value.request);
+        set({ decision: { phase: 'done', requestId, receipt: decided.value } });
         // The timeline gained the decision (and perhaps the execution): read it back.
         if (get().detail?.id === requestId) await get().openDetail(requestId);
       },
@@ -257,9 +329,70 @@ export function createApprovalsStore(
         set({ decision: { phase: 'idle' } });
       },
 
-      dispose: tenant.dispose,
+      withdraw: (requestId) =>
+        writeTo(requestId, 'withdraw', (where) => client.call('approvals.withdraw', { ...where, requestId })),
+
+      comment: (requestId, body) =>
+        writeTo(requestId, 'comment', (where) =>
+          client.call('approvals.comment', { ...where, requestId, body }),
+        ),
+
+      clearWrite() {
+        set({ write: { phase: 'idle' } });
+      },
+
+      async collectResult(requestId) {
+        const where = tenant.scope();
+        if (!where) return fail('unauthenticated', 'Sign in to collect the result.');
+        const asked = tenant.guardTenant();
+        const got = await asked.settle(client.call('approvals.result', { ...where, requestId }));
+        if (!got) return fail('conflict', 'The tenant changed; open the request again.');
+        if (got.ok) set((s) => ({ resultsCollected: [...s.resultsCollected, requestId] }));
+        return got;
+      },
+
+      async refreshRequest(requestId) {
+        const where = tenant.scope();
+        if (!where) return;
+        const asked = tenant.guardTenant();
+        const got = await asked.settle(client.call('approvals.get', { ...where, requestId }));
+        if (!got?.ok) return;
+        const { request } = got.value;
+        const { rows, phase, detail } = get();
+        showUpdated(request);
+        if (detail?.id === requestId) {
+          set({ detail: { id: requestId, phase: 'ready', data: got.value, error: null } });
+          await loadLinks(where, request);
+        } else if (
+          detail &&
+          (request.reverses === detail.id || detail.data?.request.reverses === requestId)
+        ) {
+          // A reversal of the open request was raised or moved on: its link and status change.
+          await get().openDetail(detail.id);
+        }
+        // A request the queue does not show yet (just raised): the first page again, unless the person
+        // has scrolled beyond it, where new rows arriving at the top would move what they are reading.
+        if (!rows.some((r) => r.id === requestId) && phase === 'ready' && rows.length <= pageSize)
+          await fetchFirstPage();
+      },
+
+      dispose() {
+        tenant.dispose();
+        stopChanges();
+      },
     };
   });
+
+  // Every window on the tenant hears of every approval write this console makes, its own included.
+  const stopChanges = client.onEvent((name, payload) => {
+    if (name !== 'approvals.changed') return;
+    const changed = events['approvals.changed'].safeParse(payload);
+    const where = tenantScopeOf(session);
+    if (changed.success && where && sameTenant(where, changed.data))
+      void store.getState().refreshRequest(changed.data.requestId);
+  });
+
+  return store;
 }
 
 export type ApprovalsStore = ReturnType<typeof createApprovalsStore>;

@@ -97,7 +97,8 @@ export function nameText(named: Named): string {
     case 'person':
       return named.person.removed ? `${named.person.displayName} (removed)` : named.person.displayName;
     case 'api-key':
-      return `API key “${named.key.name}”${named.owner ? ` of ${named.owner.displayName}` : ''}`;
+      // An owner who has left is marked too: their keys stop working with them.
+      return `API key “${named.key.name}”${named.owner ? ` of ${nameText({ kind: 'person', person: named.owner })}` : ''}`;
     case 'platform':
       return named.label;
     case 'unknown':

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ApiKeyId } from '../api/api-keys';
 import { Id } from '../api/common';
 import { Environment } from '../domain/environments';
-import { ApiKeyScope, RoleName } from '../domain/permissions';
+import { ApiKeyScope, type Permission, RoleName } from '../domain/permissions';
 import { singleLineText } from '../text/free-text';
 
 export const Lane = z.enum(['green', 'yellow', 'red']);
@@ -62,6 +62,17 @@ export const builtInPayloads = {
 } as const;
 
 export type BuiltInKind = keyof typeof builtInPayloads;
+
+/** The permission a requester needs for each built-in kind, on top of approvals:request. */
+export const kindPermission: Readonly<Record<BuiltInKind, Permission>> = {
+  'member.role_change': 'members:manage',
+  'api_key.create': 'keys:manage',
+  'api_key.rotate': 'keys:manage',
+  'api_key.revoke': 'keys:manage',
+  'audit.retention': 'policy:manage',
+  'evidence.delete': 'evidence:upload',
+  'policy.update': 'policy:manage',
+};
 export const builtInKinds = Object.keys(builtInPayloads) as BuiltInKind[];
 
 /** Integrations' own kinds: `custom.<name>`, any JSON object payload, executed by the integration. */

@@ -92,7 +92,8 @@ test('an officer approves a red request with a one-time code; a second approver 
   await expect(redRow).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Promote the viewer to member' })).toBeFocused();
-  await expect(page.getByText(viewer.userId)).toBeVisible();
+  // The member the change is about, by name (the id is a click away).
+  await expect(page.getByRole('button', { name: 'Tom Alvarez' })).toBeVisible();
   await expect(page.getByRole('definition').filter({ hasText: /^member$/ })).toBeVisible();
   const evidence = page.getByRole('table', { name: 'Evidence files' });
   await expect(evidence.getByRole('row', { name: /hr-ticket-4411\.txt/ })).toContainText('text/plain');
@@ -153,7 +154,8 @@ test('an officer approves a red request with a one-time code; a second approver 
   await ownerPage.screenshot({ path: info.outputPath('5-second-approval-executed.png') });
   await done.getByRole('button', { name: 'Done' }).click();
   await expect(ownerPage.getByRole('list').filter({ hasText: 'Carried out' })).toContainText(
-    `${viewer.userId} is now member`,
+    'Tom Alvarez is now member',
+    { useInnerText: true },
   );
   await ownerContext.close();
 

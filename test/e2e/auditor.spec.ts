@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
+import { sql } from 'kysely';
 import { signInThroughPlatformPage } from '../fixtures/ui/console-journey';
 import {
   appendEntries,
@@ -14,7 +15,7 @@ import {
   tenantOf,
 } from '../helpers/audit';
 import { buildRenderer, startConsole, type TestConsole } from '../helpers/console';
-import { startPlatform, type TestPlatform } from '../helpers/platform';
+import { rawSql, startPlatform, type TestPlatform } from '../helpers/platform';
 
 // The auditor's journey through the real console (headless host, real main-process services, real
 // keychain, real verifier worker) and a real platform: look through the live log, check its integrity,
@@ -26,7 +27,7 @@ const files = mkdtempSync(join(tmpdir(), 'cc-auditor-'));
 
 test.beforeAll(async () => {
   platform = await startPlatform();
-  appendEntries(platform, tenantOf(platform, 'acme', 'test'), 3000);
+  await appendEntries(platform, tenantOf(platform, 'acme', 'test'), 3000);
   console_ = await startConsole({
     rendererDir: await buildRenderer(),
     platformUrl: platform.url,
@@ -60,20 +61,22 @@ async function saved(page: Page, button: string): Promise<{ name: string; text: 
  * What a compromised platform would do: throw away a tenant's log (past the database's own append-only
  * triggers) and sign a different history in its place.
  */
-function rewriteHistory(org: string, env: 'test' | 'live', entries: number) {
-  const { db, organizations } = platform.ctx.stores;
-  const id = organizations.findBySlug(org)?.id;
+async function rewriteHistory(org: string, env: 'test' | 'live', entries: number) {
+  const id = (await platform.ctx.stores.organizations.findBySlug(org))?.id;
   for (const table of ['audit_entries', 'audit_nodes', 'audit_checkpoints']) {
-    db.exec(`DROP TRIGGER IF EXISTS ${table}_append_only_delete`);
-    db.prepare(`DELETE FROM ${table} WHERE organization_id = ? AND environment = ?`).run(id, env);
+    await rawSql(platform, sql`DROP TRIGGER IF EXISTS ${sql.id(`${table}_append_only_delete`)}`);
+    await rawSql(
+      platform,
+      sql`DELETE FROM ${sql.table(table)} WHERE organization_id = ${id} AND environment = ${env}`,
+    );
   }
-  appendEntries(platform, tenantOf(platform, org, env), entries);
+  await appendEntries(platform, tenantOf(platform, org, env), entries);
 }
 
 test('a long verification shows its progress and can be cancelled', async ({ page, context }, info) => {
   test.setTimeout(120_000);
   // Another tenant's log of about 20 MB, which the worker reads in 1 MiB chunks.
-  appendLargeEntries(platform, tenantOf(platform, 'globex', 'test'), 2500, 8000);
+  await appendLargeEntries(platform, tenantOf(platform, 'globex', 'test'), 2500, 8000);
   const { accessToken } = await platform.signIn(platform.user('globex', 'auditor'));
   const big = join(files, 'audit-globex-test.jsonl');
   const bigBytes = await exportLog(platform, accessToken, 'globex', 'test');
@@ -140,7 +143,7 @@ test('a platform that rewrote the log raises the fork alarm, here and in every c
   await watcher.getByLabel('Environment').selectOption('live');
   await openAudit(watcher);
 
-  rewriteHistory('acme', 'live', 40);
+  await rewriteHistory('acme', 'live', 40);
   await page.getByRole('button', { name: 'Verify integrity' }).click();
   for (const where of [page, watcher]) {
     const alarm = where.getByRole('alert').filter({ hasText: 'Fork detected' });
@@ -171,6 +174,9 @@ test('an auditor reads the live log, checks its integrity, and verifies an expor
   test.setTimeout(120_000);
   const auditor = platform.user('acme', 'auditor');
   await signInThroughPlatformPage(page, context, console_, platform, auditor);
+  // An auditor is offered what their role can use: no approvals queue, members, keys or policy.
+  const sections = page.getByRole('navigation', { name: 'Console sections' }).getByRole('button');
+  await expect(sections).toHaveText(['Evidence', 'Audit', 'Settings']);
   await openAudit(page);
 
   // The live log, newest first, paged as the person scrolls.
@@ -202,9 +208,9 @@ test('an auditor reads the live log, checks its integrity, and verifies an expor
   await expect(detail).toHaveCount(0);
   await expect(grid).toBeFocused();
 
-  // Filters, applied with Enter.
-  await page.getByLabel('Action').fill('evidence.download_url');
-  await page.getByLabel('Action').press('Enter');
+  // Filters: an action picked from the list, applied with Enter.
+  await page.getByLabel('Action').selectOption('evidence.download_url');
+  await page.getByLabel('Resource id').press('Enter');
   await expect(page.getByText(/matching entries loaded/)).toBeVisible();
   const actions = await grid
     .locator('[role="row"][data-seq] >> nth=0')
@@ -218,7 +224,7 @@ test('an auditor reads the live log, checks its integrity, and verifies an expor
   await page.getByRole('tab', { name: 'Verify integrity' }).click();
   await page.getByRole('button', { name: 'Verify integrity' }).click();
   await expect(page.getByText(/First seen:/)).toBeVisible();
-  appendEntries(platform, tenantOf(platform, 'acme', 'test'), 10);
+  await appendEntries(platform, tenantOf(platform, 'acme', 'test'), 10);
   await page.getByRole('button', { name: 'Verify integrity' }).click();
   await expect(page.getByText(/Consistent:/)).toBeVisible();
   await expect(page.getByText('1 stored checkpoint', { exact: true })).toBeVisible();

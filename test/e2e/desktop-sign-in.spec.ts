@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { totpCode } from '../../platform/auth/totp';
 import { base32 } from '../../platform/crypto/random';
+import { signedInAs } from '../fixtures/ui/console-journey';
 import { buildRenderer, callFromPage, startConsole, type TestConsole } from '../helpers/console';
 import { valueIn } from '../helpers/contract';
 import { startPlatform, type TestPlatform } from '../helpers/platform';
@@ -73,7 +74,7 @@ test('an admin signs in through the platform page; secrets stay in the keychain 
 
   await expect(page.getByLabel('Organization')).toHaveValue('acme');
   await expect(page.getByLabel('Environment')).toHaveValue('test');
-  await expect(page.getByText(admin.email)).toBeVisible();
+  await expect(signedInAs(page, admin)).toBeVisible();
   await page.screenshot({ path: info.outputPath('console-signed-in.png') });
 
   // Tokens land in the real keychain: a refresh token and a device key for this profile.

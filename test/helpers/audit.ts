@@ -6,17 +6,26 @@ import type { VerificationReport } from '../../shared/audit/report';
 import { type VerifyOptions, verifyExport } from '../../shared/audit/verifier';
 import type { TestPlatform } from './platform';
 
-export function tenantOf(platform: TestPlatform, org: string, env: 'test' | 'live'): TenantScope {
-  const row = platform.ctx.stores.organizations.findBySlug(org);
+export async function tenantOf(
+  platform: TestPlatform,
+  org: string,
+  env: 'test' | 'live',
+): Promise<TenantScope> {
+  const row = await platform.ctx.stores.organizations.findBySlug(org);
   if (!row) throw new Error(`No organization ${org}`);
   return tenantScope(orgScope(row.id, row.slug), env);
 }
 
 /** Appends realistic entries straight through the platform's audit log, for volume. */
-export function appendEntries(platform: TestPlatform, tenant: TenantScope, count: number): void {
-  const append = platform.ctx.stores.db.transaction(() => {
+export async function appendEntries(
+  platform: TestPlatform,
+  scope: TenantScope | Promise<TenantScope>,
+  count: number,
+): Promise<void> {
+  const tenant = await scope;
+  await platform.ctx.stores.db.inTenant(tenant, async () => {
     for (let i = 0; i < count; i++) {
-      platform.ctx.auditLog.append(
+      await platform.ctx.auditLog.append(
         tenant,
         {
           actor: { type: 'user', id: 'usr_abcdefghijklmnopqrstuvwxyz' },
@@ -37,7 +46,6 @@ export function appendEntries(platform: TestPlatform, tenant: TenantScope, count
       );
     }
   });
-  append();
 }
 
 /**
@@ -45,16 +53,17 @@ export function appendEntries(platform: TestPlatform, tenant: TenantScope, count
  * of many megabytes from few appends, so a verifier reading it in 1 MiB chunks is still busy long after
  * its first progress report.
  */
-export function appendLargeEntries(
+export async function appendLargeEntries(
   platform: TestPlatform,
-  tenant: TenantScope,
+  scope: TenantScope | Promise<TenantScope>,
   count: number,
   bytesEach: number,
-): void {
+): Promise<void> {
   const filler = 'quarterly controls evidence '.repeat(Math.ceil(bytesEach / 28)).slice(0, bytesEach);
-  const append = platform.ctx.stores.db.transaction(() => {
+  const tenant = await scope;
+  await platform.ctx.stores.db.inTenant(tenant, async () => {
     for (let i = 0; i < count; i++) {
-      platform.ctx.auditLog.append(
+      await platform.ctx.auditLog.append(
         tenant,
         {
           actor: { type: 'user', id: 'usr_abcdefghijklmnopqrstuvwxyz' },
@@ -68,7 +77,6 @@ export function appendLargeEntries(
       );
     }
   });
-  append();
 }
 
 export async function exportLog(

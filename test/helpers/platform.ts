@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import type { RawBuilder } from 'kysely';
 import { totpCode } from '../../platform/auth/totp';
 import type { Clock } from '../../platform/clock';
 import { createContext, type PlatformContext } from '../../platform/context';
@@ -41,7 +42,7 @@ export interface TestPlatform {
    * Test setup only: puts kinds in lanes for an organization by writing its policy row, as the seed does.
    * The product changes its policy only through an approved policy.update request.
    */
-  setLanes(organization: string, lanes: Record<string, { test: string; live: string }>): void;
+  setLanes(organization: string, lanes: Record<string, { test: string; live: string }>): Promise<void>;
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
   /** Every byte of the database files (main file, WAL and shared memory), for scans for secrets. */
   databaseBytes(): Buffer;
@@ -77,7 +78,7 @@ export async function startPlatform(
 ): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cc-platform-'));
   const clock = new AdjustableClock();
-  const ctx = createContext(dataDir, {
+  const ctx = await createContext(dataDir, {
     clock,
     allowPrivateWebhookTargets: options.allowPrivateWebhookTargets === true,
   });
@@ -108,9 +109,9 @@ export async function startPlatform(
       'api_key.revoke': green,
     });
     for (const slug of ['acme', 'globex']) {
-      const org = ctx.stores.organizations.findBySlug(slug);
+      const org = await ctx.stores.organizations.findBySlug(slug);
       if (org)
-        ctx.stores.policies.put(orgScope(org.id, org.slug), {
+        await ctx.stores.policies.put(orgScope(org.id, org.slug), {
           lanes,
           red_approvals: 2,
           expiry_days: 7,
@@ -161,12 +162,12 @@ export async function startPlatform(
     user,
     totp,
     call,
-    setLanes(organization, lanes) {
-      const org = ctx.stores.organizations.findBySlug(organization);
+    async setLanes(organization, lanes) {
+      const org = await ctx.stores.organizations.findBySlug(organization);
       if (!org) throw new Error(`No organization ${organization}`);
       const scope = orgScope(org.id, org.slug);
-      const row = ctx.stores.policies.get(scope);
-      ctx.stores.policies.put(scope, {
+      const row = await ctx.stores.policies.get(scope);
+      await ctx.stores.policies.put(scope, {
         lanes: JSON.stringify({ ...(row ? JSON.parse(row.lanes) : {}), ...lanes }),
         red_approvals: row?.red_approvals ?? 2,
         expiry_days: row?.expiry_days ?? 7,
@@ -186,8 +187,19 @@ export async function startPlatform(
     },
     async stop() {
       await app.close();
-      ctx.close();
+      await ctx.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Test only: one statement straight to the platform's database, past the stores, to tamper with rows or
+ * read what no store exposes. Written with Kysely's `sql` so the same test runs on either engine.
+ */
+export async function rawSql<R = Record<string, unknown>>(
+  platform: { readonly ctx: PlatformContext },
+  query: RawBuilder<R>,
+): Promise<R[]> {
+  return (await platform.ctx.stores.db.global((q) => query.execute(q))).rows;
 }

@@ -598,20 +598,20 @@ export async function apiKeyCaller(
   scopes: readonly Permission[],
 ): Promise<Caller & { keyId: string }> {
   const owner = await personOf(platform, organization, 'owner');
-  const created = createKey(platform, organization, env, owner.user, scopes);
+  const created = await createKey(platform, organization, env, owner.user, scopes);
   return { kind: 'api-key', organization, token: created.secret, person: owner, keyId: created.key.id };
 }
 
-function createKey(
+async function createKey(
   platform: TestPlatform,
   organization: string,
   env: 'test' | 'live',
   creator: DemoUser,
   scopes: readonly Permission[],
 ) {
-  const org = platform.ctx.stores.organizations.findBySlug(organization);
+  const org = await platform.ctx.stores.organizations.findBySlug(organization);
   if (!org) throw new Error(`No organization ${organization}`);
-  const created = platform.ctx.apiKeys.create(
+  const created = await platform.ctx.apiKeys.create(
     tenantScope(orgScope(org.id, org.slug), env),
     { userId: creator.userId, role: creator.role },
     { name: 'target', scopes: [...scopes] },
@@ -638,17 +638,17 @@ async function ownRequest(platform: TestPlatform, org: string, env: string, acto
     if (byCreator.status !== 201) throw new Error(`Could not raise: ${byCreator.text}`);
     return byCreator.json as { id: string };
   }
-  const row = platform.ctx.stores.organizations.findBySlug(org);
+  const row = await platform.ctx.stores.organizations.findBySlug(org);
   if (!row) throw new Error(`No organization ${org}`);
   const scope = orgScope(row.id, row.slug);
   const { userId, role } = actor.person.user;
-  platform.ctx.stores.memberships.setRole(scope, userId, 'member');
+  await platform.ctx.stores.memberships.setRole(scope, userId, 'member');
   try {
     const raised = await raise(platform, org, env, actor.token, 'Own request, raised before a demotion');
     if (raised.status !== 201) throw new Error(`Could not raise: ${raised.text}`);
     return raised.json as { id: string };
   } finally {
-    platform.ctx.stores.memberships.setRole(scope, userId, role);
+    await platform.ctx.stores.memberships.setRole(scope, userId, role);
   }
 }
 
@@ -664,7 +664,7 @@ export async function freshTarget(
   const actor: Caller = insider
     ? caller
     : { kind: 'person', organization: org, token: owner.token, person: owner };
-  const key = createKey(platform, org, env, owner.user, ['approvals:read', 'audit:read']);
+  const key = await createKey(platform, org, env, owner.user, ['approvals:read', 'audit:read']);
   // Raised by someone other than the caller (an API key's creator counts as the caller).
   const other = await personOf(platform, org, actor.person.user.role === 'admin' ? 'owner' : 'admin');
   const theirs = await raise(platform, org, env, other.token, 'Someone else’s request');

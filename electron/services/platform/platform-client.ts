@@ -16,7 +16,7 @@ export interface TokenSource {
   /** A token good for the next call; a session refreshes here when it is about to expire. */
   token(): Promise<Result<string>>;
   /** After a 401: get a new token if the source can (a session refreshes; a key cannot). */
-  renew(): Promise<Result<string>>;
+  renew(rejected?: string): Promise<Result<string>>;
 }
 
 export interface ClientOptions {
@@ -177,7 +177,7 @@ export class PlatformClient {
       const fromPlatform = !this.#unverified || platformError(reply.text) !== undefined;
       if (reply.status === 401 && this.tokens && !renewed && fromPlatform) {
         renewed = true;
-        const again = await this.tokens.renew();
+        const again = await this.tokens.renew(token.value);
         if (!again.ok) return again;
         attempt--;
         continue;

@@ -37,8 +37,15 @@ export class RefreshingSession implements TokenSource {
     return this.renew();
   }
 
-  /** One refresh at a time: concurrent callers share it, so a refresh token is never presented twice. */
-  renew(): Promise<Result<string>> {
+  /**
+   * One refresh at a time: concurrent callers share it, so a refresh token is never presented twice. A
+   * caller whose token was refused after someone else's refresh already replaced it gets the new token
+   * instead of a second refresh (a 401 can arrive after the refresh it raced with has finished).
+   */
+  renew(rejected?: string): Promise<Result<string>> {
+    if (!this.#refreshing && rejected !== undefined && this.#accessToken && this.#accessToken !== rejected) {
+      return Promise.resolve(ok(this.#accessToken));
+    }
     this.#refreshing ??= this.#refresh().finally(() => {
       this.#refreshing = undefined;
     });

@@ -94,7 +94,7 @@ export class ProfileSessions {
     };
     return {
       token: () => session.token().then(expired),
-      renew: () => session.renew().then(expired),
+      renew: (rejected?: string) => session.renew(rejected).then(expired),
     };
   }
 }

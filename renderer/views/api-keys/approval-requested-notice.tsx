@@ -1,4 +1,5 @@
 import './approval-requested-notice.css';
+import type { ReactNode } from 'react';
 import type { ApprovalRequest } from '../../../shared/api/approvals';
 import { Notice } from '../../components/notice';
 import { kindLabel } from '../approvals/format';
@@ -7,7 +8,7 @@ import { LaneBadge, StatusText } from '../approvals/lane-badge';
 interface Props {
   readonly request: ApprovalRequest;
   /** What the person asked for, in words ("Creating the key “ci”"). */
-  readonly asked: string;
+  readonly asked: ReactNode;
   readonly onDismiss: () => void;
 }
 

@@ -1,3 +1,4 @@
+import { PersonName } from '../../components/person-name';
 import type { ApiKey } from '../../stores/api-keys-store';
 import { GraceCountdown } from './grace-countdown';
 import { statusLabels, when } from './key-format';
@@ -21,6 +22,7 @@ export function KeyTable({ keys, busyKeyId, onRotate, onRevoke }: KeyTableProps)
           <th scope="col">Name</th>
           <th scope="col">Scopes</th>
           <th scope="col">Environment</th>
+          <th scope="col">Created by</th>
           <th scope="col">Status</th>
           <th scope="col">Last used</th>
           <th scope="col">Expires</th>
@@ -69,6 +71,10 @@ function KeyRow({ apiKey: key, busy, onRotate, onRevoke }: KeyRowProps) {
         <span className={`env-tag env-tag--${key.environment}`}>
           {key.environment === 'live' ? 'LIVE' : 'test'}
         </span>
+      </td>
+      <td>
+        <PersonName id={key.createdBy} />
+        <span className="keys-table__sub">{when(key.createdAt)}</span>
       </td>
       <td>
         <span className={`key-status key-status--${key.status}`}>{statusLabels[key.status]}</span>

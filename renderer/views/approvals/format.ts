@@ -57,17 +57,11 @@ export const kindLabels: Readonly<Record<string, string>> = {
   'api_key.revoke': 'API key: revoke',
   'audit.retention': 'Audit retention',
   'evidence.delete': 'Evidence: delete',
+  'policy.update': 'Policy change',
 };
 
 export function kindLabel(kind: string): string {
   return kindLabels[kind] ?? kind;
-}
-
-export function principalLabel(principal: { type: string; id: string }, me?: string): string {
-  if (me && principal.id === me) return 'you';
-  return principal.type === 'api_key' || principal.type === 'api-key'
-    ? `API key ${principal.id}`
-    : principal.id;
 }
 
 /** JSON text indented for reading; text that is not JSON is shown as it is. */

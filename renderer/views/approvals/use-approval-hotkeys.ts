@@ -7,11 +7,12 @@ export interface HotkeyActions {
   move(delta: number): void;
   decide(decision: Decision): void;
   back(): void;
+  newRequest(): void;
 }
 
 /**
- * The approval screens' keys: Ctrl/Cmd+K to search, J/K to move, A/R to approve or reject, Escape to
- * leave a request. Letters are left alone while the person types, and a dialog keeps its own keys.
+ * The approval screens' keys: Ctrl/Cmd+K to search, J/K to move, A/R to approve or reject, N for a new
+ * request, Escape to leave a request. Letters are left alone while the person types, and a dialog keeps its own keys.
  */
 export function useApprovalHotkeys(actions: HotkeyActions): void {
   const latest = useRef(actions);
@@ -31,6 +32,7 @@ export function useApprovalHotkeys(actions: HotkeyActions): void {
       else if (key === 'k') act.move(-1);
       else if (key === 'a') act.decide('approve');
       else if (key === 'r') act.decide('reject');
+      else if (key === 'n') act.newRequest();
       else if (key === 'Escape') act.back();
       else return;
       event.preventDefault();

@@ -1,4 +1,9 @@
+import { auditResourceTypeLabel } from '../../../shared/audit/actions';
 import type { AuditEntry } from '../../stores/audit-store';
+import { type Named, nameText } from '../../stores/directory-store';
+
+/** Who an id is, from the tenant's directory (DirectoryState.name). */
+export type NameOf = (id: string) => Named;
 
 /** Audit times are shown in UTC, as they are stored and signed: auditors compare them across zones. */
 export function utcTime(iso: string): string {
@@ -17,8 +22,22 @@ export function actorLabel(actor: AuditEntry['actor']): string {
   return `${kinds[actor.type]} ${actor.id}`;
 }
 
-export function resourceLabel(resource: AuditEntry['resource']): string {
-  return `${resource.type} ${resource.id}`;
+/** The actor by name where the directory knows the id; otherwise its kind and id, as before. */
+export function actorText(actor: AuditEntry['actor'], nameOf: NameOf): string {
+  const named = nameOf(actor.id);
+  return named.kind === 'unknown' ? actorLabel(actor) : nameText(named);
+}
+
+/** Resources that are people or keys are the directory's too. */
+export const namedResourceTypes: ReadonlySet<string> = new Set(['user', 'api_key']);
+
+/** The resource in words: its type's name, then the person or key by name, or the id. */
+export function resourceText(resource: AuditEntry['resource'], nameOf: NameOf): string {
+  const type = auditResourceTypeLabel(resource.type) ?? resource.type;
+  const named = namedResourceTypes.has(resource.type) ? nameOf(resource.id) : undefined;
+  if (!named || named.kind === 'unknown') return `${type} ${resource.id}`;
+  // A key's name already says it is one ("API key “ci” of …").
+  return named.kind === 'api-key' ? nameText(named) : `${type}: ${nameText(named)}`;
 }
 
 export function byteSize(bytes: number): string {

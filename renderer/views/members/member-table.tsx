@@ -1,6 +1,7 @@
 import { type RoleName, roleNames } from '../../../shared/domain/permissions';
 import type { Member } from '../../stores/members-store';
 import { dateTime } from '../approvals/format';
+import { DirectoryName } from '../shell/directory-name';
 import { roleLabels } from './role-names';
 
 interface MemberTableProps {
@@ -35,7 +36,9 @@ export function MemberTable({ members, choices, savingUserId, onChoose, onSave }
           const saving = savingUserId === member.userId;
           return (
             <tr key={member.userId}>
-              <th scope="row">{member.displayName}</th>
+              <th scope="row">
+                <DirectoryName id={member.userId} fallback={member.displayName} />
+              </th>
               <td>{member.email}</td>
               <td>
                 <span className={`role-tag role-tag--${member.role}`}>{roleLabels[member.role]}</span>

@@ -6,6 +6,7 @@ import { useSession } from '../../app-context';
 import { Notice } from '../../components/notice';
 import { ApprovalRequestedNotice } from '../api-keys/approval-requested-notice';
 import { useFocusFallback } from '../api-keys/use-focus-fallback';
+import { DirectoryName } from '../shell/directory-name';
 import { ChangeRoleDialog, type RoleChange } from './change-role-dialog';
 import { MemberTable, rolePickerId } from './member-table';
 import { RoleMatrix } from './role-matrix';
@@ -51,7 +52,12 @@ export function MembersScreen() {
   const live = tenant?.environment === 'live';
   const retry = { label: 'Retry', run: () => void actions.load() };
   const change = s.change;
-  const named = (userId: string) => s.members.find((m) => m.userId === userId)?.displayName ?? userId;
+  const named = (userId: string) => (
+    <DirectoryName
+      id={userId}
+      fallback={s.members.find((m) => m.userId === userId)?.displayName ?? 'this member'}
+    />
+  );
 
   let body: ReactNode;
   if (s.members.length > 0)
@@ -95,13 +101,20 @@ export function MembersScreen() {
       )}
       {change.phase === 'done' && (
         <Notice tone="info" action={{ label: 'Dismiss', run: () => actions.clearChange() }}>
-          <strong>{change.member.displayName}</strong> is now {roleLabels[change.member.role]}.
+          <strong>
+            <DirectoryName id={change.member.userId} fallback={change.member.displayName} />
+          </strong>{' '}
+          is now {roleLabels[change.member.role]}.
         </Notice>
       )}
       {change.phase === 'approval-requested' && (
         <ApprovalRequestedNotice
           request={change.request}
-          asked={`Making ${named(change.userId)} ${roleLabels[change.role]}`}
+          asked={
+            <>
+              Making {named(change.userId)} {roleLabels[change.role]}
+            </>
+          }
           onDismiss={() => actions.clearChange()}
         />
       )}

@@ -3,6 +3,7 @@ import type { ProfileRef } from '../../../shared/contract/contract';
 import { useSession } from '../../app-context';
 import { Dialog } from '../../components/dialog';
 import { Notice } from '../../components/notice';
+import { DirectoryName, useDirectoryNameText } from '../shell/directory-name';
 import { useSettings, useSettingsStore } from './use-settings';
 
 const same = (a: ProfileRef, b: ProfileRef | undefined) =>
@@ -22,6 +23,20 @@ export function ProfilesSection() {
   const active = useSession((s) => s.active);
   const [confirming, setConfirming] = useState<ProfileRef | null>(null);
   const [busy, setBusy] = useState(false);
+  // Ids are the platform's: the tenant's directory names profiles of the platform in use only.
+  const samePlatform = (profile: ProfileRef) => profile.platformOrigin === active?.profile.platformOrigin;
+  const fallbackOf = (profile: ProfileRef) =>
+    same(profile, active?.profile) ? (active?.label ?? profile.principalId) : profile.principalId;
+  const nameOf = (profile: ProfileRef) =>
+    samePlatform(profile) ? (
+      <DirectoryName id={profile.principalId} fallback={fallbackOf(profile)} />
+    ) : (
+      fallbackOf(profile)
+    );
+  const confirmingName = useDirectoryNameText(
+    confirming && samePlatform(confirming) ? confirming.principalId : '',
+    confirming ? fallbackOf(confirming) : '',
+  );
 
   const signOut = async (profile: ProfileRef) => {
     setBusy(true);
@@ -57,7 +72,7 @@ export function ProfilesSection() {
               >
                 <div className="profile-list__who">
                   <span className="profile-list__name">
-                    {inUse ? active?.label : profile.principalId}
+                    {nameOf(profile)}
                     {inUse && <span className="profile-list__badge">In use</span>}
                   </span>
                   <span className="profile-list__meta">
@@ -66,7 +81,7 @@ export function ProfilesSection() {
                 </div>
                 <button type="button" onClick={() => setConfirming(profile)}>
                   Sign out
-                  <span className="visually-hidden"> {inUse ? active?.label : profile.principalId}</span>
+                  <span className="visually-hidden"> {fallbackOf(profile)}</span>
                 </button>
               </li>
             );
@@ -76,9 +91,8 @@ export function ProfilesSection() {
       {confirming && (
         <Dialog title="Sign out" onCancel={() => setConfirming(null)}>
           <p>
-            Sign out{' '}
-            <strong>{same(confirming, active?.profile) ? active?.label : confirming.principalId}</strong>?
-            Every secret this profile has in the OS keychain is deleted
+            Sign out <strong>{confirmingName}</strong>? Every secret this profile has in the OS keychain is
+            deleted
             {same(confirming, active?.profile) ? ', and the console returns to the sign-in screen' : ''}.
           </p>
           <div className="dialog__actions">

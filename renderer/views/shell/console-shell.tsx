@@ -1,11 +1,15 @@
 import { type ReactNode, useState } from 'react';
+import { type Permission, type RoleName, roleAllows, roleNames } from '../../../shared/domain/permissions';
 import { useSession } from '../../app-context';
 import { ApiKeysScreen } from '../api-keys/api-keys-screen';
 import { ApprovalsScreen } from '../approvals/approvals-screen';
 import { AuditScreen } from '../audit/audit-screen';
 import { CachedEvidenceScreen } from '../evidence/cached-evidence-screen';
 import { MembersScreen } from '../members/members-screen';
+import { PolicyScreen } from '../policy/policy-screen';
 import { SettingsScreen } from '../settings/settings-screen';
+import { DirectoryName } from './directory-name';
+import { NavigationContext } from './navigation';
 import { OfflineIndicator } from './offline-indicator';
 import { TenantSwitcher } from './tenant-switcher';
 
@@ -13,6 +17,8 @@ import { TenantSwitcher } from './tenant-switcher';
 export interface ConsoleScreen {
   readonly id: string;
   readonly label: string;
+  /** What a role must allow for the screen to be of use; screens a person cannot use are not offered. */
+  readonly needs?: Permission;
   render(): ReactNode;
 }
 
@@ -23,11 +29,12 @@ export interface ConsoleScreen {
  *   { id: 'audit', label: 'Audit' }, { id: 'settings', label: 'Settings' }.
  */
 export const consoleScreens: ConsoleScreen[] = [
-  { id: 'approvals', label: 'Approvals', render: () => <ApprovalsScreen /> },
-  { id: 'api-keys', label: 'API keys', render: () => <ApiKeysScreen /> },
-  { id: 'members', label: 'Members & roles', render: () => <MembersScreen /> },
+  { id: 'approvals', label: 'Approvals', needs: 'approvals:read', render: () => <ApprovalsScreen /> },
+  { id: 'api-keys', label: 'API keys', needs: 'keys:read', render: () => <ApiKeysScreen /> },
+  { id: 'members', label: 'Members & roles', needs: 'members:read', render: () => <MembersScreen /> },
+  { id: 'policy', label: 'Policy', needs: 'orgs:read', render: () => <PolicyScreen /> },
   { id: 'evidence', label: 'Evidence', render: () => <CachedEvidenceScreen /> },
-  { id: 'audit', label: 'Audit', render: () => <AuditScreen /> },
+  { id: 'audit', label: 'Audit', needs: 'audit:read', render: () => <AuditScreen /> },
   { id: 'settings', label: 'Settings', render: () => <SettingsScreen /> },
 ];
 
@@ -36,25 +43,34 @@ export function ConsoleShell() {
   const active = useSession((s) => s.active);
   const tenant = useSession((s) => s.tenant);
   const signOut = useSession((s) => s.signOut);
-  const [screenId, setScreenId] = useState(consoleScreens[0]?.id);
+  const tenants = useSession((s) => s.tenants);
+  const [screenId, setScreenId] = useState<string | undefined>(undefined);
   if (!active) return null;
-  const screen = consoleScreens.find((s) => s.id === screenId) ?? consoleScreens[0];
+  // A person's role in this organization decides which screens are offered; an API key's scopes are the
+  // platform's to check, so every screen is offered to a key and the platform says what it may not do.
+  const role = tenants.find((t) => t.organization === tenant?.organization)?.role;
+  const offered = consoleScreens.filter(
+    (s) => !s.needs || !role || !isRoleName(role) || roleAllows(role, s.needs),
+  );
+  const screen = offered.find((s) => s.id === screenId) ?? offered[0];
   return (
     <div className={`shell shell--${tenant?.environment ?? 'test'}`}>
       <header className="shell__header">
         <span className="shell__brand">Compliance Console</span>
         <TenantSwitcher />
         <OfflineIndicator />
-        <span className="shell__who">{active.label}</span>
+        <span className="shell__who">
+          <DirectoryName id={active.profile.principalId} fallback={active.label} />
+        </span>
         <button type="button" onClick={() => void signOut()}>
           Sign out
         </button>
       </header>
       <div className="shell__body">
-        {consoleScreens.length > 0 && (
+        {offered.length > 0 && (
           <nav className="shell__nav" aria-label="Console sections">
             <ul>
-              {consoleScreens.map((s) => (
+              {offered.map((s) => (
                 <li key={s.id}>
                   <button
                     type="button"
@@ -68,8 +84,16 @@ export function ConsoleShell() {
             </ul>
           </nav>
         )}
-        <main className="shell__main">{tenant ? screen?.render() : <h1>No organization</h1>}</main>
+        <main className="shell__main">
+          <NavigationContext value={setScreenId}>
+            {tenant ? screen?.render() : <h1>No organization</h1>}
+          </NavigationContext>
+        </main>
       </div>
     </div>
   );
+}
+
+function isRoleName(role: string): role is RoleName {
+  return (roleNames as readonly string[]).includes(role);
 }

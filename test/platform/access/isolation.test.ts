@@ -28,7 +28,7 @@ beforeAll(async () => {
   acmeOwner = await personCaller(platform, 'acme', 'owner');
   acmeTestKey = await apiKeyCaller(platform, 'acme', 'test', everyKeyScope);
   globexOwner = await personOf(platform, 'globex', 'owner');
-  const globex = platform.ctx.stores.organizations.findBySlug('globex');
+  const globex = await platform.ctx.stores.organizations.findBySlug('globex');
   globexFingerprints = [
     'globex',
     'Globex',

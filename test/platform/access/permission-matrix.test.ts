@@ -248,14 +248,14 @@ describe('API keys against every endpoint', () => {
     }
   });
 
-  it('a person cannot hand a key a permission their role lacks', () => {
+  it('a person cannot hand a key a permission their role lacks', async () => {
     // Only owners and admins reach key creation over HTTP today, and they hold every permission, so the
     // rule is proved on the service that enforces it.
-    const org = platform().ctx.stores.organizations.findBySlug('acme');
+    const org = await platform().ctx.stores.organizations.findBySlug('acme');
     if (!org) throw new Error('acme missing');
     const tenant = tenantScope(orgScope(org.id, org.slug), 'test');
     const officer = platform().user('acme', 'compliance_officer');
-    const refused = platform().ctx.apiKeys.create(
+    const refused = await platform().ctx.apiKeys.create(
       tenant,
       { userId: officer.userId, role: 'compliance_officer' },
       { name: 'too broad', scopes: ['approvals:read', 'audit:export'] },
@@ -266,7 +266,7 @@ describe('API keys against every endpoint', () => {
       expect(refused.error.code).toBe('forbidden');
       expect(refused.error.message).toContain('audit:export');
     }
-    const allowed = platform().ctx.apiKeys.create(
+    const allowed = await platform().ctx.apiKeys.create(
       tenant,
       { userId: officer.userId, role: 'compliance_officer' },
       { name: 'within role', scopes: ['approvals:read', 'audit:read'] },

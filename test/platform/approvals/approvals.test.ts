@@ -1,4 +1,5 @@
 import { createPublicKey, verify } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orgScope } from '../../../platform/db/scope';
 import { addMember, createUser } from '../../../platform/organizations/provisioning';
@@ -6,7 +7,7 @@ import type { DemoUser } from '../../../platform/seed/demo';
 import { decisionStatementBytes } from '../../../shared/approvals/decision-statement';
 import { type Device, decide, registerDevice } from '../../helpers/approvals';
 import { exportLog, splitExport } from '../../helpers/audit';
-import { startPlatform, type TestPlatform } from '../../helpers/platform';
+import { rawSql, startPlatform, type TestPlatform } from '../../helpers/platform';
 
 let platform: TestPlatform;
 const live = '/v1/orgs/acme/envs/live/approvals';
@@ -25,7 +26,7 @@ async function person(user: DemoUser): Promise<Person> {
 }
 
 async function extraOfficer(n: number): Promise<Person> {
-  const org = platform.ctx.stores.organizations.findBySlug('acme');
+  const org = await platform.ctx.stores.organizations.findBySlug('acme');
   if (!org) throw new Error('acme missing');
   const email = `officer-${n}@acme.example`;
   const { userId, totpSeed } = await createUser(platform.ctx, {
@@ -33,7 +34,7 @@ async function extraOfficer(n: number): Promise<Person> {
     displayName: `Officer ${n}`,
     password: 'a long test password',
   });
-  addMember(platform.ctx, orgScope(org.id, org.slug), userId, 'compliance_officer');
+  await addMember(platform.ctx, orgScope(org.id, org.slug), userId, 'compliance_officer');
   return person({
     organization: 'acme',
     role: 'compliance_officer',
@@ -192,13 +193,14 @@ describe('no way around the lanes', () => {
 });
 
 describe('closing without execution', () => {
-  it('decisions, comments and closed requests cannot be edited, even with raw SQL', () => {
-    const db = platform.ctx.stores.db;
-    expect(() => db.exec("UPDATE approval_decisions SET comment = 'changed'")).toThrow(/final/);
-    expect(() => db.exec('DELETE FROM approval_decisions')).toThrow(/final/);
-    expect(() =>
-      db.exec("UPDATE approval_requests SET status = 'pending' WHERE status <> 'pending'"),
-    ).toThrow(/final/);
+  it('decisions, comments and closed requests cannot be edited, even with raw SQL', async () => {
+    await expect(rawSql(platform, sql`UPDATE approval_decisions SET comment = 'changed'`)).rejects.toThrow(
+      /final/,
+    );
+    await expect(rawSql(platform, sql`DELETE FROM approval_decisions`)).rejects.toThrow(/final/);
+    await expect(
+      rawSql(platform, sql`UPDATE approval_requests SET status = 'pending' WHERE status <> 'pending'`),
+    ).rejects.toThrow(/final/);
   });
 
   it('a rejection needs a reason and is final', async () => {
@@ -382,12 +384,12 @@ describe('signatures', () => {
 describe('requests from integrations and the record', () => {
   it('an integration’s API key raises custom requests only', async () => {
     // The organization lets key creation through in live for this test, and puts it back after.
-    platform.setLanes('acme', { 'api_key.create': { test: 'green', live: 'green' } });
+    await platform.setLanes('acme', { 'api_key.create': { test: 'green', live: 'green' } });
     const key = await platform.call('POST', '/v1/orgs/acme/envs/live/api-keys', {
       token: p('owner').token,
       body: { name: 'erp', scopes: ['approvals:request', 'approvals:read'] },
     });
-    platform.setLanes('acme', { 'api_key.create': { test: 'green', live: 'yellow' } });
+    await platform.setLanes('acme', { 'api_key.create': { test: 'green', live: 'yellow' } });
     const custom = await platform.call('POST', live, {
       token: key.json.secret,
       body: {

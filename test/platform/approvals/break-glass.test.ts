@@ -24,9 +24,14 @@ const path = '/v1/orgs/tiny/envs/live/approvals';
 async function person(email: string, role: 'owner' | 'admin'): Promise<DemoUser> {
   const password = 'a long test password';
   const { userId, totpSeed } = await createUser(platform.ctx, { email, displayName: email, password });
-  const org = platform.ctx.stores.organizations.findBySlug('tiny');
+  const org = await platform.ctx.stores.organizations.findBySlug('tiny');
   if (!org) throw new Error('tiny missing');
-  addMember(platform.ctx, { organizationId: org.id, organizationSlug: org.slug } as never, userId, role);
+  await addMember(
+    platform.ctx,
+    { organizationId: org.id, organizationSlug: org.slug } as never,
+    userId,
+    role,
+  );
   return { organization: 'tiny', role, userId, email, password, totpSeed };
 }
 
@@ -58,7 +63,7 @@ function breakGlass(
 
 beforeAll(async () => {
   platform = await startPlatform({ defaultPolicy: true });
-  createOrganization(platform.ctx, 'tiny', 'Tiny Ltd');
+  await createOrganization(platform.ctx, 'tiny', 'Tiny Ltd');
   owner = await person('owner@tiny.example', 'owner');
   admin = await person('admin@tiny.example', 'admin');
 });

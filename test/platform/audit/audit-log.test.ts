@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_INTERVAL } from '../../../platform/audit/audit-log';
 import { rotateAuditSigningKey } from '../../../platform/audit/key-rotation';
@@ -9,7 +10,7 @@ import { fromBase64 } from '../../../shared/audit/hash';
 import { MerkleHasher, verifyConsistency, verifyInclusion } from '../../../shared/audit/merkle';
 import { nodeAuditCrypto } from '../../../shared/audit/node-crypto';
 import { appendEntries, exportLog, platformKeys, tenantOf, verifyBytes } from '../../helpers/audit';
-import { startPlatform, type TestPlatform } from '../../helpers/platform';
+import { rawSql, startPlatform, type TestPlatform } from '../../helpers/platform';
 
 const run = promisify(execFile);
 const hasher = new MerkleHasher(nodeAuditCrypto);
@@ -115,8 +116,11 @@ describe('every sensitive operation writes an entry', () => {
 describe('atomicity and immutability', () => {
   it('an operation whose entry cannot be written does not happen', async () => {
     const before = await platform.call('GET', `${live}/api-keys`, { token: owner });
-    platform.ctx.stores.db.exec(`CREATE TEMP TRIGGER refuse_key_entries BEFORE INSERT ON audit_entries
-      WHEN NEW.action = 'api_key.create' BEGIN SELECT RAISE(ABORT, 'audit storage unavailable'); END`);
+    await rawSql(
+      platform,
+      sql`CREATE TEMP TRIGGER refuse_key_entries BEFORE INSERT ON audit_entries
+      WHEN NEW.action = 'api_key.create' BEGIN SELECT RAISE(ABORT, 'audit storage unavailable'); END`,
+    );
     try {
       const reply = await platform.call('POST', `${live}/api-keys`, {
         token: owner,
@@ -125,22 +129,21 @@ describe('atomicity and immutability', () => {
       expect(reply.status).toBe(500);
       expect(reply.text).not.toContain('audit storage');
     } finally {
-      platform.ctx.stores.db.exec('DROP TRIGGER refuse_key_entries');
+      await rawSql(platform, sql`DROP TRIGGER refuse_key_entries`);
     }
     const after = await platform.call('GET', `${live}/api-keys`, { token: owner });
     expect(after.json.keys).toEqual(before.json.keys);
   });
 
-  it('entries, tree nodes and checkpoints cannot be updated or deleted, even with raw SQL', () => {
-    const db = platform.ctx.stores.db;
-    for (const sql of [
+  it('entries, tree nodes and checkpoints cannot be updated or deleted, even with raw SQL', async () => {
+    for (const statement of [
       'UPDATE audit_entries SET action = action',
       'DELETE FROM audit_entries',
       'UPDATE audit_nodes SET hash = hash',
       'DELETE FROM audit_nodes',
       'DELETE FROM audit_checkpoints',
     ]) {
-      expect(() => db.exec(sql), sql).toThrow(/append-only/);
+      await expect(rawSql(platform, sql.raw(statement)), statement).rejects.toThrow(/append-only/);
     }
   });
 
@@ -150,11 +153,11 @@ describe('atomicity and immutability', () => {
 });
 
 describe('tree, checkpoints and proofs', () => {
-  it('signs a checkpoint at every 1,024 entries', () => {
-    const tenant = tenantOf(platform, 'globex', 'live');
-    appendEntries(platform, tenant, 2 * CHECKPOINT_INTERVAL + 5);
-    expect(platform.ctx.stores.audit.checkpointAt(tenant, CHECKPOINT_INTERVAL)).toBeDefined();
-    expect(platform.ctx.stores.audit.checkpointAt(tenant, 2 * CHECKPOINT_INTERVAL)).toBeDefined();
+  it('signs a checkpoint at every 1,024 entries', async () => {
+    const tenant = await tenantOf(platform, 'globex', 'live');
+    await appendEntries(platform, tenant, 2 * CHECKPOINT_INTERVAL + 5);
+    expect(await platform.ctx.stores.audit.checkpointAt(tenant, CHECKPOINT_INTERVAL)).toBeDefined();
+    expect(await platform.ctx.stores.audit.checkpointAt(tenant, 2 * CHECKPOINT_INTERVAL)).toBeDefined();
   });
 
   it('serves inclusion proofs that verify against the signed root, for every entry', async () => {
@@ -171,10 +174,12 @@ describe('tree, checkpoints and proofs', () => {
         `${live}/audit/proofs/inclusion?seq=${entry.seq}&size=${checkpoint.size}`,
         { token: owner },
       );
-      const canonical = platform.ctx.stores.audit.lines(
-        tenantOf(platform, 'acme', 'live'),
-        entry.seq,
-        entry.seq + 1,
+      const canonical = (
+        await platform.ctx.stores.audit.lines(
+          await tenantOf(platform, 'acme', 'live'),
+          entry.seq,
+          entry.seq + 1,
+        )
       )[0] as string;
       const leaf = hasher.leaf(Buffer.from(canonical));
       expect(verifyInclusion(hasher, leaf, entry.seq, checkpoint.size, proof.json.proof.map(b64), root)).toBe(
@@ -184,8 +189,8 @@ describe('tree, checkpoints and proofs', () => {
   });
 
   it('serves consistency proofs between any two published sizes', async () => {
-    const tenant = tenantOf(platform, 'globex', 'live');
-    const sizes = [1, 7, CHECKPOINT_INTERVAL, platform.ctx.auditLog.size(tenant)];
+    const tenant = await tenantOf(platform, 'globex', 'live');
+    const sizes = [1, 7, CHECKPOINT_INTERVAL, await platform.ctx.auditLog.size(tenant)];
     const globexOwner = (await platform.signIn(platform.user('globex', 'owner'))).accessToken;
     for (const from of sizes) {
       for (const to of sizes.filter((s) => s >= from)) {
@@ -201,8 +206,8 @@ describe('tree, checkpoints and proofs', () => {
           hasher,
           from,
           to,
-          platform.ctx.auditLog.root(tenant, from),
-          platform.ctx.auditLog.root(tenant, to),
+          await platform.ctx.auditLog.root(tenant, from),
+          await platform.ctx.auditLog.root(tenant, to),
           reply.json.proof.map(b64),
         );
         expect(ok, `${from}->${to}`).toBe(true);
@@ -220,8 +225,8 @@ describe('tree, checkpoints and proofs', () => {
 
   it('after a signing-key rotation, an auditor pinning only the old key follows the announced one', async () => {
     const oldKeys = platformKeys(platform);
-    rotateAuditSigningKey(platform.ctx);
-    appendEntries(platform, tenantOf(platform, 'acme', 'live'), 3);
+    await rotateAuditSigningKey(platform.ctx);
+    await appendEntries(platform, tenantOf(platform, 'acme', 'live'), 3);
     const bytes = await exportLog(platform, owner, 'acme', 'live');
     const report = await verifyBytes(bytes, oldKeys);
     expect(report.verdict).toBe('verified');
@@ -237,7 +242,7 @@ describe('the admin CLI', () => {
     const other = await startPlatform();
     try {
       await other.app.close();
-      other.ctx.close();
+      await other.ctx.close();
       const cli = ['--import', 'tsx', 'platform/cli/main.ts'];
       const { stdout: keyOut } = await run('node', [...cli, 'audit-key', '--data', other.dataDir]);
       const out = join(other.dataDir, 'acme-live.jsonl');

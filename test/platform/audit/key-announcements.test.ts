@@ -16,10 +16,10 @@ afterAll(() => platform.stop());
 
 describe('signing-key announcements', () => {
   it('serve each announcement with a checkpoint signed by the previous key and a proof that includes it', async () => {
-    appendEntries(platform, tenantOf(platform, 'acme', 'test'), 40);
+    await appendEntries(platform, tenantOf(platform, 'acme', 'test'), 40);
     const previous = platform.ctx.auditKeys.verifierKeys.at(-1) ?? '';
-    const { current } = rotateAuditSigningKey(platform.ctx);
-    appendEntries(platform, tenantOf(platform, 'acme', 'test'), 5);
+    const { current } = await rotateAuditSigningKey(platform.ctx);
+    await appendEntries(platform, tenantOf(platform, 'acme', 'test'), 5);
     const auditor = await platform.signIn(platform.user('acme', 'auditor'));
     const reply = await platform.call('GET', '/v1/orgs/acme/envs/test/audit/key-announcements', {
       token: auditor.accessToken,

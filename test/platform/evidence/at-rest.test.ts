@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, type PlatformContext } from '../../../platform/context';
 import { orgScope, tenantScope } from '../../../platform/db/scope';
@@ -12,7 +13,7 @@ import { sealLegacyEvidence } from '../../../platform/evidence/legacy-evidence';
 import { finishMasterKeyRotation } from '../../../platform/evidence/master-key-rotation';
 import { createOrganization } from '../../../platform/organizations/provisioning';
 import { tenantOf } from '../../helpers/audit';
-import { startPlatform, type TestPlatform } from '../../helpers/platform';
+import { rawSql, startPlatform, type TestPlatform } from '../../helpers/platform';
 
 const run = promisify(execFile);
 const cli = ['--import', 'tsx', 'platform/cli/main.ts'];
@@ -55,12 +56,9 @@ async function fetchBytes(org: string, token: string, id: string): Promise<Buffe
   return Buffer.from(await response.arrayBuffer());
 }
 
-const addressOf = (id: string) =>
-  (
-    platform.ctx.stores.db.prepare('SELECT blob_address AS a FROM evidence WHERE id = ?').get(id) as {
-      a: string;
-    }
-  ).a;
+const addressOf = async (id: string) =>
+  (await rawSql<{ a: string }>(platform, sql`SELECT blob_address AS a FROM evidence WHERE id = ${id}`))[0]
+    ?.a as string;
 
 describe('evidence at rest', () => {
   it('never lies in clear anywhere in the data directory, and reads back exactly', async () => {
@@ -76,7 +74,7 @@ describe('evidence at rest', () => {
     const ours = await upload('acme', acme, bytes, 'contract.txt');
     const theirs = await upload('globex', globex, bytes, 'contract.txt');
     expect(ours.sha256).toBe(theirs.sha256);
-    expect(addressOf(ours.id)).not.toBe(addressOf(theirs.id));
+    expect(await addressOf(ours.id)).not.toBe(await addressOf(theirs.id));
     const names = filesUnder(join(platform.dataDir, 'evidence-sealed')).map((f) => f.path);
     expect(names.some((path) => path.includes(ours.sha256))).toBe(false);
   });
@@ -84,13 +82,13 @@ describe('evidence at rest', () => {
   it("a blob copied into another tenant's place does not open there", async () => {
     const ours = await upload('acme', acme, Buffer.from('acme only: board minutes'), 'minutes.txt');
     const theirs = await upload('globex', globex, Buffer.from('globex: canteen menu'), 'menu.txt');
-    const acmeTenant = tenantOf(platform, 'acme', 'live');
-    const globexTenant = tenantOf(platform, 'globex', 'live');
-    const sealed = platform.ctx.blobs.read(acmeTenant, addressOf(ours.id));
+    const acmeTenant = await tenantOf(platform, 'acme', 'live');
+    const globexTenant = await tenantOf(platform, 'globex', 'live');
+    const sealed = platform.ctx.blobs.read(acmeTenant, await addressOf(ours.id));
     if (!sealed) throw new Error('acme blob missing');
-    platform.ctx.blobs.remove(globexTenant, addressOf(theirs.id));
-    platform.ctx.blobs.put(globexTenant, addressOf(theirs.id), sealed);
-    const row = platform.ctx.stores.evidence.get(globexTenant, theirs.id);
+    platform.ctx.blobs.remove(globexTenant, await addressOf(theirs.id));
+    platform.ctx.blobs.put(globexTenant, await addressOf(theirs.id), sealed);
+    const row = await platform.ctx.stores.evidence.get(globexTenant, theirs.id);
     if (!row) throw new Error('row missing');
     expect(await new EvidenceService(platform.ctx).readBytes(globexTenant, row)).toBeUndefined();
   });
@@ -108,10 +106,10 @@ describe('master-key rotation', () => {
     const oldKeys = own.ctx.masterKeys.keyIds();
     const before = filesUnder(join(own.dataDir, 'evidence-sealed'));
     await own.app.close();
-    own.ctx.close();
+    await own.ctx.close();
     const { stdout } = await run('node', [...cli, 'rotate-evidence-key', '--data', own.dataDir]);
     expect(stdout).toMatch(/data keys were re-wrapped and the old key dropped/);
-    const ctx = createContext(own.dataDir);
+    const ctx = await createContext(own.dataDir);
     try {
       expect(ctx.masterKeys.keyIds()).toHaveLength(1);
       expect(oldKeys).not.toContain(ctx.masterKeys.keyIds()[0]);
@@ -119,7 +117,7 @@ describe('master-key rotation', () => {
       const bytes = await readBack(ctx, 'acme', reply.json.id);
       expect(bytes?.toString()).toBe('kept across the rotation');
     } finally {
-      ctx.close();
+      await ctx.close();
       rmSync(own.dataDir, { recursive: true, force: true });
     }
   });
@@ -133,16 +131,19 @@ describe('master-key rotation', () => {
       headers: { 'content-type': 'application/octet-stream' },
     });
     // Thousands of tenants, so the rotation is still running when its first progress line arrives.
-    const tenants = own.ctx.stores.db.transaction(() =>
-      Array.from({ length: 1500 }, (_, i) => createOrganization(own.ctx, `tenant-${i}`, `Tenant ${i}`)),
-    )();
+    const tenants = await own.ctx.stores.db.transaction(async () => {
+      const created = [];
+      for (let i = 0; i < 1500; i++)
+        created.push(await createOrganization(own.ctx, `tenant-${i}`, `Tenant ${i}`));
+      return created;
+    });
     for (const org of tenants) {
       for (const environment of ['test', 'live'] as const) {
         await own.ctx.evidenceKeys.current(tenantScope(org, environment));
       }
     }
     await own.app.close();
-    own.ctx.close();
+    await own.ctx.close();
     let cutShort = 0;
     for (let round = 0; round < 3; round++) {
       const child = spawn('node', [...cli, 'rotate-evidence-key', '--data', own.dataDir], {
@@ -155,28 +156,28 @@ describe('master-key rotation', () => {
         });
         child.once('exit', () => resolve());
       });
-      const ctx = createContext(own.dataDir);
+      const ctx = await createContext(own.dataDir);
       try {
         if (ctx.masterKeys.keyIds().length > 1) cutShort++;
         // Whatever the kill left, every data key opens with the keys the file still holds.
-        for (const row of ctx.stores.db.prepare('SELECT * FROM tenant_data_keys').all() as TenantKeyRow[]) {
+        for (const row of await rawSql<TenantKeyRow>({ ctx }, sql`SELECT * FROM tenant_data_keys`)) {
           expect(ctx.masterKeys.keyIds()).toContain(row.master_key_id);
         }
         expect((await readBack(ctx, 'acme', reply.json.id))?.toString()).toBe('survives every crash');
       } finally {
-        ctx.close();
+        await ctx.close();
       }
     }
     expect(cutShort).toBeGreaterThan(0);
-    const ctx = createContext(own.dataDir);
+    const ctx = await createContext(own.dataDir);
     try {
       await finishMasterKeyRotation(ctx);
       expect(ctx.masterKeys.keyIds()).toHaveLength(1);
-      const stale = ctx.stores.tenantKeys.wrappedUnderOtherKeys(ctx.masterKeys.currentKeyId());
+      const stale = await ctx.stores.tenantKeys.wrappedUnderOtherKeys(ctx.masterKeys.currentKeyId());
       expect(stale).toEqual([]);
-      const sample = ctx.stores.db.prepare('SELECT * FROM tenant_data_keys LIMIT 50').all() as TenantKeyRow[];
+      const sample = await rawSql<TenantKeyRow>({ ctx }, sql`SELECT * FROM tenant_data_keys LIMIT 50`);
       for (const row of sample) {
-        const org = ctx.stores.organizations.findById(row.organization_id);
+        const org = await ctx.stores.organizations.findById(row.organization_id);
         if (!org) throw new Error('org missing');
         const key = await ctx.evidenceKeys.version(
           tenantScope(orgScope(org.id, org.slug), row.environment),
@@ -186,7 +187,7 @@ describe('master-key rotation', () => {
       }
       expect((await readBack(ctx, 'acme', reply.json.id))?.toString()).toBe('survives every crash');
     } finally {
-      ctx.close();
+      await ctx.close();
       rmSync(own.dataDir, { recursive: true, force: true });
     }
   }, 120_000);
@@ -195,11 +196,11 @@ describe('master-key rotation', () => {
 describe('evidence from before encryption at rest', () => {
   it('is sealed for its own tenant at start, and the clear copies are gone', async () => {
     const own = await startPlatform();
-    const tenant = tenantOf(own, 'acme', 'live');
+    const tenant = await tenantOf(own, 'acme', 'live');
     const bytes = Buffer.from('an old evidence file, stored in clear by an older version');
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     // The layout older versions wrote: the row without an address, the bytes in clear under their hash.
-    own.ctx.stores.evidence.insert(tenant, {
+    await own.ctx.stores.evidence.insert(tenant, {
       id: 'evd_aaaaaaaaaaaaaaaaaaaaaaaaaa',
       request_id: null,
       sha256,
@@ -227,9 +228,9 @@ describe('evidence from before encryption at rest', () => {
 });
 
 async function readBack(ctx: PlatformContext, org: string, id: string): Promise<Buffer | undefined> {
-  const row = ctx.stores.organizations.findBySlug(org);
+  const row = await ctx.stores.organizations.findBySlug(org);
   if (!row) throw new Error('org missing');
   const tenant = tenantScope(orgScope(row.id, row.slug), 'live');
-  const evidence = ctx.stores.evidence.get(tenant, id);
+  const evidence = await ctx.stores.evidence.get(tenant, id);
   return evidence ? new EvidenceService(ctx).readBytes(tenant, evidence) : undefined;
 }

@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Device, decide, registerDevice } from '../../helpers/approvals';
-import { startPlatform, type TestPlatform } from '../../helpers/platform';
+import { rawSql, startPlatform, type TestPlatform } from '../../helpers/platform';
 
 let platform: TestPlatform;
 let admin: string;
@@ -15,7 +16,7 @@ const PNG = Buffer.concat([
 
 beforeAll(async () => {
   platform = await startPlatform();
-  platform.setLanes('acme', {
+  await platform.setLanes('acme', {
     'custom.green_thing': { test: 'green', live: 'green' },
     'custom.red_thing': { test: 'red', live: 'red' },
   });
@@ -68,7 +69,7 @@ describe('evidence uploaded before its request exists', () => {
     expect(ids(listed.json.evidence)).toEqual([screenshot.json.id, notes.json.id]);
     const library = await platform.call('GET', base, { token: officer });
     expect(ids(library.json.evidence)).not.toContain(screenshot.json.id);
-    expect(() => platform.ctx.stores.db.exec('DELETE FROM approval_evidence')).toThrow(/final/);
+    await expect(rawSql(platform, sql`DELETE FROM approval_evidence`)).rejects.toThrow(/final/);
 
     // The request's own audit entry names the files, so an export proves what was attached at once.
     const timeline = await platform.call('GET', `${approvals}/${raised.json.id}/timeline`, {

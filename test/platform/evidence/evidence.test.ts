@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Device, decide, registerDevice } from '../../helpers/approvals';
 import { tenantOf } from '../../helpers/audit';
-import { startPlatform, type TestPlatform } from '../../helpers/platform';
+import { rawSql, startPlatform, type TestPlatform } from '../../helpers/platform';
 
 let platform: TestPlatform;
 let admin: string;
@@ -79,15 +80,16 @@ describe('upload', () => {
     const second = await upload(Buffer.from('same bytes'), 'b.txt');
     expect(first.json.id).not.toBe(second.json.id);
     expect(first.json.sha256).toBe(second.json.sha256);
-    const addresses = platform.ctx.stores.db
-      .prepare('SELECT DISTINCT blob_address AS a FROM evidence WHERE id IN (?, ?)')
-      .all(first.json.id, second.json.id) as { a: string }[];
+    const addresses = await rawSql<{ a: string }>(
+      platform,
+      sql`SELECT DISTINCT blob_address AS a FROM evidence WHERE id IN (${first.json.id}, ${second.json.id})`,
+    );
     expect(addresses).toHaveLength(1);
     const address = addresses[0]?.a as string;
-    const tenant = tenantOf(platform, 'acme', 'live');
+    const tenant = await tenantOf(platform, 'acme', 'live');
     const dir = join(platform.dataDir, 'evidence-sealed', tenant.organizationId, 'live', address.slice(0, 2));
     expect(readdirSync(dir).filter((f) => f.startsWith(address))).toEqual([address]);
-    expect(() => platform.ctx.stores.db.exec("UPDATE evidence SET name = 'x'")).toThrow(/immutable/);
+    await expect(rawSql(platform, sql`UPDATE evidence SET name = 'x'`)).rejects.toThrow(/immutable/);
   });
 });
 
@@ -160,7 +162,7 @@ describe('evidence on approval requests', () => {
     expect(request.json).toEqual(expect.objectContaining({ lane: 'red', status: 'pending' }));
     const listed = await platform.call('GET', base, { token: owner });
     expect(listed.json.evidence.map((e: { id: string }) => e.id)).toContain(file.json.id);
-    expect(() => platform.ctx.stores.db.exec('DELETE FROM evidence')).toThrow(/never deleted/);
+    await expect(rawSql(platform, sql`DELETE FROM evidence`)).rejects.toThrow(/never deleted/);
 
     const ownerDevice = await registerDevice(platform, owner);
     const officerUser = platform.user('acme', 'compliance_officer');
@@ -175,10 +177,13 @@ describe('evidence on approval requests', () => {
     expect(second.json).toEqual(expect.objectContaining({ status: 'executed' }));
     const after = await platform.call('GET', base, { token: owner });
     expect(after.json.evidence.map((e: { id: string }) => e.id)).not.toContain(file.json.id);
-    const row = platform.ctx.stores.db
-      .prepare('SELECT organization_id, environment, blob_address FROM evidence WHERE id = ?')
-      .get(file.json.id) as { blob_address: string };
-    expect(row.blob_address).toMatch(/^[0-9a-f]{64}$/);
-    expect(platform.ctx.blobs.read(tenantOf(platform, 'acme', 'test'), row.blob_address)).toBeUndefined();
+    const [row] = await rawSql<{ blob_address: string }>(
+      platform,
+      sql`SELECT organization_id, environment, blob_address FROM evidence WHERE id = ${file.json.id}`,
+    );
+    expect(row?.blob_address).toMatch(/^[0-9a-f]{64}$/);
+    expect(
+      platform.ctx.blobs.read(await tenantOf(platform, 'acme', 'test'), row?.blob_address as string),
+    ).toBeUndefined();
   });
 });

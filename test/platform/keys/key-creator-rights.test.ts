@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type TestPlatform } from '../../helpers/platform';
+import { rawSql, startPlatform, type TestPlatform } from '../../helpers/platform';
 
 /**
  * An API key acts as the person who created it, with no more than that person may do now: a demoted
@@ -65,11 +66,12 @@ describe("an API key's effective scopes", () => {
       200,
     );
     const admins = platform.user('acme', 'admin');
-    const org = platform.ctx.stores.organizations.findBySlug('acme');
+    const org = await platform.ctx.stores.organizations.findBySlug('acme');
     // No removal route exists yet (member lifecycle is its own work); the row goes as removal would take it.
-    platform.ctx.stores.db
-      .prepare('DELETE FROM memberships WHERE organization_id = ? AND user_id = ?')
-      .run(org?.id, admins.userId);
+    await rawSql(
+      platform,
+      sql`DELETE FROM memberships WHERE organization_id = ${org?.id} AND user_id = ${admins.userId}`,
+    );
     const after = await platform.call('GET', '/v1/orgs/acme/envs/test/approvals', { token: key });
     expect(after.status).toBe(401);
     const auditor = (await platform.signIn(platform.user('acme', 'auditor'))).accessToken;

@@ -1,10 +1,11 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orgScope } from '../../../platform/db/scope';
 import { addMember, createUser } from '../../../platform/organizations/provisioning';
 import type { DemoUser } from '../../../platform/seed/demo';
 import { type RoleName, roleNames } from '../../../shared/domain/permissions';
 import { decide, registerDevice } from '../../helpers/approvals';
-import { startPlatform, type TestPlatform } from '../../helpers/platform';
+import { rawSql, startPlatform, type TestPlatform } from '../../helpers/platform';
 
 let platform: TestPlatform;
 const directory = '/v1/orgs/acme/envs/test/directory';
@@ -21,7 +22,7 @@ interface Person {
 
 /** A person added to acme for one test, who can sign in like the demo users. */
 async function joiner(name: string, role: RoleName): Promise<DemoUser> {
-  const org = platform.ctx.stores.organizations.findBySlug('acme');
+  const org = await platform.ctx.stores.organizations.findBySlug('acme');
   if (!org) throw new Error('acme missing');
   const email = `${name}@acme.example`;
   const { userId, totpSeed } = await createUser(platform.ctx, {
@@ -29,13 +30,13 @@ async function joiner(name: string, role: RoleName): Promise<DemoUser> {
     displayName: `Dir ${name}`,
     password,
   });
-  addMember(platform.ctx, orgScope(org.id, org.slug), userId, role);
+  await addMember(platform.ctx, orgScope(org.id, org.slug), userId, role);
   return { organization: 'acme', role, userId, email, password, totpSeed };
 }
 
 /** Test setup only: the platform has no route that removes a member yet, so the row goes directly. */
-function leave(user: DemoUser): void {
-  platform.ctx.stores.db.prepare('DELETE FROM memberships WHERE user_id = ?').run(user.userId);
+async function leave(user: DemoUser): Promise<void> {
+  await rawSql(platform, sql`DELETE FROM memberships WHERE user_id = ${user.userId}`);
 }
 
 async function token(user: DemoUser): Promise<string> {
@@ -59,7 +60,7 @@ describe('the tenant directory', () => {
         const user = platform.user('acme', member);
         expect(people.find((p) => p.id === user.userId)).toEqual({
           id: user.userId,
-          displayName: platform.ctx.stores.users.findById(user.userId)?.display_name,
+          displayName: (await platform.ctx.stores.users.findById(user.userId))?.display_name,
           email: user.email,
           role: member,
           removed: false,
@@ -110,7 +111,7 @@ describe('the tenant directory', () => {
     });
     expect(inLive.status, inLive.text).toBe(201);
     for (const user of [requester, commenter, uploader, approver, keyMaker, elsewhere, bystander])
-      leave(user);
+      await leave(user);
 
     const reply = await platform.call('GET', directory, {
       token: await token(platform.user('acme', 'viewer')),

@@ -41,7 +41,7 @@ describe('role changes follow the approval policy', () => {
 
   it('lets the change through when the policy puts role changes in the green lane', async () => {
     const owner = await platform.signIn(platform.user('acme', 'owner'));
-    platform.setLanes('acme', { 'member.role_change': { test: 'green', live: 'green' } });
+    await platform.setLanes('acme', { 'member.role_change': { test: 'green', live: 'green' } });
     const viewer = platform.user('acme', 'viewer');
     const direct = await platform.call('PUT', `/v1/orgs/acme/members/${viewer.userId}/role`, {
       token: owner.accessToken,

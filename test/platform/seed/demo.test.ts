@@ -114,7 +114,7 @@ function verifierKeys(): VerifierKey[] {
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'cc-demo-seed-'));
   ({ users, summary } = await seedLivedInDemo(dataDir));
-  ctx = createContext(dataDir, { clock });
+  ctx = await createContext(dataDir, { clock });
   app = await buildServer(ctx, {
     logger: createLogger({ level: 'silent' }),
     rateLimits: { signIn: { max: 1000, timeWindowMs: 60_000 }, keys: { max: 1000, timeWindowMs: 60_000 } },
@@ -128,7 +128,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  ctx?.close();
+  await ctx?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

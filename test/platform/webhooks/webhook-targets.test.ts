@@ -92,11 +92,11 @@ describe('webhook targets', () => {
   it('a target that turned private after approval gets no delivery, and readers see only "failed"', async () => {
     // The state an attacker aims for: an approved target whose name now points inside (DNS rebinding).
     // Written as the executed policy change would have left it; the send-time check must still refuse.
-    const org = platform.ctx.stores.organizations.findBySlug('acme');
+    const org = await platform.ctx.stores.organizations.findBySlug('acme');
     if (!org) throw new Error('acme missing');
     const tenant = tenantScope(orgScope(org.id, org.slug), 'live');
     const port = (receiver.address() as AddressInfo).port;
-    platform.ctx.stores.webhooks.put(
+    await platform.ctx.stores.webhooks.put(
       tenant,
       `https://localhost:${port}/hook`,
       platform.ctx.sealedBox.seal(Buffer.from('whsec_x'), `webhook-secret:${org.id}:live`),

@@ -47,9 +47,9 @@ afterAll(async () => {
   await platform.stop();
 });
 
-async function until(check: () => boolean, ms = 5000): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -103,7 +103,7 @@ describe('webhooks for custom requests', () => {
     );
     expect(body.request).toEqual(expect.objectContaining({ id: created.json.id, payload: { entry: 4711 } }));
 
-    await until(() => platform.ctx.stores.webhooks.due(Number.MAX_SAFE_INTEGER).length === 0);
+    await until(async () => (await platform.ctx.stores.webhooks.due(Number.MAX_SAFE_INTEGER)).length === 0);
     const deliveries = await platform.call(
       'GET',
       `/v1/orgs/acme/envs/live/approvals/${created.json.id}/deliveries`,

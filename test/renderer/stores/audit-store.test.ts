@@ -72,12 +72,12 @@ beforeAll(async () => {
     now: () => platform.clock.now(),
   });
   // Two batches an hour apart, for the time filter; 3000 entries in all, for a verification with progress.
-  const acmeTest = tenantOf(platform, 'acme', 'test');
-  appendEntries(platform, acmeTest, 1000);
+  const acmeTest = await tenantOf(platform, 'acme', 'test');
+  await appendEntries(platform, acmeTest, 1000);
   platform.clock.advance(3_600_000);
   boundary = new Date(platform.clock.now() - 60_000).toISOString();
-  appendEntries(platform, acmeTest, 2000);
-  appendEntries(platform, tenantOf(platform, 'acme', 'live'), 5);
+  await appendEntries(platform, acmeTest, 2000);
+  await appendEntries(platform, tenantOf(platform, 'acme', 'live'), 5);
 
   const auditor = platform.user('acme', 'auditor');
   session = createSessionStore(client());
@@ -188,7 +188,7 @@ describe('verify integrity', () => {
       phase: 'done',
       result: { status: 'first-seen', checkedAgainst: 0 },
     });
-    appendEntries(platform, tenantOf(platform, 'acme', 'test'), 30);
+    await appendEntries(platform, tenantOf(platform, 'acme', 'test'), 30);
     await integrity.getState().check();
     const { result, checkedAt, fork } = integrity.getState();
     expect(result).toMatchObject({ status: 'consistent', checkedAgainst: 1, evidence: [] });
@@ -287,7 +287,7 @@ describe('export verification', () => {
 
   it('cancels a verification part-way; the partial report says so, read fewer entries than the file holds, and names no hash', async () => {
     // About 20 MB: read in 1 MiB chunks, the first progress comes long before the end of the file.
-    appendLargeEntries(platform, tenantOf(platform, 'globex', 'test'), 2500, 8000);
+    await appendLargeEntries(platform, tenantOf(platform, 'globex', 'test'), 2500, 8000);
     const { accessToken } = await platform.signIn(platform.user('globex', 'auditor'));
     const big = await exportLog(platform, accessToken, 'globex', 'test');
     const entries = splitExport(big).entries.length;

@@ -42,7 +42,7 @@ describe('directory store', () => {
     const store = createDirectoryStore(bridgeClient(services), session);
     expect(store.getState().name(owner.userId)).toEqual({ kind: 'unknown', id: owner.userId });
     await store.getState().load();
-    const ownerName = platform.ctx.stores.users.findById(owner.userId)?.display_name as string;
+    const ownerName = (await platform.ctx.stores.users.findById(owner.userId))?.display_name as string;
     expect(nameText(store.getState().name(owner.userId))).toBe(ownerName);
     expect(nameText(store.getState().name(key.json.key.id))).toBe(`API key “ERP connector” of ${ownerName}`);
     expect(nameText(store.getState().name('platform-operator'))).toBe('Platform operator (break-glass)');

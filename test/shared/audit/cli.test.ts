@@ -24,7 +24,7 @@ let trustedFile: string;
 beforeAll(async () => {
   platform = await startPlatform();
   const token = (await platform.signIn(platform.user('acme', 'auditor'))).accessToken;
-  appendEntries(platform, tenantOf(platform, 'acme', 'live'), 50);
+  await appendEntries(platform, tenantOf(platform, 'acme', 'live'), 50);
   const bytes = await exportLog(platform, token, 'acme', 'live');
   key = platform.ctx.auditKeys.current.verifierKey;
   validFile = join(platform.dataDir, 'valid.jsonl');

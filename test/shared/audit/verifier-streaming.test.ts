@@ -21,7 +21,7 @@ let parts: ExportParts;
 beforeAll(async () => {
   platform = await startPlatform();
   const token = (await platform.signIn(platform.user('acme', 'auditor'))).accessToken;
-  appendEntries(platform, tenantOf(platform, 'acme', 'live'), 3000);
+  await appendEntries(platform, tenantOf(platform, 'acme', 'live'), 3000);
   valid = await exportLog(platform, token, 'acme', 'live');
   parts = splitExport(valid);
 });

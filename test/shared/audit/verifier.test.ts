@@ -38,7 +38,7 @@ beforeAll(async () => {
     token: owner,
     body: { role: 'member' },
   });
-  appendEntries(platform, tenantOf(platform, 'acme', 'live'), 2500);
+  await appendEntries(platform, tenantOf(platform, 'acme', 'live'), 2500);
   valid = await exportLog(platform, owner, 'acme', 'live');
   parts = splitExport(valid);
   end = JSON.parse(parts.header).end;
@@ -87,7 +87,7 @@ describe('a valid export', () => {
 
   it('a later export proves it extends a checkpoint seen before', async () => {
     const earlier = (await verify(valid)).latestVerified;
-    appendEntries(platform, tenantOf(platform, 'acme', 'live'), 10);
+    await appendEntries(platform, tenantOf(platform, 'acme', 'live'), 10);
     const later = await exportLog(platform, owner, 'acme', 'live');
     const report = await verify(later, { trusted: [earlier?.note] });
     expect(report.verdict).toBe('verified');
@@ -193,7 +193,7 @@ describe('the tamper corpus: each finding class with its seq', () => {
     expect(of(report, 'wrong-origin')).toEqual([expect.objectContaining({ line: 1 })]);
     expect(report.verdict).toBe('tampered');
 
-    appendEntries(platform, tenantOf(platform, 'acme', 'test'), 3);
+    await appendEntries(platform, tenantOf(platform, 'acme', 'test'), 3);
     const testEnv = splitExport(await exportLog(platform, owner, 'acme', 'test'));
     const t = clone();
     t.checkpoints.splice(0, 0, testEnv.checkpoints[0] as string);
@@ -250,7 +250,7 @@ describe('random mutations', () => {
     const small = await startPlatform();
     try {
       const token = (await small.signIn(small.user('globex', 'owner'))).accessToken;
-      appendEntries(small, tenantOf(small, 'globex', 'test'), 40);
+      await appendEntries(small, tenantOf(small, 'globex', 'test'), 40);
       const bytes = await exportLog(small, token, 'globex', 'test');
       const keys = platformKeys(small);
       expect((await verifyBytes(bytes, keys)).verdict).toBe('verified');

@@ -1,5 +1,6 @@
 import type { ApprovalDetail } from '../../../stores/approvals-store';
 import { dateTime } from '../format';
+import { Who } from '../names';
 import { changeAfter } from './timeline-view';
 
 interface Comment {
@@ -32,7 +33,8 @@ function commentsOf({ request, timeline }: ApprovalDetail): Comment[] {
   return [...withDecisions, ...alone].sort((a, b) => a.at.localeCompare(b.at));
 }
 
-export function CommentsView({ detail }: { detail: ApprovalDetail }) {
+/** Every comment, its author by name; the box to add one follows the list. */
+export function CommentsView({ detail, me }: { detail: ApprovalDetail; me: string }) {
   const comments = commentsOf(detail);
   if (comments.length === 0) return <p className="hint">No comments yet.</p>;
   return (
@@ -40,7 +42,7 @@ export function CommentsView({ detail }: { detail: ApprovalDetail }) {
       {comments.map((c) => (
         <li key={c.key} className="comments__item">
           <p className="comments__meta">
-            {c.author}
+            <Who id={c.author} me={me} />
             {c.decision && ` (${c.decision === 'approve' ? 'approved' : 'rejected'})`} ·{' '}
             <time dateTime={c.at}>{dateTime(c.at)}</time>
           </p>

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { ApprovalDetail, Decision } from '../../../stores/approvals-store';
 import { dateTime, prettyJson } from '../format';
 import { useApprovals } from '../use-approvals';
@@ -6,13 +7,15 @@ interface DecisionBarProps {
   readonly request: ApprovalDetail['request'];
   readonly me: string;
   onDecide(decision: Decision): void;
+  /** The request's other actions (withdraw, reverse, collect), in the same place, before the receipt. */
+  readonly children?: ReactNode;
 }
 
 /**
  * Approve / Reject where the person may still decide; otherwise why not, in words (no button that
  * can only fail). The last decision signed here stays visible with its statement.
  */
-export function DecisionBar({ request, me, onDecide }: DecisionBarProps) {
+export function DecisionBar({ request, me, onDecide, children }: DecisionBarProps) {
   const receipt = useApprovals((s) =>
     s.decision.phase === 'done' && s.decision.requestId === request.id ? s.decision.receipt : null,
   );
@@ -22,7 +25,8 @@ export function DecisionBar({ request, me, onDecide }: DecisionBarProps) {
     reason = `You ${mine.decision === 'approve' ? 'approved' : 'rejected'} this on ${dateTime(mine.decidedAt)}.`;
   else if (request.status !== 'pending')
     reason = `This request is ${request.status}; it takes no more decisions.`;
-  else if (request.requester.id === me) reason = 'You raised this request; someone else decides it.';
+  // A request raised through one of the person's API keys is theirs too.
+  else if (request.requester.personId === me) reason = 'You raised this request; someone else decides it.';
 
   return (
     <section className="decision-bar" aria-label="Decision">
@@ -39,6 +43,7 @@ export function DecisionBar({ request, me, onDecide }: DecisionBarProps) {
           <span className="hint">Shortcuts: A approve, R reject</span>
         </div>
       )}
+      {children}
       {receipt && (
         <details className="decision-bar__receipt" open>
           <summary>What you signed</summary>

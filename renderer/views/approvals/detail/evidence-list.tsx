@@ -1,13 +1,21 @@
 import { useState } from 'react';
 import type { EvidenceMeta } from '../../../../shared/api/evidence';
 import { EvidenceViewer } from '../../evidence/evidence-viewer';
-import { byteSize, dateTime, principalLabel } from '../format';
+import { byteSize, dateTime } from '../format';
+import { Who } from '../names';
 
 /**
  * The files attached to the request; a decision's signature covers exactly these hashes. Each opens
  * through the encrypted cache, so what was opened once stays readable offline.
  */
-export function EvidenceList({ evidence }: { evidence: readonly EvidenceMeta[] }) {
+export function EvidenceList({
+  evidence,
+  onRequestDeletion,
+}: {
+  evidence: readonly EvidenceMeta[];
+  /** Offered where the person may raise evidence.delete. */
+  onRequestDeletion?: (evidence: EvidenceMeta) => void;
+}) {
   const [open, setOpen] = useState<EvidenceMeta | null>(null);
   if (evidence.length === 0) return <p className="hint">No evidence is attached to this request.</p>;
   return (
@@ -38,17 +46,28 @@ export function EvidenceList({ evidence }: { evidence: readonly EvidenceMeta[] }
             <tr key={e.id}>
               <td className="table__name">{e.name}</td>
               <td>{e.mediaType}</td>
-              <td>{byteSize(e.size)}</td>
+              <td className="evidence-size">{byteSize(e.size)}</td>
               <td>
                 <code>{e.sha256.slice(0, 12)}…</code>
               </td>
               <td>
-                {dateTime(e.uploadedAt)} by {principalLabel(e.uploader)}
+                {dateTime(e.uploadedAt)} by <Who id={e.uploader.id} />
               </td>
               <td>
-                <button type="button" onClick={() => setOpen(e)} aria-label={`Open ${e.name}`}>
-                  Open
-                </button>
+                <span className="evidence-actions">
+                  <button type="button" onClick={() => setOpen(e)} aria-label={`Open ${e.name}`}>
+                    Open
+                  </button>
+                  {onRequestDeletion && (
+                    <button
+                      type="button"
+                      onClick={() => onRequestDeletion(e)}
+                      aria-label={`Request deletion of ${e.name}`}
+                    >
+                      Request deletion…
+                    </button>
+                  )}
+                </span>
               </td>
             </tr>
           ))}

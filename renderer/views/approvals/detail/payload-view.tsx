@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { PersonName } from '../../../components/person-name';
 
 /** Plain names for the fields of the writes the platform carries out itself. */
 const fieldLabels: Readonly<Record<string, Readonly<Record<string, string>>>> = {
@@ -16,8 +17,12 @@ function duration(seconds: number): string {
   return minutes < 120 ? `${minutes} min` : `${(minutes / 60).toFixed(1)} h`;
 }
 
+/** Fields that hold a person's or a key's id: shown by name, the id a click away. */
+const namedFields: ReadonlySet<string> = new Set(['userId', 'keyId']);
+
 function plain(value: unknown, field?: string): ReactNode {
   if (value === null || value === undefined) return '—';
+  if (typeof value === 'string' && field && namedFields.has(field)) return <PersonName id={value} />;
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   if (typeof value === 'number' && field === 'gracePeriodSeconds') return duration(value);
   if (typeof value === 'string' || typeof value === 'number') return String(value);

@@ -1,5 +1,6 @@
 import type { ApprovalDetail } from '../../../stores/approvals-store';
-import { dateTime, principalLabel } from '../format';
+import { dateTime } from '../format';
+import { TextWithNames, Who } from '../names';
 
 type TimelineEvent = ApprovalDetail['timeline']['events'][number];
 
@@ -12,6 +13,11 @@ const actionLabels: Readonly<Record<string, string>> = {
   'approval.withdraw': 'Withdrawn',
   'approval.expire': 'Expired',
   'approval.comment': 'Comment',
+  'approval.decide_refused': 'Decision refused',
+  'approval.step_up_failed': 'Wrong one-time code',
+  'approval.step_up_locked': 'Approving locked after wrong codes',
+  'approval.step_up_refused': 'Approval refused while locked',
+  'approval.break_glass': 'Operator co-signature (break-glass)',
 };
 
 /** The `after` side of an audit change, when it is an object. */
@@ -34,8 +40,8 @@ function detailOf(event: TimelineEvent): string | null {
   return null;
 }
 
-/** The request's history from the audit log, oldest first. */
-export function TimelineView({ events }: { events: readonly TimelineEvent[] }) {
+/** The request's history from the audit log, oldest first; who did each thing by name. */
+export function TimelineView({ events, me }: { events: readonly TimelineEvent[]; me: string }) {
   if (events.length === 0) return <p className="hint">No history recorded yet.</p>;
   return (
     <ol className="timeline">
@@ -45,8 +51,14 @@ export function TimelineView({ events }: { events: readonly TimelineEvent[] }) {
           <li key={event.seq} className="timeline__item">
             <time dateTime={event.ts}>{dateTime(event.ts)}</time>
             <span className="timeline__action">{actionLabels[event.action] ?? event.action}</span>
-            <span className="timeline__actor">by {principalLabel(event.actor)}</span>
-            {detail && <span className="timeline__detail">{detail}</span>}
+            <span className="timeline__actor">
+              by <Who id={event.actor.id} me={me} />
+            </span>
+            {detail && (
+              <span className="timeline__detail">
+                <TextWithNames text={detail} />
+              </span>
+            )}
           </li>
         );
       })}

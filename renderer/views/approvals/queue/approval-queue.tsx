@@ -2,6 +2,7 @@ import { type ReactNode, type RefObject, useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Notice } from '../../../components/notice';
 import { defaultFilters } from '../../../stores/approvals-store';
+import { useNamesFor } from '../names';
 import { useApprovals, useApprovalsStore } from '../use-approvals';
 import { useNow } from '../use-now';
 import { QueueFilters } from './queue-filters';
@@ -31,6 +32,7 @@ export function ApprovalQueue({ searchRef, gridRef }: ApprovalQueueProps) {
   );
   const actions = store.getState();
   const now = useNow();
+  useNamesFor(s.rows.map((r) => r.requester.id));
 
   // Coming back from a request: the grid has the focus again, on the row that was open.
   useEffect(() => {

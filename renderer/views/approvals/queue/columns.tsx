@@ -1,14 +1,20 @@
 import type { GridColumn } from '../../../components/virtual-grid/virtual-grid';
 import type { QueueRow } from '../../../stores/approvals-store';
-import { ageOf, kindLabel, principalLabel } from '../format';
+import { ageOf, kindLabel } from '../format';
 import { ApprovalCount, LaneBadge, StatusText } from '../lane-badge';
+import { RequesterText } from '../names';
 
 /** The queue's columns, in order; the grid's context is the clock the ages count from. */
 export const queueColumns: readonly GridColumn<QueueRow, number>[] = [
   { header: 'Lane', cell: (row) => <LaneBadge lane={row.lane} /> },
   { header: 'Kind', className: 'queue__cell--muted', cell: (row) => kindLabel(row.kind) },
   { header: 'Title', className: 'queue__cell--title', cell: (row) => row.title },
-  { header: 'Requester', className: 'queue__cell--muted', cell: (row) => principalLabel(row.requester) },
+  {
+    header: 'Requester',
+    className: 'queue__cell--muted',
+    // Plain text: the row itself is the control (Enter opens it), so the name is not a button here.
+    cell: (row) => <RequesterText id={row.requester.id} />,
+  },
   {
     header: 'Age',
     cell: (row, now) => <time dateTime={row.createdAt}>{ageOf(row.createdAt, now)}</time>,

@@ -1,7 +1,10 @@
 import { type KeyboardEvent, useEffect, useId, useRef } from 'react';
+import { auditActionLabel, auditResourceTypeLabel } from '../../../../shared/audit/actions';
+import { PersonName } from '../../../components/person-name';
 import type { AuditEntry } from '../../../stores/audit-store';
 import { Fact } from '../facts';
-import { actorLabel, resourceLabel, utcTime } from '../format';
+import { actorLabel, type NameOf, namedResourceTypes, utcTime } from '../format';
+import { useNameOf } from '../use-name-of';
 import { ChangeView } from './change-view';
 import { Outcome } from './outcome';
 
@@ -13,6 +16,7 @@ interface EntryDetailProps {
 /** One entry in full: who did what to which resource, from where, and what it changed. */
 export function EntryDetail({ entry, onClose }: EntryDetailProps) {
   const titleId = useId();
+  const nameOf = useNameOf();
   const title = useRef<HTMLHeadingElement>(null);
   // A newly opened entry is announced by moving to its title; Escape (below) goes back to the list.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the seq is the trigger
@@ -33,17 +37,33 @@ export function EntryDetail({ entry, onClose }: EntryDetailProps) {
         </button>
       </div>
       <dl className="audit-facts audit-facts--pairs">
-        <Fact name="Action">{entry.action}</Fact>
+        <Fact name="Action">
+          {auditActionLabel(entry.action) ? (
+            <>
+              {auditActionLabel(entry.action)} <code>{entry.action}</code>
+            </>
+          ) : (
+            entry.action
+          )}
+        </Fact>
         <Fact name="Outcome">
           <Outcome outcome={entry.outcome} />
         </Fact>
-        <Fact name="Actor">{actorLabel(entry.actor)}</Fact>
+        <Fact name="Actor">
+          {nameOf(entry.actor.id).kind === 'unknown' ? (
+            actorLabel(entry.actor)
+          ) : (
+            <PersonName id={entry.actor.id} />
+          )}
+        </Fact>
         <Fact name="Time">
           <time dateTime={entry.ts}>{utcTime(entry.ts)}</time>
         </Fact>
       </dl>
       <dl className="audit-facts">
-        <Fact name="Resource">{resourceLabel(entry.resource)}</Fact>
+        <Fact name="Resource">
+          <ResourceName resource={entry.resource} nameOf={nameOf} />
+        </Fact>
       </dl>
       <section aria-label="Change">
         <h3>Change</h3>
@@ -74,5 +94,25 @@ export function EntryDetail({ entry, onClose }: EntryDetailProps) {
         <pre>{JSON.stringify(entry, null, 2)}</pre>
       </details>
     </section>
+  );
+}
+
+/** What the entry is about: a person or key by name (the id a click away), anything else by its id. */
+function ResourceName({ resource, nameOf }: { resource: AuditEntry['resource']; nameOf: NameOf }) {
+  const type = auditResourceTypeLabel(resource.type) ?? resource.type;
+  const named = namedResourceTypes.has(resource.type) ? nameOf(resource.id).kind : 'unknown';
+  if (named === 'unknown')
+    return (
+      <>
+        {type} <code>{resource.id}</code>
+      </>
+    );
+  // A key's name already says it is one.
+  return named === 'api-key' ? (
+    <PersonName id={resource.id} />
+  ) : (
+    <>
+      {type} <PersonName id={resource.id} />
+    </>
   );
 }

@@ -4,6 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { Notice } from '../../../components/notice';
 import { noFilters } from '../../../stores/audit-store';
 import { useAuditLog, useAuditStores } from '../use-audit-stores';
+import { useNameOf } from '../use-name-of';
 import { EntryDetail } from './entry-detail';
 import { LogFilters } from './log-filters';
 import { LogGrid } from './log-grid';
@@ -26,6 +27,7 @@ export function LiveLog() {
     })),
   );
   const actions = store.getState();
+  const nameOf = useNameOf();
   const gridRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -44,6 +46,7 @@ export function LiveLog() {
     body = (
       <LogGrid
         entries={s.entries}
+        nameOf={nameOf}
         hasMore={s.hasMore}
         loadingMore={s.loadingMore}
         busy={s.phase === 'loading'}
@@ -102,6 +105,7 @@ function countText(phase: string, loaded: number, hasMore: boolean, size: number
   if (phase === 'loading' && loaded > 0) return 'Updating…';
   if (loaded === 0) return '';
   const of = size === null ? '' : ` of a log of ${size.toLocaleString('en')} entries`;
-  const what = filtered ? 'matching entries' : 'entries';
+  const noun = loaded === 1 ? 'entry' : 'entries';
+  const what = filtered ? `matching ${noun}` : noun;
   return `${loaded.toLocaleString('en')} ${what} loaded${of}${hasMore ? '; older ones load as you scroll' : ''}.`;
 }

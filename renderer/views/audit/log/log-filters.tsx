@@ -1,6 +1,15 @@
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
+import {
+  auditActionGroups,
+  auditActionLabel,
+  auditResourceTypeLabel,
+  auditResourceTypes,
+} from '../../../../shared/audit/actions';
 import { type AuditFilters, noFilters } from '../../../stores/audit-store';
+import { createDirectoryStore } from '../../../stores/directory-store';
+import { useFeatureState, useFeatureStore } from '../../../use-feature-store';
 import { isoToUtcInput, utcInputToIso } from '../format';
+import { actorGroups } from './actor-options';
 
 interface LogFiltersProps {
   readonly filters: AuditFilters;
@@ -11,16 +20,10 @@ type Draft = Record<keyof AuditFilters, string>;
 
 const toDraft = (f: AuditFilters): Draft => ({ ...f, from: isoToUtcInput(f.from), to: isoToUtcInput(f.to) });
 
-const textFields: readonly { name: keyof AuditFilters; label: string; placeholder: string }[] = [
-  { name: 'actorId', label: 'Actor id', placeholder: 'usr_… or key_…' },
-  { name: 'action', label: 'Action', placeholder: 'approval.decide' },
-  { name: 'resourceType', label: 'Resource type', placeholder: 'approval_request' },
-  { name: 'resourceId', label: 'Resource id', placeholder: 'apr_…' },
-];
-
 /**
- * The platform matches these exactly, so they are applied on submit (Enter or Apply), not per keystroke:
- * half an id would only ever match nothing.
+ * Who, what and which kind of thing are picked from lists (names from the tenant's directory, the actions
+ * and resource types the platform writes), never typed: the platform matches them exactly. Everything is
+ * applied together on submit (Enter or Apply), as before.
  */
 export function LogFilters({ filters, onApply }: LogFiltersProps) {
   const [draft, setDraft] = useState<Draft>(() => toDraft(filters));
@@ -29,6 +32,16 @@ export function LogFilters({ filters, onApply }: LogFiltersProps) {
   const id = (name: string) => `${baseId}-${name}`;
   // The store's filters move on their own too (a tenant switch clears them): the form follows.
   useEffect(() => setDraft(toDraft(filters)), [filters]);
+
+  const directory = useFeatureStore(createDirectoryStore);
+  const loaded = useFeatureState(createDirectoryStore, (s) => s.loaded);
+  const people = useFeatureState(createDirectoryStore, (s) => s.people);
+  const apiKeys = useFeatureState(createDirectoryStore, (s) => s.apiKeys);
+  useEffect(() => {
+    if (!loaded) void directory.getState().load();
+  }, [loaded, directory]);
+  const actors = actorGroups(people, apiKeys, directory.getState().name);
+  const listedActor = actors.some((g) => g.options.some((o) => o.id === draft.actorId));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -51,18 +64,66 @@ export function LogFilters({ filters, onApply }: LogFiltersProps) {
   return (
     <search className="audit-filters" aria-label="Filter the audit log">
       <form onSubmit={submit} noValidate>
-        {textFields.map((f) => (
-          <div key={f.name} className="audit-filters__field">
-            <label htmlFor={id(f.name)}>{f.label}</label>
-            <input
-              type="text"
-              maxLength={200}
-              placeholder={f.placeholder}
-              spellCheck={false}
-              {...field(f.name)}
-            />
-          </div>
-        ))}
+        <div className="audit-filters__field audit-filters__field--wide">
+          <label htmlFor={id('actorId')}>Person or key</label>
+          <select {...field('actorId')}>
+            <option value="">Anyone</option>
+            {actors.map((group) => (
+              <optgroup key={group.label} label={group.label}>
+                {group.options.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.label}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+            {draft.actorId && !listedActor && (
+              <Unlisted value={draft.actorId}>{loaded ? 'not in this directory' : 'names loading'}</Unlisted>
+            )}
+          </select>
+        </div>
+        <div className="audit-filters__field audit-filters__field--wide">
+          <label htmlFor={id('action')}>Action</label>
+          <select {...field('action')}>
+            <option value="">Any action</option>
+            {auditActionGroups.map((group) => (
+              <optgroup key={group.group} label={group.group}>
+                {group.actions.map((a) => (
+                  <option key={a.action} value={a.action}>
+                    {a.label} ({a.action})
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+            {draft.action && !auditActionLabel(draft.action) && (
+              <Unlisted value={draft.action}>not known to this console</Unlisted>
+            )}
+          </select>
+        </div>
+        <div className="audit-filters__field">
+          <label htmlFor={id('resourceType')}>Resource type</label>
+          <select {...field('resourceType')}>
+            <option value="">Any type</option>
+            {auditResourceTypes.map((r) => (
+              <option key={r.type} value={r.type}>
+                {r.label}
+              </option>
+            ))}
+            {draft.resourceType && !auditResourceTypeLabel(draft.resourceType) && (
+              <Unlisted value={draft.resourceType}>not known to this console</Unlisted>
+            )}
+          </select>
+        </div>
+        <div className="audit-filters__field">
+          <label htmlFor={id('resourceId')}>Resource id</label>
+          <input
+            type="text"
+            maxLength={200}
+            placeholder="apr_…"
+            spellCheck={false}
+            {...field('resourceId')}
+          />
+        </div>
         <div className="audit-filters__field">
           <label htmlFor={id('from')}>From (UTC)</label>
           <input type="datetime-local" {...field('from')} aria-invalid={problem ? true : undefined} />
@@ -86,5 +147,14 @@ export function LogFilters({ filters, onApply }: LogFiltersProps) {
         </p>
       )}
     </search>
+  );
+}
+
+/** A value in force that no list holds (an older or newer platform's): kept, so the form shows the truth. */
+function Unlisted({ value, children }: { value: string; children: ReactNode }) {
+  return (
+    <option value={value}>
+      {value} ({children})
+    </option>
   );
 }

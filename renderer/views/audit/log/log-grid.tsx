@@ -1,12 +1,15 @@
 import type { RefObject } from 'react';
 import { VirtualGrid } from '../../../components/virtual-grid/virtual-grid';
 import type { AuditEntry } from '../../../stores/audit-store';
+import type { NameOf } from '../format';
 import { entrySeq, LOG_HEADER_HEIGHT, LOG_ROW_HEIGHT, logColumns, logRowDomId } from './columns';
 
 const moreRowsText = { loading: 'Loading older entries…', waiting: 'Older entries below' };
 
 interface LogGridProps {
   readonly entries: readonly AuditEntry[];
+  /** Names for actors and resources; a new one (the directory arrived) draws the rows again. */
+  readonly nameOf: NameOf;
   readonly hasMore: boolean;
   readonly loadingMore: boolean;
   readonly busy: boolean;
@@ -32,6 +35,7 @@ export function LogGrid(props: LogGridProps) {
       label="Audit log entries, newest first"
       className="audit-grid"
       columns={logColumns}
+      context={props.nameOf}
       rows={props.entries}
       rowKey={entrySeq}
       rowDomId={logRowDomId}

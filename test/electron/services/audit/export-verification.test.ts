@@ -37,7 +37,7 @@ beforeAll(async () => {
     if (name === 'progress') progress.push(payload as (typeof progress)[number]);
   });
   host = await startHeadlessHost({ rendererDir: dataDir, services });
-  appendEntries(platform, tenantOf(platform, 'acme', 'test'), 3000);
+  await appendEntries(platform, tenantOf(platform, 'acme', 'test'), 3000);
   auditorToken = (await platform.signIn(platform.user('acme', 'auditor'))).accessToken;
   exportBytes = await exportLog(platform, auditorToken, 'acme', 'test');
   keys = platform.ctx.auditKeys.verifierKeys;
@@ -128,7 +128,7 @@ describe('offline verification of an export in the console', () => {
 
   it('cancels a verification part-way: the report says cancelled, with fewer entries read than the file holds, and no hash', async () => {
     // About 20 MB: read in 1 MiB chunks, the first progress event comes long before the end of the file.
-    appendLargeEntries(platform, tenantOf(platform, 'acme', 'live'), 2500, 8000);
+    await appendLargeEntries(platform, tenantOf(platform, 'acme', 'live'), 2500, 8000);
     const big = await exportLog(platform, auditorToken, 'acme', 'live');
     const entries = splitExport(big).entries.length;
     expect(big.length).toBeGreaterThan(16 * 1024 * 1024);

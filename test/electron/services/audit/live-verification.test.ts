@@ -48,11 +48,11 @@ describe('live verification of a tenant log', () => {
   it('pins the key and stores the checkpoint at first sight, then checks each later one extends it', async () => {
     const first = valueIn(await services.dispatcher.dispatch('audit.verifyLive', { profile, tenant }));
     expect(first).toMatchObject({ status: 'first-seen', checkedAgainst: 0, evidence: [] });
-    appendEntries(platform, tenantOf(platform, 'acme', 'test'), 1500);
+    await appendEntries(platform, tenantOf(platform, 'acme', 'test'), 1500);
     const second = valueIn(await services.dispatcher.dispatch('audit.verifyLive', { profile, tenant }));
     expect(second).toMatchObject({ status: 'consistent', checkedAgainst: 1 });
     expect(second.size).toBeGreaterThan(first.size + 1499);
-    appendEntries(platform, tenantOf(platform, 'acme', 'test'), 10);
+    await appendEntries(platform, tenantOf(platform, 'acme', 'test'), 10);
     const third = valueIn(await services.dispatcher.dispatch('audit.verifyLive', { profile, tenant }));
     expect(third).toMatchObject({ status: 'consistent', checkedAgainst: 2 });
     const stored = services.cache.checkpoints(profile, third.origin);
@@ -62,8 +62,8 @@ describe('live verification of a tenant log', () => {
 
   it('follows a signing-key rotation the log proves, and pins the new key', async () => {
     const before = valueIn(await services.dispatcher.dispatch('audit.verifyLive', { profile, tenant }));
-    const { current } = rotateAuditSigningKey(platform.ctx);
-    appendEntries(platform, tenantOf(platform, 'acme', 'test'), 20);
+    const { current } = await rotateAuditSigningKey(platform.ctx);
+    await appendEntries(platform, tenantOf(platform, 'acme', 'test'), 20);
     const after = valueIn(await services.dispatcher.dispatch('audit.verifyLive', { profile, tenant }));
     expect(after.status).toBe('consistent');
     expect(after.size).toBeGreaterThan(before.size);

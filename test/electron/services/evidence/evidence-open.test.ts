@@ -2,13 +2,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import keytar from 'keytar';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleServices, createConsoleServices } from '../../../../electron/services/console-services';
 import { Vault } from '../../../../electron/services/vault/vault';
 import { totpCode } from '../../../../platform/auth/totp';
 import { valueIn } from '../../../helpers/contract';
 import { signInThroughBrowser } from '../../../helpers/oauth';
-import { startPlatform, type TestPlatform } from '../../../helpers/platform';
+import { rawSql, startPlatform, type TestPlatform } from '../../../helpers/platform';
 
 const vault = new Vault(keytar, `cc-test-evidence-open-${process.pid}`);
 let platform: TestPlatform;
@@ -142,7 +143,7 @@ describe('evidence through the encrypted cache', () => {
       valueIn(await services.dispatcher.dispatch('evidence.listCached', { profile, tenant })).evidence,
     ).toHaveLength(1);
     // An administrator removes the viewer from acme (the platform has no removal route yet; its store does).
-    platform.ctx.stores.db.prepare('DELETE FROM memberships WHERE user_id = ?').run(viewer.userId);
+    await rawSql(platform, sql`DELETE FROM memberships WHERE user_id = ${viewer.userId}`);
     expect(valueIn(await services.dispatcher.dispatch('tenants.list', { profile })).tenants).toEqual([]);
     expect(
       valueIn(await services.dispatcher.dispatch('evidence.listCached', { profile, tenant })).evidence,

@@ -1,7 +1,8 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleProcess, noKeychainEnv, startConsoleProcess } from '../../../helpers/console-process';
 import { signInThroughBrowser } from '../../../helpers/oauth';
-import { startPlatform, type TestPlatform } from '../../../helpers/platform';
+import { rawSql, startPlatform, type TestPlatform } from '../../../helpers/platform';
 
 /**
  * A console on a machine without a usable OS keychain (no Secret Service on its session bus): it says so
@@ -20,12 +21,12 @@ afterAll(async () => {
   await platform.stop();
 });
 
-function activeFamilies(userId: string): number {
-  return (
-    platform.ctx.stores.db
-      .prepare('SELECT count(*) AS n FROM token_families WHERE user_id = ? AND revoked_at IS NULL')
-      .get(userId) as { n: number }
-  ).n;
+async function activeFamilies(userId: string): Promise<number> {
+  const [row] = await rawSql<{ n: number }>(
+    platform,
+    sql`SELECT count(*) AS n FROM token_families WHERE user_id = ${userId} AND revoked_at IS NULL`,
+  );
+  return Number(row?.n);
 }
 
 describe('without an OS keychain', () => {
@@ -48,7 +49,7 @@ describe('without an OS keychain', () => {
 
   it('ends at the platform a browser sign-in whose tokens it cannot keep', async () => {
     const officer = platform.user('acme', 'compliance_officer');
-    expect(activeFamilies(officer.userId)).toBe(0);
+    expect(await activeFamilies(officer.userId)).toBe(0);
     const begun = await console_.call('session.beginBrowserSignIn', { platformUrl: platform.url });
     expect(begun.ok, JSON.stringify(begun)).toBe(true);
     const { signInId, authorizationUrl } = begun.value as { signInId: string; authorizationUrl: string };
@@ -60,11 +61,12 @@ describe('without an OS keychain', () => {
     expect(done.ok).toBe(false);
     expect(done.error?.code).toBe('keychain-unavailable');
     expect(page.text).toMatch(/keychain/);
-    expect(activeFamilies(officer.userId)).toBe(0);
-    const families = platform.ctx.stores.db
-      .prepare('SELECT count(*) AS n FROM token_families WHERE user_id = ?')
-      .get(officer.userId) as { n: number };
-    expect(families.n).toBe(1);
+    expect(await activeFamilies(officer.userId)).toBe(0);
+    const [families] = await rawSql<{ n: number }>(
+      platform,
+      sql`SELECT count(*) AS n FROM token_families WHERE user_id = ${officer.userId}`,
+    );
+    expect(Number(families?.n)).toBe(1);
   });
 
   it('refuses an API-key sign-in it cannot keep, saying why', async () => {

@@ -1,0 +1,54 @@
+import type { AliasedRawBuilder, Dialect, Kysely } from 'kysely';
+import type { Migration } from '../migrations/migration';
+import type { OrgScope, TenantScope } from '../scope';
+import type { ApprovalRequestsTable, Tables } from '../tables';
+
+/**
+ * Whose rows a transaction may touch, as the database is told it for row-level security: one tenant, one
+ * organization (rows it owns across environments), `platform` for maintenance that reads across tenants
+ * (each row naming its own), or null for rows that belong to no tenant (people, sessions, throttles).
+ */
+export type TenantSetting = TenantScope | OrgScope | 'platform' | null;
+
+/**
+ * What differs between SQLite and PostgreSQL and nothing else; every statement the stores run is built once
+ * with Kysely on top of this. One module per engine implements it.
+ */
+export interface Engine {
+  readonly name: 'sqlite' | 'postgres';
+  readonly dialect: Dialect;
+  /**
+   * Whether the database enforces tenancy itself (PostgreSQL's row-level security), so that every statement
+   * on tenant rows must run in a transaction that has told it the tenant (`setTenant`).
+   */
+  readonly rowLevelSecurity: boolean;
+  /**
+   * How a transaction opens. SQLite takes the write lock at once (BEGIN IMMEDIATE): a transaction that read
+   * first and wrote later could otherwise fail against another process's write instead of waiting for it.
+   */
+  readonly begin: string;
+  /** A migration step's own text for this engine. */
+  migrationScript(migration: Migration): string;
+  /** Runs a script of several statements inside the current transaction (`db` is bound to it). */
+  runScript(db: Kysely<Tables>, script: string): Promise<void>;
+  /** Keeps concurrent migration runs (several processes starting at once) from applying a step twice. */
+  lockMigrations(db: Kysely<Tables>): Promise<void>;
+  /** How many steps a database had applied before steps were named (SQLite's PRAGMA user_version). */
+  legacyVersion(db: Kysely<Tables>): Promise<number>;
+  /** Records how many steps are applied in the engine's own way too, for older builds reading it. */
+  recordVersion(db: Kysely<Tables>, applied: number): Promise<void>;
+  /** Tells the database whose rows the current transaction may touch (see TenantSetting). */
+  setTenant(db: Kysely<Tables>, setting: TenantSetting): Promise<void>;
+  /** Serializes appends to one tenant's audit log until the transaction ends. */
+  lockAuditLog(db: Kysely<Tables>, scope: TenantScope): Promise<void>;
+  /** Serializes decisions on one approval request until the transaction ends. */
+  lockRequest(db: Kysely<Tables>, scope: TenantScope, requestId: string): Promise<void>;
+  /**
+   * The tenant's approval requests whose title or summary matches every word (the last one as a prefix,
+   * since it is still being typed), as the table `r`; the newest 5,000 matches at most.
+   */
+  searchedApprovals(
+    scope: TenantScope,
+    words: readonly string[],
+  ): AliasedRawBuilder<ApprovalRequestsTable, 'r'>;
+}

@@ -1,0 +1,33 @@
+import { migration as identity } from './0001_identity';
+import { migration as auditLog } from './0002_audit_log';
+import { migration as approvals } from './0003_approvals';
+import { migration as evidence } from './0004_evidence';
+import { migration as webhooks } from './0005_webhooks';
+import { migration as approvalSearch } from './0006_approval_search';
+import { migration as finalDecisions } from './0007_final_decisions';
+import { migration as oauthCodes } from './0008_oauth_codes';
+import { migration as requesterPerson } from './0009_requester_person_and_throttles';
+import { migration as tenantSearch } from './0010_tenant_search';
+import { migration as evidenceAtRest } from './0011_evidence_at_rest';
+import { migration as evidenceAttachments } from './0012_evidence_attachments';
+import type { Migration } from './migration';
+
+/**
+ * Every schema step, in order. Listed here rather than found on disk, so the set a build carries is the
+ * set it was typed against. Before steps had names, SQLite counted them in `PRAGMA user_version`: version
+ * N means the first N of these were applied.
+ */
+export const migrations: readonly Migration[] = [
+  identity,
+  auditLog,
+  approvals,
+  evidence,
+  webhooks,
+  approvalSearch,
+  finalDecisions,
+  oauthCodes,
+  requesterPerson,
+  tenantSearch,
+  evidenceAtRest,
+  evidenceAttachments,
+];

@@ -1,0 +1,262 @@
+import type { Environment } from '../../shared/domain/environments';
+import type { RoleName } from '../../shared/domain/permissions';
+
+/**
+ * The platform's tables as both engines hold them, for Kysely to type every query against. Times are
+ * milliseconds since the epoch; binary columns are Buffers (SQLite BLOB, PostgreSQL bytea). Columns only
+ * one engine has (SQLite's rowid and FTS5 table, PostgreSQL's tsvector) are not here: engines/ reaches them.
+ */
+export interface Tables {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  api_keys: ApiKeysTable;
+  token_families: TokenFamiliesTable;
+  refresh_tokens: RefreshTokensTable;
+  audit_entries: AuditEntriesTable;
+  audit_nodes: AuditNodesTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  approval_policies: ApprovalPoliciesTable;
+  device_keys: DeviceKeysTable;
+  approval_requests: ApprovalRequestsTable;
+  approval_decisions: ApprovalDecisionsTable;
+  approval_comments: ApprovalCommentsTable;
+  approval_results: ApprovalResultsTable;
+  approval_evidence: ApprovalEvidenceTable;
+  evidence: EvidenceTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  oauth_codes: OAuthCodesTable;
+  throttles: ThrottlesTable;
+  known_sign_in_sources: KnownSignInSourcesTable;
+  tenant_data_keys: TenantDataKeysTable;
+}
+
+/** The columns every environment-owned row carries. */
+export interface TenantColumns {
+  organization_id: string;
+  environment: Environment;
+}
+
+export interface OrganizationsTable {
+  id: string;
+  slug: string;
+  name: string;
+  created_at: number;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  totp_seed_sealed: Buffer;
+  totp_last_step: number;
+  created_at: number;
+  disabled_at: number | null;
+}
+
+export interface MembershipsTable {
+  organization_id: string;
+  user_id: string;
+  role: RoleName;
+  created_at: number;
+}
+
+export interface ApiKeysTable extends TenantColumns {
+  id: string;
+  name: string;
+  secret_sha256: Buffer;
+  scopes: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+  grace_until: number | null;
+  replaced_by: string | null;
+}
+
+export interface TokenFamiliesTable {
+  id: string;
+  user_id: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface RefreshTokensTable {
+  id: string;
+  family_id: string;
+  secret_sha256: Buffer;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface AuditEntriesTable extends TenantColumns {
+  seq: number;
+  ts: number;
+  action: string;
+  actor_id: string;
+  resource_type: string;
+  resource_id: string;
+  canonical: string;
+}
+
+export interface AuditNodesTable extends TenantColumns {
+  last_leaf: number;
+  level: number;
+  hash: Buffer;
+}
+
+export interface AuditCheckpointsTable extends TenantColumns {
+  size: number;
+  root: Buffer;
+  note: string;
+  created_at: number;
+}
+
+export interface ApprovalPoliciesTable {
+  organization_id: string;
+  lanes: string;
+  red_approvals: number;
+  expiry_days: number;
+  audit_retention_days: number | null;
+}
+
+export interface DeviceKeysTable {
+  id: string;
+  user_id: string;
+  name: string;
+  public_key: Buffer;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface ApprovalRequestsTable extends TenantColumns {
+  id: string;
+  kind: string;
+  title: string;
+  summary: string;
+  payload: string;
+  payload_sha256: string;
+  lane: 'green' | 'yellow' | 'red';
+  required_approvals: number;
+  status: 'pending' | 'executed' | 'failed' | 'rejected' | 'withdrawn' | 'expired';
+  requester_type: string;
+  requester_id: string;
+  /** The person accountable: the requester, or the creator of the API key that raised it. */
+  requester_person_id: string;
+  reverses: string | null;
+  created_at: number;
+  expires_at: number;
+  closed_at: number | null;
+  outcome: string | null;
+}
+
+export interface ApprovalDecisionsTable {
+  request_id: string;
+  approver_id: string;
+  decision: 'approve' | 'reject';
+  comment: string;
+  device_key_id: string;
+  signed: string;
+  signature: string;
+  idempotency_key: string;
+  decided_at: number;
+}
+
+export interface ApprovalCommentsTable {
+  id: string;
+  request_id: string;
+  author_id: string;
+  body: string;
+  created_at: number;
+}
+
+export interface ApprovalResultsTable {
+  request_id: string;
+  sealed: Buffer | null;
+  read_at: number | null;
+}
+
+export interface ApprovalEvidenceTable extends TenantColumns {
+  evidence_id: string;
+  request_id: string;
+  attached_at: number;
+}
+
+export interface EvidenceTable extends TenantColumns {
+  id: string;
+  request_id: string | null;
+  sha256: string;
+  name: string;
+  media_type: string;
+  size: number;
+  uploader_type: string;
+  uploader_id: string;
+  created_at: number;
+  deleted_at: number | null;
+  /** The encrypted bytes' address in this tenant's storage, and the data key version that sealed them. */
+  blob_address: string | null;
+  key_version: number | null;
+}
+
+export interface WebhooksTable extends TenantColumns {
+  url: string;
+  secret_sealed: Buffer;
+  created_at: number;
+}
+
+export interface WebhookDeliveriesTable extends TenantColumns {
+  id: string;
+  request_id: string;
+  body: string;
+  status: 'pending' | 'delivered' | 'gave-up';
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+}
+
+export interface WebhookAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  at: number;
+  status_code: number | null;
+  error: string | null;
+}
+
+export interface OAuthCodesTable {
+  code_sha256: Buffer;
+  client_id: string;
+  redirect_uri: string;
+  code_challenge: string;
+  nonce: string;
+  user_id: string;
+  auth_time: number;
+  expires_at: number;
+  used_at: number | null;
+  family_id: string | null;
+}
+
+export interface ThrottlesTable {
+  key: string;
+  failures: number;
+  window_start: number;
+  locked_until: number;
+  lockouts: number;
+}
+
+export interface KnownSignInSourcesTable {
+  user_id: string;
+  source: string;
+  last_at: number;
+}
+
+export interface TenantDataKeysTable extends TenantColumns {
+  version: number;
+  master_key_id: string;
+  wrapped_key: Buffer;
+  created_at: number;
+}
