@@ -119,84 +119,91 @@ export async function buildPackagePeriod(
   // Each request takes three entries (upload, request, decision), spread evenly through the period.
   const every = Math.floor(entries / REQUESTS);
   let made = 0;
-  const append = ctx.stores.db.transaction((startAt: number, count: number) => {
-    for (let i = startAt; i < startAt + count; i++) {
-      const r = Math.floor(i / every);
-      if (i % every !== 0 || r >= REQUESTS) {
-        const { context, event } = filler(i);
-        ctx.auditLog.append(tenant, context, event);
-        continue;
-      }
-      const size = SIZES[r % SIZES.length] as number;
-      const json = r % 4 === 3;
-      const file = { id: newId('evd'), requestId: newId('apr'), size, sha256: sha256Of(r, size, json), json };
-      files.set(file.sha256, { ...file, index: r });
-      byRequest.set(file.requestId, file);
-      const person = { actor: { type: 'user' as const, id: requester.userId }, request: null };
-      ctx.auditLog.append(tenant, person, {
-        action: 'evidence.upload',
-        resource: { type: 'evidence', id: file.id },
-        change: {
-          before: null,
-          after: {
-            id: file.id,
-            requestId: null,
-            name: json ? `snapshot-${r}.json` : `access-review-${r}.txt`,
-            mediaType: json ? 'application/json' : 'text/plain',
-            size,
-            sha256: file.sha256,
-            uploader: { type: 'user', id: requester.userId },
-            uploadedAt: new Date().toISOString(),
+  const append = (startAt: number, count: number) =>
+    ctx.stores.db.inTenant(tenant, async () => {
+      for (let i = startAt; i < startAt + count; i++) {
+        const r = Math.floor(i / every);
+        if (i % every !== 0 || r >= REQUESTS) {
+          const { context, event } = filler(i);
+          await ctx.auditLog.append(tenant, context, event);
+          continue;
+        }
+        const size = SIZES[r % SIZES.length] as number;
+        const json = r % 4 === 3;
+        const file = {
+          id: newId('evd'),
+          requestId: newId('apr'),
+          size,
+          sha256: sha256Of(r, size, json),
+          json,
+        };
+        files.set(file.sha256, { ...file, index: r });
+        byRequest.set(file.requestId, file);
+        const person = { actor: { type: 'user' as const, id: requester.userId }, request: null };
+        await ctx.auditLog.append(tenant, person, {
+          action: 'evidence.upload',
+          resource: { type: 'evidence', id: file.id },
+          change: {
+            before: null,
+            after: {
+              id: file.id,
+              requestId: null,
+              name: json ? `snapshot-${r}.json` : `access-review-${r}.txt`,
+              mediaType: json ? 'application/json' : 'text/plain',
+              size,
+              sha256: file.sha256,
+              uploader: { type: 'user', id: requester.userId },
+              uploadedAt: new Date().toISOString(),
+            },
           },
-        },
-      });
-      const payloadHash = createHash('sha256')
-        .update(canonicalize({ review: r }) ?? '')
-        .digest('hex');
-      ctx.auditLog.append(tenant, person, {
-        action: 'approval.request',
-        resource: { type: 'approval_request', id: file.requestId },
-        change: {
-          before: null,
-          after: {
-            kind: 'custom.access_review',
-            title: `Access review ${r}`,
-            lane: 'yellow',
-            requiredApprovals: 1,
-            payloadHash,
-            reverses: null,
-            evidence: [{ id: file.id, sha256: file.sha256 }],
-          },
-        },
-      });
-      const decider = deciders[r % deciders.length] as (typeof deciders)[number];
-      const statement = {
-        requestId: file.requestId,
-        decision: 'approve' as const,
-        payloadHash,
-        evidenceHashes: [file.sha256],
-        commentHash: EMPTY_SHA256,
-        decidedAt: new Date().toISOString(),
-      };
-      ctx.auditLog.append(
-        tenant,
-        { actor: { type: 'user', id: decider.userId }, request: null },
-        {
-          action: 'approval.decide',
+        });
+        const payloadHash = createHash('sha256')
+          .update(canonicalize({ review: r }) ?? '')
+          .digest('hex');
+        await ctx.auditLog.append(tenant, person, {
+          action: 'approval.request',
           resource: { type: 'approval_request', id: file.requestId },
-          change: { before: null, after: { statement, publicKey: decider.publicKey, comment: '' } },
-          signature: {
-            keyId: decider.keyId,
-            algorithm: 'Ed25519',
-            value: sign(null, decisionStatementBytes(statement), decider.privateKey).toString('base64'),
-            payloadHash,
+          change: {
+            before: null,
+            after: {
+              kind: 'custom.access_review',
+              title: `Access review ${r}`,
+              lane: 'yellow',
+              requiredApprovals: 1,
+              payloadHash,
+              reverses: null,
+              evidence: [{ id: file.id, sha256: file.sha256 }],
+            },
           },
-        },
-      );
-    }
-  });
+        });
+        const decider = deciders[r % deciders.length] as (typeof deciders)[number];
+        const statement = {
+          requestId: file.requestId,
+          decision: 'approve' as const,
+          payloadHash,
+          evidenceHashes: [file.sha256],
+          commentHash: EMPTY_SHA256,
+          decidedAt: new Date().toISOString(),
+        };
+        await ctx.auditLog.append(
+          tenant,
+          { actor: { type: 'user', id: decider.userId }, request: null },
+          {
+            action: 'approval.decide',
+            resource: { type: 'approval_request', id: file.requestId },
+            change: { before: null, after: { statement, publicKey: decider.publicKey, comment: '' } },
+            signature: {
+              keyId: decider.keyId,
+              algorithm: 'Ed25519',
+              value: sign(null, decisionStatementBytes(statement), decider.privateKey).toString('base64'),
+              payloadHash,
+            },
+          },
+        );
+      }
+    });
   for (; made < entries; made += 10_000) {
-    append(made, Math.min(10_000, entries - made));
+    await append(made, Math.min(10_000, entries - made));
     if ((made + 10_000) % 200_000 === 0) log(`  built ${made + 10_000} entries`);
   }
   await new Promise((resolve) => setTimeout(resolve, 5));

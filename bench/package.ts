@@ -56,7 +56,7 @@ async function makePackage(file: string): Promise<{ key: string; buildSeconds: n
   });
   const buildSeconds = (performance.now() - started) / 1000;
   const key = ctx.auditKeys.current.verifierKey;
-  ctx.close();
+  await ctx.close();
   rmSync(dir, { recursive: true, force: true });
   return { key, buildSeconds };
 }

@@ -101,7 +101,7 @@ export async function buildScenario(platform: TestPlatform): Promise<Scenario> {
   const e3 = await upload(platform, member, 'contract.txt', 'Contract 77, signed\n');
   const r3 = await raise(platform, member, 'Pay contract 77', [e3.id]);
   const r4 = await raise(platform, await token('admin'), 'Pay contract 78', []);
-  const tenant = tenantOf(platform, 'acme', 'test');
+  const tenant = await tenantOf(platform, 'acme', 'test');
   const officerId = platform.user('acme', 'compliance_officer').userId;
   const memberId = platform.user('acme', 'member').userId;
   await appendCraftedDecision(platform, tenant, {
