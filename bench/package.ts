@@ -218,7 +218,7 @@ process.stdout.write(
     figures,
     targets: [
       { figure: 'ratio_openssl', op: '>=', value: 0.5 },
-      { figure: 'peak_rss_mb', op: '<', value: 200 },
+      { figure: 'peak_rss_mb', op: '<=', value: 200 },
     ],
   })}\n`,
 );

@@ -124,7 +124,7 @@ export function formatPackageReport(report: PackageReport, file: string): string
   return `${lines.join('\n')}\n`;
 }
 
-function csvField(value: string | number | undefined | null): string {
+export function csvField(value: string | number | undefined | null): string {
   const text = value === undefined || value === null ? '' : String(value);
   // Quoted always; a leading formula character is defused, so a spreadsheet never runs a cell.
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { AuditEntriesPage, AuditEntriesQuery } from '../../api/audit';
-import { PACKAGE_FORMAT } from '../../audit/package/format';
 import { findingClasses } from '../../audit/report';
 import { call, FileId, GrantedFile, ProfileRef, TaskId, TenantCall } from '../spec';
 
@@ -38,32 +37,10 @@ export const ExportVerificationResult = z.object({
   fileSha256: z.string().nullable(),
   verifiedAt: z.string(),
   report: VerificationReport,
+  /** The HTML and CSV reports saved beside a file the person saved; null for an upload. */
+  reports: z.object({ html: GrantedFile, csv: GrantedFile }).nullable(),
 });
 export type ExportVerificationResult = z.infer<typeof ExportVerificationResult>;
-
-/** What a saved audit package holds, as its manifest states it (shared/audit/package/format.ts). */
-export const PackageManifestSummary = z.object({
-  format: z.literal(PACKAGE_FORMAT),
-  origins: z.object({ log: z.string(), references: z.array(z.string()) }),
-  organization: z.string(),
-  environment: z.enum(['test', 'live']),
-  period: z.object({ from: z.string(), to: z.string(), start: z.number(), end: z.number() }),
-  createdAt: z.string(),
-  files: z.number(),
-});
-
-export const PackageExportResult = z.discriminatedUnion('outcome', [
-  z.object({
-    outcome: z.literal('saved'),
-    file: GrantedFile,
-    sha256: z.string(),
-    manifest: PackageManifestSummary,
-    /** Evidence the log names that the platform no longer serves (deleted by an approved request). */
-    missingEvidence: z.array(z.string()),
-  }),
-  z.object({ outcome: z.literal('cancelled') }),
-]);
-export type PackageExportResult = z.infer<typeof PackageExportResult>;
 
 export const auditCalls = {
   'audit.entries': call({
@@ -98,28 +75,8 @@ export const auditCalls = {
     output: ExportVerificationResult,
     errors: ['bad-request', 'not-found', 'conflict', 'internal'],
   }),
-  'audit.exportPackage': call({
-    summary:
-      "Builds the tenant's audit package for a period (log export, key announcements, proven references, evidence, manifest) from the platform and saves it where the auditor chooses (the save dialog; the console's own folder in the headless host), with `progress` events under the task id; `audit.cancel` stops it and leaves nothing behind. The saved file comes back as a granted file id.",
-    input: z.strictObject({
-      ...TenantCall,
-      taskId: TaskId,
-      from: z.iso.datetime(),
-      to: z.iso.datetime(),
-    }),
-    output: PackageExportResult,
-    errors: [
-      'bad-request',
-      'unauthenticated',
-      'forbidden',
-      'not-found',
-      'conflict',
-      'unavailable',
-      'internal',
-    ],
-  }),
   'audit.cancel': call({
-    summary: 'Cancels a running verification or package export.',
+    summary: 'Cancels a running verification, package or log export.',
     input: z.strictObject({ taskId: TaskId }),
     output: z.object({ cancelled: z.boolean() }),
     errors: ['bad-request'],

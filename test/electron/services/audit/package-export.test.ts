@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import keytar from 'keytar';
@@ -21,12 +21,18 @@ let services: ConsoleServices;
 let dataDir: string;
 let profile: { platformOrigin: string; principalId: string };
 let pinned: VerifierKey;
+let pinnedText: string;
 const tenant = { organization: 'acme', environment: 'live' } as const;
 const progress: { task: string; done: number; total: number }[] = [];
 let period: { from: string; to: string };
 let requestId: string;
 
 const iso = () => new Date(platform.clock.now()).toISOString();
+
+/** Where the headless host saves: a name in the console's own folder, as its save picker asks. */
+async function target(name: string, purpose: 'audit-package' | 'audit-log' = 'audit-package') {
+  return valueIn(await services.dispatcher.dispatch('files.saveInFolder', { purpose, name })).target.saveId;
+}
 
 beforeAll(async () => {
   platform = await startPlatform();
@@ -36,7 +42,8 @@ beforeAll(async () => {
     if (name === 'progress') progress.push(payload as (typeof progress)[number]);
   });
   // The auditor pins the first key; the package must carry the announcement of the one that signs it.
-  pinned = parseVerifierKey(nodeAuditCrypto, platform.ctx.auditKeys.current.verifierKey) as VerifierKey;
+  pinnedText = platform.ctx.auditKeys.current.verifierKey;
+  pinned = parseVerifierKey(nodeAuditCrypto, pinnedText) as VerifierKey;
   await rotateAuditSigningKey(platform.ctx);
   const officer = (await platform.signIn(platform.user('acme', 'compliance_officer'))).accessToken;
   const member = (await platform.signIn(platform.user('acme', 'member'))).accessToken;
@@ -97,7 +104,13 @@ describe('audit.exportPackage', () => {
   it('saves a package that verifies offline with the key pinned before a rotation, with progress', async () => {
     const taskId = 'package-task-1';
     const saved = valueIn(
-      await services.dispatcher.dispatch('audit.exportPackage', { profile, tenant, taskId, ...period }),
+      await services.dispatcher.dispatch('audit.exportPackage', {
+        profile,
+        tenant,
+        taskId,
+        ...period,
+        target: await target('q4.zip'),
+      }),
     );
     expect(saved.outcome).toBe('saved');
     expect(saved.manifest).toMatchObject({
@@ -133,14 +146,14 @@ describe('audit.exportPackage', () => {
         taskId,
         from: period.from,
         to,
+        target: await target('cancelled.zip'),
       }),
     );
     unsubscribe();
     expect(result).toEqual({ outcome: 'cancelled' });
     expect(valueIn((await cancelling) as never)).toEqual({ cancelled: true });
-    const dir = join(dataDir, 'packages');
     // Only the first test's package: no temporary file, no second package.
-    expect(readdirSync(dir)).toHaveLength(1);
+    expect(readdirSync(join(dataDir, 'saved'))).toEqual(['q4.zip']);
   });
 
   it('refuses a period that has not ended, and removes what a crash left half-written', async () => {
@@ -151,12 +164,129 @@ describe('audit.exportPackage', () => {
       taskId: 'package-task-3',
       from: period.from,
       to: future,
+      target: await target('future.zip'),
     });
     expect(refused).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     const partials = new PartialFiles(dataDir);
-    const left = partials.begin(join(dataDir, 'packages', 'crashed.zip'));
+    const left = partials.begin(join(dataDir, 'saved', 'crashed.zip'));
     writeFileSync(left, 'half a package');
     new PartialFiles(dataDir).sweep();
     expect(existsSync(left)).toBe(false);
+  });
+});
+
+describe("the console's save picker without a dialog (headless host)", () => {
+  it("takes a plain name with the purpose's extension, says when it is taken, and replaces only when told", async () => {
+    for (const name of ['../escape.zip', '.hidden.zip', 'sub/dir.zip', 'report.html'])
+      expect(
+        await services.dispatcher.dispatch('files.saveInFolder', { purpose: 'audit-package', name }),
+      ).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(
+      await services.dispatcher.dispatch('files.saveInFolder', { purpose: 'audit-package', name: 'q4.zip' }),
+    ).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const replaced = await services.dispatcher.dispatch('files.saveInFolder', {
+      purpose: 'audit-package',
+      name: 'q4.zip',
+      replace: true,
+    });
+    expect(replaced).toMatchObject({ ok: true, value: { target: { name: 'q4.zip' } } });
+    const listed = valueIn(await services.dispatcher.dispatch('files.savedFolder', {}));
+    expect(listed.files.map((f: { name: string }) => f.name)).toContain('q4.zip');
+    expect(
+      await services.dispatcher.dispatch('files.chooseSave', {
+        purpose: 'audit-package',
+        suggestedName: 'x.zip',
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+
+  it('uses a chosen place once: a second export with the same save id is refused', async () => {
+    const saveId = await target('once.jsonl', 'audit-log');
+    const first = valueIn(
+      await services.dispatcher.dispatch('audit.exportLog', {
+        profile,
+        tenant,
+        taskId: 'log-task-once',
+        ...period,
+        target: saveId,
+      }),
+    );
+    expect(first.outcome).toBe('saved');
+    expect(
+      await services.dispatcher.dispatch('audit.exportLog', {
+        profile,
+        tenant,
+        taskId: 'log-task-twice',
+        ...period,
+        target: saveId,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+});
+
+describe('verifying what the console saved, with the reports beside it', () => {
+  it('exports the log for the period, verifies it, and writes the HTML and CSV reports beside it', async () => {
+    const saved = valueIn(
+      await services.dispatcher.dispatch('audit.exportLog', {
+        profile,
+        tenant,
+        taskId: 'log-task-1',
+        ...period,
+        target: await target('q4-log.jsonl', 'audit-log'),
+      }),
+    );
+    if (saved.outcome !== 'saved') throw new Error('not saved');
+    expect(saved.range.end).toBeGreaterThan(saved.range.start);
+    const verified = valueIn(
+      await services.dispatcher.dispatch('audit.verifyExport', {
+        taskId: 'log-verify-1',
+        fileId: saved.file.fileId,
+        keys: [pinnedText, platform.ctx.auditKeys.current.verifierKey],
+      }),
+    );
+    expect(verified.report.verdict).toBe('verified');
+    expect(verified.fileSha256).toBe(saved.sha256);
+    expect(verified.reports?.html.name).toBe('q4-log.report.html');
+    expect(verified.reports?.csv.name).toBe('q4-log.findings.csv');
+    const csv = readFileSync(join(dataDir, 'saved', 'q4-log.findings.csv'), 'utf8');
+    expect(csv.split('\r\n')[1]).toMatch(/^"none","","","","no findings","q4-log.jsonl","[0-9a-f]{64}"/);
+  });
+
+  it('verifies a saved package with a sample, saves its reports beside it, and opens the HTML report as a page of its own', async () => {
+    const saved = valueIn(
+      await services.dispatcher.dispatch('audit.exportPackage', {
+        profile,
+        tenant,
+        taskId: 'package-task-4',
+        ...period,
+        target: await target('q4-sampled.zip'),
+      }),
+    );
+    if (saved.outcome !== 'saved') throw new Error('not saved');
+    const verified = valueIn(
+      await services.dispatcher.dispatch('audit.verifyPackage', {
+        taskId: 'package-verify-1',
+        fileId: saved.file.fileId,
+        keys: [pinnedText],
+        sample: 5,
+      }),
+    );
+    expect(verified.report.verdict).toBe('verified');
+    expect(verified.report.packageSha256).toBe(saved.sha256);
+    expect(verified.report.sample?.requests.map((r: { requestId: string }) => r.requestId)).toEqual([
+      requestId,
+    ]);
+    const html = verified.reports?.html;
+    if (!html) throw new Error('no report');
+    expect(readFileSync(join(dataDir, 'saved', 'q4-sampled.report.html'), 'utf8')).toContain(saved.sha256);
+    expect(readFileSync(join(dataDir, 'saved', 'q4-sampled.findings.csv'), 'utf8')).toContain(saved.sha256);
+    expect(valueIn(await services.dispatcher.dispatch('audit.openReport', { fileId: html.fileId }))).toEqual({
+      opened: 'page',
+      url: `/reports/${html.fileId}`,
+    });
+    // The package itself is no report: the report page shows nothing but what a verification wrote.
+    expect(
+      await services.dispatcher.dispatch('audit.openReport', { fileId: saved.file.fileId }),
+    ).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 });
