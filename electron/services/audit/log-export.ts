@@ -8,7 +8,7 @@ import type { FileGrants, GrantedFile } from '../files/file-grants';
 import type { SaveTargets } from '../files/save-targets';
 import type { ProfileSessions } from '../profiles/profile-sessions';
 import { saveAtomically } from './atomic-save';
-import type { PackageExportInput } from './package-export';
+import { type PackageExportInput, periodUntilNow } from './package-export';
 import type { PartialFiles } from './partial-files';
 import { platformPackageSource } from './platform-package-source';
 
@@ -54,9 +54,8 @@ export class LogExports {
 
   async export(input: PackageExportInput): Promise<Result<LogExportOutcome>> {
     if (this.#running.has(input.taskId)) return fail('conflict', 'An export with this task id is running.');
-    if (!(Date.parse(input.from) < Date.parse(input.to)))
-      return fail('bad-request', 'The period must end after it starts.');
-    if (Date.parse(input.to) > this.now()) return fail('bad-request', 'The period must have ended.');
+    const period = periodUntilNow(input, this.now());
+    if (!period.ok) return period;
     const target = this.targets.take(input.target);
     if (!target) return fail('not-found', 'Choose where to save the export again.');
     const abort = new AbortController();
@@ -66,8 +65,8 @@ export class LogExports {
       if (!client.ok) return client;
       const env: Environment = input.tenant.environment;
       const source = platformPackageSource(client.value, input.tenant.organization, abort.signal);
-      const before = await source.newestBefore(env, input.from);
-      const last = await source.newestBefore(env, input.to);
+      const before = await source.newestBefore(env, period.value.from);
+      const last = await source.newestBefore(env, period.value.to);
       const start = before ? before.seq + 1 : 0;
       const end = Math.max(start, last ? last.seq + 1 : 0);
       if (end === start) return fail('not-found', 'The log holds no entry in that period.');

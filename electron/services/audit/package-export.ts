@@ -21,6 +21,20 @@ export interface PackageExportInput {
   readonly target: string;
 }
 
+/**
+ * The period as exported: one that reaches past now ends now (the auditor picked "through today"), so
+ * nothing can still be appended to it; one that has not started yet is refused.
+ */
+export function periodUntilNow(
+  input: { readonly from: string; readonly to: string },
+  now: number,
+): Result<{ from: string; to: string }> {
+  const from = Date.parse(input.from);
+  const to = Math.min(Date.parse(input.to), now);
+  if (!(from < to)) return fail('bad-request', 'The period must end after it starts, and start before now.');
+  return ok({ from: input.from, to: new Date(to).toISOString() });
+}
+
 export type PackageExportOutcome =
   | {
       readonly outcome: 'saved';
@@ -50,6 +64,8 @@ export class PackageExports {
 
   async export(input: PackageExportInput): Promise<Result<PackageExportOutcome>> {
     if (this.#running.has(input.taskId)) return fail('conflict', 'A package with this task id is running.');
+    const period = periodUntilNow(input, this.now());
+    if (!period.ok) return period;
     const target = this.targets.take(input.target);
     if (!target) return fail('not-found', 'Choose where to save the package again.');
     const abort = new AbortController();
@@ -64,8 +80,8 @@ export class PackageExports {
           new PackageZipWriter(out),
           {
             environment,
-            from: input.from,
-            to: input.to,
+            from: period.value.from,
+            to: period.value.to,
             now: () => new Date(this.now()),
             signal: abort.signal,
             onProgress: (done, total) => this.events.emit('progress', { task: input.taskId, done, total }),

@@ -156,14 +156,15 @@ describe('audit.exportPackage', () => {
     expect(readdirSync(join(dataDir, 'saved'))).toEqual(['q4.zip']);
   });
 
-  it('refuses a period that has not ended, and removes what a crash left half-written', async () => {
+  it('refuses a period that has not started, and removes what a crash left half-written', async () => {
     const future = new Date(platform.clock.now() + 3_600_000).toISOString();
+    const later = new Date(platform.clock.now() + 7_200_000).toISOString();
     const refused = await services.dispatcher.dispatch('audit.exportPackage', {
       profile,
       tenant,
       taskId: 'package-task-3',
-      from: period.from,
-      to: future,
+      from: future,
+      to: later,
       target: await target('future.zip'),
     });
     expect(refused).toMatchObject({ ok: false, error: { code: 'bad-request' } });
@@ -198,6 +199,24 @@ describe("the console's save picker without a dialog (headless host)", () => {
         suggestedName: 'x.zip',
       }),
     ).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+
+  it('ends a period that reaches past now at now: the package says so and verifies', async () => {
+    const saved = valueIn(
+      await services.dispatcher.dispatch('audit.exportPackage', {
+        profile,
+        tenant,
+        taskId: 'package-task-now',
+        from: period.from,
+        to: new Date(platform.clock.now() + 86_400_000).toISOString(),
+        target: await target('through-today.zip'),
+      }),
+    );
+    if (saved.outcome !== 'saved') throw new Error('not saved');
+    expect(Date.parse(saved.manifest.period.to)).toBeLessThanOrEqual(platform.clock.now());
+    const path = services.files.get(saved.file.fileId)?.path as string;
+    const report = await verifyPackage(path, { crypto: nodeAuditCrypto, keys: [pinned] });
+    expect(report.verdict).toBe('verified');
   });
 
   it('uses a chosen place once: a second export with the same save id is refused', async () => {
