@@ -108,9 +108,10 @@ export function periodOf(form: ExportForm): Result<{ from: string; to: string }>
 export function suggestedName(form: ExportForm): string {
   const stem = form.kind === 'package' ? 'audit-package' : 'audit-log';
   const safe = form.organization.replace(/[^\w-]+/g, '_');
-  return `${stem}-${safe}-${form.environment}-${form.from}-${form.through}.${form.kind === 'package' ? 'zip' : 'jsonl'}`;
+  return `${stem}-${safe}-${form.environment}-${form.from}-${form.through}${extensionOf(form.kind)}`;
 }
 
+const extensionOf = (kind: ExportKind) => (kind === 'package' ? '.zip' : '.jsonl');
 const purposeOf = (kind: ExportKind): SavePurpose => (kind === 'package' ? 'audit-package' : 'audit-log');
 
 /**
@@ -177,7 +178,13 @@ export function createAuditPackageStore(client: ContractClient, session: Session
         const verification: Result<Verification> =
           saved.kind === 'package'
             ? await client
-                .call('audit.verifyPackage', { taskId, fileId: saved.file.fileId, keys: keys.value, sample })
+                .call('audit.verifyPackage', {
+                  taskId,
+                  fileId: saved.file.fileId,
+                  keys: keys.value,
+                  // No sample until one is asked for: the first check shows the package's own verdict.
+                  ...(sample > 0 ? { sample } : {}),
+                })
                 .then((r) => (r.ok ? ok({ kind: 'package' as const, result: r.value }) : r))
             : await client
                 .call('audit.verifyExport', { taskId, fileId: saved.file.fileId, keys: keys.value })
@@ -269,7 +276,10 @@ export function createAuditPackageStore(client: ContractClient, session: Session
               step: {
                 phase: 'naming',
                 name: suggestedName(form),
-                files: folder.ok ? folder.value.files : [],
+                // Only files of the same kind: the names this save could replace.
+                files: folder.ok
+                  ? folder.value.files.filter((f) => f.name.endsWith(extensionOf(form.kind)))
+                  : [],
                 error: null,
                 replacing: false,
               },

@@ -13,7 +13,7 @@ type AuditTab = 'log' | 'integrity' | 'package' | 'export';
 const tabs: readonly TabSpec<AuditTab>[] = [
   { id: 'log', label: 'Live log' },
   { id: 'integrity', label: 'Verify integrity' },
-  { id: 'package', label: 'Export…' },
+  { id: 'package', label: 'Export a period' },
   { id: 'export', label: 'Open export…' },
 ];
 

@@ -169,14 +169,16 @@ export function PackagePanel() {
       )}
       {step.phase === 'done' && (
         <>
-          <SavedFiles saved={step.saved} verification={step.verification} />
           {step.verification.kind === 'package' ? (
-            <>
+            <PackageResult result={step.verification.result}>
+              <SavedFiles saved={step.saved} verification={step.verification} />
               <SampleForm />
-              <PackageResult result={step.verification.result} />
-            </>
+            </PackageResult>
           ) : (
-            <VerificationReport result={step.verification.result} />
+            <>
+              <VerificationReport result={step.verification.result} />
+              <SavedFiles saved={step.saved} verification={step.verification} />
+            </>
           )}
         </>
       )}

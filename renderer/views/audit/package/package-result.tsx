@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef } from 'react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
 import type {
   PackageReport,
   PackageVerificationResult,
@@ -22,8 +22,19 @@ const verdicts: Record<PackageReport['verdict'], { tone: string; mark: string; t
   },
 };
 
-/** A package's verification: verdict first (focused when it arrives), what was checked, the sample, findings. */
-export function PackageResult({ result }: { result: PackageVerificationResult }) {
+const count = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+
+/**
+ * A package's verification: verdict first (focused when it arrives), what was checked, then `children`
+ * (where it was saved, the report, the sample form), the sample, the findings.
+ */
+export function PackageResult({
+  result,
+  children,
+}: {
+  result: PackageVerificationResult;
+  children?: ReactNode;
+}) {
   const { report } = result;
   const verdict = verdicts[report.verdict];
   const titleId = useId();
@@ -59,15 +70,21 @@ export function PackageResult({ result }: { result: PackageVerificationResult })
             : 'unknown'}
         </Fact>
         <Fact name="Checked">
-          {(report.log?.entriesRead ?? 0).toLocaleString('en')} log entries, {c.decisions} decisions,{' '}
-          {c.evidenceFiles} evidence files, {c.references} references, {c.announcedKeys} announced keys
+          {[
+            count(report.log?.entriesRead ?? 0, 'log entry', 'log entries'),
+            count(c.decisions, 'decision', 'decisions'),
+            count(c.evidenceFiles, 'evidence file', 'evidence files'),
+            count(c.references, 'reference', 'references'),
+            count(c.announcedKeys, 'announced key', 'announced keys'),
+          ].join(', ')}
         </Fact>
         <Fact name="Keys used">
           {report.keysUsed.length > 0 ? report.keysUsed.map((k) => <code key={k}>{k} </code>) : 'none'}
         </Fact>
         <Fact name="Verified at">{utcTime(result.verifiedAt)} (offline, in this console)</Fact>
       </dl>
-      {report.sample && <SampleView sample={report.sample} />}
+      {children}
+      {report.sample && report.sample.n > 0 && <SampleView sample={report.sample} />}
       <h3>Findings ({(report.findings.length + report.findingsOmitted).toLocaleString('en')})</h3>
       <FindingsList findings={report.findings} omitted={report.findingsOmitted} />
     </section>
