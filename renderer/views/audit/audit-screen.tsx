@@ -9,12 +9,12 @@ import { LiveLog } from './log/live-log';
 import { PackagePanel } from './package/package-panel';
 import { useIntegrity } from './use-audit-stores';
 
-type AuditTab = 'log' | 'integrity' | 'package' | 'export';
+type AuditTab = 'log' | 'integrity' | 'export' | 'package';
 const tabs: readonly TabSpec<AuditTab>[] = [
   { id: 'log', label: 'Live log' },
   { id: 'integrity', label: 'Verify integrity' },
-  { id: 'package', label: 'Export a period' },
   { id: 'export', label: 'Open export…' },
+  { id: 'package', label: 'Export a period' },
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import type { PackageReport } from '../../../../shared/contract/calls/audit-package';
 
 type Sample = NonNullable<PackageReport['sample']>;
@@ -8,9 +9,10 @@ type Sample = NonNullable<PackageReport['sample']>;
  */
 export function SampleView({ sample }: { sample: Sample }) {
   const clean = sample.requests.filter((r) => r.findings.length === 0).length;
+  const titleId = useId();
   return (
-    <section className="sample" aria-labelledby="package-sample-title">
-      <h3 id="package-sample-title">
+    <section className="sample" aria-labelledby={titleId}>
+      <h3 id={titleId}>
         Sample: {sample.requests.length} of {sample.population} requests
       </h3>
       <p className={sample.proven ? 'sample__rule' : 'sample__rule sample__rule--unproven'}>
