@@ -3,6 +3,7 @@ import type {
   PackageReport,
   PackageVerificationResult,
 } from '../../../../shared/contract/calls/audit-package';
+import { useSession } from '../../../app-context';
 import { FindingsList } from '../export/findings-list';
 import { Fact } from '../facts';
 import { utcTime } from '../format';
@@ -41,6 +42,9 @@ export function PackageResult({
   const heading = useRef<HTMLHeadingElement>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new result is the trigger
   useEffect(() => heading.current?.focus(), [result]);
+  const tenant = useSession((s) => s.tenant);
+  const namesKnown =
+    tenant?.organization === report.organization && tenant?.environment === report.environment;
   const c = report.counts;
   const period = report.period;
   return (
@@ -84,7 +88,7 @@ export function PackageResult({
         <Fact name="Verified at">{utcTime(result.verifiedAt)} (offline, in this console)</Fact>
       </dl>
       {children}
-      {report.sample && report.sample.n > 0 && <SampleView sample={report.sample} />}
+      {report.sample && report.sample.n > 0 && <SampleView sample={report.sample} namesKnown={namesKnown} />}
       <h3>Findings ({(report.findings.length + report.findingsOmitted).toLocaleString('en')})</h3>
       <FindingsList findings={report.findings} omitted={report.findingsOmitted} />
     </section>

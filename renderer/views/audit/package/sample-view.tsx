@@ -1,13 +1,15 @@
 import { useId } from 'react';
 import type { PackageReport } from '../../../../shared/contract/calls/audit-package';
+import { PersonName } from '../../../components/person-name';
 
 type Sample = NonNullable<PackageReport['sample']>;
 
 /**
  * The sample and its check: which requests, why these (the seed from the checkpoint closing the period,
  * which neither side could choose), and for each its decisions, evidence and whether it checked out.
+ * Deciders are shown by name when the package is of the tenant in use (whose directory the console reads).
  */
-export function SampleView({ sample }: { sample: Sample }) {
+export function SampleView({ sample, namesKnown }: { sample: Sample; namesKnown: boolean }) {
   const clean = sample.requests.filter((r) => r.findings.length === 0).length;
   const titleId = useId();
   return (
@@ -47,7 +49,9 @@ export function SampleView({ sample }: { sample: Sample }) {
                     ? 'none'
                     : r.decisions.map((d) => (
                         <div key={d.seq}>
-                          {d.decision} by <code>{d.decider}</code> (seq {d.seq})
+                          {d.decision} by{' '}
+                          {namesKnown ? <PersonName id={d.decider} /> : <code>{d.decider}</code>} (seq {d.seq}
+                          )
                         </div>
                       ))}
                 </td>
