@@ -155,6 +155,14 @@ test('an auditor signs in with an API key, exports a period as a package, sees i
   await expect(report.locator('body')).toContainText(requestId);
   await paintedScreenshot(report, info.outputPath('5-report.png'));
   await report.close();
+
+  // The same package opened as a file under Open export… is verified as a package too.
+  await page.getByRole('tab', { name: 'Open export…' }).click();
+  await page.getByLabel('Audit export to verify').setInputFiles(saved);
+  await expect(page.getByText('Opened acme-live-q4.zip')).toBeVisible();
+  await page.getByRole('button', { name: 'Verify', exact: true }).click();
+  await expect(page.getByRole('heading', { name: /^Verified: the log, every decision/ })).toBeVisible();
+  await expect(fact(page, 'Package SHA-256')).toHaveText(packageHash);
 });
 
 test('the log alone: a name already taken is replaced only once the auditor confirms, and the export verifies', async ({

@@ -5,6 +5,7 @@ import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleServices, createConsoleServices } from '../../../electron/services/console-services';
 import { Vault } from '../../../electron/services/vault/vault';
+import { createAuditExportStore } from '../../../renderer/stores/audit-export-store';
 import {
   type AuditPackageStore,
   createAuditPackageStore,
@@ -21,6 +22,8 @@ let platform: TestPlatform;
 let services: ConsoleServices;
 let dataDir: string;
 let store: AuditPackageStore;
+let client: ReturnType<typeof bridgeClient>;
+let session: ReturnType<typeof createSessionStore>;
 let requestId: string;
 
 beforeAll(async () => {
@@ -49,8 +52,8 @@ beforeAll(async () => {
   });
   dataDir = mkdtempSync(join(tmpdir(), 'cc-console-'));
   services = createConsoleServices({ dataDir, vault, now: () => platform.clock.now() });
-  const client = bridgeClient(services);
-  const session = createSessionStore(client);
+  client = bridgeClient(services);
+  session = createSessionStore(client);
   await session.getState().signInWithApiKey(platform.url, key.json.secret);
   store = createAuditPackageStore(client, session);
   await store.getState().init();
@@ -113,6 +116,20 @@ describe('the export store without a save dialog (headless host)', () => {
       'q4.report.html',
       'q4.zip',
     ]);
+  });
+
+  it('verifies a saved package opened under Open export… as a package, with the published keys', async () => {
+    const step = store.getState().step;
+    if (step.phase !== 'done') throw new Error(JSON.stringify(step));
+    const opened = createAuditExportStore(client, session);
+    await opened.getState().init();
+    opened.getState().useFile(step.saved.file);
+    await opened.getState().verify();
+    const run = opened.getState().run;
+    if (run.phase !== 'package-done') throw new Error(JSON.stringify(run));
+    expect(run.result.report.verdict).toBe('verified');
+    expect(run.result.report.packageSha256).toBe(step.saved.sha256);
+    opened.getState().dispose();
   });
 
   it('draws a sample of N only for a whole number, and shows the sampled request checked', async () => {
