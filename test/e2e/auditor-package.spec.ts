@@ -71,10 +71,10 @@ async function signInWithApiKey(page: Page) {
   await page.getByLabel('API key', { exact: true }).fill(apiKey);
   await page.getByRole('button', { name: 'Sign in with API key' }).click();
   await expect(page.getByLabel('Environment')).toHaveValue('live');
-  await page
-    .getByRole('navigation', { name: 'Console sections' })
-    .getByRole('button', { name: 'Audit' })
-    .click();
+  const sections = page.getByRole('navigation', { name: 'Console sections' });
+  // The key's scopes decide what is offered: no queue, keys, members or policy to stumble into.
+  await expect(sections.getByRole('button')).toHaveText(['Evidence', 'Audit', 'Settings']);
+  await sections.getByRole('button', { name: 'Audit' }).click();
   await page.getByRole('tab', { name: 'Export a period' }).click();
 }
 
