@@ -4,6 +4,7 @@ import type { ExportVerification } from '../../audit/export-verification';
 import type { LiveAuditCheck } from '../../audit/live-verification';
 import type { EvidenceCache } from '../../cache/evidence-cache';
 import type { DeviceKeys } from '../../device-key/device-key';
+import type { EvidenceDownloads } from '../../files/evidence-download';
 import type { EvidenceUploads } from '../../files/evidence-upload';
 import type { FilePurpose } from '../../files/file-dialogs';
 import type { FileGrants } from '../../files/file-grants';
@@ -23,6 +24,7 @@ export interface HandlerServices {
   readonly opensBrowser: boolean;
   readonly files: FileGrants;
   readonly evidenceUploads: EvidenceUploads;
+  readonly evidenceDownloads: EvidenceDownloads;
   readonly exportVerification: ExportVerification;
   readonly liveAudit: LiveAuditCheck;
   readonly cache: EvidenceCache;
