@@ -42,7 +42,9 @@ export function CoverageChart({ coverage }: { readonly coverage: EvidenceCoverag
             {coverage.months.map((m, i) => {
               const h = (m.files / max) * plot;
               const x = i * slot + (slot - barWidth) / 2;
-              const label = monthText(m.month).split(' ');
+              // The year under the first bar and under each January, so a year's turn reads at a glance.
+              const [name, year] = monthText(m.month).split(' ');
+              const withYear = i === 0 || m.month.endsWith('-01');
               return (
                 <g key={m.month}>
                   {m.files > 0 ? (
@@ -66,8 +68,8 @@ export function CoverageChart({ coverage }: { readonly coverage: EvidenceCoverag
                   <text x={x + barWidth / 2} y={HEIGHT - AXIS - h - 4} className="coverage-chart__value">
                     {m.files}
                   </text>
-                  <text x={x + barWidth / 2} y={HEIGHT - 6} className="coverage-chart__month">
-                    {label[0]}
+                  <text x={x + barWidth / 2} y={HEIGHT - 8} className="coverage-chart__month">
+                    {withYear ? `${name} ’${year?.slice(2)}` : name}
                   </text>
                 </g>
               );

@@ -2,6 +2,7 @@ import type { EvidenceMediaType } from '../../../shared/evidence/content-type';
 import { binarySize } from '../../components/byte-size';
 import { PersonName } from '../../components/person-name';
 import { mediaTypeName } from '../../stores/evidence-attachments';
+import { previewKind } from './csv';
 import { dayText, periodText } from './status';
 import { StatusBadge } from './status-badge';
 import type { CatalogEntry } from './use-evidence-catalog';
@@ -37,13 +38,19 @@ export function EvidenceTable(props: {
         {props.items.map((e) => (
           <tr key={e.id} data-evidence-id={e.id} className={`evidence-row evidence-row--${e.status}`}>
             <th scope="row" className="evidence-table__name">
-              <span className="evidence-table__file">{e.name}</span>
+              <span className="evidence-table__file">{e.name}</span>{' '}
               {e.cached && (
                 <span className="evidence-cached" title="Kept encrypted on this computer; opens offline">
                   On this computer
                 </span>
               )}
-              {e.supersedes && <span className="hint evidence-table__version">New version</span>}
+              {e.supersededBy ? (
+                <span className="hint evidence-table__version"> Replaced by a newer version</span>
+              ) : (
+                e.supersedes && (
+                  <span className="hint evidence-table__version"> Replaces an earlier version</span>
+                )
+              )}
             </th>
             <td>
               <StatusBadge status={e.status} />
@@ -51,7 +58,9 @@ export function EvidenceTable(props: {
             <td>{periodText(e.period)}</td>
             <td>{e.expiresOn ? dayText(e.expiresOn) : <span className="hint">Does not expire</span>}</td>
             <td>
-              {mediaTypeName(e.mediaType as EvidenceMediaType)}
+              {previewKind(e.mediaType, e.name) === 'csv'
+                ? 'CSV'
+                : mediaTypeName(e.mediaType as EvidenceMediaType)}
               <span className="hint"> · {binarySize(e.size)}</span>
             </td>
             <td>

@@ -221,14 +221,37 @@ function OpenedFile({ opened, bytes }: { readonly opened: Opened; readonly bytes
         )}
         {kind === 'pdf' && <PdfView bytes={bytes} name={evidence.name} />}
         {kind === 'csv' && <CsvTable text={text} name={evidence.name} />}
-        {(kind === 'text' || kind === 'json') && (
-          <section aria-label={`Contents of ${evidence.name}`}>
-            {/* Text, never markup: React writes it as a text node whatever it holds. */}
-            <pre className="evidence-viewer__text">{kind === 'json' ? prettyJson(text) : text}</pre>
-          </section>
-        )}
+        {(kind === 'text' || kind === 'json') && <TextPreview text={text} kind={kind} name={evidence.name} />}
         {kind === 'none' && <p className="hint">This type cannot be shown here; download it instead.</p>}
       </div>
     </>
+  );
+}
+
+/** More text than this is not laid out at once: the page would stall; the rest is a download away. */
+const MAX_TEXT_CHARS = 400_000;
+
+function TextPreview(props: {
+  readonly text: string;
+  readonly kind: 'text' | 'json';
+  readonly name: string;
+}) {
+  const shown = useMemo(() => {
+    const laidOut =
+      props.kind === 'json' && props.text.length <= MAX_TEXT_CHARS ? prettyJson(props.text) : props.text;
+    return laidOut.length > MAX_TEXT_CHARS ? laidOut.slice(0, MAX_TEXT_CHARS) : laidOut;
+  }, [props.text, props.kind]);
+  const cut = shown.length < props.text.length && shown.length === MAX_TEXT_CHARS;
+  return (
+    <section aria-label={`Contents of ${props.name}`}>
+      {cut && (
+        <p className="hint">
+          Showing the first {MAX_TEXT_CHARS.toLocaleString()} characters of{' '}
+          {props.text.length.toLocaleString()}; download the file for the rest.
+        </p>
+      )}
+      {/* Text, never markup: React writes it as a text node whatever it holds. */}
+      <pre className="evidence-viewer__text">{shown}</pre>
+    </section>
   );
 }

@@ -132,7 +132,7 @@ function EvidencePeriodFields() {
       <div className="evidence-period__fields">
         <Field
           field="evidenceFrom"
-          label="From"
+          label="Period from"
           hint="Both days or neither; without them, the day of upload."
         >
           <input
@@ -142,7 +142,7 @@ function EvidencePeriodFields() {
             onChange={(e) => store.getState().edit({ evidenceFrom: e.target.value })}
           />
         </Field>
-        <Field field="evidenceTo" label="To">
+        <Field field="evidenceTo" label="Period to">
           <input
             type="date"
             {...to}
