@@ -104,6 +104,21 @@ export function EvidenceViewer(props: {
     void client.call('evidence.cancelOpen', { taskId: taskId.current });
   }, [client]);
 
+  // When the progress bar (and its Cancel button, which had the focus) goes, the focus must not fall
+  // to the page behind the dialog: Close takes it, so Escape and Enter keep working in the dialog.
+  const closeButton = useRef<HTMLButtonElement>(null);
+  const settled = state.phase !== 'opening' && state.phase !== 'cancelling';
+  useEffect(() => {
+    const close = closeButton.current;
+    const focused = document.activeElement;
+    if (
+      settled &&
+      close &&
+      !(focused && focused !== document.body && close.closest('dialog')?.contains(focused))
+    )
+      close.focus();
+  }, [settled]);
+
   const title = state.phase === 'opened' ? state.opened.evidence.name : (props.name ?? 'Evidence');
 
   return (
@@ -142,11 +157,7 @@ export function EvidenceViewer(props: {
             Try again
           </button>
         )}
-        <button
-          type="button"
-          data-autofocus={state.phase !== 'opening' ? true : undefined}
-          onClick={props.onClose}
-        >
+        <button ref={closeButton} type="button" data-autofocus onClick={props.onClose}>
           Close
         </button>
       </div>
