@@ -14,6 +14,7 @@ import { Dispatcher } from './contract/dispatcher';
 import { EventBus } from './contract/event-bus';
 import { createHandlers } from './contract/handlers/handlers';
 import { DeviceKeys } from './device-key/device-key';
+import { EvidenceDownloads } from './files/evidence-download';
 import { EvidenceUploads } from './files/evidence-upload';
 import type { FilePurpose } from './files/file-dialogs';
 import { FileGrants } from './files/file-grants';
@@ -102,6 +103,7 @@ export function createConsoleServices(options: ConsoleServicesOptions): ConsoleS
     opensBrowser: options.openExternal !== undefined,
     files,
     evidenceUploads: new EvidenceUploads(files, profiles, events),
+    evidenceDownloads: new EvidenceDownloads(cache.value, profiles, events),
     exportVerification: new ExportVerification(files, events, workerUrl, now),
     packageExports: new PackageExports(profiles, files, events, partials, saveTargets, now),
     logExports: new LogExports(profiles, files, events, partials, saveTargets, now),

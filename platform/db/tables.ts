@@ -201,6 +201,13 @@ export interface EvidenceTable extends TenantColumns {
   /** The encrypted bytes' address in this tenant's storage, and the data key version that sealed them. */
   blob_address: string | null;
   key_version: number | null;
+  /** The days the file is evidence for (YYYY-MM-DD, both included); null only before the upgrade's backfill. */
+  period_from: string | null;
+  period_to: string | null;
+  /** The last day the file is good for; null when it does not expire. */
+  expires_on: string | null;
+  /** The earlier version this file replaces. */
+  supersedes: string | null;
 }
 
 export interface WebhooksTable extends TenantColumns {

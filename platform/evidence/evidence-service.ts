@@ -3,6 +3,7 @@ import type { EvidenceMeta } from '../../shared/api/evidence';
 import { requestTarget } from '../../shared/api/route';
 import { evidenceApi } from '../../shared/api/routes/evidence';
 import { checkEvidence, MAX_EVIDENCE_BYTES } from '../../shared/evidence/content-type';
+import { checkEvidencePeriod, dayOf } from '../../shared/evidence/period';
 import { fail, ok, type Result } from '../../shared/result';
 import type { Principal } from '../access/principal';
 import type { AuditContext } from '../audit/audit-context';
@@ -32,7 +33,25 @@ export function toEvidenceMeta(row: EvidenceRow): EvidenceMeta {
     sha256: row.sha256,
     uploader: { type: row.uploader_type, id: row.uploader_id },
     uploadedAt: new Date(row.created_at).toISOString(),
+    // Rows from before periods were recorded were backfilled with their upload day; this is the same rule.
+    period: {
+      from: row.period_from ?? dayOf(row.created_at),
+      to: row.period_to ?? dayOf(row.created_at),
+    },
+    expiresOn: row.expires_on,
+    supersedes: row.supersedes,
   };
+}
+
+/** What an upload says about the file besides its bytes: the request, period, expiry and what it replaces. */
+export interface UploadInput {
+  readonly name: string;
+  readonly requestId?: string;
+  readonly periodFrom?: string;
+  readonly periodTo?: string;
+  readonly expiresOn?: string;
+  readonly supersedes?: string;
+  readonly bytes: Buffer;
 }
 
 /** Evidence files: checked on the way in, written once, handed out through short-lived bound URLs. */
@@ -42,13 +61,23 @@ export class EvidenceService {
   async upload(
     tenant: TenantScope,
     principal: Principal,
-    input: { name: string; requestId?: string; bytes: Buffer },
+    input: UploadInput,
     context: AuditContext,
   ): Promise<Result<EvidenceMeta>> {
     const { stores, blobs, clock, auditLog } = this.ctx;
     const checked = checkEvidence(input.bytes);
     if (!checked.ok) return checked;
     const mediaType = checked.value;
+    // A period is both days or neither; without one, the file is evidence for the day it arrives.
+    if ((input.periodFrom === undefined) !== (input.periodTo === undefined))
+      return fail('bad-request', 'Give both days of the period, or neither.');
+    const today = dayOf(clock.now());
+    const period = checkEvidencePeriod({
+      from: input.periodFrom ?? today,
+      to: input.periodTo ?? today,
+      expiresOn: input.expiresOn ?? null,
+    });
+    if (!period.ok) return period;
     // Encrypted and stored before the row that names it: a crash leaves at most an unreferenced blob.
     const sha256 = createHash('sha256').update(input.bytes).digest('hex');
     const dataKey = await this.ctx.evidenceKeys.current(tenant);
@@ -67,6 +96,17 @@ export class EvidenceService {
             'Evidence can only be added before anyone has decided on the request; raise a new request with it.',
           );
       }
+      // Two new versions of one file at once would fork its chain: the tenant's audit-log lock (which this
+      // upload takes anyway to record itself) is taken first, so the check below sees any committed rival.
+      if (input.supersedes) await stores.db.lockAuditLog(tenant);
+      const replaced = input.supersedes ? await stores.evidence.record(tenant, input.supersedes) : undefined;
+      if (input.supersedes) {
+        if (!replaced || replaced.deleted_at !== null)
+          return fail('not-found', 'The evidence this file would replace was not found.');
+        // One newer version per file: the versions of a document form a chain, never a fork.
+        if (replaced.superseded_by !== null)
+          return fail('conflict', 'That file already has a newer version; replace the newest one instead.');
+      }
       const row: EvidenceRow = {
         id: newId('evd'),
         request_id: input.requestId ?? null,
@@ -80,6 +120,10 @@ export class EvidenceService {
         deleted_at: null,
         blob_address: address,
         key_version: dataKey.version,
+        period_from: period.value.from,
+        period_to: period.value.to,
+        expires_on: period.value.expiresOn ?? null,
+        supersedes: replaced?.id ?? null,
       };
       await stores.evidence.insert(tenant, row);
       await auditLog.append(tenant, context, {
@@ -87,6 +131,17 @@ export class EvidenceService {
         resource: { type: 'evidence', id: row.id },
         change: { before: null, after: { ...toEvidenceMeta(row) } },
       });
+      if (replaced) {
+        // The older file is not touched: what changes is the record that it has a successor.
+        await auditLog.append(tenant, context, {
+          action: 'evidence.supersede',
+          resource: { type: 'evidence', id: replaced.id },
+          change: {
+            before: { supersededBy: null, sha256: replaced.sha256 },
+            after: { supersededBy: row.id, sha256: row.sha256 },
+          },
+        });
+      }
       return ok(toEvidenceMeta(row));
     });
   }

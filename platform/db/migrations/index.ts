@@ -10,6 +10,7 @@ import { migration as requesterPerson } from './0009_requester_person_and_thrott
 import { migration as tenantSearch } from './0010_tenant_search';
 import { migration as evidenceAtRest } from './0011_evidence_at_rest';
 import { migration as evidenceAttachments } from './0012_evidence_attachments';
+import { migration as evidencePeriods } from './0030_evidence_periods';
 import type { Migration } from './migration';
 
 /**
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   tenantSearch,
   evidenceAtRest,
   evidenceAttachments,
+  evidencePeriods,
 ];

@@ -5,7 +5,7 @@ import { useSession } from '../../app-context';
 import { ApiKeysScreen } from '../api-keys/api-keys-screen';
 import { ApprovalsScreen } from '../approvals/approvals-screen';
 import { AuditScreen } from '../audit/audit-screen';
-import { CachedEvidenceScreen } from '../evidence/cached-evidence-screen';
+import { EvidenceScreen } from '../evidence/evidence-screen';
 import { MembersScreen } from '../members/members-screen';
 import { PolicyScreen } from '../policy/policy-screen';
 import { SettingsScreen } from '../settings/settings-screen';
@@ -34,7 +34,7 @@ export const consoleScreens: ConsoleScreen[] = [
   { id: 'api-keys', label: 'API keys', needs: 'keys:read', render: () => <ApiKeysScreen /> },
   { id: 'members', label: 'Members & roles', needs: 'members:read', render: () => <MembersScreen /> },
   { id: 'policy', label: 'Policy', needs: 'orgs:read', render: () => <PolicyScreen /> },
-  { id: 'evidence', label: 'Evidence', render: () => <CachedEvidenceScreen /> },
+  { id: 'evidence', label: 'Evidence', render: () => <EvidenceScreen /> },
   { id: 'audit', label: 'Audit', needs: 'audit:read', render: () => <AuditScreen /> },
   { id: 'settings', label: 'Settings', render: () => <SettingsScreen /> },
 ];

@@ -174,6 +174,18 @@ describe('upgrading a database from every earlier schema version', () => {
               expect.objectContaining({ request_id: REQUEST, name: 'ledger.txt', blob_address: null }),
             );
             await expect(rawSql({ ctx }, sql`UPDATE evidence SET name = 'x'`)).rejects.toThrow(/immutable/);
+            // A file from before periods covers the day it was uploaded (T is 2023-11-14), and keeps it.
+            if (k < migrations.findIndex((m) => m.name === '0030_evidence_periods') + 1)
+              expect(await ctx.stores.evidence.get(tenant, EVIDENCE)).toEqual(
+                expect.objectContaining({
+                  period_from: '2023-11-14',
+                  period_to: '2023-11-14',
+                  expires_on: null,
+                }),
+              );
+            await expect(rawSql({ ctx }, sql`UPDATE evidence SET period_to = '2030-01-01'`)).rejects.toThrow(
+              /immutable/,
+            );
             await expect(rawSql({ ctx }, sql`DELETE FROM evidence`)).rejects.toThrow(/never deleted/);
           }
         } finally {

@@ -213,6 +213,10 @@ describe('evidence from before encryption at rest', () => {
       deleted_at: null,
       blob_address: null,
       key_version: null,
+      period_from: null,
+      period_to: null,
+      expires_on: null,
+      supersedes: null,
     });
     mkdirSync(join(own.dataDir, 'evidence', sha256.slice(0, 2)), { recursive: true });
     writeFileSync(join(own.dataDir, 'evidence', sha256.slice(0, 2), sha256), bytes);

@@ -7,6 +7,7 @@ import type { PackageExports } from '../../audit/package-export';
 import type { PackageVerification } from '../../audit/package-verification';
 import type { EvidenceCache } from '../../cache/evidence-cache';
 import type { DeviceKeys } from '../../device-key/device-key';
+import type { EvidenceDownloads } from '../../files/evidence-download';
 import type { EvidenceUploads } from '../../files/evidence-upload';
 import type { FilePurpose } from '../../files/file-dialogs';
 import type { FileGrants } from '../../files/file-grants';
@@ -27,6 +28,7 @@ export interface HandlerServices {
   readonly opensBrowser: boolean;
   readonly files: FileGrants;
   readonly evidenceUploads: EvidenceUploads;
+  readonly evidenceDownloads: EvidenceDownloads;
   readonly exportVerification: ExportVerification;
   readonly packageExports: PackageExports;
   readonly logExports: LogExports;
