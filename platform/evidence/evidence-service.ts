@@ -136,7 +136,8 @@ export class EvidenceService {
         expires_on: period.value.expiresOn ?? null,
         supersedes: replaced?.id ?? null,
       };
-      await stores.evidence.insert(tenant, row);
+      // Another upload may have superseded the same file since the check above: the database has the last word.
+      if (!(await stores.evidence.insert(tenant, row))) return fail('conflict', alreadySuperseded);
       await auditLog.append(tenant, context, {
         action: 'evidence.upload',
         resource: { type: 'evidence', id: row.id },

@@ -22,6 +22,12 @@ export const migration: Migration = {
     WHEN NEW.supersedes IS NOT NULL
       AND (SELECT uploader_type FROM evidence o WHERE o.id = NEW.supersedes) = 'system'
     BEGIN SELECT RAISE(ABORT, 'files the platform wrote are never superseded'); END;
+  -- One live newer version per file, held by the database: the service checks first (for its message), but
+  -- two uploads can both pass that check on PostgreSQL's READ COMMITTED. A deleted successor leaves the
+  -- index, as it leaves the chain (EvidenceStore.record). 0030 added supersedes with no way to write a
+  -- fork yet, so no database reaching this step holds one.
+  CREATE UNIQUE INDEX evidence_one_successor ON evidence(organization_id, environment, supersedes)
+    WHERE supersedes IS NOT NULL AND deleted_at IS NULL;
   `,
   postgres: `
   ALTER TABLE evidence ADD COLUMN uploader_person_id TEXT;
@@ -43,5 +49,7 @@ export const migration: Migration = {
   $$;
   CREATE TRIGGER evidence_system_files_final BEFORE INSERT ON evidence
     FOR EACH ROW EXECUTE FUNCTION evidence_refuse_superseding_system_file();
+  CREATE UNIQUE INDEX evidence_one_successor ON evidence(organization_id, environment, supersedes)
+    WHERE supersedes IS NOT NULL AND deleted_at IS NULL;
   `,
 };

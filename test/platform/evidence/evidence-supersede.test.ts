@@ -172,3 +172,81 @@ describe('who may supersede a file', () => {
     ).rejects.toThrow(/never superseded/);
   });
 });
+
+describe('one successor per file, held by the database', () => {
+  it('two uploads racing to supersede the same file over HTTP: exactly one wins, the other gets 409', async () => {
+    // The outcome end to end. On SQLite the one connection already runs the two transactions one after the
+    // other, so here the service's check decides; the next test holds the database's own rule.
+    const v1 = await uploaded(officer, 'risk-register.txt');
+    const race = await Promise.all([
+      upload(officer, 'risk-register.txt', { supersedes: v1.id }),
+      upload(officer, 'risk-register.txt', { supersedes: v1.id }),
+    ]);
+    expect(race.map((r) => r.status).sort()).toEqual([201, 409]);
+    const winner = race.find((r) => r.status === 201);
+    const loser = race.find((r) => r.status === 409);
+    expect(loser?.json.error).toEqual(
+      expect.objectContaining({
+        code: 'conflict',
+        message: 'That file already has a newer version; replace the newest one instead.',
+      }),
+    );
+    expect(await statusOf(v1.id)).toEqual({ status: 'superseded', supersededBy: winner?.json.id });
+    expect(await auditEntries('evidence.supersede', v1.id)).toHaveLength(1);
+    const successors = await rawSql<{ id: string }>(
+      platform,
+      sql`SELECT id FROM evidence WHERE supersedes = ${v1.id}`,
+    );
+    expect(successors.map((r) => r.id)).toEqual([winner?.json.id]);
+  });
+
+  it('a second live successor written past the service’s check is refused by the database; once the first is deleted, a new one may follow', async () => {
+    const org = await platform.ctx.stores.organizations.findBySlug('acme');
+    if (!org) throw new Error('no acme');
+    const tenant = tenantScope(orgScope(org.id, org.slug), 'live');
+    const v1 = await uploaded(officer, 'dr-plan.txt');
+    const successor = (label: string) => {
+      const bytes = text(label);
+      return {
+        id: newId('evd'),
+        request_id: null,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        name: 'dr-plan.txt',
+        media_type: 'text/plain',
+        size: bytes.length,
+        uploader_type: 'user',
+        uploader_id: platform.user('acme', 'compliance_officer').userId,
+        uploader_person_id: platform.user('acme', 'compliance_officer').userId,
+        created_at: platform.clock.now(),
+        deleted_at: null,
+        blob_address: null,
+        key_version: null,
+        period_from: '2026-01-01',
+        period_to: '2026-01-31',
+        expires_on: null,
+        supersedes: v1.id,
+      };
+    };
+    // As two transactions that both found no successor would write them (PostgreSQL, READ COMMITTED).
+    const first = successor('first');
+    expect(await platform.ctx.stores.evidence.insert(tenant, first)).toBe(true);
+    expect(await platform.ctx.stores.evidence.insert(tenant, successor('second'))).toBe(false);
+    await expect(
+      rawSql(
+        platform,
+        sql`INSERT INTO evidence (id, organization_id, environment, sha256, name, media_type, size,
+          uploader_type, uploader_id, created_at, supersedes)
+          VALUES (${newId('evd')}, ${org.id}, 'live', ${'c'.repeat(64)}, 'x.txt', 'text/plain', 1, 'user',
+          'usr_x', 0, ${v1.id})`,
+      ),
+    ).rejects.toThrow(/UNIQUE/i);
+    expect(await statusOf(v1.id)).toEqual({ status: 'superseded', supersededBy: first.id });
+
+    // A deleted successor leaves the chain (the older file is current again) and the index with it.
+    expect(await platform.ctx.stores.evidence.markDeleted(tenant, first.id, platform.clock.now())).toBe(true);
+    expect(await statusOf(v1.id)).toEqual({ status: 'current', supersededBy: null });
+    const again = await upload(officer, 'dr-plan.txt', { supersedes: v1.id });
+    expect(again.status, again.text).toBe(201);
+    expect(await statusOf(v1.id)).toEqual({ status: 'superseded', supersededBy: again.json.id });
+  });
+});
