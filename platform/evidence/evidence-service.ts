@@ -98,6 +98,9 @@ export class EvidenceService {
             'Evidence can only be added before anyone has decided on the request; raise a new request with it.',
           );
       }
+      // Two new versions of one file at once would fork its chain: the tenant's audit-log lock (which this
+      // upload takes anyway to record itself) is taken first, so the check below sees any committed rival.
+      if (input.supersedes) await stores.db.lockAuditLog(tenant);
       const replaced = input.supersedes ? await stores.evidence.record(tenant, input.supersedes) : undefined;
       if (input.supersedes) {
         if (!replaced || replaced.deleted_at !== null)

@@ -141,7 +141,9 @@ test('the tenant’s evidence: coverage, filters, statuses, previews of each typ
   await page.getByLabel('Type').selectOption('application/pdf');
   await expect(table.getByRole('rowheader')).toHaveText(['soc2-type2.pdf']);
   await page.getByRole('button', { name: 'Clear filters' }).click();
-  await page.getByLabel('Search by name').fill('BACKUP');
+  await page.keyboard.press('Control+k');
+  await expect(page.getByLabel('Search by name')).toBeFocused();
+  await page.keyboard.type('BACKUP');
   await expect(table.getByRole('rowheader')).toHaveCount(2);
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await page.getByLabel('Period from').fill(addDays(today, -45));
@@ -288,4 +290,17 @@ test('the new-request form takes the evidence period and expiry, and the Evidenc
   await expect(page.getByRole('table').getByRole('rowheader')).toHaveText(['initech-assessment.pdf']);
   await expect(page.getByLabel('Request id')).toHaveValue(/^apr_/);
   await page.screenshot({ path: info.outputPath('09-evidence-of-a-request.png'), fullPage: true });
+
+  // More than a page: the first 50, then Show more brings the rest, keeping the search.
+  for (let i = 0; i < 55; i++)
+    await upload(`daily-check-${String(i).padStart(2, '0')}.txt`, Buffer.from(`check ${i}\n`));
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await page.getByLabel('Search by name').fill('daily-check');
+  await expect(page.getByText('50+ files')).toBeVisible();
+  await expect(page.getByRole('table').getByRole('rowheader')).toHaveCount(50);
+  await page.getByRole('button', { name: 'Show more' }).click();
+  await expect(page.getByText('55 files')).toBeVisible();
+  await expect(page.getByRole('table').getByRole('rowheader')).toHaveCount(55);
+  await expect(page.getByRole('table').getByRole('rowheader').last()).toHaveText(/^daily-check-00\.txt/);
+  await expect(page.getByRole('button', { name: 'Show more' })).toHaveCount(0);
 });

@@ -86,14 +86,7 @@ export function CachedEvidence() {
           </tbody>
         </table>
       )}
-      {open && (
-        <EvidenceViewer
-          evidenceId={open.snapshotId}
-          name={open.name}
-          requestId={open.requestId ?? undefined}
-          onClose={() => setOpen(null)}
-        />
-      )}
+      {open && <EvidenceViewer evidenceId={open.snapshotId} name={open.name} onClose={() => setOpen(null)} />}
     </section>
   );
 }

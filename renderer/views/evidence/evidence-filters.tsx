@@ -1,4 +1,4 @@
-import { useEffect, useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { evidenceMediaTypes } from '../../../shared/api/evidence';
 import { evidenceStatuses } from '../../../shared/evidence/period';
 import { createDirectoryStore, nameText } from '../../stores/directory-store';
@@ -71,6 +71,19 @@ export function EvidenceFilters(props: {
   useEffect(() => {
     if (!loaded) void directory.getState().load();
   }, [loaded, directory]);
+  // Ctrl/Cmd+K goes to the search, as on the Approvals screen (not while a dialog is open over the screen).
+  const search = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey || event.key.toLowerCase() !== 'k') return;
+      if (document.querySelector('dialog[open]')) return;
+      event.preventDefault();
+      search.current?.focus();
+      search.current?.select();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
   const problems = filterProblems(fields);
   const set = (change: Partial<FilterFields>) => onChange({ ...fields, ...change });
   const active = Object.values(fields).some((v) => v !== '');
@@ -81,7 +94,9 @@ export function EvidenceFilters(props: {
       <div className="evidence-filters__field evidence-filters__field--wide">
         <label htmlFor={`${id}-q`}>Search by name</label>
         <input
+          ref={search}
           id={`${id}-q`}
+          aria-keyshortcuts="Control+K"
           type="search"
           value={fields.q}
           maxLength={200}

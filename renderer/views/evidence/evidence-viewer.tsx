@@ -40,7 +40,6 @@ export function EvidenceViewer(props: {
   evidenceId: string;
   /** The file's name when the caller knows it, for the title while it opens. */
   name?: string;
-  requestId?: string;
   onClose: () => void;
   /** The file is now on this computer (the list marks it). */
   onCached?: (evidenceId: string) => void;
@@ -80,7 +79,6 @@ export function EvidenceViewer(props: {
         tenant,
         evidenceId: props.evidenceId,
         taskId: task,
-        ...(props.requestId ? { requestId: props.requestId } : {}),
       })
       .then((reply) => {
         if (!current) return;
@@ -97,7 +95,7 @@ export function EvidenceViewer(props: {
       // Closed while downloading: the download stops and nothing is kept.
       void client.call('evidence.cancelOpen', { taskId: task });
     };
-  }, [client, active, tenant, props.evidenceId, props.requestId, attempt]);
+  }, [client, active, tenant, props.evidenceId, attempt]);
 
   const cancel = useCallback(() => {
     setState((s) => (s.phase === 'opening' ? { phase: 'cancelling', done: s.done, total: s.total } : s));

@@ -35,7 +35,6 @@ export const evidenceCalls = {
     input: z.strictObject({
       ...TenantCall,
       evidenceId: EvidenceId,
-      requestId: ApprovalId.optional(),
       taskId: TaskId.optional(),
     }),
     output: z.discriminatedUnion('outcome', [

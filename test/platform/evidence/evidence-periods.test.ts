@@ -161,6 +161,17 @@ describe('versions', () => {
     ]);
   });
 
+  it('two new versions of one file sent at once: one is taken, the other refused, so the chain never forks', async () => {
+    const base = await upload('race.txt');
+    const replies = await Promise.all([
+      upload('race.txt', { supersedes: base.json.id }),
+      upload('race.txt', { supersedes: base.json.id }),
+    ]);
+    expect(replies.map((r) => r.status).sort()).toEqual([201, 409]);
+    const chain = await catalog({ q: 'race.txt' });
+    expect(chain.json.evidence.map((e: { status: string }) => e.status)).toEqual(['current', 'superseded']);
+  });
+
   it('cannot supersede a file of another tenant, or one that does not exist', async () => {
     const globexOwner = (await platform.signIn(platform.user('globex', 'owner'))).accessToken;
     const theirs = await platform.call(
