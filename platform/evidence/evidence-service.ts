@@ -139,7 +139,8 @@ export class EvidenceService {
         expires_on: period.value.expiresOn ?? null,
         supersedes: replaced?.id ?? null,
       };
-      // Another upload may have superseded the same file since the check above: the database has the last word.
+      // The database has the last word on one successor per file (evidence_one_successor), whichever path
+      // wrote a rival: the lock above serializes uploads, the index also holds writes that do not take it.
       if (!(await stores.evidence.insert(tenant, row))) return fail('conflict', alreadySuperseded);
       await auditLog.append(tenant, context, {
         action: 'evidence.upload',
