@@ -50,8 +50,8 @@ function selectEvidence(q: Kysely<Tables>, scope: TenantScope) {
 
 /**
  * Evidence with its request (as selectEvidence) and its live successor: a newer version uploaded to
- * replace it and not deleted since. At most one such version exists (EvidenceService checks before
- * writing one), so the join never repeats a row.
+ * replace it and not deleted since. At most one such version exists (the unique index
+ * evidence_one_successor, migration 0031), so the join never repeats a row.
  */
 function selectRecords(q: Kysely<Tables>, scope: TenantScope) {
   return selectEvidence(q, scope)
@@ -98,13 +98,27 @@ export class EvidenceStore {
     );
   }
 
-  async insert(scope: TenantScope, row: EvidenceRow): Promise<void> {
-    await this.db.tenant(scope, (q) =>
+  /**
+   * Writes a file's row; false, writing nothing, when it supersedes a file that already has a live newer
+   * version. The database decides that (unique index evidence_one_successor), so two uploads that both
+   * passed the service's check cannot both win. The conflict is absorbed (ON CONFLICT DO NOTHING on that
+   * index alone) rather than caught: a caught unique violation would leave a PostgreSQL transaction aborted.
+   */
+  async insert(scope: TenantScope, row: EvidenceRow): Promise<boolean> {
+    const result = await this.db.tenant(scope, (q) =>
       q
         .insertInto('evidence')
         .values({ ...tenantColumns(scope), ...row })
-        .execute(),
+        .onConflict((oc) =>
+          oc
+            .columns(['organization_id', 'environment', 'supersedes'])
+            .where('supersedes', 'is not', null)
+            .where('deleted_at', 'is', null)
+            .doNothing(),
+        )
+        .executeTakeFirst(),
     );
+    return result.numInsertedOrUpdatedRows === 1n;
   }
 
   /** Binds an unattached file to a request; a file already attached makes this throw (its primary key). */

@@ -196,6 +196,11 @@ export interface EvidenceTable extends TenantColumns {
   size: number;
   uploader_type: string;
   uploader_id: string;
+  /**
+   * The person accountable for the upload when it was written (an API key's creator); null for files the
+   * platform wrote itself.
+   */
+  uploader_person_id: string | null;
   created_at: number;
   deleted_at: number | null;
   /** The encrypted bytes' address in this tenant's storage, and the data key version that sealed them. */

@@ -5,7 +5,7 @@ import { evidenceApi } from '../../shared/api/routes/evidence';
 import { checkEvidence, MAX_EVIDENCE_BYTES } from '../../shared/evidence/content-type';
 import { checkEvidencePeriod, dayOf } from '../../shared/evidence/period';
 import { fail, ok, type Result } from '../../shared/result';
-import type { Principal } from '../access/principal';
+import { type Principal, personOf } from '../access/principal';
 import type { AuditContext } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
 import { newId } from '../crypto/random';
@@ -14,10 +14,12 @@ import type { TenantScope } from '../db/scope';
 import { blobAddress, openBlob, sealBlob } from './blob-crypto';
 import { MAX_URL_LIFETIME_MS } from './download-urls';
 import { sanitizeFileName } from './file-name';
+import { supersedeRefusal } from './supersede-rules';
 
 export { MAX_EVIDENCE_BYTES };
 
 const notFound = 'Evidence not found.';
+const alreadySuperseded = 'That file already has a newer version; replace the newest one instead.';
 
 export function principalIdOf(principal: Principal): string {
   return principal.kind === 'user' ? principal.userId : principal.keyId;
@@ -103,9 +105,20 @@ export class EvidenceService {
       if (input.supersedes) {
         if (!replaced || replaced.deleted_at !== null)
           return fail('not-found', 'The evidence this file would replace was not found.');
+        // Who asks is checked before the file's state, so a refused caller learns nothing more than "no".
+        const refusal = await supersedeRefusal(this.ctx, tenant, principal, replaced);
+        if (refusal) {
+          // Audited like refused decisions: an attempt to take over another person's evidence is a signal.
+          await auditLog.append(tenant, context, {
+            action: 'evidence.supersede_refused',
+            resource: { type: 'evidence', id: replaced.id },
+            change: { before: null, after: { reason: refusal.reason } },
+            outcome: 'failure',
+          });
+          return fail(refusal.code, refusal.message);
+        }
         // One newer version per file: the versions of a document form a chain, never a fork.
-        if (replaced.superseded_by !== null)
-          return fail('conflict', 'That file already has a newer version; replace the newest one instead.');
+        if (replaced.superseded_by !== null) return fail('conflict', alreadySuperseded);
       }
       const row: EvidenceRow = {
         id: newId('evd'),
@@ -116,6 +129,7 @@ export class EvidenceService {
         size: input.bytes.length,
         uploader_type: principal.kind,
         uploader_id: principalIdOf(principal),
+        uploader_person_id: personOf(principal),
         created_at: clock.now(),
         deleted_at: null,
         blob_address: address,
@@ -125,7 +139,9 @@ export class EvidenceService {
         expires_on: period.value.expiresOn ?? null,
         supersedes: replaced?.id ?? null,
       };
-      await stores.evidence.insert(tenant, row);
+      // The database has the last word on one successor per file (evidence_one_successor), whichever path
+      // wrote a rival: the lock above serializes uploads, the index also holds writes that do not take it.
+      if (!(await stores.evidence.insert(tenant, row))) return fail('conflict', alreadySuperseded);
       await auditLog.append(tenant, context, {
         action: 'evidence.upload',
         resource: { type: 'evidence', id: row.id },

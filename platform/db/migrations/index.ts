@@ -11,6 +11,7 @@ import { migration as tenantSearch } from './0010_tenant_search';
 import { migration as evidenceAtRest } from './0011_evidence_at_rest';
 import { migration as evidenceAttachments } from './0012_evidence_attachments';
 import { migration as evidencePeriods } from './0030_evidence_periods';
+import { migration as evidenceSupersedeRules } from './0031_evidence_supersede_rules';
 import type { Migration } from './migration';
 
 /**
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   evidenceAtRest,
   evidenceAttachments,
   evidencePeriods,
+  evidenceSupersedeRules,
 ];

@@ -209,6 +209,7 @@ describe('evidence from before encryption at rest', () => {
       size: bytes.length,
       uploader_type: 'user',
       uploader_id: own.user('acme', 'member').userId,
+      uploader_person_id: own.user('acme', 'member').userId,
       created_at: own.clock.now(),
       deleted_at: null,
       blob_address: null,
