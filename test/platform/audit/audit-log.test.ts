@@ -244,7 +244,7 @@ describe('the admin CLI', () => {
       await other.app.close();
       await other.ctx.close();
       const cli = ['--import', 'tsx', 'platform/cli/main.ts'];
-      const { stdout: keyOut } = await run('node', [...cli, 'audit-key', '--data', other.dataDir]);
+      const { stdout: keyOut } = await run('node', [...cli, 'audit-key', ...other.cliOptions]);
       const out = join(other.dataDir, 'acme-live.jsonl');
       await run('node', [
         ...cli,
@@ -255,8 +255,7 @@ describe('the admin CLI', () => {
         'live',
         '--out',
         out,
-        '--data',
-        other.dataDir,
+        ...other.cliOptions,
       ]);
       const verify = await run('node', [
         'shared/audit/cli/compliance-verify.mjs',
@@ -267,7 +266,7 @@ describe('the admin CLI', () => {
       expect(verify.stdout).toMatch(/^VERIFIED/);
       expect(readFileSync(out, 'utf8').split('\n')[0]).toContain('"format":"cc-audit-export/1"');
     } finally {
-      await other.stop().catch(() => undefined);
+      await other.discard();
     }
   });
 });
