@@ -9,8 +9,8 @@ const isolationSweeps = [
   'test/platform/approvals/search-isolation.test.ts',
 ];
 
-/** SQLite-only by nature: the upgrade path of SQLite files that older builds left. */
-const sqliteOnly = ['test/platform/db/upgrade.test.ts'];
+/** SQLite-only by nature: the upgrade path of SQLite files that older builds left, SQLite's backup. */
+const sqliteOnly = ['test/platform/db/upgrade.test.ts', 'test/platform/db/backup.test.ts'];
 
 /** PostgreSQL-only by nature: several platform processes on one database. */
 const postgresOnly = ['test/platform/postgres/**'];

@@ -225,15 +225,17 @@ export async function openSqliteDatabase(
 }
 
 /**
- * A consistent copy of a SQLite database file in `destination`, by SQLite's online backup API: it copies
- * page by page and starts over on its own if another connection writes meanwhile, so the platform can go
- * on serving. Written to a temporary name and renamed, so `destination` is never a half-written copy.
+ * A consistent copy of a SQLite database file in `destination`, by SQLite's online backup API, while the
+ * platform goes on serving. All pages go in one step, inside one read transaction: in WAL mode that is a
+ * snapshot that writers do not wait for (copied in small steps, the backup would start over at every write
+ * and never finish under a steady load). Written to a temporary name and renamed, so `destination` is
+ * never a half-written copy.
  */
 export async function backupSqliteDatabase(file: string, destination: string): Promise<{ pages: number }> {
   const source = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   const temporary = `${destination}.${process.pid}.partial`;
   try {
-    const { totalPages } = await source.backup(temporary);
+    const { totalPages } = await source.backup(temporary, { progress: () => 0x7fffffff });
     renameSync(temporary, destination);
     return { pages: totalPages };
   } catch (error) {
