@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { totpCode } from '../../../platform/auth/totp';
 import { fromBase64 } from '../../../shared/audit/hash';
 import { MerkleHasher, verifyConsistency } from '../../../shared/audit/merkle';
 import { nodeAuditCrypto } from '../../../shared/audit/node-crypto';
@@ -23,6 +24,7 @@ const tenantPath = '/v1/orgs/acme/envs/test';
 let platform: TestPlatform;
 let instances: PlatformProcess[] = [];
 let token: string;
+let refreshToken: string;
 
 /**
  * Seeds a platform, makes acme/test's log `sizeBeforeLoad` entries long (straight through its audit log, for
@@ -33,7 +35,7 @@ async function startInstances(sizeBeforeLoad = 0): Promise<void> {
   const tenant = await tenantOf(platform, 'acme', 'test');
   const size = await platform.ctx.auditLog.size(tenant);
   if (sizeBeforeLoad > size) await appendEntries(platform, tenant, sizeBeforeLoad - size);
-  token = (await platform.signIn(platform.user('acme', 'owner'))).accessToken;
+  ({ accessToken: token, refreshToken } = await platform.signIn(platform.user('acme', 'owner')));
   // The in-process platform only seeded and signed in; from here the three processes serve.
   await platform.app.close();
   await platform.ctx.close();
@@ -201,5 +203,40 @@ describe('several platform processes on one PostgreSQL database', () => {
     const raised = raisedCounts(entries);
     for (const write of accepted) expect(raised.get(write.id as string)).toBe(1);
     expect([...raised.values()].every((count) => count === 1)).toBe(true);
+  }, 240_000);
+
+  it('hold refresh rotation, TOTP steps and sign-in rate limits across instances, in the database', async () => {
+    await startInstances();
+    const post = (instance: PlatformProcess, path: string, body: unknown) =>
+      fetch(`${instance.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((reply) => reply.status);
+
+    // One refresh token, presented to all three at once: it rotates once.
+    const refreshed = await Promise.all(instances.map((i) => post(i, '/v1/auth/refresh', { refreshToken })));
+    expect(refreshed.filter((status) => status === 200)).toHaveLength(1);
+
+    // One TOTP code, presented to all three at once with the right password: one sign-in.
+    const admin = platform.user('acme', 'admin');
+    const code = totpCode(admin.totpSeed, Date.now());
+    const signIn = { email: admin.email, password: admin.password, totp: code };
+    const signedIn = await Promise.all(instances.map((i) => post(i, '/v1/auth/sign-in', signIn)));
+    expect(signedIn.filter((status) => status === 200)).toHaveLength(1);
+
+    // Ten sign-ins a minute from one address, counted across the instances: no instance sees more than five
+    // here (four wrong ones and the one above), yet with those above at least fifteen were made in the
+    // window, so the last five or more are refused, and once refused they stay refused.
+    const wrong = { email: 'nobody@acme.example', password: 'wrong password', totp: '000000' };
+    const statuses: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      for (const instance of instances) statuses.push(await post(instance, '/v1/auth/sign-in', wrong));
+    }
+    const firstRefused = statuses.indexOf(429);
+    expect(firstRefused).toBeGreaterThan(0);
+    expect(firstRefused).toBeLessThanOrEqual(7);
+    expect(statuses.slice(0, firstRefused).every((status) => status === 401)).toBe(true);
+    expect(statuses.slice(firstRefused).every((status) => status === 429)).toBe(true);
   }, 240_000);
 });
