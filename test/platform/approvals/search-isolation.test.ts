@@ -79,5 +79,5 @@ describe('approval search across tenants', () => {
     });
     expect(theirs.json.requests).toHaveLength(200);
     expect(theirs.json.requests.map((r: { id: string }) => r.id)).not.toContain(mine.json.id);
-  });
+  }, 180_000);
 });
