@@ -36,7 +36,7 @@ export interface LoadTools {
   log(line: string): void;
 }
 
-const REQUESTS = Number(process.env.BENCH_APPROVAL_REQUESTS ?? 6_000);
+const REQUESTS = Number(process.env.BENCH_APPROVAL_REQUESTS ?? 2_000);
 const LIST_RATE = Number(process.env.BENCH_LIST_RATE ?? 60);
 const DECIDE_RATE = Number(process.env.BENCH_DECIDE_RATE ?? 20);
 const SECONDS = 8;
@@ -67,9 +67,10 @@ export async function compareEngines(tools: LoadTools): Promise<void> {
     log('  preparing PostgreSQL');
     const pg = await tools.prepare(pgDir, database.appUrl, REQUESTS);
     sinks.push(lite.sink, pg.sink);
-    // One decider per database: the PostgreSQL runs take requests from one queue, none decided twice.
-    const pgDecide = (urls: string[]) =>
-      tools.decider((c) => urls[c % urls.length] as string, pg.approvers, pg.pending);
+    // One decider for the database, whichever processes serve it: the PostgreSQL runs take requests from
+    // one queue, none decided twice.
+    let pgUrls: string[] = [];
+    const pgDecide = tools.decider((c) => pgUrls[c % pgUrls.length] as string, pg.approvers, pg.pending);
 
     const measure = async (name: string, urls: string[], approvers: readonly Approver[], decide: Op) => {
       const urlFor = (client: number) => urls[client % urls.length] as string;
@@ -107,10 +108,12 @@ export async function compareEngines(tools: LoadTools): Promise<void> {
 
     const first = await tools.startServer(pgDir, database.appUrl);
     servers.push(first.child);
-    await measure('pg1', [first.url], pg.approvers, pgDecide([first.url]));
+    pgUrls = [first.url];
+    await measure('pg1', pgUrls, pg.approvers, pgDecide);
     const second = await tools.startServer(pgDir, database.appUrl);
     servers.push(second.child);
-    await measure('pg2', [first.url, second.url], pg.approvers, pgDecide([first.url, second.url]));
+    pgUrls = [first.url, second.url];
+    await measure('pg2', pgUrls, pg.approvers, pgDecide);
 
     const row = (name: string) =>
       `${name.padEnd(7)} list ${String(figures[`${name}_list_per_s`]).padStart(5)}/s p99 ${figures[`${name}_list_p99_ms`]} ms | decide ${String(figures[`${name}_decide_per_s`]).padStart(4)}/s p99 ${figures[`${name}_decide_p99_ms`]} ms | at load: list p99 ${figures[`${name}_list_at_load_p99_ms`]} ms, decide p99 ${figures[`${name}_decide_at_load_p99_ms`]} ms | ${figures[`${name}_failed`]} failed`;
