@@ -232,6 +232,68 @@ export class PlatformClient {
     return ok(Buffer.concat(chunks));
   }
 
+  /**
+   * A declared route whose reply is a stream (the audit export), as its bytes arrive: nothing is held
+   * whole, whatever its length. Errors before the first byte are the platform's, as for `call`; the stream
+   * itself throws when the connection fails midway or `signal` stops it.
+   */
+  async stream<R extends RouteDeclaration & { readonly reply: 'stream' }>(
+    route: R,
+    input: RouteInput<R>,
+    options: { readonly signal?: AbortSignal } = {},
+  ): Promise<Result<AsyncIterable<Uint8Array>>> {
+    const target = requestTarget(route, input);
+    if (!target.ok) return target;
+    return this.#open(new URL(`${this.origin}${target.value}`), options.signal, Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * `download`, as the bytes arrive: for files a caller hashes or writes on as it reads them. The same
+   * checks of the URL, and at most `maxBytes`.
+   */
+  async downloadStream(
+    route: RouteDeclaration,
+    url: string,
+    maxBytes: number,
+    options: { readonly signal?: AbortSignal } = {},
+  ): Promise<Result<AsyncIterable<Uint8Array>>> {
+    const target = new URL(url, this.origin);
+    if (target.origin !== this.origin || !matchPath(route, target.pathname) || route.reply !== 'file')
+      return fail('bad-request', 'Unknown platform path.');
+    return this.#open(target, options.signal, maxBytes);
+  }
+
+  async #open(
+    target: URL,
+    signal: AbortSignal | undefined,
+    maxBytes: number,
+  ): Promise<Result<AsyncIterable<Uint8Array>>> {
+    let renewed = false;
+    for (;;) {
+      const token = this.tokens ? await (renewed ? this.tokens.renew() : this.tokens.token()) : ok(undefined);
+      if (!token.ok) return token;
+      let response: Response;
+      try {
+        response = await this.#fetch(target, {
+          headers: token.value ? { authorization: `Bearer ${token.value}` } : {},
+          redirect: 'error',
+          signal,
+        });
+      } catch (error) {
+        return signal?.aborted ? fail('bad-request', cancelled) : networkFailure(error);
+      }
+      if (response.status === 401 && this.tokens && !renewed) {
+        await response.body?.cancel();
+        renewed = true;
+        continue;
+      }
+      if (response.status >= 400) return this.#error(response.status, await response.text());
+      const body = response.body;
+      if (!body) return fail('internal', unexpected);
+      return ok(limited(body, maxBytes));
+    }
+  }
+
   async #send(
     method: string,
     path: string,
@@ -271,6 +333,21 @@ export class PlatformClient {
     if (error) return fail<never>(error.code, scrubCredentials(error.message).slice(0, 300));
     if (status >= 500 || this.#unverified) return fail<never>('unavailable', unreachable);
     return fail<never>('internal', unexpected);
+  }
+}
+
+/** The body's chunks, refused past `maxBytes` so a platform that sends too much cannot fill a disk. */
+async function* limited(body: ReadableStream<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
+  let size = 0;
+  const reader = body.getReader();
+  try {
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      size += next.value.length;
+      if (size > maxBytes) throw new RangeError('The platform sent more than expected.');
+      yield next.value;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
   }
 }
 

@@ -2,11 +2,15 @@ import type { ProfileRef, TenantRef } from '../../../../shared/contract/spec';
 import type { Result } from '../../../../shared/result';
 import type { ExportVerification } from '../../audit/export-verification';
 import type { LiveAuditCheck } from '../../audit/live-verification';
+import type { LogExports } from '../../audit/log-export';
+import type { PackageExports } from '../../audit/package-export';
+import type { PackageVerification } from '../../audit/package-verification';
 import type { EvidenceCache } from '../../cache/evidence-cache';
 import type { DeviceKeys } from '../../device-key/device-key';
 import type { EvidenceUploads } from '../../files/evidence-upload';
 import type { FilePurpose } from '../../files/file-dialogs';
 import type { FileGrants } from '../../files/file-grants';
+import type { SaveTargets } from '../../files/save-targets';
 import type { ProfileSessions } from '../../profiles/profile-sessions';
 import type { BrowserSignIn } from '../../sign-in/browser-sign-in';
 import type { Vault } from '../../vault/vault';
@@ -24,6 +28,12 @@ export interface HandlerServices {
   readonly files: FileGrants;
   readonly evidenceUploads: EvidenceUploads;
   readonly exportVerification: ExportVerification;
+  readonly packageExports: PackageExports;
+  readonly logExports: LogExports;
+  readonly packageVerification: PackageVerification;
+  readonly saveTargets: SaveTargets;
+  /** Opens a file the console wrote in the system's viewer (Electron); absent in the headless host. */
+  readonly openPath?: (path: string) => Promise<void>;
   readonly liveAudit: LiveAuditCheck;
   readonly cache: EvidenceCache;
   readonly events: EventBus;
