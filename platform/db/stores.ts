@@ -5,10 +5,12 @@ import type { Database } from './database';
 import { DeviceKeyStore } from './device-keys';
 import { DirectoryStore } from './directory';
 import { EvidenceStore } from './evidence';
+import { EvidenceBlobStore } from './evidence-blobs';
 import { MembershipStore } from './memberships';
 import { OAuthCodeStore } from './oauth-codes';
 import { OrganizationStore } from './organizations';
 import { PolicyStore } from './policies';
+import { RateLimitStore } from './rate-limits';
 import { RefreshTokenStore } from './refresh-tokens';
 import { TenantKeyStore } from './tenant-keys';
 import { ThrottleStore } from './throttles';
@@ -28,9 +30,12 @@ export interface Stores {
   readonly deviceKeys: DeviceKeyStore;
   readonly policies: PolicyStore;
   readonly evidence: EvidenceStore;
+  /** PostgreSQL only: evidence bytes (SQLite keeps them in the data directory). */
+  readonly evidenceBlobs: EvidenceBlobStore;
   readonly webhooks: WebhookStore;
   readonly oauthCodes: OAuthCodeStore;
   readonly throttles: ThrottleStore;
+  readonly rateLimits: RateLimitStore;
   readonly tenantKeys: TenantKeyStore;
   readonly directory: DirectoryStore;
 }
@@ -48,9 +53,11 @@ export function createStores(db: Database): Stores {
     deviceKeys: new DeviceKeyStore(db),
     policies: new PolicyStore(db),
     evidence: new EvidenceStore(db),
+    evidenceBlobs: new EvidenceBlobStore(db),
     webhooks: new WebhookStore(db),
     oauthCodes: new OAuthCodeStore(db),
     throttles: new ThrottleStore(db),
+    rateLimits: new RateLimitStore(db),
     tenantKeys: new TenantKeyStore(db),
     directory: new DirectoryStore(db),
   };

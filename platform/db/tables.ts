@@ -31,6 +31,8 @@ export interface Tables {
   throttles: ThrottlesTable;
   known_sign_in_sources: KnownSignInSourcesTable;
   tenant_data_keys: TenantDataKeysTable;
+  rate_limits: RateLimitsTable;
+  evidence_blobs: EvidenceBlobsTable;
 }
 
 /** The columns every environment-owned row carries. */
@@ -155,7 +157,7 @@ export interface ApprovalRequestsTable extends TenantColumns {
   outcome: string | null;
 }
 
-export interface ApprovalDecisionsTable {
+export interface ApprovalDecisionsTable extends TenantColumns {
   request_id: string;
   approver_id: string;
   decision: 'approve' | 'reject';
@@ -167,7 +169,7 @@ export interface ApprovalDecisionsTable {
   decided_at: number;
 }
 
-export interface ApprovalCommentsTable {
+export interface ApprovalCommentsTable extends TenantColumns {
   id: string;
   request_id: string;
   author_id: string;
@@ -175,7 +177,7 @@ export interface ApprovalCommentsTable {
   created_at: number;
 }
 
-export interface ApprovalResultsTable {
+export interface ApprovalResultsTable extends TenantColumns {
   request_id: string;
   sealed: Buffer | null;
   read_at: number | null;
@@ -231,7 +233,7 @@ export interface WebhookDeliveriesTable extends TenantColumns {
   created_at: number;
 }
 
-export interface WebhookAttemptsTable {
+export interface WebhookAttemptsTable extends TenantColumns {
   delivery_id: string;
   attempt: number;
   at: number;
@@ -271,4 +273,17 @@ export interface TenantDataKeysTable extends TenantColumns {
   master_key_id: string;
   wrapped_key: Buffer;
   created_at: number;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  window_ends: number;
+}
+
+/** PostgreSQL only (SQLite keeps evidence bytes in the data directory): a blob's encrypted bytes by chunk. */
+export interface EvidenceBlobsTable extends TenantColumns {
+  address: string;
+  chunk: number;
+  bytes: Buffer;
 }

@@ -84,7 +84,7 @@ export class EvidenceService {
     const sha256 = createHash('sha256').update(input.bytes).digest('hex');
     const dataKey = await this.ctx.evidenceKeys.current(tenant);
     const address = blobAddress(dataKey, sha256);
-    blobs.put(tenant, address, sealBlob(dataKey, tenant, sha256, input.bytes));
+    await blobs.put(tenant, address, sealBlob(dataKey, tenant, sha256, input.bytes));
     return stores.db.inTenant(tenant, async (): Promise<Result<EvidenceMeta>> => {
       if (input.requestId) {
         const request = await stores.approvals.get(tenant, input.requestId);
@@ -229,7 +229,7 @@ export class EvidenceService {
   /** A file's clear bytes, checked against its SHA-256; undefined when missing, damaged or swapped. */
   async readBytes(tenant: TenantScope, row: EvidenceRow): Promise<Buffer | undefined> {
     if (row.blob_address === null || row.key_version === null) return undefined;
-    const sealed = this.ctx.blobs.read(tenant, row.blob_address);
+    const sealed = await this.ctx.blobs.read(tenant, row.blob_address);
     if (!sealed) return undefined;
     const dataKey = await this.ctx.evidenceKeys.version(tenant, row.key_version);
     const bytes = openBlob(dataKey, tenant, row.sha256, sealed);
@@ -248,10 +248,9 @@ export class EvidenceService {
       change: { before: toEvidenceMeta(row), after: null },
     });
     const address = row.blob_address;
-    if (address && (await stores.evidence.liveCopies(tenant, address)) === 0) {
-      // The file goes once the deletion has committed: a rolled-back deletion keeps its bytes.
-      stores.db.afterCommit(() => blobs.remove(tenant, address));
-    }
+    // The bytes go with the deletion: a rolled-back deletion keeps them.
+    if (address && (await stores.evidence.liveCopies(tenant, address)) === 0)
+      await blobs.discard(tenant, address);
     return ok(`deleted ${evidenceId}`);
   }
 }
