@@ -21,7 +21,10 @@ export const migration: Migration = {
   ALTER TABLE evidence ADD COLUMN period_from TEXT;
   ALTER TABLE evidence ADD COLUMN period_to TEXT;
   ALTER TABLE evidence ADD COLUMN expires_on TEXT;
-  ALTER TABLE evidence ADD COLUMN supersedes TEXT REFERENCES evidence(id);
+  ALTER TABLE evidence ADD COLUMN supersedes TEXT;
+  -- The key leads with the tenant (0017), so the reference names it too: a file replaces one of its own tenant.
+  ALTER TABLE evidence ADD CONSTRAINT evidence_supersedes_tenant
+    FOREIGN KEY (organization_id, environment, supersedes) REFERENCES evidence (organization_id, environment, id);
   UPDATE evidence SET
     period_from = to_char(to_timestamp(created_at / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
     period_to = to_char(to_timestamp(created_at / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD');
