@@ -61,7 +61,9 @@ export async function configureWebhook(
  */
 export class WebhookService {
   #timer: NodeJS.Timeout | undefined;
-  #running = false;
+  /** The run in progress, which `stop` waits for: the database must outlive every statement it sends. */
+  #run: Promise<void> | undefined;
+  #stopped = false;
 
   constructor(
     private readonly ctx: PlatformContext,
@@ -96,51 +98,56 @@ export class WebhookService {
     this.#timer.unref();
   }
 
-  stop(): void {
+  /** No run starts after this; the one in progress (if any) is finished when it resolves. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
+    await this.#run;
   }
 
   /** Sends every delivery that is due; one run at a time. */
-  async deliverDue(): Promise<void> {
-    if (this.#running) return;
-    this.#running = true;
-    try {
-      for (const delivery of await this.ctx.stores.webhooks.claimDue(this.ctx.clock.now(), CLAIM_LEASE_MS)) {
-        const org = await this.ctx.stores.organizations.findById(delivery.organization_id);
-        if (!org) continue;
-        const tenant = tenantScope(orgScope(org.id, org.slug), delivery.environment);
-        const hook = await this.ctx.stores.webhooks.get(tenant);
-        let statusCode: number | null = null;
-        let error: string | null = null;
-        if (!hook) {
-          error = 'no webhook configured';
-        } else {
-          const secret = this.ctx.sealedBox.open(hook.secret_sealed, sealAad(tenant)).toString('utf8');
-          const timestamp = Math.floor(this.ctx.clock.now() / 1000);
-          const sent = await post(hook.url, delivery.body, this.ctx.webhookTargets, {
-            'content-type': 'application/json',
-            [TIMESTAMP_HEADER]: String(timestamp),
-            [SIGNATURE_HEADER]: signWebhook(secret, timestamp, delivery.body),
-          });
-          statusCode = sent.statusCode;
-          error = sent.error;
-        }
-        const attempt = delivery.attempts + 1;
-        const delivered = statusCode !== null && statusCode >= 200 && statusCode < 300;
-        const now = this.ctx.clock.now();
-        const backoff = Math.min(MAX_BACKOFF_MS, this.retryBaseMs * 2 ** (attempt - 1));
-        await this.ctx.stores.webhooks.record(
-          tenant,
-          delivery,
-          { attempt, at: now, status_code: statusCode, error },
-          {
-            status: delivered ? 'delivered' : attempt >= MAX_ATTEMPTS ? 'gave-up' : 'pending',
-            next_attempt_at: now + backoff,
-          },
-        );
+  deliverDue(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    this.#run ??= this.#deliver().finally(() => {
+      this.#run = undefined;
+    });
+    return this.#run;
+  }
+
+  async #deliver(): Promise<void> {
+    for (const delivery of await this.ctx.stores.webhooks.claimDue(this.ctx.clock.now(), CLAIM_LEASE_MS)) {
+      const org = await this.ctx.stores.organizations.findById(delivery.organization_id);
+      if (!org) continue;
+      const tenant = tenantScope(orgScope(org.id, org.slug), delivery.environment);
+      const hook = await this.ctx.stores.webhooks.get(tenant);
+      let statusCode: number | null = null;
+      let error: string | null = null;
+      if (!hook) {
+        error = 'no webhook configured';
+      } else {
+        const secret = this.ctx.sealedBox.open(hook.secret_sealed, sealAad(tenant)).toString('utf8');
+        const timestamp = Math.floor(this.ctx.clock.now() / 1000);
+        const sent = await post(hook.url, delivery.body, this.ctx.webhookTargets, {
+          'content-type': 'application/json',
+          [TIMESTAMP_HEADER]: String(timestamp),
+          [SIGNATURE_HEADER]: signWebhook(secret, timestamp, delivery.body),
+        });
+        statusCode = sent.statusCode;
+        error = sent.error;
       }
-    } finally {
-      this.#running = false;
+      const attempt = delivery.attempts + 1;
+      const delivered = statusCode !== null && statusCode >= 200 && statusCode < 300;
+      const now = this.ctx.clock.now();
+      const backoff = Math.min(MAX_BACKOFF_MS, this.retryBaseMs * 2 ** (attempt - 1));
+      await this.ctx.stores.webhooks.record(
+        tenant,
+        delivery,
+        { attempt, at: now, status_code: statusCode, error },
+        {
+          status: delivered ? 'delivered' : attempt >= MAX_ATTEMPTS ? 'gave-up' : 'pending',
+          next_attempt_at: now + backoff,
+        },
+      );
     }
   }
 }
