@@ -86,7 +86,7 @@ export async function createContext(
     sealedBox,
     sessions,
     authentication: new Authentication(stores, tokens, apiKeys, auditLog, clock),
-    access: new AccessControl(stores),
+    access: new AccessControl(stores, clock),
     apiKeys,
     auditKeys,
     auditLog,

@@ -50,6 +50,7 @@ export async function executeRequest(
       JSON.parse(row.payload),
       { userId: row.requester_person_id },
       context,
+      { id: row.id },
     );
   } else {
     await webhooks.enqueue(tenant, row);

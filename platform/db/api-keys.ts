@@ -66,6 +66,20 @@ export class ApiKeyStore {
     return result.numUpdatedRows === 1n;
   }
 
+  /** Hands a key over: from now on it acts as `ownerId`. */
+  async transfer(scope: TenantScope, id: string, ownerId: string): Promise<boolean> {
+    const result = await this.db.tenant(scope, (q) =>
+      q
+        .updateTable('api_keys')
+        .set({ owner_id: ownerId })
+        .where(tenantFilter(scope))
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst(),
+    );
+    return result.numUpdatedRows === 1n;
+  }
+
   /**
    * Resolves a presented credential to its key before any tenant is known. The row tells the access layer
    * which single tenant the key may act in; nothing else reads keys without a scope.

@@ -4,12 +4,15 @@ import { AuditStore } from './audit';
 import type { Database } from './database';
 import { DeviceKeyStore } from './device-keys';
 import { DirectoryStore } from './directory';
+import { ElevationStore } from './elevations';
 import { EvidenceStore } from './evidence';
+import { InvitationStore } from './invitations';
 import { MembershipStore } from './memberships';
 import { OAuthCodeStore } from './oauth-codes';
 import { OrganizationStore } from './organizations';
 import { PolicyStore } from './policies';
 import { RefreshTokenStore } from './refresh-tokens';
+import { ReviewStore } from './reviews';
 import { TenantKeyStore } from './tenant-keys';
 import { ThrottleStore } from './throttles';
 import { UserStore } from './users';
@@ -33,6 +36,9 @@ export interface Stores {
   readonly throttles: ThrottleStore;
   readonly tenantKeys: TenantKeyStore;
   readonly directory: DirectoryStore;
+  readonly invitations: InvitationStore;
+  readonly elevations: ElevationStore;
+  readonly reviews: ReviewStore;
 }
 
 export function createStores(db: Database): Stores {
@@ -53,5 +59,8 @@ export function createStores(db: Database): Stores {
     throttles: new ThrottleStore(db),
     tenantKeys: new TenantKeyStore(db),
     directory: new DirectoryStore(db),
+    invitations: new InvitationStore(db),
+    elevations: new ElevationStore(db),
+    reviews: new ReviewStore(db),
   };
 }

@@ -18,6 +18,7 @@ function toDeviceKey(row: DeviceKeyRow): DeviceKey {
     publicKey: row.public_key.toString('base64'),
     createdAt: new Date(row.created_at).toISOString(),
     revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
+    lastUsedAt: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
   };
 }
 
@@ -56,6 +57,7 @@ export class DeviceKeyService {
         public_key: publicKey,
         created_at: this.clock.now(),
         revoked_at: null,
+        last_used_at: null,
       };
       await this.stores.deviceKeys.insert(row);
       await this.#record(
@@ -78,6 +80,21 @@ export class DeviceKeyService {
       await this.#record(userId, 'device_key.revoke', id, { revoked: true }, context);
       return ok(toDeviceKey((await this.stores.deviceKeys.get(userId, id)) as DeviceKeyRow));
     });
+  }
+
+  /**
+   * Revokes every key of a person at once (offboarding), each recorded like a revocation by its owner in
+   * every organization the person still belongs to. Joins the caller's transaction. Returns the key ids.
+   */
+  async revokeAll(userId: string, context: AuditContext): Promise<string[]> {
+    const revoked: string[] = [];
+    for (const key of await this.stores.deviceKeys.listForUser(userId)) {
+      if (key.revoked_at !== null) continue;
+      if (!(await this.stores.deviceKeys.revoke(userId, key.id, this.clock.now()))) continue;
+      await this.#record(userId, 'device_key.revoke', key.id, { revoked: true }, context);
+      revoked.push(key.id);
+    }
+    return revoked;
   }
 
   async #record(

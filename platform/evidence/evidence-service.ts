@@ -45,15 +45,10 @@ export class EvidenceService {
     input: { name: string; requestId?: string; bytes: Buffer },
     context: AuditContext,
   ): Promise<Result<EvidenceMeta>> {
-    const { stores, blobs, clock, auditLog } = this.ctx;
-    const checked = checkEvidence(input.bytes);
-    if (!checked.ok) return checked;
-    const mediaType = checked.value;
-    // Encrypted and stored before the row that names it: a crash leaves at most an unreferenced blob.
-    const sha256 = createHash('sha256').update(input.bytes).digest('hex');
-    const dataKey = await this.ctx.evidenceKeys.current(tenant);
-    const address = blobAddress(dataKey, sha256);
-    blobs.put(tenant, address, sealBlob(dataKey, tenant, sha256, input.bytes));
+    const { stores, clock, auditLog } = this.ctx;
+    const sealed = await this.#seal(tenant, input.bytes);
+    if (!sealed.ok) return sealed;
+    const { sha256, mediaType, address, keyVersion } = sealed.value;
     return stores.db.inTenant(tenant, async (): Promise<Result<EvidenceMeta>> => {
       if (input.requestId) {
         const request = await stores.approvals.get(tenant, input.requestId);
@@ -79,7 +74,7 @@ export class EvidenceService {
         created_at: clock.now(),
         deleted_at: null,
         blob_address: address,
-        key_version: dataKey.version,
+        key_version: keyVersion,
       };
       await stores.evidence.insert(tenant, row);
       await auditLog.append(tenant, context, {
@@ -89,6 +84,60 @@ export class EvidenceService {
       });
       return ok(toEvidenceMeta(row));
     });
+  }
+
+  /**
+   * A file the platform writes itself (an access review's evidence pack), by the same rules as an upload:
+   * checked, sealed and stored now, before any transaction; its row and `evidence.upload` entry are
+   * written by the returned function, in the caller's transaction.
+   */
+  async prepareOwnFile(
+    tenant: TenantScope,
+    name: string,
+    bytes: Buffer,
+  ): Promise<Result<{ sha256: string; insert(context: AuditContext): Promise<EvidenceMeta> }>> {
+    const sealed = await this.#seal(tenant, bytes);
+    if (!sealed.ok) return sealed;
+    const { sha256, mediaType, address, keyVersion } = sealed.value;
+    const insert = async (context: AuditContext): Promise<EvidenceMeta> => {
+      const row: EvidenceRow = {
+        id: newId('evd'),
+        request_id: null,
+        sha256,
+        name: sanitizeFileName(name),
+        media_type: mediaType,
+        size: bytes.length,
+        uploader_type: context.actor.type,
+        uploader_id: context.actor.id,
+        created_at: this.ctx.clock.now(),
+        deleted_at: null,
+        blob_address: address,
+        key_version: keyVersion,
+      };
+      await this.ctx.stores.evidence.insert(tenant, row);
+      await this.ctx.auditLog.append(tenant, context, {
+        action: 'evidence.upload',
+        resource: { type: 'evidence', id: row.id },
+        change: { before: null, after: { ...toEvidenceMeta(row) } },
+      });
+      return toEvidenceMeta(row);
+    };
+    return ok({ sha256, insert });
+  }
+
+  /** Checks a file by its bytes, encrypts it under the tenant's data key and stores it at its address. */
+  async #seal(
+    tenant: TenantScope,
+    bytes: Buffer,
+  ): Promise<Result<{ sha256: string; mediaType: string; address: string; keyVersion: number }>> {
+    const checked = checkEvidence(bytes);
+    if (!checked.ok) return checked;
+    // Encrypted and stored before the row that names it: a crash leaves at most an unreferenced blob.
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const dataKey = await this.ctx.evidenceKeys.current(tenant);
+    const address = blobAddress(dataKey, sha256);
+    this.ctx.blobs.put(tenant, address, sealBlob(dataKey, tenant, sha256, bytes));
+    return ok({ sha256, mediaType: checked.value, address, keyVersion: dataKey.version });
   }
 
   async list(tenant: TenantScope, requestId?: string): Promise<EvidenceMeta[]> {

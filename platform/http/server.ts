@@ -22,9 +22,13 @@ import { authRoutes } from '../auth/routes';
 import type { PlatformContext } from '../context';
 import { deviceRoutes } from '../devices/routes';
 import { evidenceRoutes } from '../evidence/routes';
+import { invitationRoutes } from '../invitations/routes';
 import { keyRoutes } from '../keys/routes';
+import { lifecycleRoutes } from '../lifecycle/routes';
+import { LifecycleSweeper } from '../lifecycle/sweeper';
 import { oauthRoutes } from '../oauth/routes';
 import { organizationRoutes } from '../organizations/routes';
+import { reviewRoutes } from '../reviews/routes';
 import { roleRoutes } from '../roles/routes';
 import { webhookRoutes } from '../webhooks/routes';
 import { WebhookService } from '../webhooks/webhook-service';
@@ -48,6 +52,8 @@ export interface ServerOptions {
   /** First webhook retry delay; each retry doubles it. */
   readonly webhookRetryBaseMs?: number;
   readonly webhookPollMs?: number;
+  /** How often lapsed elevations and campaigns past their deadline are looked for (default one minute). */
+  readonly sweepIntervalMs?: number;
   /** The issuer of the desktop sign-in (e.g. https://compliance.example.com); by default the request's origin. */
   readonly publicOrigin?: string;
 }
@@ -133,7 +139,15 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
   const webhooks = new WebhookService(ctx, options.webhookRetryBaseMs);
   webhooks.start(options.webhookPollMs);
   app.addHook('onClose', async () => webhooks.stop());
-  await app.register(approvalRoutes(ctx, guards, webhooks));
+  await app.register(approvalRoutes(ctx, guards, webhooks, options.publicOrigin));
+  await app.register(invitationRoutes(ctx, guards, limits, options.publicOrigin));
+  await app.register(lifecycleRoutes(ctx, guards));
+  await app.register(reviewRoutes(ctx, guards, webhooks));
+  // Elevations that lapse and campaigns past their deadline are recorded (and closed) by the sweeper,
+  // which catches up at once with whatever came due while the platform was down.
+  const sweeper = new LifecycleSweeper(ctx, options.sweepIntervalMs);
+  sweeper.start();
+  app.addHook('onClose', async () => sweeper.stop());
   await app.register(webhookRoutes(ctx, guards, webhooks));
   await app.register(evidenceRoutes(ctx, guards));
   return app;

@@ -180,6 +180,7 @@ export class ApiKeyService {
       revoked_at: null,
       grace_until: null,
       replaced_by: null,
+      owner_id: null,
     };
     await this.stores.apiKeys.insert(scope, row);
     const stored = (await this.stores.apiKeys.get(scope, id)) as ApiKeyRow;

@@ -220,7 +220,11 @@ export class History {
   /** The route guard's check: a person's current role in the organization, or a key's effective scopes. */
   async #allows(tenant: Tenant, principal: Principal): Promise<(permission: Permission) => boolean> {
     if (principal.kind === 'api-key') return (permission) => principal.scopes.includes(permission);
-    const role = await this.ctx.stores.memberships.roleOf(tenant.scope.organizationId, principal.userId);
+    const role = await this.ctx.stores.memberships.roleOf(
+      tenant.scope.organizationId,
+      principal.userId,
+      this.ctx.clock.now(),
+    );
     return (permission) => role !== undefined && roleAllows(role, permission);
   }
 

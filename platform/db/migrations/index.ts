@@ -10,6 +10,8 @@ import { migration as requesterPerson } from './0009_requester_person_and_thrott
 import { migration as tenantSearch } from './0010_tenant_search';
 import { migration as evidenceAtRest } from './0011_evidence_at_rest';
 import { migration as evidenceAttachments } from './0012_evidence_attachments';
+import { migration as memberLifecycle } from './0020_member_lifecycle';
+import { migration as accessReviews } from './0021_access_reviews';
 import type { Migration } from './migration';
 
 /**
@@ -30,4 +32,6 @@ export const migrations: readonly Migration[] = [
   tenantSearch,
   evidenceAtRest,
   evidenceAttachments,
+  memberLifecycle,
+  accessReviews,
 ];

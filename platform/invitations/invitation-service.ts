@@ -1,0 +1,281 @@
+import type { z } from 'zod';
+import type { Invitation } from '../../shared/api/lifecycle';
+import type { builtInPayloads } from '../../shared/approvals/kinds';
+import type { AuditRequestMeta } from '../../shared/audit/format';
+import { fail, ok, type Result } from '../../shared/result';
+import type { AuditContext } from '../audit/audit-context';
+import { hashPassword } from '../auth/passwords';
+import { totpSeedAad } from '../auth/sessions';
+import { matchTotpStep, newTotpSeed } from '../auth/totp';
+import type { PlatformContext } from '../context';
+import { secretMatches, sha256 } from '../crypto/hash';
+import { newId, newSecret } from '../crypto/random';
+import type { InvitationRow } from '../db/invitations';
+import { type OrgScope, orgScope, type TenantScope } from '../db/scope';
+import { recordInBothLogs } from '../lifecycle/membership-facts';
+
+type InvitePayload = z.infer<(typeof builtInPayloads)['member.invite']>;
+
+/** An enrollment link lives this long, and is used once. */
+export const ENROLLMENT_TTL_MS = 72 * 3600 * 1000;
+export const MIN_PASSWORD_LENGTH = 12;
+
+const TOKEN = /^(inv_[a-z2-7]{26})\.([A-Za-z0-9_-]{43})$/;
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export type LinkState = 'open' | 'expired' | 'used' | 'revoked';
+
+/** What an enrollment link opens, once its secret has matched. */
+export interface ResolvedLink {
+  readonly row: InvitationRow;
+  readonly org: OrgScope;
+  readonly organizationName: string;
+  readonly inviterName: string;
+  readonly state: LinkState;
+  /** The address already has an account (another organization's, or a former member's): it signs in. */
+  readonly existingUser: boolean;
+  /** The TOTP seed a new account enrolls (shown as a QR code and as text); never stored in clear. */
+  readonly totpSeed: Uint8Array;
+}
+
+function statusOf(row: InvitationRow, now: number): Invitation['status'] {
+  if (row.accepted_at !== null) return 'accepted';
+  if (row.revoked_at !== null) return 'revoked';
+  return row.expires_at <= now ? 'expired' : 'pending';
+}
+
+export function toInvitation(row: InvitationRow, now: number): Invitation {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    role: row.role,
+    status: statusOf(row, now),
+    invitedBy: row.invited_by,
+    requestId: row.request_id,
+    environment: row.environment,
+    createdAt: new Date(row.created_at).toISOString(),
+    expiresAt: new Date(row.expires_at).toISOString(),
+    acceptedAt: iso(row.accepted_at),
+    acceptedUserId: row.accepted_user_id,
+    revokedAt: iso(row.revoked_at),
+    revokedBy: row.revoked_by,
+  };
+}
+
+function invitationSeedAad(id: string): string {
+  return `invitation-totp-seed:${id}`;
+}
+
+/**
+ * Invitations: an executed member.invite request issues a one-time enrollment link (its secret stored as a
+ * SHA-256 only, handed to the requester once as the request's result). The invitee sets a password and
+ * enrolls TOTP on the platform's own page, or, already having an account, signs in there to accept.
+ */
+export class InvitationService {
+  constructor(private readonly ctx: PlatformContext) {}
+
+  /** Whether `payload` can be invited now: checked when the request is raised and again when carried out. */
+  async check(org: OrgScope, payload: InvitePayload): Promise<Result<void>> {
+    const { stores, clock } = this.ctx;
+    const user = await stores.users.findByEmail(payload.email);
+    if (user && (await stores.memberships.get(org, user.id)))
+      return fail('conflict', `${payload.email} is already a member.`);
+    if (user && user.disabled_at !== null) return fail('forbidden', 'This account is disabled.');
+    if (await stores.invitations.openFor(org, payload.email, clock.now()))
+      return fail('conflict', `${payload.email} has a pending invitation; revoke it first.`);
+    return ok(undefined);
+  }
+
+  /** Carries out an approved member.invite inside the decision's transaction; the token goes to the requester. */
+  async issue(
+    tenant: TenantScope,
+    requestId: string,
+    invitedBy: string,
+    payload: InvitePayload,
+    context: AuditContext,
+  ): Promise<Result<{ invitation: Invitation; token: string }>> {
+    const { stores, clock, sealedBox, auditLog } = this.ctx;
+    const org = orgScope(tenant.organizationId, tenant.organizationSlug);
+    const checked = await this.check(org, payload);
+    if (!checked.ok) return checked;
+    const now = clock.now();
+    const id = newId('inv');
+    const secret = newSecret();
+    const row: Omit<InvitationRow, 'organization_id'> = {
+      id,
+      email: payload.email,
+      display_name: payload.displayName,
+      role: payload.role,
+      invited_by: invitedBy,
+      environment: tenant.environment,
+      request_id: requestId,
+      secret_sha256: sha256(secret),
+      totp_seed_sealed: sealedBox.seal(newTotpSeed(), invitationSeedAad(id)),
+      created_at: now,
+      expires_at: now + ENROLLMENT_TTL_MS,
+      accepted_at: null,
+      accepted_user_id: null,
+      revoked_at: null,
+      revoked_by: null,
+    };
+    await stores.invitations.insert(org, row);
+    await recordInBothLogs(auditLog, org, context, {
+      action: 'member.invite',
+      resource: { type: 'invitation', id },
+      change: {
+        before: null,
+        after: {
+          email: payload.email,
+          displayName: payload.displayName,
+          role: payload.role,
+          expiresAt: iso(row.expires_at),
+          request: requestId,
+        },
+      },
+    });
+    const full = { ...row, organization_id: org.organizationId };
+    return ok({ invitation: toInvitation(full, now), token: `${id}.${secret}` });
+  }
+
+  async list(org: OrgScope, pendingOnly: boolean): Promise<Invitation[]> {
+    const now = this.ctx.clock.now();
+    const rows = await this.ctx.stores.invitations.list(org, pendingOnly ? now : undefined);
+    return rows.map((row) => toInvitation(row, now));
+  }
+
+  /** Revoking lowers access (no one joins), so an administrator does it directly; it is audited. */
+  revoke(org: OrgScope, id: string, by: string, context: AuditContext): Promise<Result<Invitation>> {
+    const { stores, clock, auditLog } = this.ctx;
+    return stores.db.inTenant(org, async (): Promise<Result<Invitation>> => {
+      const row = await stores.invitations.get(org, id);
+      if (!row) return fail('not-found', 'Invitation not found.');
+      const now = clock.now();
+      if (!(await stores.invitations.revoke(org, id, by, now)))
+        return fail('conflict', `This invitation is already ${statusOf(row, now)}.`);
+      await recordInBothLogs(auditLog, org, context, {
+        action: 'member.invite_revoke',
+        resource: { type: 'invitation', id },
+        change: { before: { status: statusOf(row, now) }, after: { status: 'revoked' } },
+      });
+      return ok(toInvitation((await stores.invitations.get(org, id)) as InvitationRow, now));
+    });
+  }
+
+  /** The invitation a presented link names, if its secret matches; undefined for anything else. */
+  async resolve(token: string): Promise<ResolvedLink | undefined> {
+    const match = TOKEN.exec(token);
+    if (!match?.[1] || !match[2]) return undefined;
+    const { stores, clock, sealedBox } = this.ctx;
+    const row = await stores.invitations.findForLink(match[1]);
+    if (!row || !secretMatches(match[2], row.secret_sha256)) return undefined;
+    const organization = await stores.organizations.findById(row.organization_id);
+    if (!organization) return undefined;
+    const now = clock.now();
+    const status = statusOf(row, now);
+    const state: LinkState =
+      status === 'pending'
+        ? 'open'
+        : status === 'accepted'
+          ? 'used'
+          : status === 'revoked'
+            ? 'revoked'
+            : 'expired';
+    const inviter = await stores.users.findById(row.invited_by);
+    return {
+      row,
+      org: orgScope(organization.id, organization.slug),
+      organizationName: organization.name,
+      inviterName: inviter?.display_name ?? 'An administrator',
+      state,
+      existingUser: (await stores.users.findByEmail(row.email)) !== undefined,
+      totpSeed: sealedBox.open(row.totp_seed_sealed, invitationSeedAad(row.id)),
+    };
+  }
+
+  /** A new person sets a password and proves the authenticator works with a code from it. */
+  async enrollNew(
+    link: ResolvedLink,
+    input: { password: string; totp: string },
+    request: AuditRequestMeta,
+  ): Promise<Result<{ userId: string }>> {
+    const { stores, clock, sealedBox } = this.ctx;
+    const step = matchTotpStep(link.totpSeed, input.totp, clock.now());
+    if (step === undefined)
+      return fail(
+        'invalid-credentials',
+        'That code does not match: check the authenticator’s clock and try the next code.',
+      );
+    // Hashed before the transaction: a database write never waits on argon2.
+    const passwordHash = await hashPassword(input.password);
+    const userId = newId('usr');
+    return stores.db.inTenant(link.org, async (): Promise<Result<{ userId: string }>> => {
+      if (await stores.users.findByEmail(link.row.email))
+        return fail('conflict', 'An account with this address exists now; open the link again to sign in.');
+      await stores.users.create({
+        id: userId,
+        email: link.row.email,
+        display_name: link.row.display_name,
+        password_hash: passwordHash,
+        totp_seed_sealed: sealedBox.seal(link.totpSeed, totpSeedAad(userId)),
+        // The code just used is spent: signing in takes the next one.
+        totp_last_step: step,
+        created_at: clock.now(),
+        disabled_at: null,
+        last_sign_in_at: null,
+      });
+      return this.#join(link, userId, request);
+    });
+  }
+
+  /** A person who has an account already proves it is theirs (password and code) to accept. */
+  async enrollExisting(
+    link: ResolvedLink,
+    input: { password: string; totp: string },
+    request: AuditRequestMeta,
+  ): Promise<Result<{ userId: string }>> {
+    const user = await this.ctx.sessions.verifyCredentials(
+      link.row.email,
+      input.password,
+      input.totp,
+      request,
+    );
+    if (!user.ok) return user;
+    return this.ctx.stores.db.inTenant(link.org, async () => {
+      if (await this.ctx.stores.memberships.get(link.org, user.value.id))
+        return fail<{ userId: string }>('conflict', 'You are already a member of this organization.');
+      return this.#join(link, user.value.id, request);
+    });
+  }
+
+  /** Uses the link (once) and adds the membership, in the caller's transaction. */
+  async #join(
+    link: ResolvedLink,
+    userId: string,
+    request: AuditRequestMeta,
+  ): Promise<Result<{ userId: string }>> {
+    const { stores, clock, auditLog } = this.ctx;
+    const now = clock.now();
+    // Used, revoked or expired since the page was opened: throwing rolls back the account made with it.
+    if (!(await stores.invitations.accept(link.org, link.row.id, userId, now))) throw new LinkSpent();
+    await stores.memberships.add(link.org, userId, link.row.role, now);
+    await recordInBothLogs(
+      auditLog,
+      link.org,
+      { actor: { type: 'user', id: userId }, request },
+      {
+        action: 'member.add',
+        resource: { type: 'user', id: userId },
+        change: { before: null, after: { role: link.row.role, invitation: link.row.id } },
+      },
+    );
+    return ok({ userId });
+  }
+}
+
+/** The link was used, revoked or expired between opening the page and sending it: undo everything. */
+export class LinkSpent extends Error {
+  constructor() {
+    super('The enrollment link is no longer open.');
+  }
+}

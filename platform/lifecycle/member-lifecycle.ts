@@ -1,0 +1,111 @@
+import { environments } from '../../shared/domain/environments';
+import type { RoleName } from '../../shared/domain/permissions';
+import { fail, ok, type Result } from '../../shared/result';
+import type { AuditContext } from '../audit/audit-context';
+import type { PlatformContext } from '../context';
+import type { MemberRow } from '../db/memberships';
+import { type OrgScope, tenantScope } from '../db/scope';
+import { DeviceKeyService } from '../devices/device-key-service';
+import { ElevationService } from '../elevations/elevation-service';
+import { recordInBothLogs } from './membership-facts';
+
+/** What a removal did, for the request's outcome and the Members screen. */
+export interface Removal {
+  readonly sessionsEnded: number;
+  readonly deviceKeysRevoked: readonly string[];
+  /** Working keys the person owned: they stopped working with the membership; revoke or hand them over. */
+  readonly apiKeysLeft: readonly string[];
+}
+
+/**
+ * Suspension, resumption and removal: each carried out by an approved request of its kind, inside the
+ * decision's transaction, with the requester's authority as it stands then (`actorRole`). The owner rules
+ * of role changes apply: only an owner acts on an owner, and an organization keeps one active owner.
+ */
+export class MemberLifecycle {
+  constructor(private readonly ctx: PlatformContext) {}
+
+  async suspend(
+    org: OrgScope,
+    actorRole: RoleName | undefined,
+    userId: string,
+    context: AuditContext,
+  ): Promise<Result<void>> {
+    const target = await this.#target(org, actorRole, userId);
+    if (!target.ok) return target;
+    if (target.value.suspended_at !== null) return fail('conflict', 'This member is already suspended.');
+    // Ended, not paused: resuming gives back the membership's own role, not a lapsed elevation.
+    await new ElevationService(this.ctx).endFor(org, userId, 'suspended', context.actor.id, context);
+    await this.ctx.stores.memberships.setSuspended(org, userId, this.ctx.clock.now());
+    await recordInBothLogs(this.ctx.auditLog, org, context, {
+      action: 'member.suspend',
+      resource: { type: 'user', id: userId },
+      change: { before: { role: target.value.role, suspended: false }, after: { suspended: true } },
+    });
+    return ok(undefined);
+  }
+
+  async resume(org: OrgScope, userId: string, context: AuditContext): Promise<Result<void>> {
+    const target = await this.ctx.stores.memberships.get(org, userId);
+    if (!target) return fail('not-found', 'Member not found.');
+    if (!(await this.ctx.stores.memberships.setSuspended(org, userId, null)))
+      return fail('conflict', 'This member is not suspended.');
+    await recordInBothLogs(this.ctx.auditLog, org, context, {
+      action: 'member.resume',
+      resource: { type: 'user', id: userId },
+      change: { before: { suspended: true }, after: { role: target.role, suspended: false } },
+    });
+    return ok(undefined);
+  }
+
+  /**
+   * Offboarding: the membership ends, and at once every session (refresh tokens and, through the token
+   * family each access token names, access tokens) and every device key of the person is revoked. A
+   * session and a device key are the person's, not one organization's, so this ends them everywhere: a
+   * person who belongs elsewhere too signs in again and registers a new device key there.
+   */
+  async remove(
+    org: OrgScope,
+    actorRole: RoleName | undefined,
+    userId: string,
+    context: AuditContext,
+  ): Promise<Result<Removal>> {
+    const { stores, clock, auditLog } = this.ctx;
+    const target = await this.#target(org, actorRole, userId);
+    if (!target.ok) return target;
+    await new ElevationService(this.ctx).endFor(org, userId, 'removed', context.actor.id, context);
+    // Before the membership ends, so that this organization's logs record each key's revocation too.
+    const deviceKeysRevoked = await new DeviceKeyService(stores, auditLog, clock).revokeAll(userId, context);
+    const sessionsEnded = await stores.refreshTokens.revokeAllForUser(userId, clock.now());
+    await stores.memberships.remove(org, userId);
+    const apiKeysLeft: string[] = [];
+    for (const environment of environments) {
+      for (const key of await stores.apiKeys.list(tenantScope(org, environment))) {
+        const live = key.revoked_at === null && (key.expires_at === null || key.expires_at > clock.now());
+        if (live && (key.owner_id ?? key.created_by) === userId) apiKeysLeft.push(key.id);
+      }
+    }
+    await recordInBothLogs(auditLog, org, context, {
+      action: 'member.remove',
+      resource: { type: 'user', id: userId },
+      change: {
+        before: { role: target.value.role, suspended: target.value.suspended_at !== null },
+        after: { removed: true, sessionsEnded, deviceKeysRevoked, apiKeysLeft },
+      },
+    });
+    return ok({ sessionsEnded, deviceKeysRevoked, apiKeysLeft });
+  }
+
+  /** The member acted on, if the requester may act on them and the organization keeps an active owner. */
+  async #target(org: OrgScope, actorRole: RoleName | undefined, userId: string): Promise<Result<MemberRow>> {
+    const target = await this.ctx.stores.memberships.get(org, userId);
+    if (!target) return fail('not-found', 'Member not found.');
+    if (target.role === 'owner') {
+      if (actorRole !== 'owner') return fail('forbidden', 'Only an owner can suspend or remove an owner.');
+      const activeOwner = target.suspended_at === null;
+      if (activeOwner && (await this.ctx.stores.memberships.countOwners(org)) <= 1)
+        return fail('conflict', 'An organization must keep at least one active owner.');
+    }
+    return ok(target);
+  }
+}
