@@ -76,8 +76,9 @@ export class MembershipService {
       if (target.role === 'owner' && role !== 'owner' && (await stores.memberships.countOwners(scope)) <= 1) {
         return fail('conflict', 'An organization must keep at least one owner.');
       }
-      await new ElevationService(this.ctx).endFor(scope, userId, 'role-changed', context.actor.id, context);
       await stores.memberships.setRole(scope, userId, role);
+      // After the new role is set, so that the elevation's end names the role that applies from now.
+      await new ElevationService(this.ctx).endFor(scope, userId, 'role-changed', context.actor.id, context);
       // The live entry as it always was, and the same entry in the test log (membership-facts.ts).
       await recordInBothLogs(auditLog, scope, context, {
         action: 'member.role_change',

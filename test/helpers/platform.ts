@@ -26,6 +26,7 @@ export class AdjustableClock implements Clock {
 }
 
 export interface TestPlatform {
+  /** These three change when the platform restarts (`restart`). */
   readonly url: string;
   readonly ctx: PlatformContext;
   readonly app: FastifyInstance;
@@ -46,6 +47,11 @@ export interface TestPlatform {
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
   /** Every byte of the database files (main file, WAL and shared memory), for scans for secrets. */
   databaseBytes(): Buffer;
+  /**
+   * Stops the server and closes the database, then starts a new context and server on the same data
+   * directory and clock (a platform restart: the sweeper catches up at start). The demo is not seeded again.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,10 +84,6 @@ export async function startPlatform(
 ): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cc-platform-'));
   const clock = new AdjustableClock();
-  const ctx = await createContext(dataDir, {
-    clock,
-    allowPrivateWebhookTargets: options.allowPrivateWebhookTargets === true,
-  });
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -90,15 +92,22 @@ export async function startPlatform(
     },
   });
   const { defaultPolicy: _d, allowPrivateWebhookTargets: _a, ...serverOptions } = options;
-  const app = await buildServer(ctx, {
-    logger: createLogger({ level: 'debug', destination }),
-    rateLimits: {
-      signIn: { max: 10_000, timeWindowMs: 60_000 },
-      keys: { max: 10_000, timeWindowMs: 60_000 },
-    },
-    ...serverOptions,
-  });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const open = async () => {
+    const context = await createContext(dataDir, {
+      clock,
+      allowPrivateWebhookTargets: options.allowPrivateWebhookTargets === true,
+    });
+    const server = await buildServer(context, {
+      logger: createLogger({ level: 'debug', destination }),
+      rateLimits: {
+        signIn: { max: 10_000, timeWindowMs: 60_000 },
+        keys: { max: 10_000, timeWindowMs: 60_000 },
+      },
+      ...serverOptions,
+    });
+    return { context, server, address: await server.listen({ host: '127.0.0.1', port: 0 }) };
+  };
+  let { context: ctx, server: app, address: url } = await open();
   const users = await seedDemo(ctx);
   if (!options.defaultPolicy) {
     const green = { test: 'green', live: 'green' };
@@ -152,9 +161,15 @@ export async function startPlatform(
   };
 
   return {
-    url,
-    ctx,
-    app,
+    get url() {
+      return url;
+    },
+    get ctx() {
+      return ctx;
+    },
+    get app() {
+      return app;
+    },
     clock,
     dataDir,
     logLines,
@@ -184,6 +199,11 @@ export async function startPlatform(
     databaseBytes() {
       const files = readdirSync(dataDir).filter((f) => f.startsWith('platform.sqlite'));
       return Buffer.concat(files.map((f) => readFileSync(join(dataDir, f))));
+    },
+    async restart() {
+      await app.close();
+      await ctx.close();
+      ({ context: ctx, server: app, address: url } = await open());
     },
     async stop() {
       await app.close();
