@@ -4,6 +4,7 @@ import { fail, ok, type Result } from '../../shared/result';
 import type { PlatformContext } from '../context';
 import { orgOf, type TenantScope } from '../db/scope';
 import { ElevationService } from '../elevations/elevation-service';
+import { accessReviewPackIsFinal, isAccessReviewPack } from '../evidence/evidence-service';
 import { InvitationService } from '../invitations/invitation-service';
 import { PolicyService } from './policy-service';
 
@@ -44,6 +45,11 @@ export async function precheck(
       const { keyId, toUserId } = payload as Payload<'api_key.transfer'>;
       if (!(await ctx.stores.apiKeys.get(tenant, keyId))) return fail('not-found', 'API key not found.');
       return member(toUserId);
+    }
+    case 'evidence.delete': {
+      // Told when raised, so no one is asked to approve what cannot happen.
+      const row = await ctx.stores.evidence.get(tenant, (payload as Payload<'evidence.delete'>).evidenceId);
+      return row && isAccessReviewPack(row) ? fail('forbidden', accessReviewPackIsFinal) : ok(undefined);
     }
     default:
       return ok(undefined);

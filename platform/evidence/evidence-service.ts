@@ -214,10 +214,11 @@ export class EvidenceService {
     return bytes && createHash('sha256').update(bytes).digest('hex') === row.sha256 ? bytes : undefined;
   }
 
-  /** Only ever called by an approved `evidence.delete` request. */
+  /** Only ever called by an approved `evidence.delete` request; an access review's pack is never deleted. */
   async delete(tenant: TenantScope, evidenceId: string, context: AuditContext): Promise<Result<string>> {
     const { stores, clock, blobs, auditLog } = this.ctx;
     const row = await stores.evidence.get(tenant, evidenceId);
+    if (row && isAccessReviewPack(row)) return fail('forbidden', accessReviewPackIsFinal);
     if (!row || !(await stores.evidence.markDeleted(tenant, evidenceId, clock.now())))
       return fail('not-found', notFound);
     await auditLog.append(tenant, context, {
@@ -232,4 +233,13 @@ export class EvidenceService {
     }
     return ok(`deleted ${evidenceId}`);
   }
+}
+
+/** Who writes an access review's evidence pack (reviews/review-service.ts): the pack is immutable evidence. */
+export const ACCESS_REVIEW_UPLOADER = 'access-review';
+export const accessReviewPackIsFinal =
+  'This file is an access review’s evidence pack: it is immutable and cannot be deleted.';
+
+export function isAccessReviewPack(row: Pick<EvidenceRow, 'uploader_type' | 'uploader_id'>): boolean {
+  return row.uploader_type === 'system' && row.uploader_id === ACCESS_REVIEW_UPLOADER;
 }

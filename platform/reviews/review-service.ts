@@ -6,7 +6,7 @@ import type { PlatformContext } from '../context';
 import { newId } from '../crypto/random';
 import type { CampaignRow, ItemFilter } from '../db/reviews';
 import { type OrgScope, orgScope, tenantScope } from '../db/scope';
-import { EvidenceService, toEvidenceMeta } from '../evidence/evidence-service';
+import { ACCESS_REVIEW_UPLOADER, EvidenceService, toEvidenceMeta } from '../evidence/evidence-service';
 import { recordInBothLogs } from '../lifecycle/membership-facts';
 import { changeDetector } from './current';
 import { packFiles } from './evidence-pack';
@@ -177,7 +177,7 @@ export class ReviewService {
     const csv = await evidence.prepareOwnFile(tenant, `${base}.csv`, files.csv);
     if (!csv.ok) return csv;
     return stores.db.inTenant(org, async (): Promise<Result<void>> => {
-      const packContext: AuditContext = { ...context, actor: { type: 'system', id: 'access-review' } };
+      const packContext: AuditContext = { ...context, actor: { type: 'system', id: ACCESS_REVIEW_UPLOADER } };
       const metas = [await json.value.insert(packContext), await csv.value.insert(packContext)];
       const ids = metas.map((m) => m.id);
       if (!(await stores.reviews.close(org, id, now, reason, by, JSON.stringify(ids))))
