@@ -8,7 +8,9 @@ import { approvalCalls } from './calls/approvals';
 import { auditCalls } from './calls/audit';
 import { deviceCalls } from './calls/devices';
 import { evidenceCalls } from './calls/evidence';
+import { lifecycleCalls } from './calls/lifecycle';
 import { memberCalls } from './calls/members';
+import { reviewCalls } from './calls/reviews';
 import { sessionCalls } from './calls/session';
 import { tenantCalls } from './calls/tenants';
 
@@ -33,6 +35,8 @@ export const contract = {
   ...deviceCalls,
   ...evidenceCalls,
   ...memberCalls,
+  ...lifecycleCalls,
+  ...reviewCalls,
 } as const;
 
 export type Contract = typeof contract;

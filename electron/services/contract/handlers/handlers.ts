@@ -6,6 +6,7 @@ import { approvalHandlers } from './approval-handlers';
 import { auditHandlers } from './audit-handlers';
 import { deviceHandlers } from './device-handlers';
 import { evidenceHandlers } from './evidence-handlers';
+import { lifecycleHandlers, reviewHandlers } from './lifecycle-handlers';
 import { memberHandlers } from './member-handlers';
 import type { HandlerServices } from './services';
 import { sessionHandlers } from './session-handlers';
@@ -29,5 +30,7 @@ export function createHandlers(services: HandlerServices): Handlers {
     ...deviceHandlers(services),
     ...evidenceHandlers(services),
     ...memberHandlers(services),
+    ...lifecycleHandlers(services),
+    ...reviewHandlers(services),
   };
 }
