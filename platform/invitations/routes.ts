@@ -23,6 +23,18 @@ function send(reply: FastifyReply, status: number, html: string) {
   return reply.status(status).headers(enrollmentPageHeaders).send(html);
 }
 
+/**
+ * A form sent from another site. The page's own form arrives with `Origin: null` (its referrer policy is
+ * no-referrer, so browsers hide the origin) and `Sec-Fetch-Site: same-origin`; anything a browser marks as
+ * from elsewhere, or that names another origin, is refused.
+ */
+export function sentFromElsewhere(request: FastifyRequest, ours: string): boolean {
+  const origin = request.headers.origin;
+  if (origin !== undefined && origin !== 'null' && origin !== ours) return true;
+  const site = request.headers['sec-fetch-site'];
+  return site !== undefined && site !== 'same-origin' && site !== 'none';
+}
+
 /** The refusal page for a link that does not open (404 for an unknown one, 410 for one spent). */
 function refuse(reply: FastifyReply, link: ResolvedLink | undefined) {
   if (!link) return send(reply, 404, refusedLinkPage('unknown'));
@@ -59,8 +71,7 @@ export function invitationRoutes(
       enrollmentApi.submit,
       { config: { rateLimit }, attachValidation: true },
       async (request, reply) => {
-        const origin = request.headers.origin;
-        if ((origin && origin !== originOf(request)) || request.headers['sec-fetch-site'] === 'cross-site')
+        if (sentFromElsewhere(request, originOf(request)))
           return send(reply, 403, refusedLinkPage('cross-site'));
         const body = request.validationError ? undefined : request.body;
         const token = field(body, 'token');

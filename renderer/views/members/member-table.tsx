@@ -13,6 +13,8 @@ interface MemberTableProps {
   readonly onSave: (member: Member, role: RoleName) => void;
   /** Suspend, resume or remove (each a request); absent for a person who may not manage members. */
   readonly onLifecycle?: (member: Member, step: 'suspend' | 'resume' | 'remove') => void;
+  /** Whether the person may ask for a step on this member (not on themselves; an owner only by an owner). */
+  readonly canActOn?: (member: Member) => boolean;
 }
 
 /** The id of a row's role picker, so focus can go back to it when its Save button is gone or disabled. */
@@ -26,6 +28,7 @@ export function MemberTable({
   onChoose,
   onSave,
   onLifecycle,
+  canActOn,
 }: MemberTableProps) {
   return (
     <table className="members-table">
@@ -96,18 +99,21 @@ export function MemberTable({
                 {member.lastSignInAt ? dateTime(member.lastSignInAt) : 'Never'}
                 {member.unused90Days && <span className="unused-flag">Unused 90 days</span>}
               </td>
-              {onLifecycle && (
-                <td className="members-table__actions">
-                  <button
-                    type="button"
-                    onClick={() => onLifecycle(member, member.suspended ? 'resume' : 'suspend')}
-                  >
-                    {member.suspended ? 'Resume…' : 'Suspend…'}
-                    <span className="visually-hidden"> {member.displayName}</span>
-                  </button>
-                  <button type="button" onClick={() => onLifecycle(member, 'remove')}>
-                    Remove…<span className="visually-hidden"> {member.displayName}</span>
-                  </button>
+              {onLifecycle && !(canActOn?.(member) ?? true) && <td />}
+              {onLifecycle && (canActOn?.(member) ?? true) && (
+                <td>
+                  <div className="members-table__actions">
+                    <button
+                      type="button"
+                      onClick={() => onLifecycle(member, member.suspended ? 'resume' : 'suspend')}
+                    >
+                      {member.suspended ? 'Resume…' : 'Suspend…'}
+                      <span className="visually-hidden"> {member.displayName}</span>
+                    </button>
+                    <button type="button" onClick={() => onLifecycle(member, 'remove')}>
+                      Remove…<span className="visually-hidden"> {member.displayName}</span>
+                    </button>
+                  </div>
                 </td>
               )}
             </tr>

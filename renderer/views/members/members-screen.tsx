@@ -45,6 +45,7 @@ export function MembersScreen() {
   const myRole = (roleNames as readonly string[]).includes(roleHere ?? '')
     ? (roleHere as RoleName)
     : undefined;
+  const myId = useSession((t) => t.active?.profile.principalId);
   const canManage = myRole !== undefined && roleAllows(myRole, 'members:manage');
   const canAsk = myRole !== undefined && roleAllows(myRole, 'approvals:request');
 
@@ -92,6 +93,7 @@ export function MembersScreen() {
         onChoose={(userId, role) => setChoices((c) => ({ ...c, [userId]: role }))}
         onSave={(member, role) => setDialog({ member, role })}
         onLifecycle={canManage ? (member, next) => setStep({ member, step: next }) : undefined}
+        canActOn={(member) => member.userId !== myId && (member.role !== 'owner' || myRole === 'owner')}
       />
     );
   else if (s.phase === 'idle' || s.phase === 'loading') body = <Notice tone="info">Loading members…</Notice>;

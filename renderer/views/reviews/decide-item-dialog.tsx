@@ -73,8 +73,19 @@ export function DecideItemDialog({
           maxLength={2000}
           value={reason}
           onChange={(e) => setReason(e.target.value)}
+          onKeyDown={(e) => {
+            // Ctrl+Enter (Cmd+Enter) sends, so a decision never needs the mouse; Enter alone is a new line.
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              e.currentTarget.form?.requestSubmit();
+            }
+          }}
+          aria-describedby="review-reason-hint"
           data-autofocus={decision === 'change' ? undefined : true}
         />
+        <p className="hint" id="review-reason-hint">
+          Ctrl+Enter records the decision.
+        </p>
         {decision !== 'keep' && (
           <p className="hint">
             This raises an ordinary approval request, linked to this item; it happens once approved.

@@ -68,11 +68,16 @@ export function ReviewsScreen() {
     <div className={`reviews-screen${tenant?.environment === 'live' ? ' reviews-screen--live' : ''}`}>
       <header className="reviews-screen__header">
         <h1>Access reviews</h1>
-        {canDecide && (
-          <button type="button" className="primary" onClick={() => setStarting(true)}>
-            Start a review…
+        <div className="reviews-screen__actions">
+          <button type="button" onClick={() => void store.getState().load()}>
+            Refresh
           </button>
-        )}
+          {canDecide && (
+            <button type="button" className="primary" onClick={() => setStarting(true)}>
+              Start a review…
+            </button>
+          )}
+        </div>
       </header>
       {error && (
         <Notice tone="error" action={{ label: 'Retry', run: () => void store.getState().load() }}>

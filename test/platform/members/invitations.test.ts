@@ -270,6 +270,19 @@ describe('the enrollment page', () => {
       { origin: 'https://attacker.example' },
     );
     expect(crossSite.status).toBe(403);
+    // What a browser sends from the page itself (no-referrer hides the origin) passes the check; the same
+    // marked as from another site does not.
+    const fields = { token: real.token as string, password, confirm: password, totp: '000000' };
+    const elsewhere = await submitEnrollment(platform, fields, {
+      origin: 'null',
+      'sec-fetch-site': 'cross-site',
+    });
+    expect(elsewhere.status).toBe(403);
+    const ownPage = await submitEnrollment(platform, fields, {
+      origin: 'null',
+      'sec-fetch-site': 'same-origin',
+    });
+    expect(ownPage.status).toBe(401);
     // Still open: the refused form used nothing up.
     expect((await openEnrollmentPage(platform, link)).status).toBe(200);
   });

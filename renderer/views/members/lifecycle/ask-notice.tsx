@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { Notice } from '../../../components/notice';
 import { ApprovalRequestedNotice } from '../../api-keys/approval-requested-notice';
 import { useLifecycle, useLifecycleStore } from './use-lifecycle';
@@ -7,18 +8,36 @@ export function AskNotice() {
   const store = useLifecycleStore();
   const ask = useLifecycle((s) => s.ask);
   const dismiss = () => store.getState().clearAsk();
+  const ref = useRef<HTMLDivElement>(null);
+  // The dialog that raised it gives the focus back to its opener as it closes; then the notice takes it, so
+  // what came of the request is seen (and read out) wherever the page was scrolled.
+  useEffect(() => {
+    if (ask.phase !== 'raised' && ask.phase !== 'failed') return;
+    const frame = requestAnimationFrame(() => {
+      ref.current?.focus();
+      ref.current?.scrollIntoView({ block: 'nearest' });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [ask]);
+  let notice = null;
   if (ask.phase === 'failed')
-    return (
+    notice = (
       <Notice tone="error" action={{ label: 'Dismiss', run: dismiss }}>
         {ask.ask.title}: {ask.error.message}
       </Notice>
     );
-  if (ask.phase !== 'raised') return null;
-  if (ask.request.status === 'executed')
-    return (
+  else if (ask.phase === 'raised' && ask.request.status === 'executed')
+    notice = (
       <Notice tone="info" action={{ label: 'Dismiss', run: dismiss }}>
         Done: {ask.ask.title}. The policy let it through at once.
       </Notice>
     );
-  return <ApprovalRequestedNotice request={ask.request} asked={ask.ask.title} onDismiss={dismiss} />;
+  else if (ask.phase === 'raised')
+    notice = <ApprovalRequestedNotice request={ask.request} asked={ask.ask.title} onDismiss={dismiss} />;
+  if (!notice) return null;
+  return (
+    <div ref={ref} tabIndex={-1} className="ask-notice">
+      {notice}
+    </div>
+  );
 }

@@ -42,13 +42,15 @@ export function HandOverSection({ members, live }: { members: readonly Member[];
                   <DirectoryName id={k.ownerId} fallback="a removed person" />
                 </td>
                 <td>{k.scopes.join(', ')}</td>
-                <td className="members-table__actions">
-                  <button type="button" onClick={() => setActing({ key: k, action: 'transfer' })}>
-                    Hand over…<span className="visually-hidden"> {k.name}</span>
-                  </button>
-                  <button type="button" onClick={() => setActing({ key: k, action: 'revoke' })}>
-                    Revoke…<span className="visually-hidden"> {k.name}</span>
-                  </button>
+                <td>
+                  <div className="members-table__actions">
+                    <button type="button" onClick={() => setActing({ key: k, action: 'transfer' })}>
+                      Hand over…<span className="visually-hidden"> {k.name}</span>
+                    </button>
+                    <button type="button" onClick={() => setActing({ key: k, action: 'revoke' })}>
+                      Revoke…<span className="visually-hidden"> {k.name}</span>
+                    </button>
+                  </div>
                 </td>
               </tr>
             ))}
