@@ -146,8 +146,13 @@ const executors: { [K in BuiltInKind]: Executor<K> } = {
     const done = await new MemberLifecycle(ctx).suspend(orgOf(tenant), role, payload.userId, context);
     return done.ok ? ok({ outcome: `${payload.userId} is suspended` }) : done;
   },
-  'member.resume': async (ctx, tenant, payload, _requester, context) => {
-    const done = await new MemberLifecycle(ctx).resume(orgOf(tenant), payload.userId, context);
+  'member.resume': async (ctx, tenant, payload, requester, context) => {
+    const role = await ctx.stores.memberships.roleOf(
+      tenant.organizationId,
+      requester.userId,
+      ctx.clock.now(),
+    );
+    const done = await new MemberLifecycle(ctx).resume(orgOf(tenant), role, payload.userId, context);
     return done.ok ? ok({ outcome: `${payload.userId} is resumed` }) : done;
   },
   'member.elevate': async (ctx, tenant, payload, requester, context, request) => {
@@ -162,13 +167,23 @@ const executors: { [K in BuiltInKind]: Executor<K> } = {
       ? ok({ outcome: `${requester.userId} is ${payload.role} until ${granted.value.endsAt}` })
       : granted;
   },
-  'api_key.transfer': async (ctx, tenant, payload, _requester, context) => {
-    const moved = await transferApiKey(ctx, tenant, payload.keyId, payload.toUserId, context);
+  'api_key.transfer': async (ctx, tenant, payload, _requester, context, request) => {
+    const moved = await transferApiKey(ctx, tenant, payload.keyId, payload.toUserId, context, request);
     return moved.ok ? ok({ outcome: moved.value }) : moved;
   },
-  'device_key.revoke': async (ctx, tenant, payload, _requester, context) => {
-    if (!(await ctx.stores.memberships.get(orgOf(tenant), payload.userId)))
-      return fail('not-found', 'Member not found.');
+  'device_key.revoke': async (ctx, tenant, payload, requester, context) => {
+    const role = await ctx.stores.memberships.roleOf(
+      tenant.organizationId,
+      requester.userId,
+      ctx.clock.now(),
+    );
+    const target = await new MemberLifecycle(ctx).actingOn(
+      orgOf(tenant),
+      role,
+      payload.userId,
+      'revoke a device key of',
+    );
+    if (!target.ok) return target;
     const devices = new DeviceKeyService(ctx.stores, ctx.auditLog, ctx.clock);
     const revoked = await devices.revoke(payload.userId, payload.deviceKeyId, context);
     return revoked.ok ? ok({ outcome: `revoked ${payload.deviceKeyId}` }) : revoked;

@@ -33,7 +33,7 @@ export async function precheck(
       return checked.ok ? ok(undefined) : checked;
     }
     case 'member.invite':
-      return new InvitationService(ctx).check(org, payload as Payload<'member.invite'>);
+      return new InvitationService(ctx).check(org, requesterId, payload as Payload<'member.invite'>);
     case 'member.elevate':
       return new ElevationService(ctx).check(org, requesterId, payload as Payload<'member.elevate'>);
     case 'member.remove':

@@ -66,15 +66,25 @@ export class ApiKeyStore {
     return result.numUpdatedRows === 1n;
   }
 
-  /** Hands a key over: from now on it acts as `ownerId`. */
-  async transfer(scope: TenantScope, id: string, ownerId: string): Promise<boolean> {
+  /**
+   * Hands a key over: from now on it acts as `ownerId`, and its stored digest becomes `lockedDigest`, the
+   * digest of a secret no one holds, so the secret handed out before stops working at once.
+   */
+  async transfer(
+    scope: TenantScope,
+    id: string,
+    ownerId: string,
+    lockedDigest: Buffer,
+    now: number,
+  ): Promise<boolean> {
     const result = await this.db.tenant(scope, (q) =>
       q
         .updateTable('api_keys')
-        .set({ owner_id: ownerId })
+        .set({ owner_id: ownerId, secret_sha256: lockedDigest, handed_over_at: now })
         .where(tenantFilter(scope))
         .where('id', '=', id)
         .where('revoked_at', 'is', null)
+        .where('replaced_by', 'is', null)
         .executeTakeFirst(),
     );
     return result.numUpdatedRows === 1n;

@@ -85,6 +85,8 @@ export interface ApiKeysTable extends TenantColumns {
   replaced_by: string | null;
   /** Whom the key acts as once handed over (api_key.transfer); null while that is its creator. */
   owner_id: string | null;
+  /** When the key was handed over and lost its secret; cleared by nothing: a rotation replaces the key. */
+  handed_over_at: number | null;
 }
 
 export interface TokenFamiliesTable {
@@ -291,6 +293,8 @@ export interface InvitationsTable {
   accepted_user_id: string | null;
   revoked_at: number | null;
   revoked_by: string | null;
+  /** The SHA-256 of the latest page visit's one-time nonce; the seed that visit showed is sealed above. */
+  visit_nonce_sha256: Buffer | null;
 }
 
 export interface ElevationsTable {

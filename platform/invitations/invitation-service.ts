@@ -75,9 +75,17 @@ function invitationSeedAad(id: string): string {
 export class InvitationService {
   constructor(private readonly ctx: PlatformContext) {}
 
-  /** Whether `payload` can be invited now: checked when the request is raised and again when carried out. */
-  async check(org: OrgScope, payload: InvitePayload): Promise<Result<void>> {
+  /**
+   * Whether `requesterId` may invite `payload` now: checked when the request is raised and again when it is
+   * carried out (the requester's role may have changed meanwhile). As with role changes, only an owner
+   * may bring in an owner: otherwise an admin would mint one by invitation.
+   */
+  async check(org: OrgScope, requesterId: string, payload: InvitePayload): Promise<Result<void>> {
     const { stores, clock } = this.ctx;
+    if (payload.role === 'owner') {
+      const requesterRole = await stores.memberships.roleOf(org.organizationId, requesterId, clock.now());
+      if (requesterRole !== 'owner') return fail('forbidden', 'Only an owner can invite an owner.');
+    }
     const user = await stores.users.findByEmail(payload.email);
     if (user && (await stores.memberships.get(org, user.id)))
       return fail('conflict', `${payload.email} is already a member.`);
@@ -97,7 +105,7 @@ export class InvitationService {
   ): Promise<Result<{ invitation: Invitation; token: string }>> {
     const { stores, clock, sealedBox, auditLog } = this.ctx;
     const org = orgScope(tenant.organizationId, tenant.organizationSlug);
-    const checked = await this.check(org, payload);
+    const checked = await this.check(org, invitedBy, payload);
     if (!checked.ok) return checked;
     const now = clock.now();
     const id = newId('inv');
@@ -118,6 +126,7 @@ export class InvitationService {
       accepted_user_id: null,
       revoked_at: null,
       revoked_by: null,
+      visit_nonce_sha256: null,
     };
     await stores.invitations.insert(org, row);
     await recordInBothLogs(auditLog, org, context, {

@@ -45,15 +45,21 @@ export class MemberLifecycle {
     return ok(undefined);
   }
 
-  async resume(org: OrgScope, userId: string, context: AuditContext): Promise<Result<void>> {
-    const target = await this.ctx.stores.memberships.get(org, userId);
-    if (!target) return fail('not-found', 'Member not found.');
+  async resume(
+    org: OrgScope,
+    actorRole: RoleName | undefined,
+    userId: string,
+    context: AuditContext,
+  ): Promise<Result<void>> {
+    // Resuming an owner gives back an owner's authority: only an owner does it.
+    const target = await this.actingOn(org, actorRole, userId, 'resume');
+    if (!target.ok) return target;
     if (!(await this.ctx.stores.memberships.setSuspended(org, userId, null)))
       return fail('conflict', 'This member is not suspended.');
     await recordInBothLogs(this.ctx.auditLog, org, context, {
       action: 'member.resume',
       resource: { type: 'user', id: userId },
-      change: { before: { suspended: true }, after: { role: target.role, suspended: false } },
+      change: { before: { suspended: true }, after: { role: target.value.role, suspended: false } },
     });
     return ok(undefined);
   }
@@ -96,16 +102,32 @@ export class MemberLifecycle {
     return ok({ sessionsEnded, deviceKeysRevoked, apiKeysLeft });
   }
 
-  /** The member acted on, if the requester may act on them and the organization keeps an active owner. */
-  async #target(org: OrgScope, actorRole: RoleName | undefined, userId: string): Promise<Result<MemberRow>> {
+  /**
+   * The member acted on, if the requester may act on them: only an owner acts on an owner (suspends,
+   * resumes, removes, revokes a device key of), as only an owner grants or removes the owner role.
+   */
+  async actingOn(
+    org: OrgScope,
+    actorRole: RoleName | undefined,
+    userId: string,
+    act: string,
+  ): Promise<Result<MemberRow>> {
     const target = await this.ctx.stores.memberships.get(org, userId);
     if (!target) return fail('not-found', 'Member not found.');
-    if (target.role === 'owner') {
-      if (actorRole !== 'owner') return fail('forbidden', 'Only an owner can suspend or remove an owner.');
-      const activeOwner = target.suspended_at === null;
+    if (target.role === 'owner' && actorRole !== 'owner')
+      return fail('forbidden', `Only an owner can ${act} an owner.`);
+    return ok(target);
+  }
+
+  /** The member acted on, if the requester may act on them and the organization keeps an active owner. */
+  async #target(org: OrgScope, actorRole: RoleName | undefined, userId: string): Promise<Result<MemberRow>> {
+    const target = await this.actingOn(org, actorRole, userId, 'suspend or remove');
+    if (!target.ok) return target;
+    if (target.value.role === 'owner') {
+      const activeOwner = target.value.suspended_at === null;
       if (activeOwner && (await this.ctx.stores.memberships.countOwners(org)) <= 1)
         return fail('conflict', 'An organization must keep at least one active owner.');
     }
-    return ok(target);
+    return target;
   }
 }

@@ -85,6 +85,17 @@ export class ItemDecisions {
     private readonly webhooks: WebhookService,
   ) {}
 
+  /**
+   * Whether the item's grant is the reviewer's own: its subject at the snapshot, or, for an API key, the
+   * person it acts as now (a key handed to the reviewer after the snapshot is theirs to keep or lose).
+   */
+  async #isOwnAccess(org: OrgScope, item: ReviewItemRow, reviewerId: string): Promise<boolean> {
+    if (item.subject_person_id === reviewerId) return true;
+    if (item.subject_type !== 'api_key' || !item.environment) return false;
+    const key = await this.ctx.stores.apiKeys.get(tenantScope(org, item.environment), item.subject_id);
+    return key !== undefined && (key.owner_id ?? key.created_by) === reviewerId;
+  }
+
   async decide(
     org: OrgScope,
     campaignId: string,
@@ -98,7 +109,7 @@ export class ItemDecisions {
       const campaign = await stores.reviews.getCampaign(org, campaignId);
       const item = campaign && (await stores.reviews.getItem(org, campaignId, itemId));
       if (!campaign || !item) return fail('not-found', 'Review item not found.');
-      if (item.subject_person_id === reviewerId) {
+      if (await this.#isOwnAccess(org, item, reviewerId)) {
         await recordInBothLogs(auditLog, org, context, {
           action: 'review.decide_refused',
           resource: { type: 'review_item', id: item.id },

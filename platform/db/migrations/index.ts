@@ -12,6 +12,7 @@ import { migration as evidenceAtRest } from './0011_evidence_at_rest';
 import { migration as evidenceAttachments } from './0012_evidence_attachments';
 import { migration as memberLifecycle } from './0020_member_lifecycle';
 import { migration as accessReviews } from './0021_access_reviews';
+import { migration as lifecycleHardening } from './0022_lifecycle_hardening';
 import type { Migration } from './migration';
 
 /**
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   evidenceAttachments,
   memberLifecycle,
   accessReviews,
+  lifecycleHardening,
 ];
