@@ -17,6 +17,9 @@ import { BlobStore } from './evidence/blob-store';
 import { DownloadUrlSigner } from './evidence/download-urls';
 import { TenantDataKeys } from './evidence/tenant-data-keys';
 import { ApiKeyService } from './keys/api-key-service';
+import { createMailer } from './mail/create-mailer';
+import type { Mailer } from './mail/mailer';
+import { PublicOrigin } from './mail/public-origin';
 import { OAuthService } from './oauth/oauth-service';
 import type { WebhookTargetRules } from './webhooks/webhook-target';
 
@@ -44,6 +47,10 @@ export interface PlatformContext {
   readonly oauthTokens: AccessTokens;
   /** Where webhooks may point: public https only, unless started for development with private targets. */
   readonly webhookTargets: WebhookTargetRules;
+  /** Where invitations are sent: the data directory's outbox, or an SMTP server (--smtp-url). */
+  readonly mailer: Mailer;
+  /** The origin of links sent by mail; set by the server (buildServer). */
+  readonly publicOrigin: PublicOrigin;
   close(): Promise<void>;
 }
 
@@ -58,6 +65,8 @@ export interface ContextOptions {
   readonly allowPrivateWebhookTargets?: boolean;
   /** Another master key provider than the data directory's key file (a KMS). */
   readonly masterKeys?: MasterKeyProvider;
+  /** Send mail through this SMTP server (smtp:// or smtps://, credentials in the URL) instead of the outbox. */
+  readonly smtpUrl?: string;
 }
 
 export const DEFAULT_PLATFORM_HOST = 'compliance.localhost';
@@ -98,6 +107,8 @@ export async function createContext(
     oauth: new OAuthService(stores, sessions, tokens, clock),
     oauthTokens: tokens,
     webhookTargets: { allowPrivate: options.allowPrivateWebhookTargets === true },
+    mailer: createMailer(dataDir, host, options.smtpUrl),
+    publicOrigin: new PublicOrigin(),
     close: () => db.close(),
   };
 }

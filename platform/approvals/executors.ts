@@ -116,10 +116,9 @@ const executors: { [K in BuiltInKind]: Executor<K> } = {
       context,
     );
     if (!issued.ok) return issued;
-    // The enrollment link goes to the requester once, as the request's result (approvals.result).
+    // The enrollment link went to the invited address only; the requester learns where it was sent.
     return ok({
-      outcome: `invited ${payload.email} as ${payload.role} (${issued.value.invitation.id})`,
-      secret: issued.value.token,
+      outcome: `invitation sent to ${payload.email} (as ${payload.role}, ${issued.value.invitation.id})`,
     });
   },
   'member.remove': async (ctx, tenant, payload, requester, context) => {

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { approvalsApi, policyApi } from '../../shared/api/routes/approvals';
 import { type Permission, roleAllows } from '../../shared/domain/permissions';
@@ -10,7 +9,6 @@ import { type TenantScope, tenantScope } from '../db/scope';
 import { serve } from '../http/declared-routes';
 import { type Guards, orgAccessOf, principalOf, tenantOf } from '../http/guards';
 import { orReply, Problem } from '../http/problem';
-import { enrollmentLink } from '../invitations/enrollment-link';
 import type { WebhookService } from '../webhooks/webhook-service';
 import { checkTarget } from '../webhooks/webhook-target';
 import { ApprovalService } from './approval-service';
@@ -52,9 +50,7 @@ export function approvalRoutes(
   ctx: PlatformContext,
   guards: Guards,
   webhooks: WebhookService,
-  publicOrigin?: string,
 ): FastifyPluginAsyncZod {
-  const originOf = (request: FastifyRequest) => publicOrigin ?? `${request.protocol}://${request.host}`;
   const approvals = new ApprovalService(ctx, webhooks);
   const policies = new PolicyService(ctx);
   return async (app) => {
@@ -135,11 +131,10 @@ export function approvalRoutes(
     serve(app, approvalsApi.result, { onRequest: guards.tenant('approvals:request') }, async (request) => {
       const principal = principalOf(request);
       const requester = principal.kind === 'user' ? principal.userId : principal.keyId;
-      const { secret, kind } = orReply(
+      const { secret } = orReply(
         await approvals.result(tenantOf(request), request.params.requestId, requester),
       );
-      // An invitation's secret is its enrollment token: handed over as the link to the platform's page.
-      if (secret && kind === 'member.invite') return { secret: enrollmentLink(originOf(request), secret) };
+      // An invitation has none: its enrollment link is mailed to the invited address only.
       return { secret };
     });
 

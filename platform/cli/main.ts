@@ -24,12 +24,15 @@ import { WebhookService } from '../webhooks/webhook-service';
 const usage = `Usage: npm run platform -- <command> [options]
 
 Commands:
-  serve [--port N] [--host H] [--data DIR] [--allow-private-webhooks]
+  serve [--port N] [--host H] [--data DIR] [--allow-private-webhooks] [--smtp-url URL]
                                              run the platform API (the flag lets webhooks reach this
-                                             machine and private networks: development only)
+                                             machine and private networks: development only). Invitations
+                                             are mailed through --smtp-url (smtp:// or smtps://user:pass@host)
+                                             or else written to DIR/outbox/ as .eml files
   seed --demo [--data DIR]                   create the demo organizations acme and globex, with about
                                              two months of history (requests, evidence, keys, audit)
-  demo [--port N] [--data DIR]               seed on first run, then serve (what \`npm start\` runs)
+  demo [--port N] [--data DIR] [--smtp-url URL]
+                                             seed on first run, then serve (what \`npm start\` runs)
   migrate [--data DIR]                       bring the database's schema to this build's newest step
                                              (serve, demo and every other command do it too)
   totp                                       read a base32 TOTP secret on stdin, print the current code
@@ -62,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
       request: { type: 'string' },
       reason: { type: 'string' },
       'allow-private-webhooks': { type: 'boolean', default: false },
+      'smtp-url': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -73,7 +77,13 @@ async function main(argv: string[]): Promise<number> {
   const dataDir = values.data ?? defaultDataDir;
   switch (command) {
     case 'serve':
-      return serve(dataDir, values.host, Number(values.port), values['allow-private-webhooks']);
+      return serve(
+        dataDir,
+        values.host,
+        Number(values.port),
+        values['allow-private-webhooks'],
+        values['smtp-url'],
+      );
     case 'seed': {
       if (!values.demo) {
         process.stderr.write('seed needs --demo (the only seed there is).\n');
@@ -100,6 +110,7 @@ async function main(argv: string[]): Promise<number> {
         '127.0.0.1',
         Number(values.port),
         values['allow-private-webhooks'],
+        values['smtp-url'],
         join(dataDir, 'platform.log'),
       );
     }
@@ -267,13 +278,17 @@ async function serve(
   host: string,
   port: number,
   allowPrivateWebhookTargets: boolean,
+  smtpUrl: string | undefined,
   logFile?: string,
 ): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write('--port must be a number from 0 to 65535.\n');
     return 2;
   }
-  const ctx = await createContext(dataDir, { allowPrivateWebhookTargets });
+  const ctx = await createContext(dataDir, {
+    allowPrivateWebhookTargets,
+    ...(smtpUrl ? { smtpUrl } : {}),
+  });
   // Work a previous run left unfinished, before the first request: evidence from before encryption at
   // rest, and a master-key rotation cut short.
   const sealed = await sealLegacyEvidence(ctx);
@@ -290,6 +305,8 @@ async function serve(
   const address = await app.listen({ host, port });
   process.stdout.write(`Platform API listening on ${address} (data in ${dataDir}). Ctrl+C stops it.\n`);
   if (logFile) process.stdout.write(`Its request log: ${logFile}\n`);
+  // Where an invitee's enrollment link goes (the SMTP URL is shown without its password).
+  process.stdout.write(`Invitations are mailed to ${ctx.mailer.describe}.\n`);
   const stop = async () => {
     await app.close();
     await ctx.close();

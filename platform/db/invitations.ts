@@ -58,6 +58,19 @@ export class InvitationStore {
     );
   }
 
+  /** Records the latest page visit of an open invitation (its nonce's SHA-256 and sealed seed), replacing any earlier. */
+  async recordVisit(scope: OrgScope, id: string, nonceSha256: Buffer, sealedSeed: Buffer): Promise<void> {
+    await this.db.tenant(scope, (q) =>
+      q
+        .updateTable('invitations')
+        .set({ visit_nonce_sha256: nonceSha256, totp_seed_sealed: sealedSeed })
+        .where(orgFilter(scope))
+        .where('id', '=', id)
+        .where('accepted_at', 'is', null)
+        .execute(),
+    );
+  }
+
   /** Uses the link once: false when it was used, revoked or expired meanwhile. */
   async accept(scope: OrgScope, id: string, userId: string, now: number): Promise<boolean> {
     const result = await this.db.tenant(scope, (q) =>

@@ -126,6 +126,21 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
     return sendError(reply, request.id, { code: 'internal', message: 'Something went wrong on our side.' });
   });
 
+  // Links sent by mail name the operator's public origin, or else the address this server listens on.
+  if (options.publicOrigin) ctx.publicOrigin.set(options.publicOrigin);
+  else
+    app.addHook('onListen', async () => {
+      const address = app.server.address();
+      if (address && typeof address === 'object') {
+        const unspecified = address.address === '0.0.0.0' || address.address === '::';
+        const host = unspecified
+          ? 'localhost'
+          : address.family === 'IPv6'
+            ? `[${address.address}]`
+            : address.address;
+        ctx.publicOrigin.set(`http://${host}:${address.port}`);
+      }
+    });
   const guards = createGuards(ctx);
   const limits: RouteLimits = { ...defaultLimits, ...options.rateLimits };
   serve(app, authApi.health, {}, async () => ({ status: 'ok' as const }));
@@ -139,7 +154,7 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
   const webhooks = new WebhookService(ctx, options.webhookRetryBaseMs);
   webhooks.start(options.webhookPollMs);
   app.addHook('onClose', async () => webhooks.stop());
-  await app.register(approvalRoutes(ctx, guards, webhooks, options.publicOrigin));
+  await app.register(approvalRoutes(ctx, guards, webhooks));
   await app.register(invitationRoutes(ctx, guards, limits, options.publicOrigin));
   await app.register(lifecycleRoutes(ctx, guards));
   await app.register(reviewRoutes(ctx, guards, webhooks));

@@ -4,7 +4,8 @@ import { enrollmentApi } from '../../shared/api/routes/lifecycle';
 import { escapeHtml } from '../../shared/text/escape-html';
 import { totpUri } from '../auth/totp';
 import { base32 } from '../crypto/random';
-import { MIN_PASSWORD_LENGTH, type ResolvedLink } from './invitation-service';
+import { roleWords } from './invitation-mail';
+import { MIN_PASSWORD_LENGTH, type PageVisit, type ResolvedLink } from './invitation-service';
 
 /**
  * The platform's own enrollment page, in the style of its sign-in page (oauth/sign-in-page.ts): plain HTML,
@@ -37,15 +38,6 @@ export const enrollmentPageHeaders: Readonly<Record<string, string>> = {
   'x-frame-options': 'DENY',
 };
 
-const roleWords: Readonly<Record<string, string>> = {
-  owner: 'an owner',
-  admin: 'an admin',
-  compliance_officer: 'a compliance officer',
-  member: 'a member',
-  auditor: 'an auditor',
-  viewer: 'a viewer',
-};
-
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${style}</style></head><body><main>${body}</main></body></html>`;
 }
@@ -63,14 +55,22 @@ async function qrDataUri(text: string): Promise<string> {
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
 }
 
-/** The form: a new account (password and authenticator) or, for an existing one, a sign-in to accept. */
-export async function enrollmentPage(link: ResolvedLink, token: string, error?: string): Promise<string> {
+/**
+ * The form: a new account (password and authenticator, with this visit's seed and the nonce that binds the
+ * form to it) or, for an existing one, a sign-in to accept.
+ */
+export async function enrollmentPage(
+  link: ResolvedLink,
+  token: string,
+  visit: PageVisit | undefined,
+  error?: string,
+): Promise<string> {
   const { row } = link;
   const intro = `<h1>Join ${escapeHtml(link.organizationName)}</h1>
 <p>${escapeHtml(link.inviterName)} invited ${escapeHtml(row.display_name)} (${escapeHtml(row.email)}) to join as ${escapeHtml(roleWords[row.role] ?? row.role)}. This link works once, until ${escapeHtml(new Date(row.expires_at).toUTCString())}.</p>`;
   const alert = error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '';
   const hidden = `<input type="hidden" name="token" value="${escapeHtml(token)}">`;
-  if (link.existingUser) {
+  if (link.existingUser || !visit) {
     return page(
       `Join ${link.organizationName}`,
       `${intro}
@@ -85,12 +85,13 @@ ${alert}
 </form>`,
     );
   }
-  const uri = totpUri(link.totpSeed, row.email);
+  const uri = totpUri(visit.totpSeed, row.email);
+  const nonce = `<input type="hidden" name="nonce" value="${escapeHtml(visit.nonce)}">`;
   return page(
     `Join ${link.organizationName}`,
     `${intro}
 ${alert}
-<form method="post" action="${enrollmentApi.submit.path}">${hidden}
+<form method="post" action="${enrollmentApi.submit.path}">${hidden}${nonce}
 <h2>1. Choose a password</h2>
 <label for="password">Password (at least ${MIN_PASSWORD_LENGTH} characters)</label>
 <input id="password" name="password" type="password" autocomplete="new-password" required minlength="${MIN_PASSWORD_LENGTH}" maxlength="1024" autofocus>
@@ -99,7 +100,7 @@ ${alert}
 <h2>2. Add the account to your authenticator app</h2>
 <p>Scan this code with the app, or type the secret below into it.</p>
 <img class="qr" src="${await qrDataUri(uri)}" alt="QR code of the authenticator secret shown below">
-<p class="secret" aria-label="Authenticator secret">${escapeHtml(readableSecret(link.totpSeed))}</p>
+<p class="secret" aria-label="Authenticator secret">${escapeHtml(readableSecret(visit.totpSeed))}</p>
 <label for="totp">The 6-digit code the app shows now</label>
 <input id="totp" name="totp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required maxlength="6">
 <button type="submit">Create my account</button>
@@ -115,7 +116,9 @@ export function enrolledPage(organizationName: string, email: string): string {
 }
 
 /** Why a link does not open: each case said plainly, with what to do. */
-export function refusedLinkPage(state: 'unknown' | 'expired' | 'used' | 'revoked' | 'cross-site'): string {
+export function refusedLinkPage(
+  state: 'unknown' | 'expired' | 'used' | 'revoked' | 'cross-site' | 'reopened',
+): string {
   const words: Record<typeof state, readonly [string, string]> = {
     unknown: [
       'This enrollment link is not valid',
@@ -132,6 +135,10 @@ export function refusedLinkPage(state: 'unknown' | 'expired' | 'used' | 'revoked
     revoked: [
       'This invitation was withdrawn',
       'An administrator revoked it. Ask them if you should have been invited.',
+    ],
+    reopened: [
+      'This page was opened again since',
+      'The link was opened again (here or elsewhere), so this page’s authenticator secret no longer counts. Open the link again, add the new secret to your app and fill in the form there. If you did not open it again yourself, tell the administrator who invited you.',
     ],
     'cross-site': [
       'This form must be sent from the platform’s own page',

@@ -13,6 +13,8 @@ import { newId, newSecret } from '../crypto/random';
 import type { InvitationRow } from '../db/invitations';
 import { type OrgScope, orgScope, type TenantScope } from '../db/scope';
 import { recordInBothLogs } from '../lifecycle/membership-facts';
+import { enrollmentLink } from './enrollment-link';
+import { invitationMail } from './invitation-mail';
 
 type InvitePayload = z.infer<(typeof builtInPayloads)['member.invite']>;
 
@@ -34,7 +36,15 @@ export interface ResolvedLink {
   readonly state: LinkState;
   /** The address already has an account (another organization's, or a former member's): it signs in. */
   readonly existingUser: boolean;
-  /** The TOTP seed a new account enrolls (shown as a QR code and as text); never stored in clear. */
+}
+
+/**
+ * One visit of the enrollment page by a new person: the TOTP seed it shows, minted for this visit, and the
+ * one-time nonce its form posts back. Only the latest visit's nonce is kept (as a SHA-256, its seed sealed),
+ * so whoever opened the link before (a link preview, a mail scanner) holds nothing that still works.
+ */
+export interface PageVisit {
+  readonly nonce: string;
   readonly totpSeed: Uint8Array;
 }
 
@@ -63,14 +73,15 @@ export function toInvitation(row: InvitationRow, now: number): Invitation {
   };
 }
 
-function invitationSeedAad(id: string): string {
-  return `invitation-totp-seed:${id}`;
+function invitationSeedAad(id: string, nonceSha256: Uint8Array): string {
+  return `invitation-totp-seed:${id}:${Buffer.from(nonceSha256).toString('hex')}`;
 }
 
 /**
  * Invitations: an executed member.invite request issues a one-time enrollment link (its secret stored as a
- * SHA-256 only, handed to the requester once as the request's result). The invitee sets a password and
- * enrolls TOTP on the platform's own page, or, already having an account, signs in there to accept.
+ * SHA-256 only) and mails it to the invited address, never to the requester: holding the link proves the
+ * address is the invitee's before an account (platform-wide) is made for it. The invitee sets a password
+ * and enrolls TOTP on the platform's own page, or, already having an account, signs in there to accept.
  */
 export class InvitationService {
   constructor(private readonly ctx: PlatformContext) {}
@@ -95,21 +106,42 @@ export class InvitationService {
     return ok(undefined);
   }
 
-  /** Carries out an approved member.invite inside the decision's transaction; the token goes to the requester. */
+  /**
+   * Carries out an approved member.invite inside the decision's transaction: the link is mailed to the
+   * invited address first, and the invitation recorded only once the mail went out (a failure leaves
+   * nothing behind; a mail whose invitation then rolls back carries a link that opens nothing).
+   */
   async issue(
     tenant: TenantScope,
     requestId: string,
     invitedBy: string,
     payload: InvitePayload,
     context: AuditContext,
-  ): Promise<Result<{ invitation: Invitation; token: string }>> {
-    const { stores, clock, sealedBox, auditLog } = this.ctx;
+  ): Promise<Result<{ invitation: Invitation }>> {
+    const { stores, clock, auditLog, mailer, publicOrigin } = this.ctx;
     const org = orgScope(tenant.organizationId, tenant.organizationSlug);
     const checked = await this.check(org, invitedBy, payload);
     if (!checked.ok) return checked;
+    const origin = publicOrigin.get();
+    if (!origin) return fail('unavailable', 'The platform does not know its public address yet.');
+    const organization = await stores.organizations.findById(org.organizationId);
+    const inviter = await stores.users.findById(invitedBy);
     const now = clock.now();
     const id = newId('inv');
     const secret = newSecret();
+    const expiresAt = now + ENROLLMENT_TTL_MS;
+    const sent = await mailer.send(
+      invitationMail({
+        to: payload.email,
+        displayName: payload.displayName,
+        organizationName: organization?.name ?? org.organizationSlug,
+        inviterName: inviter?.display_name ?? 'An administrator',
+        role: payload.role,
+        link: enrollmentLink(origin, `${id}.${secret}`),
+        expiresAt,
+      }),
+    );
+    if (!sent.ok) return sent;
     const row: Omit<InvitationRow, 'organization_id'> = {
       id,
       email: payload.email,
@@ -119,9 +151,10 @@ export class InvitationService {
       environment: tenant.environment,
       request_id: requestId,
       secret_sha256: sha256(secret),
-      totp_seed_sealed: sealedBox.seal(newTotpSeed(), invitationSeedAad(id)),
+      // No seed until the page is visited: each visit mints its own (visit()).
+      totp_seed_sealed: Buffer.alloc(0),
       created_at: now,
-      expires_at: now + ENROLLMENT_TTL_MS,
+      expires_at: expiresAt,
       accepted_at: null,
       accepted_user_id: null,
       revoked_at: null,
@@ -143,8 +176,13 @@ export class InvitationService {
         },
       },
     });
+    await recordInBothLogs(auditLog, org, context, {
+      action: 'invitation.sent',
+      resource: { type: 'invitation', id },
+      change: { before: null, after: { to: payload.email, invitation: id } },
+    });
     const full = { ...row, organization_id: org.organizationId };
-    return ok({ invitation: toInvitation(full, now), token: `${id}.${secret}` });
+    return ok({ invitation: toInvitation(full, now) });
   }
 
   async list(org: OrgScope, pendingOnly: boolean): Promise<Invitation[]> {
@@ -175,7 +213,7 @@ export class InvitationService {
   async resolve(token: string): Promise<ResolvedLink | undefined> {
     const match = TOKEN.exec(token);
     if (!match?.[1] || !match[2]) return undefined;
-    const { stores, clock, sealedBox } = this.ctx;
+    const { stores, clock } = this.ctx;
     const row = await stores.invitations.findForLink(match[1]);
     if (!row || !secretMatches(match[2], row.secret_sha256)) return undefined;
     const organization = await stores.organizations.findById(row.organization_id);
@@ -198,23 +236,62 @@ export class InvitationService {
       inviterName: inviter?.display_name ?? 'An administrator',
       state,
       existingUser: (await stores.users.findByEmail(row.email)) !== undefined,
-      totpSeed: sealedBox.open(row.totp_seed_sealed, invitationSeedAad(row.id)),
     };
+  }
+
+  /** A new visit of an open link's page: a fresh seed and nonce, replacing any earlier visit's. */
+  async visit(link: ResolvedLink): Promise<PageVisit> {
+    const { stores, sealedBox } = this.ctx;
+    const nonce = newSecret();
+    const nonceSha256 = sha256(nonce);
+    const totpSeed = newTotpSeed();
+    await stores.invitations.recordVisit(
+      link.org,
+      link.row.id,
+      nonceSha256,
+      sealedBox.seal(totpSeed, invitationSeedAad(link.row.id, nonceSha256)),
+    );
+    return { nonce, totpSeed };
+  }
+
+  /** The visit a posted form belongs to, if it is the latest one; undefined for any other nonce. */
+  visitOf(link: ResolvedLink, nonce: string | undefined): PageVisit | undefined {
+    const stored = link.row.visit_nonce_sha256;
+    if (!nonce || !stored || !secretMatches(nonce, stored)) return undefined;
+    const totpSeed = this.ctx.sealedBox.open(
+      link.row.totp_seed_sealed,
+      invitationSeedAad(link.row.id, stored),
+    );
+    return { nonce, totpSeed };
   }
 
   /** A new person sets a password and proves the authenticator works with a code from it. */
   async enrollNew(
     link: ResolvedLink,
+    visit: PageVisit,
     input: { password: string; totp: string },
     request: AuditRequestMeta,
   ): Promise<Result<{ userId: string }>> {
-    const { stores, clock, sealedBox } = this.ctx;
-    const step = matchTotpStep(link.totpSeed, input.totp, clock.now());
-    if (step === undefined)
+    const { stores, clock, sealedBox, auditLog } = this.ctx;
+    const step = matchTotpStep(visit.totpSeed, input.totp, clock.now());
+    if (step === undefined) {
+      // A wrong code on a link is on record: many of them would be someone trying the link's page.
+      await recordInBothLogs(
+        auditLog,
+        link.org,
+        { actor: { type: 'anonymous', id: 'anonymous' }, request },
+        {
+          action: 'member.enroll_refused',
+          resource: { type: 'invitation', id: link.row.id },
+          change: { before: null, after: { reason: 'wrong-code' } },
+          outcome: 'failure',
+        },
+      );
       return fail(
         'invalid-credentials',
         'That code does not match: check the authenticator’s clock and try the next code.',
       );
+    }
     // Hashed before the transaction: a database write never waits on argon2.
     const passwordHash = await hashPassword(input.password);
     const userId = newId('usr');
@@ -226,7 +303,7 @@ export class InvitationService {
         email: link.row.email,
         display_name: link.row.display_name,
         password_hash: passwordHash,
-        totp_seed_sealed: sealedBox.seal(link.totpSeed, totpSeedAad(userId)),
+        totp_seed_sealed: sealedBox.seal(visit.totpSeed, totpSeedAad(userId)),
         // The code just used is spent: signing in takes the next one.
         totp_last_step: step,
         created_at: clock.now(),

@@ -26,13 +26,15 @@ function send(reply: FastifyReply, status: number, html: string) {
 /**
  * A form sent from another site. The page's own form arrives with `Origin: null` (its referrer policy is
  * no-referrer, so browsers hide the origin) and `Sec-Fetch-Site: same-origin`; anything a browser marks as
- * from elsewhere, or that names another origin, is refused.
+ * from elsewhere, or that names another origin, is refused. Without fetch metadata, only a form that names
+ * this very origin is taken: `Origin: null` alone, or nothing, says nothing about where it came from.
  */
 export function sentFromElsewhere(request: FastifyRequest, ours: string): boolean {
   const origin = request.headers.origin;
   if (origin !== undefined && origin !== 'null' && origin !== ours) return true;
   const site = request.headers['sec-fetch-site'];
-  return site !== undefined && site !== 'same-origin' && site !== 'none';
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
+  return origin !== ours;
 }
 
 /** The refusal page for a link that does not open (404 for an unknown one, 410 for one spent). */
@@ -63,7 +65,9 @@ export function invitationRoutes(
       const token = request.validationError ? undefined : field(request.query, 'token');
       const link = token ? await invitations.resolve(token) : undefined;
       if (!token || link?.state !== 'open') return refuse(reply, link);
-      return send(reply, 200, await enrollmentPage(link, token));
+      // Each visit of a new person's page mints its own seed and nonce; earlier visits' stop counting.
+      const visit = link.existingUser ? undefined : await invitations.visit(link);
+      return send(reply, 200, await enrollmentPage(link, token, visit));
     });
 
     serve(
@@ -77,10 +81,13 @@ export function invitationRoutes(
         const token = field(body, 'token');
         const link = token ? await invitations.resolve(token) : undefined;
         if (!token || link?.state !== 'open') return refuse(reply, link);
+        // A new person's form counts only with the nonce of the page's latest visit: its seed is theirs.
+        const visit = link.existingUser ? undefined : invitations.visitOf(link, field(body, 'nonce'));
+        if (!link.existingUser && !visit) return send(reply, 409, refusedLinkPage('reopened'));
         const password = field(body, 'password') ?? '';
         const totp = field(body, 'totp') ?? '';
         const again = (status: number, error: string) =>
-          enrollmentPage(link, token, error).then((html) => send(reply, status, html));
+          enrollmentPage(link, token, visit, error).then((html) => send(reply, status, html));
         if (!/^[0-9]{6}$/.test(totp)) return again(400, 'Enter the 6-digit code your authenticator shows.');
         if (password.length === 0 || password.length > 1024) return again(400, 'Enter your password.');
         if (!link.existingUser) {
@@ -93,9 +100,9 @@ export function invitationRoutes(
         try {
           const input = { password, totp };
           const meta = requestMetaOf(request);
-          const enrolled = link.existingUser
-            ? await invitations.enrollExisting(link, input, meta)
-            : await invitations.enrollNew(link, input, meta);
+          const enrolled = visit
+            ? await invitations.enrollNew(link, visit, input, meta)
+            : await invitations.enrollExisting(link, input, meta);
           if (!enrolled.ok)
             return again(enrolled.error.code === 'conflict' ? 409 : 401, enrolled.error.message);
         } catch (error) {

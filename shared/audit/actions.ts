@@ -31,6 +31,8 @@ export const auditActionGroups: readonly ActionGroup[] = [
       { action: 'member.add', label: 'Member added' },
       { action: 'member.role_change', label: 'Role changed' },
       { action: 'member.invite', label: 'Invited (enrollment link issued)' },
+      { action: 'invitation.sent', label: 'Invitation mailed to the invited address' },
+      { action: 'member.enroll_refused', label: 'Enrollment refused (wrong code)' },
       { action: 'member.invite_revoke', label: 'Invitation revoked' },
       { action: 'member.suspend', label: 'Member suspended' },
       { action: 'member.resume', label: 'Member resumed' },

@@ -99,6 +99,8 @@ export interface EnrollmentPage {
   readonly status: number;
   readonly html: string;
   readonly token: string | undefined;
+  /** The one-time nonce that binds the form to this visit's seed (new accounts only). */
+  readonly nonce: string | undefined;
   readonly seed: Uint8Array | undefined;
 }
 
@@ -106,11 +108,13 @@ export async function openEnrollmentPage(platform: TestPlatform, link: string): 
   const url = new URL(link);
   const reply = await platform.call('GET', `${url.pathname}${url.search}`);
   const token = /name="token" value="([^"]+)"/.exec(reply.text)?.[1];
+  const nonce = /name="nonce" value="([^"]+)"/.exec(reply.text)?.[1];
   const secret = /<p class="secret"[^>]*>([^<]+)<\/p>/.exec(reply.text)?.[1];
   return {
     status: reply.status,
     html: reply.text,
     token,
+    nonce,
     seed: secret ? Secret.fromBase32(secret.replaceAll(' ', '')).bytes : undefined,
   };
 }

@@ -80,6 +80,8 @@ export async function startPlatform(
     defaultPolicy?: boolean;
     /** The development option that lets webhooks reach a receiver on this machine. */
     allowPrivateWebhookTargets?: boolean;
+    /** Send mail through this SMTP server instead of the data directory's outbox (--smtp-url). */
+    smtpUrl?: string;
   } = {},
 ): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cc-platform-'));
@@ -91,11 +93,12 @@ export async function startPlatform(
       done();
     },
   });
-  const { defaultPolicy: _d, allowPrivateWebhookTargets: _a, ...serverOptions } = options;
+  const { defaultPolicy: _d, allowPrivateWebhookTargets: _a, smtpUrl: _s, ...serverOptions } = options;
   const open = async () => {
     const context = await createContext(dataDir, {
       clock,
       allowPrivateWebhookTargets: options.allowPrivateWebhookTargets === true,
+      ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
     });
     const server = await buildServer(context, {
       logger: createLogger({ level: 'debug', destination }),

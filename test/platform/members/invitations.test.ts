@@ -8,6 +8,7 @@ import {
   signedIn,
   submitEnrollment,
 } from '../../helpers/lifecycle';
+import { invitationLinkFor } from '../../helpers/mail';
 import { startPlatform, type TestPlatform } from '../../helpers/platform';
 
 let platform: TestPlatform;
@@ -17,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => platform.stop());
 
 let counter = 0;
-/** An admin invites a new address; a compliance officer approves; the admin collects the link. */
+/** An admin invites a new address; a compliance officer approves; the invitee finds the link in their mail. */
 async function invite(role = 'member'): Promise<{ email: string; link: string; requestId: string }> {
   counter++;
   const email = `invitee-${counter}@example.test`;
@@ -32,17 +33,13 @@ async function invite(role = 'member'): Promise<{ email: string; link: string; r
     ['compliance_officer'],
   );
   expect(executed.status).toBe('executed');
-  const result = await platform.call('POST', `/v1/orgs/acme/envs/live/approvals/${executed.id}/result`, {
-    token: (await platform.signIn(platform.user('acme', 'admin'))).accessToken,
-  });
-  expect(result.status).toBe(200);
-  return { email, link: result.json.secret, requestId: executed.id };
+  return { email, link: invitationLinkFor(platform, email), requestId: executed.id };
 }
 
 const password = 'correct horse battery staple';
 
-describe('an invitation goes through its lane and hands out a one-time enrollment link', () => {
-  it('is a yellow request that one other person approves; the link is collected once, then never again', async () => {
+describe('an invitation goes through its lane and mails a one-time enrollment link to the invitee', () => {
+  it('is a yellow request that one other person approves; the link goes to the invited address, not to the requester', async () => {
     const admin = await signedIn(platform, 'acme', 'admin');
     const raised = await raise(platform, 'acme', 'live', admin.token, 'member.invite', {
       email: 'lane@example.test',
@@ -53,11 +50,12 @@ describe('an invitation goes through its lane and hands out a one-time enrollmen
     expect(raised.json).toMatchObject({ lane: 'yellow', requiredApprovals: 1, status: 'pending' });
 
     const { link, requestId } = await invite();
-    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/enroll\?token=inv_[a-z2-7]{26}\.[A-Za-z0-9_-]{43}$/);
-    const again = await platform.call('POST', `/v1/orgs/acme/envs/live/approvals/${requestId}/result`, {
+    expect(link).toBe(`${platform.url}/enroll?token=${link.split('token=')[1]}`);
+    expect(link).toMatch(/\/enroll\?token=inv_[a-z2-7]{26}\.[A-Za-z0-9_-]{43}$/);
+    const result = await platform.call('POST', `/v1/orgs/acme/envs/live/approvals/${requestId}/result`, {
       token: (await platform.signIn(platform.user('acme', 'admin'))).accessToken,
     });
-    expect(again.json.secret).toBeNull();
+    expect(result.json.secret).toBeNull();
   });
 
   it('makes an invitation as owner or admin red, whatever the lane of member.invite', async () => {
@@ -118,9 +116,11 @@ describe('the enrollment page', () => {
     expect(page.seed?.length).toBe(20);
     const seed = page.seed as Uint8Array;
     const token = page.token as string;
+    const nonce = page.nonce as string;
 
     const wrongCode = await submitEnrollment(platform, {
       token,
+      nonce,
       password,
       confirm: password,
       totp: '000000',
@@ -129,6 +129,7 @@ describe('the enrollment page', () => {
     expect(wrongCode.text).toContain('That code does not match');
     const mismatch = await submitEnrollment(platform, {
       token,
+      nonce,
       password,
       confirm: `${password}!`,
       totp: codeFor(platform, seed),
@@ -137,6 +138,7 @@ describe('the enrollment page', () => {
     expect(mismatch.text).toContain('The two passwords differ.');
     const short = await submitEnrollment(platform, {
       token,
+      nonce,
       password: 'short',
       confirm: 'short',
       totp: codeFor(platform, seed),
@@ -145,6 +147,7 @@ describe('the enrollment page', () => {
 
     const enrolled = await submitEnrollment(platform, {
       token,
+      nonce,
       password,
       confirm: password,
       totp: codeFor(platform, seed),
@@ -182,8 +185,10 @@ describe('the enrollment page', () => {
     const page = await openEnrollmentPage(platform, link);
     const seed = page.seed as Uint8Array;
     const token = page.token as string;
+    const nonce = page.nonce as string;
     const first = await submitEnrollment(platform, {
       token,
+      nonce,
       password,
       confirm: password,
       totp: codeFor(platform, seed),
@@ -195,6 +200,7 @@ describe('the enrollment page', () => {
     expect(reopened.seed).toBeUndefined();
     const resent = await submitEnrollment(platform, {
       token,
+      nonce,
       password: `${password} again`,
       confirm: `${password} again`,
       totp: codeFor(platform, seed),
@@ -218,6 +224,7 @@ describe('the enrollment page', () => {
     // The page opened before expiry cannot be sent after it.
     const sent = await submitEnrollment(platform, {
       token: stillOpen.token as string,
+      nonce: stillOpen.nonce as string,
       password,
       confirm: password,
       totp: codeFor(platform, stillOpen.seed as Uint8Array),
@@ -263,6 +270,7 @@ describe('the enrollment page', () => {
       platform,
       {
         token: real.token as string,
+        nonce: real.nonce as string,
         password,
         confirm: password,
         totp: codeFor(platform, real.seed as Uint8Array),
@@ -272,7 +280,13 @@ describe('the enrollment page', () => {
     expect(crossSite.status).toBe(403);
     // What a browser sends from the page itself (no-referrer hides the origin) passes the check; the same
     // marked as from another site does not.
-    const fields = { token: real.token as string, password, confirm: password, totp: '000000' };
+    const fields = {
+      token: real.token as string,
+      nonce: real.nonce as string,
+      password,
+      confirm: password,
+      totp: '000000',
+    };
     const elsewhere = await submitEnrollment(platform, fields, {
       origin: 'null',
       'sec-fetch-site': 'cross-site',
@@ -299,10 +313,8 @@ describe('the enrollment page', () => {
       { email: outsider.email, role: 'viewer', displayName: 'Globex Viewer' },
       ['compliance_officer'],
     );
-    const result = await platform.call('POST', `/v1/orgs/acme/envs/live/approvals/${executed.id}/result`, {
-      token: (await platform.signIn(platform.user('acme', 'admin'))).accessToken,
-    });
-    const page = await openEnrollmentPage(platform, result.json.secret);
+    expect(executed.status).toBe('executed');
+    const page = await openEnrollmentPage(platform, invitationLinkFor(platform, outsider.email));
     expect(page.status).toBe(200);
     expect(page.html).toContain('sign in to accept');
     expect(page.seed).toBeUndefined();
