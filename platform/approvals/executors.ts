@@ -184,7 +184,10 @@ const executors: { [K in BuiltInKind]: Executor<K> } = {
     );
     if (!target.ok) return target;
     const devices = new DeviceKeyService(ctx.stores, ctx.auditLog, ctx.clock);
-    const revoked = await devices.revoke(payload.userId, payload.deviceKeyId, context);
+    const revoked = await devices.revoke(payload.userId, payload.deviceKeyId, context, {
+      org: orgOf(tenant),
+      reason: 'revoked by another organization',
+    });
     return revoked.ok ? ok({ outcome: `revoked ${payload.deviceKeyId}` }) : revoked;
   },
 };

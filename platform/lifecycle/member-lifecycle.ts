@@ -68,7 +68,10 @@ export class MemberLifecycle {
    * Offboarding: the membership ends, and at once every session (refresh tokens and, through the token
    * family each access token names, access tokens) and every device key of the person is revoked. A
    * session and a device key are the person's, not one organization's, so this ends them everywhere: a
-   * person who belongs elsewhere too signs in again and registers a new device key there.
+   * person who belongs elsewhere too signs in again and registers a new device key there. Chosen
+   * deliberately: a session cannot be narrowed to the organizations that still want the person, and a
+   * credential that outlived an offboarding is worse than a sign-in elsewhere. Those other organizations'
+   * logs record it with a system actor and the reason, never this organization's actor or request details.
    */
   async remove(
     org: OrgScope,
@@ -81,7 +84,11 @@ export class MemberLifecycle {
     if (!target.ok) return target;
     await new ElevationService(this.ctx).endFor(org, userId, 'removed', context.actor.id, context);
     // Before the membership ends, so that this organization's logs record each key's revocation too.
-    const deviceKeysRevoked = await new DeviceKeyService(stores, auditLog, clock).revokeAll(userId, context);
+    // Other organizations the person belongs to record it with a system actor and no request details.
+    const deviceKeysRevoked = await new DeviceKeyService(stores, auditLog, clock).revokeAll(userId, context, {
+      org,
+      reason: 'removed by another organization',
+    });
     const sessionsEnded = await stores.refreshTokens.revokeAllForUser(userId, clock.now());
     await stores.memberships.remove(org, userId);
     const apiKeysLeft: string[] = [];
