@@ -74,6 +74,9 @@ export class ElevationService {
   ): Promise<Result<Elevation>> {
     const { stores, clock, auditLog } = this.ctx;
     const org = orgScope(tenant.organizationId, tenant.organizationSlug);
+    // Before reading the membership: a role change running alongside waits, or this waits for it, so an
+    // elevation never commits after a role change ended the member's elevations (see Database.lockMembership).
+    await stores.db.lockMembership(org, userId);
     const checked = await this.check(org, userId, payload);
     if (!checked.ok) return checked;
     const base = await stores.memberships.get(org, userId);

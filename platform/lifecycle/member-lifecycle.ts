@@ -119,6 +119,8 @@ export class MemberLifecycle {
     userId: string,
     act: string,
   ): Promise<Result<MemberRow>> {
+    // Runs in the decision's transaction: the membership stays as read until it ends.
+    await this.ctx.stores.db.lockMembership(org, userId);
     const target = await this.ctx.stores.memberships.get(org, userId);
     if (!target) return fail('not-found', 'Member not found.');
     if (target.role === 'owner' && actorRole !== 'owner')

@@ -67,6 +67,9 @@ export class MembershipService {
   ): Promise<Result<Member>> {
     const { stores, auditLog, clock } = this.ctx;
     return stores.db.inTenant(scope, async (): Promise<Result<Member>> => {
+      // Serialized with an elevation granted alongside (ElevationService.grant), which would otherwise
+      // commit after this change ended the member's elevations and survive it.
+      await stores.db.lockMembership(scope, userId);
       const target = await stores.memberships.get(scope, userId);
       if (!target) return fail('not-found', 'Member not found.');
       const touchesOwner = role === 'owner' || target.role === 'owner';

@@ -1,6 +1,6 @@
 import { type AliasedRawBuilder, PostgresDialect, type PostgresPool, sql } from 'kysely';
 import type { Migration } from '../migrations/migration';
-import { isTenantScope, type TenantScope, tenantFilter } from '../scope';
+import { isTenantScope, orgFilter, type TenantScope, tenantFilter } from '../scope';
 import type { ApprovalRequestsTable } from '../tables';
 import type { Engine, TenantSetting } from './engine';
 
@@ -11,7 +11,8 @@ import type { Engine, TenantSetting } from './engine';
  * over the `app.*` settings below, the test matrix).
  *
  * - Transactions are READ COMMITTED; what must not interleave is locked explicitly: one audit log's
- *   appends by a transaction-scoped advisory lock, one request's decisions by its row (FOR UPDATE).
+ *   appends by a transaction-scoped advisory lock, one request's decisions by its row (FOR UPDATE), one
+ *   membership's role, elevation and suspension by its row (FOR UPDATE).
  * - `setTenant` sets `app.organization_id`, `app.environment` and `app.platform` with SET LOCAL semantics
  *   (set_config(..., true)), which the row-level security policies read.
  */
@@ -49,6 +50,15 @@ export function postgresEngine(pool: PostgresPool): Engine {
         .select('id')
         .where(tenantFilter(scope))
         .where('id', '=', requestId)
+        .forUpdate()
+        .execute();
+    },
+    lockMembership: async (db, scope, userId) => {
+      await db
+        .selectFrom('memberships')
+        .select('user_id')
+        .where(orgFilter(scope))
+        .where('user_id', '=', userId)
         .forUpdate()
         .execute();
     },

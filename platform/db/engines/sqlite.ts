@@ -62,6 +62,7 @@ export function sqliteEngine(db: BetterSqlite3.Database): Engine {
     // One connection runs one transaction at a time, so appends and decisions are already serialized.
     lockAuditLog: async () => {},
     lockRequest: async () => {},
+    lockMembership: async () => {},
     searchedApprovals: (scope, words) => searchedApprovals(scope, words),
   };
 }
