@@ -18,6 +18,7 @@ import { DownloadUrlSigner } from './evidence/download-urls';
 import { TenantDataKeys } from './evidence/tenant-data-keys';
 import { ApiKeyService } from './keys/api-key-service';
 import { createMailer } from './mail/create-mailer';
+import { Deliveries } from './mail/deliveries';
 import type { Mailer } from './mail/mailer';
 import { PublicOrigin } from './mail/public-origin';
 import { OAuthService } from './oauth/oauth-service';
@@ -49,6 +50,8 @@ export interface PlatformContext {
   readonly webhookTargets: WebhookTargetRules;
   /** Where invitations are sent: the data directory's outbox, or an SMTP server (--smtp-url). */
   readonly mailer: Mailer;
+  /** Mail being sent after its transaction committed. */
+  readonly outgoingMail: Deliveries;
   /** The origin of links sent by mail; set by the server (buildServer). */
   readonly publicOrigin: PublicOrigin;
   close(): Promise<void>;
@@ -108,6 +111,7 @@ export async function createContext(
     oauthTokens: tokens,
     webhookTargets: { allowPrivate: options.allowPrivateWebhookTargets === true },
     mailer: createMailer(dataDir, host, options.smtpUrl),
+    outgoingMail: new Deliveries(),
     publicOrigin: new PublicOrigin(),
     close: () => db.close(),
   };

@@ -116,9 +116,9 @@ const executors: { [K in BuiltInKind]: Executor<K> } = {
       context,
     );
     if (!issued.ok) return issued;
-    // The enrollment link went to the invited address only; the requester learns where it was sent.
+    // The enrollment link goes to the invited address only; the requester learns where it is sent.
     return ok({
-      outcome: `invitation sent to ${payload.email} (as ${payload.role}, ${issued.value.invitation.id})`,
+      outcome: `invitation sent to ${payload.email} (as ${payload.role}, ${issued.value.invitation.id}); the enrollment link goes to that address only`,
     });
   },
   'member.remove': async (ctx, tenant, payload, requester, context) => {

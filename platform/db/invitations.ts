@@ -87,7 +87,7 @@ export class InvitationStore {
     return result.numUpdatedRows === 1n;
   }
 
-  async revoke(scope: OrgScope, id: string, by: string, now: number): Promise<boolean> {
+  async revoke(scope: OrgScope, id: string, by: string | null, now: number): Promise<boolean> {
     const result = await this.db.tenant(scope, (q) =>
       q
         .updateTable('invitations')

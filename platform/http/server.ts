@@ -141,6 +141,8 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
         ctx.publicOrigin.set(`http://${host}:${address.port}`);
       }
     });
+  // Invitations already decided are still mailed before the server stops.
+  app.addHook('onClose', async () => ctx.outgoingMail.idle());
   const guards = createGuards(ctx);
   const limits: RouteLimits = { ...defaultLimits, ...options.rateLimits };
   serve(app, authApi.health, {}, async () => ({ status: 'ok' as const }));

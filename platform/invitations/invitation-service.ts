@@ -3,7 +3,7 @@ import type { Invitation } from '../../shared/api/lifecycle';
 import type { builtInPayloads } from '../../shared/approvals/kinds';
 import type { AuditRequestMeta } from '../../shared/audit/format';
 import { fail, ok, type Result } from '../../shared/result';
-import type { AuditContext } from '../audit/audit-context';
+import { type AuditContext, systemContext } from '../audit/audit-context';
 import { hashPassword } from '../auth/passwords';
 import { totpSeedAad } from '../auth/sessions';
 import { matchTotpStep, newTotpSeed } from '../auth/totp';
@@ -13,6 +13,7 @@ import { newId, newSecret } from '../crypto/random';
 import type { InvitationRow } from '../db/invitations';
 import { type OrgScope, orgScope, type TenantScope } from '../db/scope';
 import { recordInBothLogs } from '../lifecycle/membership-facts';
+import type { MailMessage } from '../mail/mailer';
 import { enrollmentLink } from './enrollment-link';
 import { invitationMail } from './invitation-mail';
 
@@ -107,9 +108,9 @@ export class InvitationService {
   }
 
   /**
-   * Carries out an approved member.invite inside the decision's transaction: the link is mailed to the
-   * invited address first, and the invitation recorded only once the mail went out (a failure leaves
-   * nothing behind; a mail whose invitation then rolls back carries a link that opens nothing).
+   * Carries out an approved member.invite inside the decision's transaction: the invitation is recorded,
+   * and its link mailed to the invited address once the transaction has committed (never while it is open;
+   * a mail server may be slow). A mail that fails withdraws the invitation, since no one holds its link.
    */
   async issue(
     tenant: TenantScope,
@@ -118,7 +119,7 @@ export class InvitationService {
     payload: InvitePayload,
     context: AuditContext,
   ): Promise<Result<{ invitation: Invitation }>> {
-    const { stores, clock, auditLog, mailer, publicOrigin } = this.ctx;
+    const { stores, clock, auditLog, publicOrigin } = this.ctx;
     const org = orgScope(tenant.organizationId, tenant.organizationSlug);
     const checked = await this.check(org, invitedBy, payload);
     if (!checked.ok) return checked;
@@ -129,19 +130,6 @@ export class InvitationService {
     const now = clock.now();
     const id = newId('inv');
     const secret = newSecret();
-    const expiresAt = now + ENROLLMENT_TTL_MS;
-    const sent = await mailer.send(
-      invitationMail({
-        to: payload.email,
-        displayName: payload.displayName,
-        organizationName: organization?.name ?? org.organizationSlug,
-        inviterName: inviter?.display_name ?? 'An administrator',
-        role: payload.role,
-        link: enrollmentLink(origin, `${id}.${secret}`),
-        expiresAt,
-      }),
-    );
-    if (!sent.ok) return sent;
     const row: Omit<InvitationRow, 'organization_id'> = {
       id,
       email: payload.email,
@@ -154,7 +142,7 @@ export class InvitationService {
       // No seed until the page is visited: each visit mints its own (visit()).
       totp_seed_sealed: Buffer.alloc(0),
       created_at: now,
-      expires_at: expiresAt,
+      expires_at: now + ENROLLMENT_TTL_MS,
       accepted_at: null,
       accepted_user_id: null,
       revoked_at: null,
@@ -176,13 +164,42 @@ export class InvitationService {
         },
       },
     });
-    await recordInBothLogs(auditLog, org, context, {
-      action: 'invitation.sent',
-      resource: { type: 'invitation', id },
-      change: { before: null, after: { to: payload.email, invitation: id } },
+    const message = invitationMail({
+      to: payload.email,
+      displayName: payload.displayName,
+      organizationName: organization?.name ?? org.organizationSlug,
+      inviterName: inviter?.display_name ?? 'An administrator',
+      role: payload.role,
+      link: enrollmentLink(origin, `${id}.${secret}`),
+      expiresAt: row.expires_at,
     });
+    stores.db.afterCommit(() => this.ctx.outgoingMail.start(() => this.#deliver(org, id, message, context)));
     const full = { ...row, organization_id: org.organizationId };
     return ok({ invitation: toInvitation(full, now) });
+  }
+
+  /** Sends an invitation's mail (after commit) and records that it went, or withdraws the invitation. */
+  async #deliver(org: OrgScope, id: string, message: MailMessage, context: AuditContext): Promise<void> {
+    const { stores, clock, auditLog, mailer } = this.ctx;
+    const sent = await mailer.send(message);
+    await stores.db.inTenant(org, async () => {
+      if (sent.ok) {
+        await recordInBothLogs(auditLog, org, context, {
+          action: 'invitation.sent',
+          resource: { type: 'invitation', id },
+          change: { before: null, after: { to: message.to, invitation: id } },
+        });
+        return;
+      }
+      // No one holds the link: the invitation is withdrawn (by no person), for an administrator to invite again.
+      await stores.invitations.revoke(org, id, null, clock.now());
+      await recordInBothLogs(auditLog, org, systemContext, {
+        action: 'invitation.send_failed',
+        resource: { type: 'invitation', id },
+        change: { before: null, after: { to: message.to, invitation: id, withdrawn: true } },
+        outcome: 'failure',
+      });
+    });
   }
 
   async list(org: OrgScope, pendingOnly: boolean): Promise<Invitation[]> {

@@ -32,6 +32,7 @@ export const auditActionGroups: readonly ActionGroup[] = [
       { action: 'member.role_change', label: 'Role changed' },
       { action: 'member.invite', label: 'Invited (enrollment link issued)' },
       { action: 'invitation.sent', label: 'Invitation mailed to the invited address' },
+      { action: 'invitation.send_failed', label: 'Invitation could not be mailed (withdrawn)' },
       { action: 'member.enroll_refused', label: 'Enrollment refused (wrong code)' },
       { action: 'member.invite_revoke', label: 'Invitation revoked' },
       { action: 'member.suspend', label: 'Member suspended' },

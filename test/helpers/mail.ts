@@ -18,8 +18,9 @@ function decodeQuotedPrintable(body: string): string {
   return Buffer.from(bytes, 'latin1').toString('utf8');
 }
 
-/** Every message in the outbox of the platform's data directory, oldest first. */
-export function outbox(platform: TestPlatform): OutboxMessage[] {
+/** Every message in the outbox of the platform's data directory, oldest first, once sending has settled. */
+export async function outbox(platform: TestPlatform): Promise<OutboxMessage[]> {
+  await platform.ctx.outgoingMail.idle();
   const folder = join(platform.dataDir, 'outbox');
   let names: string[];
   try {
@@ -46,8 +47,8 @@ export function outbox(platform: TestPlatform): OutboxMessage[] {
 }
 
 /** The enrollment link in the latest invitation mailed to `email`, as the invitee reads it. */
-export function invitationLinkFor(platform: TestPlatform, email: string): string {
-  const messages = outbox(platform).filter((m) => m.to.includes(email));
+export async function invitationLinkFor(platform: TestPlatform, email: string): Promise<string> {
+  const messages = (await outbox(platform)).filter((m) => m.to.includes(email));
   const last = messages.at(-1);
   const link = last && /https?:\/\/\S+\/enroll\?token=\S+/.exec(last.text)?.[0];
   if (!link) throw new Error(`No invitation in the outbox for ${email}`);

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   auditEntries,
@@ -47,15 +48,17 @@ describe('the enrollment link goes to the invited address, never to the requeste
     expect(result.status).toBe(200);
     expect(result.json.secret).toBeNull();
     expect(executed.outcome).toMatch(
-      new RegExp(`^invitation sent to ${email} \\(as member, inv_[a-z2-7]{26}\\)$`),
+      new RegExp(
+        `^invitation sent to ${email} \\(as member, inv_[a-z2-7]{26}\\); the enrollment link goes to that address only$`,
+      ),
     );
 
-    const mails = outbox(platform).filter((m) => m.to.includes(email));
+    const mails = (await outbox(platform)).filter((m) => m.to.includes(email));
     expect(mails.length).toBe(1);
     const mail = mails[0] as (typeof mails)[number];
     expect(mail.mode).toBe(0o600);
     expect(mail.subject).toMatch(/^Join Acme.* on Compliance Console$/);
-    const link = invitationLinkFor(platform, email);
+    const link = await invitationLinkFor(platform, email);
     expect(link.startsWith(`${platform.url}/enroll?token=inv_`)).toBe(true);
     const secret = link.split('.').pop() as string;
 
@@ -77,7 +80,7 @@ describe('the enrollment link goes to the invited address, never to the requeste
 
   it('shows each page visit its own authenticator secret: an earlier visitor’s secret and form are worthless', async () => {
     const { email } = await invite();
-    const link = invitationLinkFor(platform, email);
+    const link = await invitationLinkFor(platform, email);
     // Someone opens the link first (a link preview, a mail scanner, whoever saw the mail).
     const early = await openEnrollmentPage(platform, link);
     expect(early.status).toBe(200);
@@ -126,7 +129,7 @@ describe('the enrollment link goes to the invited address, never to the requeste
 
   it('keeps a wrong code on the page on record, and refuses a form without fetch metadata that does not name this origin', async () => {
     const { email } = await invite();
-    const page = await openEnrollmentPage(platform, invitationLinkFor(platform, email));
+    const page = await openEnrollmentPage(platform, await invitationLinkFor(platform, email));
     const fields = {
       token: page.token as string,
       nonce: page.nonce as string,
@@ -145,6 +148,49 @@ describe('the enrollment link goes to the invited address, never to the requeste
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
       });
       expect(reply.status, JSON.stringify(headers)).toBe(403);
+    }
+  });
+
+  it('through an SMTP server that does not take it, withdraws the invitation and says so; the URL’s password is in no log', async () => {
+    // A port nothing listens on: the mail server refuses the connection.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      });
+    });
+    const smtp = await startPlatform({
+      defaultPolicy: true,
+      smtpUrl: `smtp://mailer:hunter2-smtp-pass@127.0.0.1:${port}`,
+    });
+    try {
+      expect(smtp.ctx.mailer.describe).toBe(`the SMTP server smtp://mailer:***@127.0.0.1:${port}`);
+      const admin = await signedIn(smtp, 'acme', 'admin');
+      const executed = await raiseApproved(
+        smtp,
+        'acme',
+        'live',
+        admin,
+        'member.invite',
+        { email: 'unreachable@example.test', role: 'member', displayName: 'Unreachable' },
+        ['compliance_officer'],
+      );
+      expect(executed.status).toBe('executed');
+      await smtp.ctx.outgoingMail.idle();
+      const listed = await smtp.call('GET', '/v1/orgs/acme/invitations?status=all', {
+        token: (await smtp.signIn(smtp.user('acme', 'admin'))).accessToken,
+      });
+      expect(listed.status, listed.text).toBe(200);
+      const invitation = listed.json.invitations.find(
+        (i: { email: string }) => i.email === 'unreachable@example.test',
+      );
+      expect(invitation.status).toBe('revoked');
+      const failed = await auditEntries(smtp, 'acme', 'live', 'invitation.send_failed');
+      expect(failed[0]).toMatchObject({ outcome: 'failure', resource: { id: invitation.id } });
+      expect(await auditEntries(smtp, 'acme', 'live', 'invitation.sent')).toEqual([]);
+      expect(smtp.logLines.join('\n')).not.toContain('hunter2-smtp-pass');
+    } finally {
+      await smtp.stop();
     }
   });
 });

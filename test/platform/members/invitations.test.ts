@@ -33,7 +33,7 @@ async function invite(role = 'member'): Promise<{ email: string; link: string; r
     ['compliance_officer'],
   );
   expect(executed.status).toBe('executed');
-  return { email, link: invitationLinkFor(platform, email), requestId: executed.id };
+  return { email, link: await invitationLinkFor(platform, email), requestId: executed.id };
 }
 
 const password = 'correct horse battery staple';
@@ -314,7 +314,7 @@ describe('the enrollment page', () => {
       ['compliance_officer'],
     );
     expect(executed.status).toBe('executed');
-    const page = await openEnrollmentPage(platform, invitationLinkFor(platform, outsider.email));
+    const page = await openEnrollmentPage(platform, await invitationLinkFor(platform, outsider.email));
     expect(page.status).toBe(200);
     expect(page.html).toContain('sign in to accept');
     expect(page.seed).toBeUndefined();
