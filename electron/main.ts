@@ -16,6 +16,7 @@ import {
 } from 'electron';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/contract/bridge';
 import type { ContractReply } from '../shared/contract/contract';
+import { IPC_DROP_CHANNEL } from '../shared/contract/dropped-files';
 import { createConsoleServices } from './services/console-services';
 import { fileDialogs } from './services/files/file-dialogs';
 import { logLine } from './services/log-line';
@@ -141,6 +142,10 @@ async function start(): Promise<void> {
   ipcMain.handle(IPC_CALL_CHANNEL, (event, name: unknown, input: unknown): Promise<ContractReply> => {
     if (!isConsoleWindowCall(event)) return Promise.resolve(forbidden);
     return services.dispatcher.dispatch(name, input);
+  });
+  ipcMain.handle(IPC_DROP_CHANNEL, (event, paths: unknown): Promise<ContractReply> => {
+    if (!isConsoleWindowCall(event)) return Promise.resolve(forbidden);
+    return services.grantDroppedPaths(paths);
   });
   services.events.subscribe((name, payload) => {
     const contents = consoleWindow && !consoleWindow.isDestroyed() ? consoleWindow.webContents : undefined;

@@ -1,5 +1,8 @@
 import { rmSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import type { ContractReply } from '../../shared/contract/contract';
+import { DroppedFiles, DroppedPaths, MAX_DROPPED_FILES } from '../../shared/contract/dropped-files';
+import { fail, ok } from '../../shared/result';
 import { ExportVerification } from './audit/export-verification';
 import { LiveAuditCheck } from './audit/live-verification';
 import { EvidenceCache } from './cache/evidence-cache';
@@ -45,6 +48,8 @@ export interface ConsoleServices {
   readonly events: EventBus;
   readonly files: FileGrants;
   readonly cache: EvidenceCache;
+  /** What the desktop app's preload sends for files dropped on the window (see `IPC_DROP_CHANNEL`). */
+  grantDroppedPaths(paths: unknown): Promise<ContractReply>;
   close(): Promise<void>;
 }
 
@@ -99,6 +104,11 @@ export function createConsoleServices(options: ConsoleServicesOptions): ConsoleS
     events,
     files,
     cache: cache.value,
+    grantDroppedPaths: async (paths) => {
+      const parsed = DroppedPaths.safeParse(paths);
+      if (!parsed.success) return fail('bad-request', `Drop at most ${MAX_DROPPED_FILES} files at once.`);
+      return ok(DroppedFiles.parse(await files.grantDropped(parsed.data)));
+    },
     close: async () => {
       await files.releaseAll();
       cache.value.close();

@@ -131,7 +131,8 @@ export class ApprovalService {
         ...(attached.length > 0 ? { evidence: attached } : {}),
         ...(reviewItem ? { reviewItem } : {}),
       });
-      if (row.required_approvals === 0) await executeRequest(this.ctx, this.webhooks, tenant, row, context);
+      if (row.required_approvals === 0)
+        await executeRequest(this.ctx, this.webhooks, tenant, row, context, reviewItem !== undefined);
       return ok(await this.#view(tenant, row.id));
     });
   }

@@ -203,6 +203,11 @@ export class History {
       user: (role) => tenant.org.people[role].userId,
       keyId: (name) => named(tenant.keys, 'API key')(name).id,
       evidenceId: named(tenant.library, 'evidence file'),
+      deviceKeyId: (role) => {
+        const device = this.#deviceOf.get(tenant.org.people[role].userId);
+        if (!device) throw new Error(`Demo history: ${role} has no device key yet.`);
+        return device.id;
+      },
     };
   }
 

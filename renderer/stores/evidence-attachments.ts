@@ -79,3 +79,14 @@ export async function checkPageFile(file: File): Promise<{ mediaType: EvidenceMe
 export function isDuplicate(attachments: readonly Attachment[], name: string, size: number): boolean {
   return attachments.some((a) => a.name === name && a.size === size);
 }
+
+/** Why a file cannot join the request's attachments (already there, or one too many), if it cannot. */
+export function admissionRefusal(
+  attachments: readonly Attachment[],
+  name: string,
+  size: number,
+): string | null {
+  if (isDuplicate(attachments, name, size)) return `“${name}” is attached already.`;
+  if (attachments.length >= MAX_ATTACHMENTS) return `A request takes at most ${MAX_ATTACHMENTS} files.`;
+  return null;
+}

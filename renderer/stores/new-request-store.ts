@@ -7,9 +7,8 @@ import type { ContractClient } from '../contract/client';
 import { type Uploader, upload } from '../contract/uploads';
 import {
   type Attachment,
+  admissionRefusal,
   checkPageFile,
-  isDuplicate,
-  MAX_ATTACHMENTS,
   type Refusal,
   sizeRefusal,
 } from './evidence-attachments';
@@ -69,6 +68,8 @@ export interface NewRequestState {
   /** A fresh draft asking to delete one evidence file, as chosen beside it in a request. */
   startEvidenceDeletion(evidence: EvidenceMeta): void;
   addFiles(files: readonly File[]): Promise<void>;
+  /** Files dropped on the desktop app's window (by path, through the preload). */
+  addDroppedFiles(files: readonly File[]): Promise<void>;
   chooseFile(): Promise<void>;
   removeAttachment(id: string): void;
   dismissRefusals(): void;
@@ -226,15 +227,7 @@ export function createNewRequestStore(
 
       async addFiles(files) {
         if (busy(get().submission)) return;
-        // The desktop app takes files only through its open dialog: a page's bytes have no way to the
-        // main process there (the headless host's upload route is the page's way).
-        if (get().choosesFiles)
-          return set({
-            refusals: files.map((f) => ({
-              name: f.name,
-              reason: `“${f.name}” was dropped: in the desktop app, attach files with Attach files… instead.`,
-            })),
-          });
+        if (get().choosesFiles) return get().addDroppedFiles(files);
         const asked = tenant.guardTenant();
         const refusals: Refusal[] = [];
         set((s) => ({ refusals: [], checking: s.checking + files.length }));
@@ -242,19 +235,57 @@ export function createNewRequestStore(
           const checked = await checkPageFile(file);
           if (!asked.current) return;
           set((s) => ({ checking: s.checking - 1 }));
-          const { attachments } = get();
           if ('reason' in checked) refusals.push(checked);
-          else if (isDuplicate(attachments, file.name, file.size))
-            refusals.push({ name: file.name, reason: `“${file.name}” is attached already.` });
-          else if (attachments.length >= MAX_ATTACHMENTS)
-            refusals.push({ name: file.name, reason: `A request takes at most ${MAX_ATTACHMENTS} files.` });
+          else {
+            const refused = admissionRefusal(get().attachments, file.name, file.size);
+            if (refused) refusals.push({ name: file.name, reason: refused });
+            else
+              attach({
+                name: file.name,
+                size: file.size,
+                mediaType: checked.mediaType,
+                file,
+                fileId: null,
+                evidenceId: null,
+              });
+          }
+        }
+        set({ refusals });
+      },
+
+      async addDroppedFiles(files) {
+        // In the desktop app a page's bytes have no way to the main process: the preload hands over
+        // the dropped files' paths instead, and the main process checks the type when it uploads.
+        if (!client.grantDroppedFiles)
+          return set({
+            refusals: files.map((f) => ({
+              name: f.name,
+              reason: `“${f.name}” was dropped: attach files with Attach files… instead.`,
+            })),
+          });
+        const asked = tenant.guardTenant();
+        set({ refusals: [] });
+        const granted = await asked.settle(client.grantDroppedFiles(files));
+        if (!granted) return;
+        if (!granted.ok) return set({ refusals: [{ name: '', reason: granted.error.message }] });
+        const refusals: Refusal[] = granted.value.unreadable.map((name) => ({
+          name,
+          reason: `“${name}” is not a file that can be read (a folder, or a file moved since).`,
+        }));
+        // Text or a link dragged from another app has no file behind it.
+        if (granted.value.files.length === 0 && refusals.length === 0)
+          refusals.push({ name: '', reason: 'Only files can be dropped here.' });
+        for (const file of granted.value.files) {
+          const refused =
+            sizeRefusal(file.name, file.size) ?? admissionRefusal(get().attachments, file.name, file.size);
+          if (refused) refusals.push({ name: file.name, reason: refused });
           else
             attach({
               name: file.name,
               size: file.size,
-              mediaType: checked.mediaType,
-              file,
-              fileId: null,
+              mediaType: null,
+              file: null,
+              fileId: file.fileId,
               evidenceId: null,
             });
         }
@@ -271,15 +302,9 @@ export function createNewRequestStore(
         const file = chosen.value.file;
         if (!file) return;
         // The main process checks the type from the bytes when it uploads; the size is known now.
-        const bySize = sizeRefusal(file.name, file.size);
-        const { attachments } = get();
-        if (bySize) return set({ refusals: [{ name: file.name, reason: bySize }] });
-        if (isDuplicate(attachments, file.name, file.size))
-          return set({ refusals: [{ name: file.name, reason: `“${file.name}” is attached already.` }] });
-        if (attachments.length >= MAX_ATTACHMENTS)
-          return set({
-            refusals: [{ name: file.name, reason: `A request takes at most ${MAX_ATTACHMENTS} files.` }],
-          });
+        const refused =
+          sizeRefusal(file.name, file.size) ?? admissionRefusal(get().attachments, file.name, file.size);
+        if (refused) return set({ refusals: [{ name: file.name, reason: refused }] });
         attach({
           name: file.name,
           size: file.size,

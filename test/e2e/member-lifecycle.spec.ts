@@ -133,3 +133,73 @@ test('an admin invites a person, who enrolls on the platform’s page (password 
   await expect(row).toContainText('Active');
   await page.screenshot({ path: info.outputPath('7-new-member-signed-in.png'), fullPage: true });
 });
+
+test('a member asks for a role for a while; once approved the admin sees who holds it until when, ends it early, and suspends someone through a request', async ({
+  page,
+  context,
+}, info) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 1280, height: 1500 });
+  const member = platform.user('acme', 'member');
+  await signInThroughPlatformPage(page, context, console_, platform, member);
+  await nav(page).getByRole('button', { name: 'Members & roles' }).click();
+  // A member may not manage members: no invite, suspend or remove; they may ask for an elevation.
+  await expect(page.getByRole('button', { name: 'Invite a person…' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^Suspend…/ })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Ask for a role for a while…' }).click();
+  const ask = page.getByRole('dialog', { name: 'Ask for a role for a while' });
+  await expect(ask.getByLabel('Role')).toHaveValue('compliance_officer');
+  await expect(ask).toContainText('at most 8 hours');
+  await ask.getByLabel('For').selectOption({ label: '2 hours' });
+  await ask.getByLabel('Reason').fill('Cover the evidence backlog this afternoon.');
+  await scanForAxeViolations(page, 'elevation dialog');
+  await ask.screenshot({ path: info.outputPath('8-ask-elevation.png') });
+  await ask.getByRole('button', { name: 'Request the elevation' }).click();
+  await expect(page.getByText('Approval requested.')).toBeVisible();
+  await expect(page.locator('.ask-notice')).toBeFocused();
+
+  const raised = await platform.call('GET', '/v1/orgs/acme/envs/test/approvals?kind=member.elevate', {
+    token: (await platform.signIn(platform.user('acme', 'admin'))).accessToken,
+  });
+  await approveBy(platform, 'acme', 'test', raised.json.requests[0], ['admin']);
+
+  // The admin's Members screen: who holds an elevated role, until when; End now lowers it at once.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  const admin = platform.user('acme', 'admin');
+  await signInThroughPlatformPage(page, context, console_, platform, admin);
+  await nav(page).getByRole('button', { name: 'Members & roles' }).click();
+  const elevated = page.getByRole('table', { name: 'Time-limited roles in force' });
+  await expect(elevated.getByRole('row', { name: /Marcus Okafor/ })).toContainText('Compliance officer');
+  await expect(elevated).toContainText('Cover the evidence backlog this afternoon.');
+  await expect(page.getByRole('row', { name: /Marcus Okafor/ }).first()).toContainText(
+    /Compliance officer until/,
+  );
+  await scanForAxeViolations(page, 'members screen with an elevation', { requirePasses: true });
+  await page.screenshot({ path: info.outputPath('9-elevated-now.png') });
+  await elevated.getByRole('button', { name: /End now/ }).click();
+  await expect(page.getByText('No one holds an elevated role now.')).toBeVisible();
+  const { accessToken } = await platform.signIn(admin);
+  const ended = await platform.call(
+    'GET',
+    '/v1/orgs/acme/envs/live/audit/entries?action=member.elevation_end',
+    {
+      token: accessToken,
+    },
+  );
+  expect(ended.json.entries[0].change.after).toMatchObject({ role: 'member', reason: 'ended-early' });
+
+  // Suspending the viewer is a request; once approved, the row says so.
+  await page.getByRole('button', { name: 'Suspend… Tom Alvarez' }).click();
+  const suspend = page.getByRole('dialog', { name: 'Suspend a member' });
+  await suspend.getByLabel('Reason').fill('On leave until the 15th.');
+  await suspend.getByRole('button', { name: 'Request the suspension' }).click();
+  await expect(page.getByText('Suspend Tom Alvarez needs an approval first')).toBeVisible();
+  const pending = await platform.call('GET', '/v1/orgs/acme/envs/test/approvals?kind=member.suspend', {
+    token: accessToken,
+  });
+  await approveBy(platform, 'acme', 'test', pending.json.requests[0], ['compliance_officer']);
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(page.getByRole('row', { name: /Tom Alvarez/ })).toContainText('Suspended');
+  await expect(page.getByRole('button', { name: 'Resume… Tom Alvarez' })).toBeVisible();
+  await page.screenshot({ path: info.outputPath('10-suspended.png') });
+});

@@ -38,6 +38,18 @@ export class FileGrants {
     }
   }
 
+  /** Files dropped on the window, by the paths the preload read from them; folders are not files. */
+  async grantDropped(paths: readonly string[]): Promise<{ files: GrantedFile[]; unreadable: string[] }> {
+    const files: GrantedFile[] = [];
+    const unreadable: string[] = [];
+    for (const path of paths) {
+      const granted = await this.grantPath(path);
+      if (granted.ok) files.push(granted.value);
+      else unreadable.push(basename(path));
+    }
+    return { files, unreadable };
+  }
+
   /** Streams an upload to a private temporary file; over `maxBytes` it is refused and removed. */
   async grantUpload(name: string, body: Readable, maxBytes: number): Promise<Result<GrantedFile>> {
     await mkdir(this.uploadDir, { recursive: true, mode: 0o700 });

@@ -71,6 +71,8 @@ export function MembersScreen() {
   const retry = {
     label: 'Retry',
     run: () => {
+      // What a raised request came to is read again from the screen itself, not from the old notice.
+      lifecycle.getState().clearAsk();
       void actions.load();
       void lifecycle.getState().load();
     },
@@ -114,6 +116,9 @@ export function MembersScreen() {
             {tenant.organization} · {live ? <strong className="live-flag">LIVE — real data</strong> : 'test'}
           </p>
         )}
+        <button type="button" className="members-screen__refresh" onClick={retry.run}>
+          Refresh
+        </button>
       </header>
       {s.offline && (
         <Notice tone="offline" action={retry}>

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../../shared/contract/bridge';
+import { IPC_DROP_CHANNEL } from '../../../shared/contract/dropped-files';
 
 // The Electron binary is missing here, so main.ts runs against a recording stand-in for Electron's API
 // (and for the services), proving the wiring: what each handler decides for the inputs Electron would
@@ -18,7 +19,8 @@ const fake = vi.hoisted(() => {
     privileged: [] as unknown[],
     protocolHandler: undefined as undefined | ((request: Request) => Promise<Response>),
     ipcChannels: [] as string[],
-    ipcHandler: undefined as undefined | Fn,
+    ipcHandlers: new Map<string, Fn>(),
+    dropped: [] as unknown[],
     permissionRequest: undefined as undefined | Fn,
     permissionCheck: undefined as undefined | Fn,
     deviceCheck: undefined as undefined | Fn,
@@ -98,7 +100,7 @@ vi.mock('electron', () => {
     ipcMain: {
       handle: (channel: string, handler: Fn) => {
         state.ipcChannels.push(channel);
-        state.ipcHandler = handler;
+        state.ipcHandlers.set(channel, handler);
       },
     },
     protocol: {
@@ -146,6 +148,10 @@ vi.mock('../../../electron/services/console-services', () => ({
           return () => {};
         },
       },
+      grantDroppedPaths: async (paths: unknown) => {
+        fake.state.dropped.push(paths);
+        return { ok: true, value: { files: [], unreadable: [] } };
+      },
       close: async () => {},
     };
   },
@@ -154,10 +160,17 @@ vi.mock('../../../electron/services/console-services', () => ({
 const { state, appHandlers, contentsHandlers, webContents } = fake;
 const mainFrame = { url: 'app://console/index.html', origin: 'app://console', parent: null };
 const call = (event: unknown, name: unknown, input: unknown) =>
-  (state.ipcHandler as (event: unknown, name: unknown, input: unknown) => Promise<unknown>)(
+  (
+    state.ipcHandlers.get(IPC_CALL_CHANNEL) as (
+      event: unknown,
+      name: unknown,
+      input: unknown,
+    ) => Promise<unknown>
+  )(event, name, input);
+const drop = (event: unknown, paths: unknown) =>
+  (state.ipcHandlers.get(IPC_DROP_CHANNEL) as (event: unknown, paths: unknown) => Promise<unknown>)(
     event,
-    name,
-    input,
+    paths,
   );
 
 beforeAll(async () => {
@@ -205,8 +218,26 @@ describe('main process wiring (against a stand-in for Electron)', () => {
     expect((await handler(new Request('app://console/%2e%2e/package.json'))).status).toBe(404);
   });
 
-  it('listens on the one call channel and nothing else', () => {
-    expect(state.ipcChannels).toEqual([IPC_CALL_CHANNEL]);
+  it('listens on the call channel and the dropped-files channel, nothing else', () => {
+    expect(state.ipcChannels).toEqual([IPC_CALL_CHANNEL, IPC_DROP_CHANNEL]);
+  });
+
+  it('hands dropped paths from the console page to the services, and refuses them from anything else', async () => {
+    const paths = ['/home/someone/minutes.pdf'];
+    await expect(drop({ sender: webContents, senderFrame: mainFrame }, paths)).resolves.toMatchObject({
+      ok: true,
+    });
+    const foreign = { url: 'https://example.com/', origin: 'https://example.com', parent: null };
+    await expect(drop({ sender: webContents, senderFrame: foreign }, ['/etc/shadow'])).resolves.toMatchObject(
+      {
+        ok: false,
+        error: { code: 'forbidden' },
+      },
+    );
+    await expect(
+      drop({ sender: { ...webContents, id: 8 }, senderFrame: mainFrame }, paths),
+    ).resolves.toMatchObject({ ok: false });
+    expect(state.dropped).toEqual([paths]);
   });
 
   it('passes calls from the console page in the main frame to the services', async () => {

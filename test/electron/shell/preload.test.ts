@@ -5,6 +5,7 @@ import {
   IPC_CALL_CHANNEL,
   IPC_EVENT_CHANNEL,
 } from '../../../shared/contract/bridge';
+import { IPC_DROP_CHANNEL } from '../../../shared/contract/dropped-files';
 
 // The preload runs against a stand-in for Electron's renderer-side API that records what it is given.
 type Listener = (event: unknown, ...args: unknown[]) => void;
@@ -15,6 +16,10 @@ const fake = vi.hoisted(() => ({
 }));
 
 vi.mock('electron', () => ({
+  // What webUtils.getPathForFile answers: the path of a file from the OS, '' for one made by page script.
+  webUtils: {
+    getPathForFile: (file: File) => (file.name === 'minutes.pdf' ? '/home/someone/minutes.pdf' : ''),
+  },
   contextBridge: {
     exposeInMainWorld: (key: string, api: unknown) => fake.exposed.set(key, api),
   },
@@ -38,10 +43,19 @@ beforeAll(async () => {
   bridge = fake.exposed.get(BRIDGE_GLOBAL) as ConsoleBridge;
 });
 
-describe('preload: the renderer gets the two bridge functions and nothing of Electron', () => {
-  it(`exposes exactly call and onEvent, under ${BRIDGE_GLOBAL} only`, () => {
+describe('preload: the renderer gets the bridge functions and nothing of Electron', () => {
+  it(`exposes exactly call, onEvent and grantDroppedFiles, under ${BRIDGE_GLOBAL} only`, () => {
     expect([...fake.exposed.keys()]).toEqual([BRIDGE_GLOBAL]);
-    expect(Object.keys(bridge).sort()).toEqual(['call', 'onEvent']);
+    expect(Object.keys(bridge).sort()).toEqual(['call', 'grantDroppedFiles', 'onEvent']);
+  });
+
+  it('sends the main process only the paths Electron knows for dropped files, never one the page names', async () => {
+    fake.invoked.length = 0;
+    const dropped = new File(['%PDF'], 'minutes.pdf');
+    const madeByPage = new File(['x'], '/etc/shadow');
+    await bridge.grantDroppedFiles?.([dropped, madeByPage]);
+    expect(fake.invoked).toEqual([[IPC_DROP_CHANNEL, ['/home/someone/minutes.pdf']]]);
+    fake.invoked.length = 0;
   });
 
   it('sends calls over the one call channel and returns the reply', async () => {

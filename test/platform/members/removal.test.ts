@@ -212,6 +212,44 @@ describe('removing a member (offboarding)', () => {
     expect(executed.outcome).toContain('approvals:request');
   });
 
+  it('fails a request its requester raised before being removed or suspended: approval lends no lost authority', async () => {
+    const departing = await newPerson({ acme: 'admin' });
+    const session = await platform.signIn(departing);
+    const invite = await raise(platform, 'acme', 'live', session.accessToken, 'member.invite', {
+      email: 'after-departure@example.test',
+      role: 'viewer',
+      displayName: 'After Departure',
+    });
+    expect(invite.status).toBe(201);
+    const paused = await newPerson({ acme: 'admin' });
+    const pausedSession = await platform.signIn(paused);
+    const suspendOther = await raise(platform, 'acme', 'live', pausedSession.accessToken, 'member.suspend', {
+      userId: platform.user('acme', 'viewer').userId,
+    });
+    expect(suspendOther.status).toBe(201);
+    const owner = await signedIn(platform, 'acme', 'owner');
+    await raiseApproved(platform, 'acme', 'live', owner, 'member.remove', { userId: departing.userId }, [
+      'admin',
+    ]);
+    await raiseApproved(platform, 'acme', 'live', owner, 'member.suspend', { userId: paused.userId }, [
+      'admin',
+    ]);
+
+    const lateInvite = await approveBy(platform, 'acme', 'live', invite.json, ['compliance_officer']);
+    expect(lateInvite.json.status).toBe('failed');
+    expect(lateInvite.json.outcome).toContain('no longer an active member');
+    const lateSuspension = await approveBy(platform, 'acme', 'live', suspendOther.json, [
+      'compliance_officer',
+    ]);
+    expect(lateSuspension.json.status).toBe('failed');
+    const invitations = await platform.call('GET', '/v1/orgs/acme/invitations?status=all', {
+      token: owner.token,
+    });
+    expect(
+      invitations.json.invitations.some((i: { email: string }) => i.email === 'after-departure@example.test'),
+    ).toBe(false);
+  });
+
   it('lets only an owner remove an owner, and never the last active one', async () => {
     const admin = await signedIn(platform, 'acme', 'admin');
     const owner = platform.user('acme', 'owner');

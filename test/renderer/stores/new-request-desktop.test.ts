@@ -1,11 +1,13 @@
 import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleServices } from '../../../electron/services/console-services';
 import { Vault } from '../../../electron/services/vault/vault';
+import { contractClient } from '../../../renderer/contract/client';
 import { createNewRequestStore, type NewRequestStore } from '../../../renderer/stores/new-request-store';
+import type { SessionStore } from '../../../renderer/stores/session-store';
 import { onePagePdf } from '../../fixtures/evidence/files';
 import { startPlatform, type TestPlatform } from '../../helpers/platform';
 import { bridgeClient, signedInSession } from '../../helpers/renderer-stores';
@@ -19,6 +21,15 @@ const chosen: (string | undefined)[] = [];
 let platform: TestPlatform;
 let services: ReturnType<typeof createConsoleServices>;
 let store: NewRequestStore;
+let session: SessionStore;
+/** What Electron's webUtils.getPathForFile answers in the preload for a file dragged onto the window. */
+const pathsOfDropped = new WeakMap<File, string>();
+
+function dragged(path: string): File {
+  const dropped = new File([], basename(path));
+  pathsOfDropped.set(dropped, path);
+  return dropped;
+}
 
 function file(name: string, bytes: Buffer | string): string {
   const path = join(dir, name);
@@ -35,8 +46,14 @@ beforeAll(async () => {
     now: () => platform.clock.now(),
     chooseFile: async (purpose) => (purpose === 'evidence' ? chosen.shift() : undefined),
   });
-  const client = bridgeClient(services);
-  const session = await signedInSession(client, platform.user('acme', 'member'), platform);
+  // The preload's drop: each File's path (none for one made by page script) to the main process.
+  const client = contractClient({
+    call: (name, input) => services.dispatcher.dispatch(name, input),
+    onEvent: (listener) => services.events.subscribe(listener),
+    grantDroppedFiles: (files) =>
+      services.grantDroppedPaths(files.map((f) => pathsOfDropped.get(f) ?? '').filter((p) => p !== '')),
+  });
+  session = await signedInSession(client, platform.user('acme', 'member'), platform);
   store = createNewRequestStore(client, session);
   await store.getState().init();
 });
@@ -72,15 +89,51 @@ describe('new request in the desktop app (system open dialog)', () => {
     ]);
   });
 
-  it('a dropped file is refused with the way that works here; nothing is read', async () => {
-    await store.getState().addFiles([new File(['notes'], 'notes.txt')]);
+  it('a file dropped on the window is taken by the path the preload read, checked like a chosen one', async () => {
+    const notes = dragged(file('notes.txt', 'Change approved at the CAB, 3 December.'));
+    const big = file('export.csv', '');
+    truncateSync(big, 10 * 1024 * 1024 + 1);
+    await store.getState().addFiles([notes, dragged(big), dragged(dir), new File(['no path'], 'text.txt')]);
+    expect(store.getState().attachments.map((a) => [a.name, a.fileId !== null, a.file])).toEqual([
+      ['minutes.pdf', true, null],
+      ['notes.txt', true, null],
+    ]);
     expect(store.getState().refusals).toEqual([
       {
-        name: 'notes.txt',
-        reason: '“notes.txt” was dropped: in the desktop app, attach files with Attach files… instead.',
+        name: basename(dir),
+        reason: `“${basename(dir)}” is not a file that can be read (a folder, or a file moved since).`,
       },
+      { name: 'export.csv', reason: '“export.csv” is larger than 10 MiB, the most an evidence file may be.' },
     ]);
-    expect(store.getState().attachments).toHaveLength(1);
+    // Dropped twice, the file is attached once.
+    await store.getState().addFiles([notes]);
+    expect(store.getState().refusals).toEqual([
+      { name: 'notes.txt', reason: '“notes.txt” is attached already.' },
+    ]);
+    store.getState().removeAttachment(store.getState().attachments[1]?.id ?? '');
+  });
+
+  it('the main process takes dropped paths only as a short list of strings', async () => {
+    for (const junk of [undefined, 'notes.txt', [42], ['']]) {
+      const reply = await services.grantDroppedPaths(junk);
+      expect(reply).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    }
+    const many = Array.from({ length: 21 }, () => join(dir, 'minutes.pdf'));
+    expect(await services.grantDroppedPaths(many)).toEqual({
+      ok: false,
+      error: { code: 'bad-request', message: 'Drop at most 20 files at once.' },
+    });
+  });
+
+  it('without the preload (an older shell), a dropped file is refused with the way that works; nothing is read', async () => {
+    const plain = createNewRequestStore(bridgeClient(services), session);
+    await plain.getState().init();
+    await plain.getState().addFiles([new File(['notes'], 'notes.txt')]);
+    expect(plain.getState().refusals).toEqual([
+      { name: 'notes.txt', reason: '“notes.txt” was dropped: attach files with Attach files… instead.' },
+    ]);
+    expect(plain.getState().attachments).toHaveLength(0);
+    plain.getState().dispose();
   });
 
   it('a chosen file that is not evidence is refused by name when submitted, and nothing is raised', async () => {

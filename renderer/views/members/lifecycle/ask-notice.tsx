@@ -13,10 +13,21 @@ export function AskNotice() {
   // what came of the request is seen (and read out) wherever the page was scrolled.
   useEffect(() => {
     if (ask.phase !== 'raised' && ask.phase !== 'failed') return;
-    const frame = requestAnimationFrame(() => {
+    // Waits (a frame at a time, a second at most) until the dialog has been gone for two frames: React
+    // removes its element first and gives the focus back to its opener a little later.
+    let frame = 0;
+    let tries = 0;
+    let gone = 0;
+    const take = () => {
+      gone = document.querySelector('dialog[open]') ? 0 : gone + 1;
+      if (gone < 2 && tries++ < 60) {
+        frame = requestAnimationFrame(take);
+        return;
+      }
       ref.current?.focus();
       ref.current?.scrollIntoView({ block: 'nearest' });
-    });
+    };
+    frame = requestAnimationFrame(take);
     return () => cancelAnimationFrame(frame);
   }, [ask]);
   let notice = null;

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Grants } from '../../../../shared/api/lifecycle';
 import type { Member } from '../../../../shared/api/organizations';
+import { dateTime } from '../../approvals/format';
 import { DirectoryName } from '../../shell/directory-name';
 import { AskDialog } from './ask-dialog';
 import { useLifecycle } from './use-lifecycle';
@@ -31,6 +32,7 @@ export function HandOverSection({ members, live }: { members: readonly Member[];
               <th scope="col">Key</th>
               <th scope="col">Acted for</th>
               <th scope="col">Scopes</th>
+              <th scope="col">Last used</th>
               <th scope="col">Action</th>
             </tr>
           </thead>
@@ -42,6 +44,10 @@ export function HandOverSection({ members, live }: { members: readonly Member[];
                   <DirectoryName id={k.ownerId} fallback="a removed person" />
                 </td>
                 <td>{k.scopes.join(', ')}</td>
+                <td>
+                  {k.lastUsedAt ? dateTime(k.lastUsedAt) : 'Never'}
+                  {k.unused90Days && <span className="unused-flag">Unused 90 days</span>}
+                </td>
                 <td>
                   <div className="members-table__actions">
                     <button type="button" onClick={() => setActing({ key: k, action: 'transfer' })}>
