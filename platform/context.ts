@@ -70,6 +70,8 @@ export interface ContextOptions {
   readonly masterKeys?: MasterKeyProvider;
   /** Send mail through this SMTP server (smtp:// or smtps://, credentials in the URL) instead of the outbox. */
   readonly smtpUrl?: string;
+  /** The origin links sent by mail name, when known before a server listens (the demo's seed). */
+  readonly publicOrigin?: string;
 }
 
 export const DEFAULT_PLATFORM_HOST = 'compliance.localhost';
@@ -91,6 +93,9 @@ export async function createContext(
   const apiKeys = new ApiKeyService(stores, auditLog, clock);
   const sessions = new Sessions(stores, tokens, sealedBox, auditLog, clock);
   const masterKeys = options.masterKeys ?? new FileMasterKeys(dataDir);
+  const outgoingMail = new Deliveries();
+  const publicOrigin = new PublicOrigin();
+  if (options.publicOrigin) publicOrigin.set(options.publicOrigin);
   return {
     dataDir,
     clock,
@@ -111,8 +116,12 @@ export async function createContext(
     oauthTokens: tokens,
     webhookTargets: { allowPrivate: options.allowPrivateWebhookTargets === true },
     mailer: createMailer(dataDir, host, options.smtpUrl),
-    outgoingMail: new Deliveries(),
-    publicOrigin: new PublicOrigin(),
-    close: () => db.close(),
+    outgoingMail,
+    publicOrigin,
+    // Mail decided before closing is still sent (and its sending recorded) first.
+    close: async () => {
+      await outgoingMail.idle();
+      await db.close();
+    },
   };
 }

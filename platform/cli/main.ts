@@ -93,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`The demo organizations already exist in ${dataDir}.\n`);
         return 1;
       }
-      await seedDemoData(dataDir);
+      await seedDemoData(dataDir, Number(values.port));
       return 0;
     }
     case 'demo': {
@@ -102,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
           `Using the demo data in ${dataDir} (credentials were shown when it was created).\n`,
         );
       } else {
-        await seedDemoData(dataDir);
+        await seedDemoData(dataDir, Number(values.port));
       }
       // The demo shares its terminal with the console's address: its request log goes to a file.
       return serve(
@@ -155,20 +155,26 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** The lived-in demo: two organizations with about two months of history, and their credentials, once. */
-async function seedDemoData(dataDir: string): Promise<void> {
+async function seedDemoData(dataDir: string, port: number): Promise<void> {
   process.stdout.write(`Creating the demo organizations and their history in ${dataDir}…\n`);
   const started = performance.now();
-  const seeded = await seedLivedInDemo(dataDir).catch((error: unknown) => {
-    // Nothing of a half-played history can be rolled back (blobs, signed checkpoints): say so plainly.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(
-      `Seeding the demo failed: ${reason}\n${dataDir} is incomplete; remove it and start again.`,
-    );
-  });
+  // The history's invitations are mailed to the outbox with links to the demo's own address.
+  const seeded = await seedLivedInDemo(dataDir, { publicOrigin: `http://127.0.0.1:${port}` }).catch(
+    (error: unknown) => {
+      // Nothing of a half-played history can be rolled back (blobs, signed checkpoints): say so plainly.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `Seeding the demo failed: ${reason}\n${dataDir} is incomplete; remove it and start again.`,
+      );
+    },
+  );
   const { users, summary } = seeded;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stdout.write(`Seeded in ${seconds} s:\n${formatSummary(summary)}\n`);
   printDemoCredentials(users, process.stdout);
+  process.stdout.write(
+    `The history's invitations were mailed to ${join(dataDir, 'outbox')} (open an .eml file there as the invitee would).\n`,
+  );
 }
 
 async function withContext<T>(dataDir: string, run: (ctx: PlatformContext) => T | Promise<T>): Promise<T> {

@@ -109,7 +109,9 @@ export async function seedLivedInDemo(
 ): Promise<{ users: DemoUser[]; summary: DemoSummary }> {
   const { now = Date.now(), ...contextOptions } = options;
   const clock = new HistoryClock(now - HISTORY_DAYS * 24 * 3600_000, now - HISTORY_END_MARGIN_MS);
-  const ctx = await createContext(dataDir, { ...contextOptions, clock });
+  // The history's invitations are mailed (to the outbox) with links to the demo's default address.
+  const publicOrigin = contextOptions.publicOrigin ?? 'http://127.0.0.1:4610';
+  const ctx = await createContext(dataDir, { ...contextOptions, publicOrigin, clock });
   try {
     const users = await seedDemo(ctx, { history: clock });
     return { users, summary: await summarize(ctx) };
