@@ -72,6 +72,19 @@ export class ElevationService {
     payload: ElevatePayload,
     context: AuditContext,
   ): Promise<Result<Elevation>> {
+    // Joins the decision's transaction (or opens one): the membership lock lasts until it ends.
+    return this.ctx.stores.db.inTenant(orgScope(tenant.organizationId, tenant.organizationSlug), () =>
+      this.#grantLocked(tenant, requestId, userId, payload, context),
+    );
+  }
+
+  async #grantLocked(
+    tenant: TenantScope,
+    requestId: string,
+    userId: string,
+    payload: ElevatePayload,
+    context: AuditContext,
+  ): Promise<Result<Elevation>> {
     const { stores, clock, auditLog } = this.ctx;
     const org = orgScope(tenant.organizationId, tenant.organizationSlug);
     // Before reading the membership: a role change running alongside waits, or this waits for it, so an

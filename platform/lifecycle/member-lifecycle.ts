@@ -119,9 +119,11 @@ export class MemberLifecycle {
     userId: string,
     act: string,
   ): Promise<Result<MemberRow>> {
-    // Runs in the decision's transaction: the membership stays as read until it ends.
-    await this.ctx.stores.db.lockMembership(org, userId);
-    const target = await this.ctx.stores.memberships.get(org, userId);
+    // In the decision's transaction (joined, or opened): the membership stays as read until it ends.
+    const target = await this.ctx.stores.db.inTenant(org, async () => {
+      await this.ctx.stores.db.lockMembership(org, userId);
+      return this.ctx.stores.memberships.get(org, userId);
+    });
     if (!target) return fail('not-found', 'Member not found.');
     if (target.role === 'owner' && actorRole !== 'owner')
       return fail('forbidden', `Only an owner can ${act} an owner.`);
