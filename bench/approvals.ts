@@ -28,6 +28,7 @@ import { addMember, createUser } from '../platform/organizations/provisioning';
 import { seedDemo } from '../platform/seed/demo';
 import { configureWebhook, WebhookService } from '../platform/webhooks/webhook-service';
 import { decisionStatementBytes } from '../shared/approvals/decision-statement';
+import { compareEngines } from './approvals-postgres';
 
 const REQUESTS = Number(process.env.BENCH_APPROVAL_REQUESTS ?? 50_000);
 const CLIENTS = 32;
@@ -45,15 +46,19 @@ const DECIDE_P99_VS_HEALTH = 50 / 2.5;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const dir = mkdtempSync(join(tmpdir(), 'cc-bench-approvals-'));
 
-interface Approver {
+export interface Approver {
   org: string;
   token: string;
   deviceId: string;
   privateKey: KeyObject;
 }
 
-async function prepare() {
-  const ctx = await createContext(dir, { clock: systemClock, allowPrivateWebhookTargets: true });
+async function prepare(dir: string, database?: string, requests = REQUESTS) {
+  const ctx = await createContext(dir, {
+    clock: systemClock,
+    allowPrivateWebhookTargets: true,
+    ...(database ? { database } : {}),
+  });
   const users = await seedDemo(ctx);
   // A loopback sink stands in for the integrations' webhooks.
   const sink = createServer((_req, res) => res.writeHead(204).end());
@@ -113,7 +118,7 @@ async function prepare() {
           if (created.ok) ids.push({ id: created.value.id, payloadHash: created.value.payloadHash });
         }
       });
-    for (let i = 0; i < REQUESTS / 2; i += 5000) await batch(i, Math.min(REQUESTS / 2, i + 5000));
+    for (let i = 0; i < requests / 2; i += 5000) await batch(i, Math.min(requests / 2, i + 5000));
     pending.set(slug, ids);
     log(`  ${slug}: ${ids.length} open requests`);
   }
@@ -121,11 +126,12 @@ async function prepare() {
   return { approvers, pending, sink };
 }
 
-async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+async function startServer(dir: string, database?: string): Promise<{ url: string; child: ChildProcess }> {
   const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const where = ['--data', dir, ...(database ? ['--database', database] : [])];
   const child = spawn(
     process.execPath,
-    [...extra, '--import', 'tsx', 'platform/cli/main.ts', 'serve', '--port', '0', '--data', dir],
+    [...extra, '--import', 'tsx', 'platform/cli/main.ts', 'serve', '--port', '0', ...where],
     {
       stdio: ['ignore', 'pipe', 'ignore'],
     },
@@ -237,58 +243,33 @@ async function phase(name: string, perClient: number, op: (client: number, i: nu
   return result;
 }
 
-log(`bench:approvals — ${REQUESTS} open requests, ${CLIENTS} concurrent clients, server in its own process`);
-log(
-  `  load average ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')}`,
-);
-const { approvers, pending, sink } = await prepare();
-const { url, child } = await startServer();
-try {
-  const get = async (path: string, token: string) => (await call(`${url}${path}`, { token })).status;
-  const health = await phase('health round trip (baseline)', 30, () => get('/v1/health', ''));
-  const listPaths = [
-    '?status=pending&limit=50',
-    '?status=pending&lane=yellow&limit=50',
-    '?mine=to-decide&limit=50',
-    '?q=accrual%204711&limit=50',
-  ];
-  // One client alone: each query's own cost, with no queue in front of it.
-  for (const path of listPaths) {
-    const approver = approvers[0] as Approver;
-    const times: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const t = performance.now();
-      await get(`/v1/orgs/${approver.org}/envs/live/approvals${path}`, approver.token);
-      times.push(performance.now() - t);
-    }
-    times.sort((a, b) => a - b);
-    log(`  alone: list ${path} p50 ${percentile(times, 50).toFixed(1)} ms`);
-  }
-  const list = await phase('list', LISTS_PER_CLIENT, (client, i) => {
+const listPaths = [
+  '?status=pending&limit=50',
+  '?status=pending&lane=yellow&limit=50',
+  '?mine=to-decide&limit=50',
+  '?q=accrual%204711&limit=50',
+];
+
+/** One list call per client turn, the queries in turn, each client an approver of its own. */
+function lister(urlFor: (client: number) => string, approvers: readonly Approver[]) {
+  return async (client: number, i: number) => {
     const approver = approvers[client % approvers.length] as Approver;
-    return get(
-      `/v1/orgs/${approver.org}/envs/live/approvals${listPaths[i % listPaths.length]}`,
-      approver.token,
-    );
-  });
-  const listOne = (client: number, i: number) => {
-    const approver = approvers[client % approvers.length] as Approver;
-    return get(
-      `/v1/orgs/${approver.org}/envs/live/approvals${listPaths[i % listPaths.length]}`,
-      approver.token,
-    );
+    const path = `/v1/orgs/${approver.org}/envs/live/approvals${listPaths[i % listPaths.length]}`;
+    return (await call(`${urlFor(client)}${path}`, { token: approver.token })).status;
   };
-  const healthOne = () => get('/v1/health', '');
-  // Before any decision: executed requests queue webhook deliveries, which the server sends meanwhile.
-  // The baseline runs right before, at the same rate, for as long.
-  const healthAtListLoad = await atLoad('health', list.perSecond / 2, 5, healthOne);
-  const listAtLoad = await atLoad('list', list.perSecond / 2, 5, listOne);
-  // Each decision takes a request of its own that nobody decided yet (yellow lane: one approval executes
-  // it), so every reply should be a success.
+}
+
+/**
+ * One signed decision per call. Each decision takes a request of its own that nobody decided yet (yellow
+ * lane: one approval executes it), so every reply should be a success.
+ */
+function decider(
+  urlFor: (client: number) => string,
+  approvers: readonly Approver[],
+  pending: Map<string, { id: string; payloadHash: string }[]>,
+) {
   const next = new Map<string, number>();
-  const decideOne = async (client: number, _i: number) => {
+  return async (client: number, _i: number) => {
     const approver = approvers[client % approvers.length] as Approver;
     const queue = pending.get(approver.org) as { id: string; payloadHash: string }[];
     const index = next.get(approver.org) ?? 0;
@@ -306,74 +287,127 @@ try {
       decidedAt,
     };
     const signature = sign(null, decisionStatementBytes(statement), approver.privateKey).toString('base64');
-    const response = await call(`${url}/v1/orgs/${approver.org}/envs/live/approvals/${requestId}/decisions`, {
-      method: 'POST',
-      token: approver.token,
-      body: JSON.stringify({
-        decision: 'approve',
-        comment: '',
-        deviceKeyId: approver.deviceId,
-        decidedAt,
-        signature,
-        idempotencyKey: `bench-${requestId}-${client}`,
-      }),
-    });
+    const base = urlFor(client);
+    const response = await call(
+      `${base}/v1/orgs/${approver.org}/envs/live/approvals/${requestId}/decisions`,
+      {
+        method: 'POST',
+        token: approver.token,
+        body: JSON.stringify({
+          decision: 'approve',
+          comment: '',
+          deviceKeyId: approver.deviceId,
+          decidedAt,
+          signature,
+          idempotencyKey: `bench-${requestId}-${client}`,
+        }),
+      },
+    );
     return response.status;
   };
-  const decide = await phase('decide', DECIDES_PER_CLIENT, decideOne);
+}
 
-  const healthAtDecideLoad = await atLoad('health', decide.perSecond / 2, 5, healthOne);
-  const decideAtLoad = await atLoad('decide', decide.perSecond / 2, 5, decideOne);
-  const listRatio = listAtLoad.p99 / healthAtListLoad.p99;
-  const decideRatio = decideAtLoad.p99 / healthAtDecideLoad.p99;
+/** The SQLite platform alone, in depth: each query's cost, throughput, and p99 at half of it. */
+async function sqliteRun(): Promise<void> {
   log(
-    `p99 at load against health's at the same load: list ${listRatio.toFixed(1)}x, decide ${decideRatio.toFixed(1)}x`,
+    `bench:approvals — ${REQUESTS} open requests, ${CLIENTS} concurrent clients, server in its own process`,
   );
-  for (const [name, byStatus] of failures)
-    log(`  failed: ${name}: ${[...byStatus].map(([status, n]) => `${n} x HTTP ${status}`).join(', ')}`);
   log(
-    `  load average after: ${loadavg()
+    `  load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
-  process.stdout.write(
-    `${JSON.stringify({
-      bench: 'approvals',
-      figures: {
-        open_requests: REQUESTS,
-        clients: CLIENTS,
-        health_p99_ms: Number(health.p99.toFixed(2)),
-        list_per_s: Math.round(list.perSecond),
-        list_p50_ms: Number(list.p50.toFixed(2)),
-        list_p99_ms: Number(list.p99.toFixed(2)),
-        decide_per_s: Math.round(decide.perSecond),
-        decide_p50_ms: Number(decide.p50.toFixed(2)),
-        decide_p99_ms: Number(decide.p99.toFixed(2)),
-        list_at_load_per_s: Math.round(listAtLoad.rate),
-        list_at_load_p50_ms: Number(listAtLoad.p50.toFixed(2)),
-        list_at_load_p99_ms: Number(listAtLoad.p99.toFixed(2)),
-        health_at_list_load_p99_ms: Number(healthAtListLoad.p99.toFixed(2)),
-        list_at_load_p99_vs_health: Number(listRatio.toFixed(2)),
-        decide_at_load_per_s: Math.round(decideAtLoad.rate),
-        decide_at_load_p50_ms: Number(decideAtLoad.p50.toFixed(2)),
-        decide_at_load_p99_ms: Number(decideAtLoad.p99.toFixed(2)),
-        health_at_decide_load_p99_ms: Number(healthAtDecideLoad.p99.toFixed(2)),
-        decide_at_load_p99_vs_health: Number(decideRatio.toFixed(2)),
-        list_failed: failureCount('list') + failureCount('list at load'),
-        decide_failed: failureCount('decide') + failureCount('decide at load'),
-        health_failed: failureCount('health round trip (baseline)') + failureCount('health at load'),
-      },
-      targets: [
-        { figure: 'list_at_load_p99_vs_health', op: '<=', value: LIST_P99_VS_HEALTH },
-        { figure: 'decide_at_load_p99_vs_health', op: '<=', value: DECIDE_P99_VS_HEALTH },
-        { figure: 'list_failed', op: '<=', value: 0 },
-        { figure: 'decide_failed', op: '<=', value: 0 },
-      ],
-    })}\n`,
-  );
-} finally {
-  child.kill('SIGINT');
-  await new Promise((resolve) => child.once('exit', resolve));
-  sink.close();
+  const { approvers, pending, sink } = await prepare(dir);
+  const { url, child } = await startServer(dir);
+  try {
+    const get = async (path: string, token: string) => (await call(`${url}${path}`, { token })).status;
+    const health = await phase('health round trip (baseline)', 30, () => get('/v1/health', ''));
+    // One client alone: each query's own cost, with no queue in front of it.
+    for (const path of listPaths) {
+      const approver = approvers[0] as Approver;
+      const times: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const t = performance.now();
+        await get(`/v1/orgs/${approver.org}/envs/live/approvals${path}`, approver.token);
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      log(`  alone: list ${path} p50 ${percentile(times, 50).toFixed(1)} ms`);
+    }
+    const list = await phase(
+      'list',
+      LISTS_PER_CLIENT,
+      lister(() => url, approvers),
+    );
+    const listOne = lister(() => url, approvers);
+    const healthOne = () => get('/v1/health', '');
+    // Before any decision: executed requests queue webhook deliveries, which the server sends meanwhile.
+    // The baseline runs right before, at the same rate, for as long.
+    const healthAtListLoad = await atLoad('health', list.perSecond / 2, 5, healthOne);
+    const listAtLoad = await atLoad('list', list.perSecond / 2, 5, listOne);
+    const decideOne = decider(() => url, approvers, pending);
+    const decide = await phase('decide', DECIDES_PER_CLIENT, decideOne);
+
+    const healthAtDecideLoad = await atLoad('health', decide.perSecond / 2, 5, healthOne);
+    const decideAtLoad = await atLoad('decide', decide.perSecond / 2, 5, decideOne);
+    const listRatio = listAtLoad.p99 / healthAtListLoad.p99;
+    const decideRatio = decideAtLoad.p99 / healthAtDecideLoad.p99;
+    log(
+      `p99 at load against health's at the same load: list ${listRatio.toFixed(1)}x, decide ${decideRatio.toFixed(1)}x`,
+    );
+    for (const [name, byStatus] of failures)
+      log(`  failed: ${name}: ${[...byStatus].map(([status, n]) => `${n} x HTTP ${status}`).join(', ')}`);
+    log(
+      `  load average after: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: 'approvals',
+        figures: {
+          open_requests: REQUESTS,
+          clients: CLIENTS,
+          health_p99_ms: Number(health.p99.toFixed(2)),
+          list_per_s: Math.round(list.perSecond),
+          list_p50_ms: Number(list.p50.toFixed(2)),
+          list_p99_ms: Number(list.p99.toFixed(2)),
+          decide_per_s: Math.round(decide.perSecond),
+          decide_p50_ms: Number(decide.p50.toFixed(2)),
+          decide_p99_ms: Number(decide.p99.toFixed(2)),
+          list_at_load_per_s: Math.round(listAtLoad.rate),
+          list_at_load_p50_ms: Number(listAtLoad.p50.toFixed(2)),
+          list_at_load_p99_ms: Number(listAtLoad.p99.toFixed(2)),
+          health_at_list_load_p99_ms: Number(healthAtListLoad.p99.toFixed(2)),
+          list_at_load_p99_vs_health: Number(listRatio.toFixed(2)),
+          decide_at_load_per_s: Math.round(decideAtLoad.rate),
+          decide_at_load_p50_ms: Number(decideAtLoad.p50.toFixed(2)),
+          decide_at_load_p99_ms: Number(decideAtLoad.p99.toFixed(2)),
+          health_at_decide_load_p99_ms: Number(healthAtDecideLoad.p99.toFixed(2)),
+          decide_at_load_p99_vs_health: Number(decideRatio.toFixed(2)),
+          list_failed: failureCount('list') + failureCount('list at load'),
+          decide_failed: failureCount('decide') + failureCount('decide at load'),
+          health_failed: failureCount('health round trip (baseline)') + failureCount('health at load'),
+        },
+        targets: [
+          { figure: 'list_at_load_p99_vs_health', op: '<=', value: LIST_P99_VS_HEALTH },
+          { figure: 'decide_at_load_p99_vs_health', op: '<=', value: DECIDE_P99_VS_HEALTH },
+          { figure: 'list_failed', op: '<=', value: 0 },
+          { figure: 'decide_failed', op: '<=', value: 0 },
+        ],
+      })}\n`,
+    );
+  } finally {
+    child.kill('SIGINT');
+    await new Promise((resolve) => child.once('exit', resolve));
+    sink.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv.includes('--postgres')) {
+  await compareEngines({ prepare, startServer, lister, decider, phase, atLoad, failureCount, log });
   rmSync(dir, { recursive: true, force: true });
+} else {
+  await sqliteRun();
 }

@@ -10,7 +10,9 @@
 //    calls an entry), not the bytes, is most of it;
 //  - the verifier's peak RSS at both sizes, and its growth from 100k to 1M entries as the median of the
 //    rounds (memory must not grow with size);
-//  - the platform's append rate, one transaction per entry as real operations do, checkpoints included.
+//  - the platform's append rate, one transaction per entry as real operations do, checkpoints included; on
+//    SQLite, and on PostgreSQL for one tenant and for 8 tenants at once, 16 in flight, beside a bare
+//    one-row transaction at the same concurrency (bench/audit-postgres.ts; needs .ci/postgres.sh's cluster).
 // "Flat" memory is read as: 10x the entries adds under 20 MB of peak RSS. What it does add is the
 // checkpoints (one per 1,024 entries) and the garbage collector letting its young generation grow under a
 // longer run; the entries themselves are never held.
@@ -23,10 +25,12 @@ import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 import { exportChunks } from '../platform/audit/export';
 import { benchPlatform, realisticEvent } from './audit-fixture';
+import { postgresAppendRates } from './audit-postgres';
 
 const LARGE = Number(process.env.BENCH_AUDIT_ENTRIES ?? 1_000_000);
 const SMALL = Math.min(100_000, Math.floor(LARGE / 10));
 const APPENDS = 20_000;
+const POSTGRES_APPENDS = Number(process.env.BENCH_AUDIT_POSTGRES_APPENDS ?? 5_000);
 const RUNS = 3;
 
 const work = mkdtempSync(join(tmpdir(), 'cc-bench-audit-'));
@@ -150,9 +154,18 @@ const appendsPerSecond = await appendThroughput();
 log(
   `platform append: ${appendsPerSecond.toFixed(0)} entries/s (one transaction each, checkpoint every 1,024)`,
 );
+const pg = await postgresAppendRates(POSTGRES_APPENDS);
+log(
+  `PostgreSQL append (${POSTGRES_APPENDS} each, 16 in flight, synchronous commit): one tenant ${pg.oneTenantPerSecond.toFixed(0)} entries/s, 8 tenants ${pg.eightTenantsPerSecond.toFixed(0)} entries/s; bare one-row transaction ${pg.bareInsertPerSecond.toFixed(0)}/s`,
+);
 const { files, key } = await buildExports();
 const children = await bundleChildren();
-const figures: Record<string, number> = { append_per_s: Math.round(appendsPerSecond) };
+const figures: Record<string, number> = {
+  append_per_s: Math.round(appendsPerSecond),
+  postgres_append_one_tenant_per_s: Math.round(pg.oneTenantPerSecond),
+  postgres_append_8_tenants_per_s: Math.round(pg.eightTenantsPerSecond),
+  postgres_bare_transaction_per_s: Math.round(pg.bareInsertPerSecond),
+};
 const rounds = new Map<number, Round[]>();
 for (let i = 0; i < RUNS; i++) {
   for (const [size, file] of files) {
@@ -217,6 +230,7 @@ process.stdout.write(
       { figure: 'small_peak_rss_mb', op: '<=', value: 150 },
       { figure: 'rss_growth_mb', op: '<=', value: 20 },
       { figure: 'append_per_s', op: '>=', value: 5000 },
+      { figure: 'postgres_append_one_tenant_per_s', op: '>=', value: 5000 },
     ],
   })}\n`,
 );

@@ -18,7 +18,7 @@ import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/contract/bridge';
 import type { ContractReply } from '../shared/contract/contract';
 import { IPC_DROP_CHANNEL } from '../shared/contract/dropped-files';
 import { createConsoleServices } from './services/console-services';
-import { fileDialogs } from './services/files/file-dialogs';
+import { fileDialogs, saveDialogs } from './services/files/file-dialogs';
 import { logLine } from './services/log-line';
 import { APP_SCHEME, entryUrl, isAppUrl } from './shell/app-origin';
 import { serveAppRequest } from './shell/app-protocol';
@@ -126,6 +126,19 @@ async function start(): Promise<void> {
         ? await dialog.showOpenDialog(parent, options)
         : await dialog.showOpenDialog(options);
       return chosen.canceled ? undefined : chosen.filePaths[0];
+    },
+    chooseSavePath: async (suggestedName, purpose) => {
+      const parent = consoleWindow && !consoleWindow.isDestroyed() ? consoleWindow : undefined;
+      const options = { ...saveDialogs[purpose], defaultPath: suggestedName };
+      const chosen = parent
+        ? await dialog.showSaveDialog(parent, options)
+        : await dialog.showSaveDialog(options);
+      return chosen.canceled ? undefined : chosen.filePath;
+    },
+    // A report the console wrote itself (files.getReport): opened by the system, never by the renderer.
+    openPath: async (path) => {
+      const problem = await shell.openPath(path);
+      if (problem) throw new Error(`The report could not be opened: ${problem}`);
     },
   });
 

@@ -11,9 +11,10 @@ import { type Clock, systemClock } from './clock';
 import { FileMasterKeys, type MasterKeyProvider } from './crypto/master-keys';
 import { SealedBox } from './crypto/sealed-box';
 import { DataDir } from './data-dir';
-import { openSqliteDatabase } from './db/database';
+import { type Database, openSqliteDatabase } from './db/database';
+import { applicationRoleProblems, isPostgresUrl, openPostgresDatabase } from './db/postgres';
 import { createStores, type Stores } from './db/stores';
-import { BlobStore } from './evidence/blob-store';
+import { type BlobStore, DatabaseBlobStore, FileBlobStore } from './evidence/blob-store';
 import { DownloadUrlSigner } from './evidence/download-urls';
 import { TenantDataKeys } from './evidence/tenant-data-keys';
 import { ApiKeyService } from './keys/api-key-service';
@@ -72,11 +73,35 @@ export interface ContextOptions {
   readonly smtpUrl?: string;
   /** The origin links sent by mail name, when known before a server listens (the demo's seed). */
   readonly publicOrigin?: string;
+  /**
+   * A postgres:// URL (the application role, see README): the platform's rows and evidence bytes go there,
+   * and the data directory holds only the key files, which every process on that database must share.
+   * Without it, the data directory's SQLite file.
+   */
+  readonly database?: string;
 }
 
 export const DEFAULT_PLATFORM_HOST = 'compliance.localhost';
 
-/** Opens the data directory's database (migrating it to the newest schema) and wires the services. */
+/**
+ * The platform's database: PostgreSQL as the application role, checked (not migrated: that is the owner's
+ * `migrate`), or the data directory's SQLite file, migrated to the newest schema.
+ */
+async function openPlatformDatabase(dataDir: DataDir, database: string | undefined): Promise<Database> {
+  if (database === undefined) return openSqliteDatabase(dataDir.databaseFile);
+  if (!isPostgresUrl(database)) throw new Error('--database must be a postgres:// URL.');
+  const db = openPostgresDatabase({ url: database });
+  try {
+    const problems = await applicationRoleProblems(db);
+    if (problems.length > 0) throw new Error(`Refusing to start on this database: ${problems.join('; ')}.`);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}
+
+/** Opens the platform's database and wires the services. */
 export async function createContext(
   dataPath: string,
   options: ContextOptions = {},
@@ -84,7 +109,7 @@ export async function createContext(
   const clock = options.clock ?? systemClock;
   const host = options.host ?? DEFAULT_PLATFORM_HOST;
   const dataDir = new DataDir(dataPath);
-  const db = await openSqliteDatabase(dataDir.databaseFile);
+  const db = await openPlatformDatabase(dataDir, options.database);
   const stores = createStores(db);
   const sealedBox = new SealedBox(dataDir.secretFile('seal.key', () => randomBytes(32)));
   const tokens = new AccessTokens(dataDir);
@@ -108,7 +133,10 @@ export async function createContext(
     auditKeys,
     auditLog,
     audit: new AuditService(stores, auditLog),
-    blobs: new BlobStore(join(dataDir.path, 'evidence-sealed')),
+    blobs:
+      options.database === undefined
+        ? new FileBlobStore(join(dataDir.path, 'evidence-sealed'), db)
+        : new DatabaseBlobStore(stores.evidenceBlobs),
     masterKeys,
     evidenceKeys: new TenantDataKeys(stores, masterKeys, clock),
     urlSigner: new DownloadUrlSigner(dataDir.secretFile('url-signing.key', () => randomBytes(32))),

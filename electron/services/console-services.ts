@@ -5,14 +5,20 @@ import { DroppedFiles, DroppedPaths, MAX_DROPPED_FILES } from '../../shared/cont
 import { fail, ok } from '../../shared/result';
 import { ExportVerification } from './audit/export-verification';
 import { LiveAuditCheck } from './audit/live-verification';
+import { LogExports } from './audit/log-export';
+import { PackageExports } from './audit/package-export';
+import { PackageVerification } from './audit/package-verification';
+import { PartialFiles } from './audit/partial-files';
 import { EvidenceCache } from './cache/evidence-cache';
 import { Dispatcher } from './contract/dispatcher';
 import { EventBus } from './contract/event-bus';
 import { createHandlers } from './contract/handlers/handlers';
 import { DeviceKeys } from './device-key/device-key';
+import { EvidenceDownloads } from './files/evidence-download';
 import { EvidenceUploads } from './files/evidence-upload';
 import type { FilePurpose } from './files/file-dialogs';
 import { FileGrants } from './files/file-grants';
+import { type ChooseSavePath, SaveTargets } from './files/save-targets';
 import { logLine } from './log-line';
 import { ProfileSessions } from './profiles/profile-sessions';
 import { BrowserSignIn } from './sign-in/browser-sign-in';
@@ -28,6 +34,10 @@ export interface ConsoleServicesOptions {
   readonly openExternal?: (url: string) => Promise<void>;
   /** The system open dialog (Electron); without it the renderer uploads files to the headless host. */
   readonly chooseFile?: (purpose: FilePurpose) => Promise<string | undefined>;
+  /** The system save dialog (Electron); without it files are saved in the console's own folder. */
+  readonly chooseSavePath?: ChooseSavePath;
+  /** Opens a file the console wrote (a report) in the system's viewer (Electron's shell.openPath). */
+  readonly openPath?: (path: string) => Promise<void>;
   /**
    * One line per unexpected failure; it carries the error's own words (scrubbed of credentials), never
    * call inputs or outputs.
@@ -76,6 +86,11 @@ export function createConsoleServices(options: ConsoleServicesOptions): ConsoleS
   // Uploads are temporary: whatever a previous run left behind (a crash) goes before anything starts.
   rmSync(join(options.dataDir, 'uploads'), { recursive: true, force: true });
   const files = new FileGrants(join(options.dataDir, 'uploads'));
+  // Likewise any package a crash left half-written where the person chose to save it.
+  const partials = new PartialFiles(options.dataDir);
+  partials.sweep();
+  // The headless host's only place to save; Electron asks with the system dialog instead.
+  const saveTargets = new SaveTargets(join(options.dataDir, 'saved'), options.chooseSavePath);
   const workerUrl =
     options.verifyWorkerUrl ?? new URL('./audit/verify-worker-bootstrap.mjs', import.meta.url);
   const handlers = createHandlers({
@@ -88,7 +103,13 @@ export function createConsoleServices(options: ConsoleServicesOptions): ConsoleS
     opensBrowser: options.openExternal !== undefined,
     files,
     evidenceUploads: new EvidenceUploads(files, profiles, events),
+    evidenceDownloads: new EvidenceDownloads(cache.value, profiles, events),
     exportVerification: new ExportVerification(files, events, workerUrl, now),
+    packageExports: new PackageExports(profiles, files, events, partials, saveTargets, now),
+    logExports: new LogExports(profiles, files, events, partials, saveTargets, now),
+    packageVerification: new PackageVerification(files, events, now),
+    saveTargets,
+    openPath: options.openPath,
     liveAudit: new LiveAuditCheck(profiles, cache.value, events),
     chooseFile: options.chooseFile,
     cache: cache.value,

@@ -15,9 +15,6 @@ const REFUSAL_LOG_INTERVAL_MS = 60_000;
 
 /** Resolves the Authorization header to a principal: `Bearer <access token>` or `Bearer <API key>`. */
 export class Authentication {
-  /** When each dead key's use was last recorded, so a replaying client cannot flood the audit log. */
-  readonly #refusalsLogged = new Map<string, number>();
-
   constructor(
     private readonly stores: Stores,
     private readonly tokens: AccessTokens,
@@ -80,11 +77,14 @@ export class Authentication {
 
   /** Use of a revoked, expired or superseded key is recorded in that key's own tenant log. */
   async #recordRefusal(keyId: string, refusal: string, request: AuditRequestMeta | null): Promise<void> {
-    const now = this.clock.now();
-    const last = this.#refusalsLogged.get(keyId);
-    if (last !== undefined && now - last < REFUSAL_LOG_INTERVAL_MS) return;
-    if (this.#refusalsLogged.size > 10_000) this.#refusalsLogged.clear();
-    this.#refusalsLogged.set(keyId, now);
+    // Once a minute per key, counted in the database so that a client replaying a dead key through several
+    // platform processes cannot flood the audit log either.
+    const { hits } = await this.stores.rateLimits.hit(
+      `api-key-refusal:${keyId}`,
+      REFUSAL_LOG_INTERVAL_MS,
+      this.clock.now(),
+    );
+    if (hits > 1) return;
     const row = await this.stores.apiKeys.findCredential(keyId);
     const org = row && (await this.stores.organizations.findById(row.organization_id));
     if (!row || !org) return;

@@ -31,6 +31,7 @@ export class Throttle {
   }
 
   async fail(key: string, now: number): Promise<FailureOutcome> {
+    await this.store.lock(key);
     const row = await this.store.get(key);
     const fresh = !row || now - row.window_start >= this.rule.windowMs || row.locked_until > 0;
     const failures = fresh ? 1 : row.failures + 1;

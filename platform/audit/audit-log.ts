@@ -99,15 +99,16 @@ export class AuditLog {
       let hash = this.hasher.leaf(Buffer.from(canonical, 'utf8'));
       let level = 0;
       let idx = seq;
-      await audit.insertNode(scope, level, idx, hash);
+      const completed = [{ level, idx, hash }];
       while (idx % 2 === 1) {
         const left = found.get(`${level}/${idx * 2 ** level - 1}`);
         if (!left) throw new Error('Audit tree is missing a node');
         hash = this.hasher.node(left, hash);
         level++;
         idx = (idx - 1) / 2;
-        await audit.insertNode(scope, level, idx, hash);
+        completed.push({ level, idx, hash });
       }
+      await audit.insertNodes(scope, completed);
       if ((seq + 1) % CHECKPOINT_INTERVAL === 0) await this.publish(scope, seq + 1);
       return entry;
     });

@@ -10,9 +10,10 @@ import { rotateAuditSigningKey } from '../audit/key-rotation';
 import { totpCode } from '../auth/totp';
 import { createContext, type PlatformContext } from '../context';
 import { DataDir } from '../data-dir';
-import { openSqliteDatabase } from '../db/database';
+import { backupSqliteDatabase, openSqliteDatabase } from '../db/database';
 import { migrate } from '../db/migrate';
-import { orgScope, tenantScope } from '../db/scope';
+import { isPostgresUrl, migratePostgres, openPostgresDatabase } from '../db/postgres';
+import { orgScope, TENANT_FILTERS_OFF_VARIABLE, tenantScope } from '../db/scope';
 import { sealLegacyEvidence } from '../evidence/legacy-evidence';
 import { finishMasterKeyRotation, rotateMasterKey } from '../evidence/master-key-rotation';
 import { createLogger } from '../http/logging';
@@ -24,23 +25,33 @@ import { WebhookService } from '../webhooks/webhook-service';
 const usage = `Usage: npm run platform -- <command> [options]
 
 Commands:
-  serve [--port N] [--host H] [--data DIR] [--allow-private-webhooks] [--smtp-url URL]
+  serve [--port N] [--host H] [--data DIR] [--database URL] [--allow-private-webhooks] [--smtp-url URL]
                                              run the platform API (the flag lets webhooks reach this
-                                             machine and private networks: development only). Invitations
+                                             machine and private networks: development only); several
+                                             processes may serve one PostgreSQL database. Invitations
                                              are mailed through --smtp-url (smtp:// or smtps://user:pass@host)
                                              or else written to DIR/outbox/ as .eml files
+
   seed --demo [--data DIR]                   create the demo organizations acme and globex, with about
                                              two months of history (requests, evidence, keys, audit)
   demo [--port N] [--data DIR] [--smtp-url URL]
                                              seed on first run, then serve (what \`npm start\` runs)
   migrate [--data DIR]                       bring the database's schema to this build's newest step
-                                             (serve, demo and every other command do it too)
+                                             (on SQLite, serve, demo and every other command do it too)
+  migrate --database URL --app-role ROLE     the same on PostgreSQL, connected as the owner role; then
+                                             grants ROLE (what the platform connects as) its rights
+  backup --out FILE [--data DIR]             a consistent copy of the SQLite database while the platform
+                                             runs (SQLite's online backup API); PostgreSQL: pg_dump, see README
   totp                                       read a base32 TOTP secret on stdin, print the current code
   audit-key [--data DIR]                     print the audit verifier keys, oldest first (pin the last)
   audit-export --org SLUG --env ENV --out FILE [--start N] [--end N] [--data DIR]
                                              write an audit export file
   rotate-audit-key [--data DIR]              announce and switch to a new checkpoint-signing key
   rotate-evidence-key [--data DIR]           a new evidence master key; every tenant's data key re-wrapped
+
+--database postgres://… (or CC_DATABASE_URL) points any command but demo at PostgreSQL instead of the
+data directory's SQLite file; the data directory then holds only the key files, which every process
+serving that database must share.
   break-glass --org SLUG --env ENV --request ID --reason TEXT [--data DIR]
                                              the operator's co-signature on a policy change of an
                                              organization with too few people to approve it itself
@@ -56,6 +67,8 @@ async function main(argv: string[]): Promise<number> {
       port: { type: 'string', default: '4610' },
       host: { type: 'string', default: '127.0.0.1' },
       data: { type: 'string' },
+      database: { type: 'string' },
+      'app-role': { type: 'string' },
       demo: { type: 'boolean', default: false },
       org: { type: 'string' },
       env: { type: 'string' },
@@ -75,10 +88,23 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   const dataDir = values.data ?? defaultDataDir;
+  if (process.env[TENANT_FILTERS_OFF_VARIABLE] !== undefined) {
+    // A test-only switch (scope.ts): the platform never runs with it, whatever else is set.
+    process.stderr.write(`${TENANT_FILTERS_OFF_VARIABLE} is for tests only; unset it.\n`);
+    return 2;
+  }
+  const database = values.database ?? process.env.CC_DATABASE_URL;
+  if (database !== undefined && !isPostgresUrl(database)) {
+    process.stderr.write('--database must be a postgres:// URL.\n');
+    return 2;
+  }
+  const withContext = <T>(run: (ctx: PlatformContext) => T | Promise<T>) =>
+    withContextOn(dataDir, database, run);
   switch (command) {
     case 'serve':
       return serve(
         dataDir,
+        database,
         values.host,
         Number(values.port),
         values['allow-private-webhooks'],
@@ -89,7 +115,11 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write('seed needs --demo (the only seed there is).\n');
         return 2;
       }
-      if (await withContext(dataDir, isSeeded)) {
+      if (database !== undefined) {
+        process.stderr.write('seed --demo makes demo data in a data directory (SQLite) only.\n');
+        return 2;
+      }
+      if (await withContext(isSeeded)) {
         process.stderr.write(`The demo organizations already exist in ${dataDir}.\n`);
         return 1;
       }
@@ -97,7 +127,11 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'demo': {
-      if (await withContext(dataDir, isSeeded)) {
+      if (database !== undefined) {
+        process.stderr.write('demo runs on the data directory (SQLite) only.\n');
+        return 2;
+      }
+      if (await withContext(isSeeded)) {
         process.stdout.write(
           `Using the demo data in ${dataDir} (credentials were shown when it was created).\n`,
         );
@@ -107,6 +141,7 @@ async function main(argv: string[]): Promise<number> {
       // The demo shares its terminal with the console's address: its request log goes to a file.
       return serve(
         dataDir,
+        undefined,
         '127.0.0.1',
         Number(values.port),
         values['allow-private-webhooks'],
@@ -115,21 +150,29 @@ async function main(argv: string[]): Promise<number> {
       );
     }
     case 'migrate':
-      return migrateDatabase(dataDir);
+      return database === undefined
+        ? migrateDatabase(dataDir)
+        : migratePostgresDatabase(database, values['app-role']);
+    case 'backup':
+      if (database !== undefined) {
+        process.stderr.write('backup copies the SQLite database; for PostgreSQL use pg_dump (see README).\n');
+        return 2;
+      }
+      return backup(dataDir, values.out);
     case 'totp': {
       const secret = (await readStdin()).trim();
       process.stdout.write(`${totpCode(Secret.fromBase32(secret).bytes, Date.now())}\n`);
       return 0;
     }
     case 'audit-key':
-      return withContext(dataDir, (ctx) => {
+      return withContext((ctx) => {
         process.stdout.write(`${ctx.auditKeys.verifierKeys.join('\n')}\n`);
         return 0;
       });
     case 'audit-export':
-      return withContext(dataDir, (ctx) => writeAuditExport(ctx, values));
+      return withContext((ctx) => writeAuditExport(ctx, values));
     case 'rotate-audit-key':
-      return withContext(dataDir, async (ctx) => {
+      return withContext(async (ctx) => {
         const { previous, current } = await rotateAuditSigningKey(ctx);
         process.stdout.write(
           `Announced and switched checkpoint signing.\n  previous ${previous}\n  current  ${current}\n`,
@@ -137,7 +180,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       });
     case 'rotate-evidence-key':
-      return withContext(dataDir, async (ctx) => {
+      return withContext(async (ctx) => {
         const rotated = await rotateMasterKey(ctx, (n) => {
           if (n % 100 === 0) process.stdout.write(`  ${n} data keys re-wrapped\n`);
         });
@@ -147,7 +190,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       });
     case 'break-glass':
-      return withContext(dataDir, (ctx) => breakGlass(ctx, values));
+      return withContext((ctx) => breakGlass(ctx, values));
     default:
       process.stderr.write(`Unknown command: ${command}\n\n${usage}`);
       return 2;
@@ -177,8 +220,12 @@ async function seedDemoData(dataDir: string, port: number): Promise<void> {
   );
 }
 
-async function withContext<T>(dataDir: string, run: (ctx: PlatformContext) => T | Promise<T>): Promise<T> {
-  const ctx = await createContext(dataDir);
+async function withContextOn<T>(
+  dataDir: string,
+  database: string | undefined,
+  run: (ctx: PlatformContext) => T | Promise<T>,
+): Promise<T> {
+  const ctx = await createContext(dataDir, database === undefined ? {} : { database });
   try {
     return await run(ctx);
   } finally {
@@ -201,6 +248,42 @@ async function migrateDatabase(dataDir: string): Promise<number> {
   } finally {
     await database.close();
   }
+}
+
+/**
+ * `migrate` on PostgreSQL: connected as the owner role (the URL's), applies the steps and grants the
+ * application role its rights (see db/postgres.ts).
+ */
+async function migratePostgresDatabase(url: string, appRole: string | undefined): Promise<number> {
+  if (!appRole) {
+    process.stderr.write('migrate --database needs --app-role ROLE: the role the platform connects as.\n');
+    return 2;
+  }
+  const database = openPostgresDatabase({ url, poolSize: 1, applicationName: 'compliance-migrate' });
+  try {
+    const run = await migratePostgres(database, appRole);
+    for (const name of run.applied) process.stdout.write(`  applied ${name}\n`);
+    process.stdout.write(
+      `The database has all ${run.total} schema steps; ${appRole} may read and write the platform's rows.\n`,
+    );
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+/** A consistent copy of the SQLite database, taken page by page while the platform may go on writing. */
+async function backup(dataDir: string, out: string | undefined): Promise<number> {
+  if (!out) {
+    process.stderr.write('backup needs --out FILE.\n');
+    return 2;
+  }
+  const { pages } = await backupSqliteDatabase(new DataDir(dataDir).databaseFile, out);
+  process.stdout.write(
+    `Backed up ${dataDir}'s database to ${out} (${pages} pages). Keep the data directory's key files too:\n` +
+      '  without them the evidence and sealed secrets in the copy cannot be read.\n',
+  );
+  return 0;
 }
 
 async function writeAuditExport(
@@ -281,6 +364,7 @@ function optionalIndex(text: string | undefined): number | undefined | null {
 
 async function serve(
   dataDir: string,
+  database: string | undefined,
   host: string,
   port: number,
   allowPrivateWebhookTargets: boolean,
@@ -294,6 +378,7 @@ async function serve(
   const ctx = await createContext(dataDir, {
     allowPrivateWebhookTargets,
     ...(smtpUrl ? { smtpUrl } : {}),
+    ...(database === undefined ? {} : { database }),
   });
   // Work a previous run left unfinished, before the first request: evidence from before encryption at
   // rest, and a master-key rotation cut short.
@@ -309,7 +394,8 @@ async function serve(
   const destination = logFile ? pino.destination({ dest: logFile, mkdir: true, sync: false }) : undefined;
   const app = await buildServer(ctx, { logger: createLogger(destination ? { destination } : {}) });
   const address = await app.listen({ host, port });
-  process.stdout.write(`Platform API listening on ${address} (data in ${dataDir}). Ctrl+C stops it.\n`);
+  const where = database === undefined ? `data in ${dataDir}` : `PostgreSQL, keys in ${dataDir}`;
+  process.stdout.write(`Platform API listening on ${address} (${where}). Ctrl+C stops it.\n`);
   if (logFile) process.stdout.write(`Its request log: ${logFile}\n`);
   // Where an invitee's enrollment link goes (the SMTP URL is shown without its password).
   process.stdout.write(`Invitations are mailed to ${ctx.mailer.describe}.\n`);

@@ -14,7 +14,7 @@ export interface ApprovalListRow extends ApprovalRecord {
   approvals: number;
 }
 
-export type DecisionRow = ApprovalDecisionsTable;
+export type DecisionRow = Omit<ApprovalDecisionsTable, 'organization_id' | 'environment'>;
 
 export interface ListFilter {
   readonly statuses: readonly ApprovalRow['status'][];
@@ -49,10 +49,24 @@ function approvalCount(eb: WithRequest) {
   return eb
     .selectFrom('approval_decisions as d')
     .select((d) => d.fn.countAll<number>().as('n'))
+    .whereRef('d.organization_id', '=', 'r.organization_id')
+    .whereRef('d.environment', '=', 'r.environment')
     .whereRef('d.request_id', '=', 'r.id')
     .where('d.decision', '=', 'approve')
     .as('approvals');
 }
+
+const DECISION_COLUMNS = [
+  'd.request_id',
+  'd.approver_id',
+  'd.decision',
+  'd.comment',
+  'd.device_key_id',
+  'd.signed',
+  'd.signature',
+  'd.idempotency_key',
+  'd.decided_at',
+] as const;
 
 /** The words of a search as people type them: letters and digits, never query syntax. */
 function searchWords(text: string): string[] {
@@ -116,14 +130,12 @@ export class ApprovalStore {
     return result.numUpdatedRows === 1n;
   }
 
-  /** A request's decisions, reached through the request so that the tenant filter applies. */
   decisions(scope: TenantScope, requestId: string): Promise<DecisionRow[]> {
     return this.db.tenant(scope, (q) =>
       q
         .selectFrom('approval_decisions as d')
-        .innerJoin('approval_requests as r', 'r.id', 'd.request_id')
-        .selectAll('d')
-        .where(tenantFilter(scope, 'r'))
+        .select(DECISION_COLUMNS)
+        .where(tenantFilter(scope, 'd'))
         .where('d.request_id', '=', requestId)
         .orderBy('d.decided_at')
         .orderBy('d.approver_id')
@@ -133,7 +145,12 @@ export class ApprovalStore {
 
   /** Written only for a request the caller has just read within `scope`. */
   async insertDecision(scope: TenantScope, row: DecisionRow): Promise<void> {
-    await this.db.tenant(scope, (q) => q.insertInto('approval_decisions').values(row).execute());
+    await this.db.tenant(scope, (q) =>
+      q
+        .insertInto('approval_decisions')
+        .values({ ...tenantColumns(scope), ...row })
+        .execute(),
+    );
   }
 
   decisionByIdempotencyKey(
@@ -144,9 +161,8 @@ export class ApprovalStore {
     return this.db.tenant(scope, (q) =>
       q
         .selectFrom('approval_decisions as d')
-        .innerJoin('approval_requests as r', 'r.id', 'd.request_id')
-        .selectAll('d')
-        .where(tenantFilter(scope, 'r'))
+        .select(DECISION_COLUMNS)
+        .where(tenantFilter(scope, 'd'))
         .where('d.request_id', '=', requestId)
         .where('d.idempotency_key', '=', key)
         .executeTakeFirst(),
@@ -165,7 +181,14 @@ export class ApprovalStore {
     await this.db.tenant(scope, (q) =>
       q
         .insertInto('approval_comments')
-        .values({ id, request_id: requestId, author_id: authorId, body, created_at: now })
+        .values({
+          ...tenantColumns(scope),
+          id,
+          request_id: requestId,
+          author_id: authorId,
+          body,
+          created_at: now,
+        })
         .execute(),
     );
   }
@@ -173,7 +196,10 @@ export class ApprovalStore {
   /** Written only for a request the caller has just read within `scope`. */
   async putResult(scope: TenantScope, requestId: string, sealed: Buffer): Promise<void> {
     await this.db.tenant(scope, (q) =>
-      q.insertInto('approval_results').values({ request_id: requestId, sealed, read_at: null }).execute(),
+      q
+        .insertInto('approval_results')
+        .values({ ...tenantColumns(scope), request_id: requestId, sealed, read_at: null })
+        .execute(),
     );
   }
 
@@ -181,22 +207,23 @@ export class ApprovalStore {
   takeResult(scope: TenantScope, requestId: string, now: number): Promise<Buffer | undefined> {
     return this.db.inTenant(scope, () =>
       this.db.tenant(scope, async (q) => {
+        // Taken by the update itself, so two takers (two platform processes) cannot both read it.
         const row = await q
-          .selectFrom('approval_results as x')
-          .innerJoin('approval_requests as r', 'r.id', 'x.request_id')
-          .select('x.sealed')
-          .where(tenantFilter(scope, 'r'))
-          .where('x.request_id', '=', requestId)
-          .where('x.sealed', 'is not', null)
-          .executeTakeFirst();
-        if (!row?.sealed) return undefined;
-        await q
-          .updateTable('approval_results')
-          .set({ sealed: null, read_at: now })
+          .selectFrom('approval_results')
+          .select('sealed')
+          .where(tenantFilter(scope))
           .where('request_id', '=', requestId)
           .where('sealed', 'is not', null)
-          .execute();
-        return row.sealed;
+          .executeTakeFirst();
+        if (!row?.sealed) return undefined;
+        const taken = await q
+          .updateTable('approval_results')
+          .set({ sealed: null, read_at: now })
+          .where(tenantFilter(scope))
+          .where('request_id', '=', requestId)
+          .where('sealed', 'is not', null)
+          .executeTakeFirst();
+        return taken.numUpdatedRows === 1n ? row.sealed : undefined;
       }),
     );
   }
@@ -234,6 +261,8 @@ export class ApprovalStore {
             exists(
               selectFrom('approval_decisions as d')
                 .select('d.request_id')
+                .whereRef('d.organization_id', '=', 'r.organization_id')
+                .whereRef('d.environment', '=', 'r.environment')
                 .whereRef('d.request_id', '=', 'r.id')
                 .where('d.approver_id', '=', me),
             ),

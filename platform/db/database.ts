@@ -1,11 +1,19 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { renameSync, rmSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import type { Engine, TenantSetting } from './engines/engine';
 import { sqliteEngine } from './engines/sqlite';
+import { DatabaseError } from './errors';
 import { migrate } from './migrate';
-import type { OrgScope, TenantScope } from './scope';
+import { type OrgScope, storeTenantFiltersOff, TENANT_FILTERS_OFF_VARIABLE, type TenantScope } from './scope';
 import type { Tables } from './tables';
+
+/**
+ * How many times a transaction runs in all when PostgreSQL aborts it as a deadlock victim. Transactions do
+ * nothing outside the database until they commit (afterCommit), so running one again is safe.
+ */
+const MAX_ATTEMPTS = 3;
 
 /** The transaction the current async call chain runs in. */
 interface OpenTransaction {
@@ -32,6 +40,10 @@ export class Database {
   readonly #current = new AsyncLocalStorage<OpenTransaction>();
 
   constructor(readonly engine: Engine) {
+    if (storeTenantFiltersOff && !engine.rowLevelSecurity) {
+      // Without the stores' filters, only row-level security keeps tenants apart, and this engine has none.
+      throw new Error(`${TENANT_FILTERS_OFF_VARIABLE} is for tests on PostgreSQL only.`);
+    }
     this.#root = new Kysely<Tables>({ dialect: engine.dialect });
   }
 
@@ -64,6 +76,15 @@ export class Database {
    */
   async lockAuditLog(scope: TenantScope): Promise<void> {
     await this.engine.lockAuditLog(this.#required('lockAuditLog').db, scope);
+  }
+
+  /**
+   * A named lock until the transaction ends, for a read-then-write that no row guards (a counter that may
+   * not exist yet, a count over rows): a no-op on SQLite, which runs one write transaction at a time; a
+   * transaction-scoped advisory lock on PostgreSQL.
+   */
+  async lock(name: string, mode: 'exclusive' | 'shared' = 'exclusive'): Promise<void> {
+    await this.engine.lock(this.#required('lock').db, name, mode);
   }
 
   /** Serializes decisions on one request (a no-op on SQLite; on PostgreSQL its row, FOR UPDATE). */
@@ -126,25 +147,45 @@ export class Database {
     const previous = open.setting;
     await this.engine.setTenant(open.db, setting);
     open.setting = setting;
+    let value: T;
     try {
-      return await fn();
-    } finally {
+      value = await fn();
+    } catch (error) {
+      // Told the one before again if the transaction is still usable; after a failed statement PostgreSQL
+      // refuses everything until rollback, and the error that matters is the first.
       if (open.open) {
-        await this.engine.setTenant(open.db, previous);
-        open.setting = previous;
+        await this.engine.setTenant(open.db, previous).then(
+          () => {
+            open.setting = previous;
+          },
+          () => {},
+        );
+      }
+      throw error;
+    }
+    if (open.open) {
+      await this.engine.setTenant(open.db, previous);
+      open.setting = previous;
+    }
+    return value;
+  }
+
+  async #begin<T>(setting: TenantSetting, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#once(setting, fn);
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !(error instanceof DatabaseError && error.retryable)) throw error;
       }
     }
   }
 
-  async #begin<T>(setting: TenantSetting, fn: () => Promise<T>): Promise<T> {
+  async #once<T>(setting: TenantSetting, fn: () => Promise<T>): Promise<T> {
     const { value, afterCommit } = await this.#root.connection().execute(async (db) => {
-      await sql.raw(this.engine.begin).execute(db);
       const open: OpenTransaction = { db, setting: null, afterCommit: [], open: true };
       try {
-        if (this.engine.rowLevelSecurity && setting !== null) {
-          await this.engine.setTenant(db, setting);
-          open.setting = setting;
-        }
+        await this.engine.begin(db, this.engine.rowLevelSecurity ? setting : null);
+        if (this.engine.rowLevelSecurity) open.setting = setting;
         const value = await this.#current.run(open, fn);
         await sql`COMMIT`.execute(db);
         open.open = false;
@@ -190,4 +231,26 @@ export async function openSqliteDatabase(
     throw error;
   }
   return database;
+}
+
+/**
+ * A consistent copy of a SQLite database file in `destination`, by SQLite's online backup API, while the
+ * platform goes on serving. All pages go in one step, inside one read transaction: in WAL mode that is a
+ * snapshot that writers do not wait for (copied in small steps, the backup would start over at every write
+ * and never finish under a steady load). Written to a temporary name and renamed, so `destination` is
+ * never a half-written copy.
+ */
+export async function backupSqliteDatabase(file: string, destination: string): Promise<{ pages: number }> {
+  const source = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  const temporary = `${destination}.${process.pid}.partial`;
+  try {
+    const { totalPages } = await source.backup(temporary, { progress: () => 0x7fffffff });
+    renameSync(temporary, destination);
+    return { pages: totalPages };
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  } finally {
+    source.close();
+  }
 }

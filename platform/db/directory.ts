@@ -1,5 +1,5 @@
 import type { Database } from './database';
-import { type TenantScope, tenantFilter } from './scope';
+import { orgFilter, type TenantScope, tenantFilter } from './scope';
 
 export interface FormerPersonRow {
   id: string;
@@ -23,21 +23,8 @@ export class DirectoryStore {
             .selectFrom('approval_requests')
             .select('requester_person_id as id')
             .where(tenantFilter(scope))
-            // Decisions and comments carry no tenant columns of their own: they are reached through their request.
-            .union(
-              w
-                .selectFrom('approval_decisions as d')
-                .innerJoin('approval_requests as r', 'r.id', 'd.request_id')
-                .select('d.approver_id as id')
-                .where(tenantFilter(scope, 'r')),
-            )
-            .union(
-              w
-                .selectFrom('approval_comments as c')
-                .innerJoin('approval_requests as r', 'r.id', 'c.request_id')
-                .select('c.author_id as id')
-                .where(tenantFilter(scope, 'r')),
-            )
+            .union(w.selectFrom('approval_decisions').select('approver_id as id').where(tenantFilter(scope)))
+            .union(w.selectFrom('approval_comments').select('author_id as id').where(tenantFilter(scope)))
             .union(w.selectFrom('api_keys').select('created_by as id').where(tenantFilter(scope)))
             .union(
               w
@@ -88,7 +75,7 @@ export class DirectoryStore {
             exists(
               selectFrom('memberships as m')
                 .select('m.user_id')
-                .where('m.organization_id', '=', scope.organizationId)
+                .where(orgFilter(scope, 'm'))
                 .whereRef('m.user_id', '=', 'u.id'),
             ),
           ),

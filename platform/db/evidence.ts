@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { EvidenceStatus } from '../../shared/evidence/period';
 import type { Database } from './database';
 import { type TenantScope, tenantColumns, tenantFilter } from './scope';
 import type { EvidenceTable, Tables } from './tables';
@@ -6,6 +7,31 @@ import type { EvidenceTable, Tables } from './tables';
 export type EvidenceRowOfTenant = EvidenceTable;
 
 export type EvidenceRow = Omit<EvidenceTable, 'organization_id' | 'environment'>;
+
+/** A row with the live newer version that replaces it, if any. */
+export type EvidenceRecordRow = EvidenceRow & { superseded_by: string | null };
+
+/** What the tenant's evidence may be narrowed to; `today` and `soon` are the days status is judged on. */
+export interface CatalogFilter {
+  readonly nameContains?: string;
+  readonly requestId?: string;
+  readonly mediaType?: string;
+  readonly uploaderId?: string;
+  readonly overlapsFrom?: string;
+  readonly overlapsTo?: string;
+  readonly status?: EvidenceStatus;
+  readonly today: string;
+  /** The last day that still counts as expiring soon. */
+  readonly soon: string;
+  /** Continue after this file (newest first: older upload time, or the same time and a smaller id). */
+  readonly after?: { readonly createdAt: number; readonly id: string };
+  readonly limit: number;
+}
+
+/** `text` for a LIKE pattern that matches it literally anywhere: its own % and _ are escaped. */
+function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
 
 /**
  * An evidence row with the request it belongs to: the one it was uploaded to, or the one it was attached
@@ -20,6 +46,23 @@ function selectEvidence(q: Kysely<Tables>, scope: TenantScope) {
     .selectAll('e')
     .select((eb) => eb.fn.coalesce('e.request_id', 'a.request_id').as('request_id'))
     .where(tenantFilter(scope, 'e'));
+}
+
+/**
+ * Evidence with its request (as selectEvidence) and its live successor: a newer version uploaded to
+ * replace it and not deleted since. At most one such version exists (the unique index
+ * evidence_one_successor, migration 0031), so the join never repeats a row.
+ */
+function selectRecords(q: Kysely<Tables>, scope: TenantScope) {
+  return selectEvidence(q, scope)
+    .leftJoin('evidence as s', (join) =>
+      join
+        .onRef('s.supersedes', '=', 'e.id')
+        .onRef('s.organization_id', '=', 'e.organization_id')
+        .onRef('s.environment', '=', 'e.environment')
+        .on('s.deleted_at', 'is', null),
+    )
+    .select('s.id as superseded_by');
 }
 
 export class EvidenceStore {
@@ -55,13 +98,27 @@ export class EvidenceStore {
     );
   }
 
-  async insert(scope: TenantScope, row: EvidenceRow): Promise<void> {
-    await this.db.tenant(scope, (q) =>
+  /**
+   * Writes a file's row; false, writing nothing, when it supersedes a file that already has a live newer
+   * version. The database decides that (unique index evidence_one_successor), so two uploads that both
+   * passed the service's check cannot both win. The conflict is absorbed (ON CONFLICT DO NOTHING on that
+   * index alone) rather than caught: a caught unique violation would leave a PostgreSQL transaction aborted.
+   */
+  async insert(scope: TenantScope, row: EvidenceRow): Promise<boolean> {
+    const result = await this.db.tenant(scope, (q) =>
       q
         .insertInto('evidence')
         .values({ ...tenantColumns(scope), ...row })
-        .execute(),
+        .onConflict((oc) =>
+          oc
+            .columns(['organization_id', 'environment', 'supersedes'])
+            .where('supersedes', 'is not', null)
+            .where('deleted_at', 'is', null)
+            .doNothing(),
+        )
+        .executeTakeFirst(),
     );
+    return result.numInsertedOrUpdatedRows === 1n;
   }
 
   /** Binds an unattached file to a request; a file already attached makes this throw (its primary key). */
@@ -117,6 +174,96 @@ export class EvidenceStore {
         .limit(500)
         .execute(),
     );
+  }
+
+  /** One live or deleted file with its successor; undefined when the tenant has no such file. */
+  record(scope: TenantScope, id: string): Promise<EvidenceRecordRow | undefined> {
+    return this.db.tenant(scope, (q) =>
+      selectRecords(q, scope).where('e.id', '=', id).executeTakeFirst(),
+    ) as Promise<EvidenceRecordRow | undefined>;
+  }
+
+  /** The tenant's live evidence, newest first, narrowed by `filter`; one more row than `limit` tells a next page. */
+  catalog(scope: TenantScope, filter: CatalogFilter): Promise<EvidenceRecordRow[]> {
+    return this.db.tenant(scope, (q) => {
+      let query = selectRecords(q, scope).where('e.deleted_at', 'is', null);
+      if (filter.nameContains)
+        query = query.where(
+          sql<boolean>`lower(${sql.ref('e.name')}) like ${containsPattern(filter.nameContains)} escape '\\'`,
+        );
+      if (filter.requestId)
+        query = query.where((eb) => eb.fn.coalesce('e.request_id', 'a.request_id'), '=', filter.requestId);
+      if (filter.mediaType) query = query.where('e.media_type', '=', filter.mediaType);
+      if (filter.uploaderId) query = query.where('e.uploader_id', '=', filter.uploaderId);
+      // Overlap: the file's period starts on or before the range ends, and ends on or after it starts.
+      if (filter.overlapsTo) query = query.where('e.period_from', '<=', filter.overlapsTo);
+      if (filter.overlapsFrom) query = query.where('e.period_to', '>=', filter.overlapsFrom);
+      switch (filter.status) {
+        case 'superseded':
+          query = query.where('s.id', 'is not', null);
+          break;
+        case 'expired':
+          query = query.where('s.id', 'is', null).where('e.expires_on', '<', filter.today);
+          break;
+        case 'expiring':
+          query = query
+            .where('s.id', 'is', null)
+            .where('e.expires_on', '>=', filter.today)
+            .where('e.expires_on', '<=', filter.soon);
+          break;
+        case 'current':
+          query = query
+            .where('s.id', 'is', null)
+            .where((eb) => eb.or([eb('e.expires_on', 'is', null), eb('e.expires_on', '>', filter.soon)]));
+          break;
+        default:
+      }
+      const after = filter.after;
+      if (after)
+        query = query.where((eb) =>
+          eb.or([
+            eb('e.created_at', '<', after.createdAt),
+            eb.and([eb('e.created_at', '=', after.createdAt), eb('e.id', '<', after.id)]),
+          ]),
+        );
+      return query
+        .orderBy('e.created_at', 'desc')
+        .orderBy('e.id', 'desc')
+        .limit(filter.limit + 1)
+        .execute() as Promise<EvidenceRecordRow[]>;
+    });
+  }
+
+  /** The periods of the live, not superseded files that overlap the days from `from` to `to`. */
+  periodsOverlapping(
+    scope: TenantScope,
+    from: string,
+    to: string,
+  ): Promise<{ period_from: string | null; period_to: string | null }[]> {
+    return this.db.tenant(scope, (q) =>
+      selectRecords(q, scope)
+        .clearSelect()
+        .select(['e.period_from', 'e.period_to'])
+        .where('e.deleted_at', 'is', null)
+        .where('s.id', 'is', null)
+        .where('e.period_from', '<=', to)
+        .where('e.period_to', '>=', from)
+        .execute(),
+    );
+  }
+
+  /** The live, not superseded files expiring on `today` or later, soonest first. */
+  expiringFrom(scope: TenantScope, today: string, limit: number): Promise<EvidenceRecordRow[]> {
+    return this.db.tenant(scope, (q) =>
+      selectRecords(q, scope)
+        .where('e.deleted_at', 'is', null)
+        .where('s.id', 'is', null)
+        .where('e.expires_on', '>=', today)
+        .orderBy('e.expires_on')
+        .orderBy('e.id')
+        .limit(limit)
+        .execute(),
+    ) as Promise<EvidenceRecordRow[]>;
   }
 
   async markDeleted(scope: TenantScope, id: string, now: number): Promise<boolean> {

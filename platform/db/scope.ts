@@ -49,17 +49,28 @@ export function tenantColumns(scope: TenantScope): { organization_id: string; en
 }
 
 /**
+ * Test only: with `CC_TEST_TENANT_FILTERS=off` in the environment every tenant and organization filter below
+ * is TRUE, so that a test (the isolation sweep's second run) shows that PostgreSQL's row-level security
+ * alone keeps tenants apart. Read once, when this module loads, so nothing can flip it later; the platform's
+ * CLI refuses to start while it is set, and a Database refuses an engine without row-level security.
+ */
+export const TENANT_FILTERS_OFF_VARIABLE = 'CC_TEST_TENANT_FILTERS';
+export const storeTenantFiltersOff = process.env[TENANT_FILTERS_OFF_VARIABLE] === 'off';
+
+/**
  * The tenant filter: every statement on tenant rows carries this condition, built here and nowhere else,
  * so there is one place that decides how stores keep tenants apart (and one place a test can turn the
  * stores' own filters off to show that the database's row-level security alone isolates them).
  * `table` qualifies the columns when the statement names several tables.
  */
 export function tenantFilter(scope: TenantScope, table?: string): RawBuilder<SqlBool> {
+  if (storeTenantFiltersOff) return sql<SqlBool>`TRUE`;
   return sql<SqlBool>`${column(table, 'organization_id')} = ${scope.organizationId} AND ${column(table, 'environment')} = ${scope.environment}`;
 }
 
 /** The organization filter, for rows an organization owns across its environments. */
 export function orgFilter(scope: OrgScope | TenantScope, table?: string): RawBuilder<SqlBool> {
+  if (storeTenantFiltersOff) return sql<SqlBool>`TRUE`;
   return sql<SqlBool>`${column(table, 'organization_id')} = ${scope.organizationId}`;
 }
 

@@ -6,11 +6,13 @@ import { DeviceKeyStore } from './device-keys';
 import { DirectoryStore } from './directory';
 import { ElevationStore } from './elevations';
 import { EvidenceStore } from './evidence';
+import { EvidenceBlobStore } from './evidence-blobs';
 import { InvitationStore } from './invitations';
 import { MembershipStore } from './memberships';
 import { OAuthCodeStore } from './oauth-codes';
 import { OrganizationStore } from './organizations';
 import { PolicyStore } from './policies';
+import { RateLimitStore } from './rate-limits';
 import { RefreshTokenStore } from './refresh-tokens';
 import { ReviewStore } from './reviews';
 import { TenantKeyStore } from './tenant-keys';
@@ -31,9 +33,12 @@ export interface Stores {
   readonly deviceKeys: DeviceKeyStore;
   readonly policies: PolicyStore;
   readonly evidence: EvidenceStore;
+  /** PostgreSQL only: evidence bytes (SQLite keeps them in the data directory). */
+  readonly evidenceBlobs: EvidenceBlobStore;
   readonly webhooks: WebhookStore;
   readonly oauthCodes: OAuthCodeStore;
   readonly throttles: ThrottleStore;
+  readonly rateLimits: RateLimitStore;
   readonly tenantKeys: TenantKeyStore;
   readonly directory: DirectoryStore;
   readonly invitations: InvitationStore;
@@ -54,9 +59,11 @@ export function createStores(db: Database): Stores {
     deviceKeys: new DeviceKeyStore(db),
     policies: new PolicyStore(db),
     evidence: new EvidenceStore(db),
+    evidenceBlobs: new EvidenceBlobStore(db),
     webhooks: new WebhookStore(db),
     oauthCodes: new OAuthCodeStore(db),
     throttles: new ThrottleStore(db),
+    rateLimits: new RateLimitStore(db),
     tenantKeys: new TenantKeyStore(db),
     directory: new DirectoryStore(db),
     invitations: new InvitationStore(db),

@@ -31,6 +31,8 @@ export interface Tables {
   throttles: ThrottlesTable;
   known_sign_in_sources: KnownSignInSourcesTable;
   tenant_data_keys: TenantDataKeysTable;
+  rate_limits: RateLimitsTable;
+  evidence_blobs: EvidenceBlobsTable;
   invitations: InvitationsTable;
   elevations: ElevationsTable;
   review_campaigns: ReviewCampaignsTable;
@@ -169,7 +171,7 @@ export interface ApprovalRequestsTable extends TenantColumns {
   outcome: string | null;
 }
 
-export interface ApprovalDecisionsTable {
+export interface ApprovalDecisionsTable extends TenantColumns {
   request_id: string;
   approver_id: string;
   decision: 'approve' | 'reject';
@@ -181,7 +183,7 @@ export interface ApprovalDecisionsTable {
   decided_at: number;
 }
 
-export interface ApprovalCommentsTable {
+export interface ApprovalCommentsTable extends TenantColumns {
   id: string;
   request_id: string;
   author_id: string;
@@ -189,7 +191,7 @@ export interface ApprovalCommentsTable {
   created_at: number;
 }
 
-export interface ApprovalResultsTable {
+export interface ApprovalResultsTable extends TenantColumns {
   request_id: string;
   sealed: Buffer | null;
   read_at: number | null;
@@ -210,11 +212,23 @@ export interface EvidenceTable extends TenantColumns {
   size: number;
   uploader_type: string;
   uploader_id: string;
+  /**
+   * The person accountable for the upload when it was written (an API key's creator); null for files the
+   * platform wrote itself.
+   */
+  uploader_person_id: string | null;
   created_at: number;
   deleted_at: number | null;
   /** The encrypted bytes' address in this tenant's storage, and the data key version that sealed them. */
   blob_address: string | null;
   key_version: number | null;
+  /** The days the file is evidence for (YYYY-MM-DD, both included); null only before the upgrade's backfill. */
+  period_from: string | null;
+  period_to: string | null;
+  /** The last day the file is good for; null when it does not expire. */
+  expires_on: string | null;
+  /** The earlier version this file replaces. */
+  supersedes: string | null;
 }
 
 export interface WebhooksTable extends TenantColumns {
@@ -233,7 +247,7 @@ export interface WebhookDeliveriesTable extends TenantColumns {
   created_at: number;
 }
 
-export interface WebhookAttemptsTable {
+export interface WebhookAttemptsTable extends TenantColumns {
   delivery_id: string;
   attempt: number;
   at: number;
@@ -273,6 +287,19 @@ export interface TenantDataKeysTable extends TenantColumns {
   master_key_id: string;
   wrapped_key: Buffer;
   created_at: number;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  window_ends: number;
+}
+
+/** PostgreSQL only (SQLite keeps evidence bytes in the data directory): a blob's encrypted bytes by chunk. */
+export interface EvidenceBlobsTable extends TenantColumns {
+  address: string;
+  chunk: number;
+  bytes: Buffer;
 }
 
 export interface InvitationsTable {

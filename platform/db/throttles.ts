@@ -30,6 +30,14 @@ export class ThrottleStore {
     );
   }
 
+  /**
+   * Holds `key`'s counter until the transaction ends, so that reading and writing it again is not interleaved
+   * with another process doing the same: two wrong guesses at once must count as two, on any instance.
+   */
+  async lock(key: string): Promise<void> {
+    await this.db.lock(`throttle/${key}`);
+  }
+
   async clear(key: string): Promise<void> {
     await this.db.global((q) => q.deleteFrom('throttles').where('key', '=', key).execute());
   }

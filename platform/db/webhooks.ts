@@ -9,7 +9,7 @@ export interface WebhookRow {
 
 export type DeliveryRow = WebhookDeliveriesTable;
 
-export type AttemptRow = Omit<WebhookAttemptsTable, 'delivery_id'>;
+export type AttemptRow = Omit<WebhookAttemptsTable, 'delivery_id' | 'organization_id' | 'environment'>;
 
 export class WebhookStore {
   constructor(private readonly db: Database) {}
@@ -58,7 +58,7 @@ export class WebhookStore {
     );
   }
 
-  /** The dispatcher's one read across tenants: each row names its own tenant, and is handled as its. */
+  /** Deliveries due by `now`, across tenants, without claiming them (to watch the queue). */
   due(now: number): Promise<DeliveryRow[]> {
     return this.db.platform((q) =>
       q
@@ -72,25 +72,65 @@ export class WebhookStore {
     );
   }
 
-  /** One attempt and what follows from it, together. */
+  /**
+   * The dispatcher's one read across tenants (each row names its own tenant, and is handled as its): claims
+   * up to 20 due deliveries for this process by moving their next attempt `leaseMs` on, so no other process
+   * sends them meanwhile. On PostgreSQL the rows are read FOR UPDATE SKIP LOCKED: two processes claiming at
+   * once take different rows rather than waiting on each other. A process that dies holding a claim leaves
+   * the delivery due again once the lease has run out.
+   */
+  claimDue(now: number, leaseMs: number): Promise<DeliveryRow[]> {
+    return this.db.transaction(() =>
+      this.db.platform(async (q) => {
+        const due = q
+          .selectFrom('webhook_deliveries')
+          .selectAll()
+          .where('status', '=', 'pending')
+          .where('next_attempt_at', '<=', now)
+          .orderBy('next_attempt_at')
+          .limit(20);
+        const rows = await (this.db.engine.rowLocks ? due.forUpdate().skipLocked() : due).execute();
+        if (rows.length === 0) return rows;
+        await q
+          .updateTable('webhook_deliveries')
+          .set({ next_attempt_at: now + leaseMs })
+          .where(
+            'id',
+            'in',
+            rows.map((row) => row.id),
+          )
+          .execute();
+        return rows;
+      }),
+    );
+  }
+
+  /**
+   * One attempt and what follows from it, together; only if the delivery is still as claimed (no other
+   * process recorded this attempt after the claim ran out). Returns whether it was recorded.
+   */
   record(
     scope: TenantScope,
     delivery: DeliveryRow,
     attempt: AttemptRow,
     next: Pick<DeliveryRow, 'status' | 'next_attempt_at'>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     return this.db.inTenant(scope, () =>
       this.db.tenant(scope, async (q) => {
-        await q
-          .insertInto('webhook_attempts')
-          .values({ delivery_id: delivery.id, ...attempt })
-          .execute();
-        await q
+        const updated = await q
           .updateTable('webhook_deliveries')
           .set({ status: next.status, attempts: attempt.attempt, next_attempt_at: next.next_attempt_at })
           .where(tenantFilter(scope))
           .where('id', '=', delivery.id)
+          .where('status', '=', 'pending')
+          .where('attempts', '=', delivery.attempts)
+          .executeTakeFirst();
+        if (updated.numUpdatedRows !== 1n) return false;
+        await q
+          .insertInto('webhook_attempts')
+          .values({ ...tenantColumns(scope), delivery_id: delivery.id, ...attempt })
           .execute();
+        return true;
       }),
     );
   }
@@ -107,16 +147,14 @@ export class WebhookStore {
     );
   }
 
-  /** A delivery's attempts, reached through the delivery so that the tenant filter applies. */
   attempts(scope: TenantScope, deliveryId: string): Promise<AttemptRow[]> {
     return this.db.tenant(scope, (q) =>
       q
-        .selectFrom('webhook_attempts as a')
-        .innerJoin('webhook_deliveries as d', 'd.id', 'a.delivery_id')
-        .select(['a.attempt', 'a.at', 'a.status_code', 'a.error'])
-        .where(tenantFilter(scope, 'd'))
-        .where('a.delivery_id', '=', deliveryId)
-        .orderBy('a.attempt')
+        .selectFrom('webhook_attempts')
+        .select(['attempt', 'at', 'status_code', 'error'])
+        .where(tenantFilter(scope))
+        .where('delivery_id', '=', deliveryId)
+        .orderBy('attempt')
         .execute(),
     );
   }

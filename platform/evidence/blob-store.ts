@@ -11,15 +11,31 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import type { Database } from '../db/database';
+import type { EvidenceBlobStore } from '../db/evidence-blobs';
 import type { TenantScope } from '../db/scope';
 
 /**
- * Encrypted evidence bytes under the data directory, one folder per tenant, each file at its
- * tenant-keyed address (see blob-crypto.ts). A blob is written once and never changed: a second upload of
- * the same file in the same tenant finds it there.
+ * Where a tenant's encrypted evidence bytes live, at their tenant-keyed address (see blob-crypto.ts): the
+ * data directory with SQLite (one process), the database with PostgreSQL (where every process reads them).
+ * A blob is written once and never changed: a second upload of the same file in the same tenant finds it.
  */
-export class BlobStore {
-  constructor(private readonly root: string) {
+export interface BlobStore {
+  put(tenant: TenantScope, address: string, sealed: Uint8Array): Promise<void>;
+  /** The sealed bytes, or undefined if missing. */
+  read(tenant: TenantScope, address: string): Promise<Buffer | undefined>;
+  /** Removes a blob as part of the current transaction: gone if it commits, kept if it rolls back. */
+  discard(tenant: TenantScope, address: string): Promise<void>;
+  /** Removes a blob at once (maintenance and tests). */
+  remove(tenant: TenantScope, address: string): Promise<void>;
+}
+
+/** Encrypted evidence bytes under the data directory, one folder per tenant. */
+export class FileBlobStore implements BlobStore {
+  constructor(
+    private readonly root: string,
+    private readonly db: Database,
+  ) {
     mkdirSync(root, { recursive: true, mode: 0o700 });
   }
 
@@ -28,7 +44,7 @@ export class BlobStore {
     return join(this.root, tenant.organizationId, tenant.environment, address.slice(0, 2));
   }
 
-  put(tenant: TenantScope, address: string, sealed: Uint8Array): void {
+  async put(tenant: TenantScope, address: string, sealed: Uint8Array): Promise<void> {
     const dir = this.#dir(tenant, address);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const path = join(dir, address);
@@ -50,8 +66,7 @@ export class BlobStore {
     }
   }
 
-  /** The sealed bytes, or undefined if missing. */
-  read(tenant: TenantScope, address: string): Buffer | undefined {
+  async read(tenant: TenantScope, address: string): Promise<Buffer | undefined> {
     try {
       return readFileSync(join(this.#dir(tenant, address), address));
     } catch {
@@ -59,7 +74,36 @@ export class BlobStore {
     }
   }
 
-  remove(tenant: TenantScope, address: string): void {
+  async discard(tenant: TenantScope, address: string): Promise<void> {
+    // A file cannot join the transaction: it goes once the deletion has committed, so a rolled-back
+    // deletion keeps its bytes.
+    const path = join(this.#dir(tenant, address), address);
+    this.db.afterCommit(() => rmSync(path, { force: true }));
+  }
+
+  async remove(tenant: TenantScope, address: string): Promise<void> {
     rmSync(join(this.#dir(tenant, address), address), { force: true });
+  }
+}
+
+/** Encrypted evidence bytes in PostgreSQL, chunked (see db/evidence-blobs.ts). */
+export class DatabaseBlobStore implements BlobStore {
+  constructor(private readonly blobs: EvidenceBlobStore) {}
+
+  put(tenant: TenantScope, address: string, sealed: Uint8Array): Promise<void> {
+    return this.blobs.put(tenant, address, sealed);
+  }
+
+  read(tenant: TenantScope, address: string): Promise<Buffer | undefined> {
+    return this.blobs.read(tenant, address);
+  }
+
+  discard(tenant: TenantScope, address: string): Promise<void> {
+    // Joins the transaction under way: the rows go if and only if the deletion commits.
+    return this.blobs.remove(tenant, address);
+  }
+
+  remove(tenant: TenantScope, address: string): Promise<void> {
+    return this.blobs.remove(tenant, address);
   }
 }

@@ -34,7 +34,7 @@ export async function sealLegacyEvidence(ctx: PlatformContext): Promise<number> 
       }
       const dataKey = await ctx.evidenceKeys.current(tenant);
       const address = blobAddress(dataKey, row.sha256);
-      ctx.blobs.put(tenant, address, sealBlob(dataKey, tenant, row.sha256, bytes));
+      await ctx.blobs.put(tenant, address, sealBlob(dataKey, tenant, row.sha256, bytes));
       await ctx.stores.evidence.markSealed(tenant, row.id, address, dataKey.version);
       sealed++;
     }

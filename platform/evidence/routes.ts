@@ -5,10 +5,12 @@ import type { PlatformContext } from '../context';
 import { serve } from '../http/declared-routes';
 import { type Guards, principalOf, tenantOf } from '../http/guards';
 import { orReply } from '../http/problem';
+import { EvidenceCatalogService } from './evidence-catalog';
 import { EvidenceService, MAX_EVIDENCE_BYTES } from './evidence-service';
 
 export function evidenceRoutes(ctx: PlatformContext, guards: Guards): FastifyPluginAsyncZod {
   const evidence = new EvidenceService(ctx);
+  const catalog = new EvidenceCatalogService(ctx);
   return async (app) => {
     // Files arrive as raw bytes; only these routes accept them, and only up to the evidence limit.
     app.addContentTypeParser(
@@ -27,7 +29,7 @@ export function evidenceRoutes(ctx: PlatformContext, guards: Guards): FastifyPlu
         const uploaded = await evidence.upload(
           tenantOf(request),
           principalOf(request),
-          { name: request.query.name, requestId: request.query.requestId, bytes },
+          { ...request.query, bytes },
           auditContextOf(request),
         );
         return orReply(uploaded);
@@ -37,6 +39,18 @@ export function evidenceRoutes(ctx: PlatformContext, guards: Guards): FastifyPlu
     serve(app, evidenceApi.list, { onRequest: guards.tenant('evidence:read') }, async (request) => ({
       evidence: await evidence.list(tenantOf(request), request.query.requestId),
     }));
+
+    serve(app, evidenceApi.catalog, { onRequest: guards.tenant('evidence:read') }, async (request) =>
+      catalog.catalog(tenantOf(request), request.query),
+    );
+
+    serve(app, evidenceApi.coverage, { onRequest: guards.tenant('evidence:read') }, async (request) =>
+      catalog.coverage(tenantOf(request)),
+    );
+
+    serve(app, evidenceApi.get, { onRequest: guards.tenant('evidence:read') }, async (request) =>
+      orReply(await catalog.record(tenantOf(request), request.params.evidenceId)),
+    );
 
     serve(app, evidenceApi.url, { onRequest: guards.tenant('evidence:read') }, async (request) =>
       orReply(

@@ -34,8 +34,10 @@ import { webhookRoutes } from '../webhooks/routes';
 import { WebhookService } from '../webhooks/webhook-service';
 import { serve } from './declared-routes';
 import { createGuards } from './guards';
+import { healthCheck } from './health';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-body';
 import { Problem, statusOf } from './problem';
+import { databaseRateLimitStore } from './rate-limit-store';
 import { recordRoutes } from './route-table';
 
 export interface RateLimit {
@@ -104,6 +106,8 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
   });
   await app.register(rateLimit, {
     global: false,
+    // Counted in the database: several platform processes behind one load balancer hold one limit.
+    store: databaseRateLimitStore(ctx.stores.rateLimits, ctx.clock),
     errorResponseBuilder: () =>
       new Problem({ code: 'rate-limited', message: 'Too many requests; try again shortly.' }),
   });
@@ -145,7 +149,7 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
   app.addHook('onClose', async () => ctx.outgoingMail.idle());
   const guards = createGuards(ctx);
   const limits: RouteLimits = { ...defaultLimits, ...options.rateLimits };
-  serve(app, authApi.health, {}, async () => ({ status: 'ok' as const }));
+  serve(app, authApi.health, {}, healthCheck(ctx));
   await app.register(authRoutes(ctx, guards, limits));
   await app.register(oauthRoutes(ctx, limits, options.publicOrigin));
   await app.register(roleRoutes(guards));

@@ -1,5 +1,6 @@
 import type { Campaign, EvidencePack, ReviewItem, StartCampaign } from '../../shared/api/reviews';
 import { MAX_CAMPAIGN_DAYS } from '../../shared/api/reviews';
+import { dayOf } from '../../shared/evidence/period';
 import { fail, ok, type Result } from '../../shared/result';
 import { type AuditContext, systemContext } from '../audit/audit-context';
 import type { PlatformContext } from '../context';
@@ -172,9 +173,11 @@ export class ReviewService {
     const tenant = tenantScope(org, 'live');
     const evidence = new EvidenceService(this.ctx);
     const base = `access-review-${id}`;
-    const json = await evidence.prepareOwnFile(tenant, `${base}.json`, files.json);
+    // Evidence for the days the review ran, from its start to its close.
+    const period = { from: dayOf(row.created_at), to: dayOf(now) };
+    const json = await evidence.prepareOwnFile(tenant, `${base}.json`, files.json, period);
     if (!json.ok) return json;
-    const csv = await evidence.prepareOwnFile(tenant, `${base}.csv`, files.csv);
+    const csv = await evidence.prepareOwnFile(tenant, `${base}.csv`, files.csv, period);
     if (!csv.ok) return csv;
     return stores.db.inTenant(org, async (): Promise<Result<void>> => {
       const packContext: AuditContext = { ...context, actor: { type: 'system', id: ACCESS_REVIEW_UPLOADER } };

@@ -21,6 +21,7 @@ import { type OrgScope, type TenantScope, tenantScope } from '../db/scope';
 import { DeviceKeyService } from '../devices/device-key-service';
 import { EvidenceService } from '../evidence/evidence-service';
 import { WebhookService } from '../webhooks/webhook-service';
+import { seededPeriod, seriesOf } from './evidence-periods';
 import type { HistoryClock } from './history-clock';
 import type { OrgProfile } from './profiles';
 import type { Actor, EvidenceFile, Happening, LibraryUpload, Refs, Step, Story, TenantScript } from './story';
@@ -54,6 +55,8 @@ interface Tenant {
   readonly requests: Map<string, string>;
   readonly library: Map<string, string>;
   readonly uploaded: string[];
+  /** The newest library file of each series (seriesOf), which the next of the series supersedes. */
+  readonly series: Map<string, string>;
   /** Where each exporter's next incremental export starts. */
   readonly exported: Map<string, number>;
 }
@@ -148,6 +151,7 @@ export class History {
       requests: new Map(),
       library: new Map(),
       uploaded: [],
+      series: new Map(),
       exported: new Map(),
     };
   }
@@ -327,7 +331,12 @@ export class History {
       await this.#evidence.upload(
         tenant.scope,
         principal,
-        { name: query.name, requestId: request.id, bytes: file.make(new Date(this.clock.now())) },
+        {
+          name: query.name,
+          requestId: request.id,
+          bytes: file.make(new Date(this.clock.now())),
+          ...seededPeriod(file.name, this.clock.now()),
+        },
         this.#context(principal),
       ),
       `attaching ${file.name}`,
@@ -519,15 +528,25 @@ export class History {
   async #uploadToLibrary(tenant: Tenant, happening: LibraryUpload): Promise<void> {
     const principal = await this.#principal(tenant, happening.by);
     await this.#require(tenant, principal, 'evidence:upload', `uploading ${happening.upload.name}`);
+    const series = seriesOf(happening.upload.name);
+    const previous = tenant.series.get(series);
+    const live =
+      previous && (await this.ctx.stores.evidence.get(tenant.scope, previous))?.deleted_at === null;
     const meta = must(
       await this.#evidence.upload(
         tenant.scope,
         principal,
-        { name: happening.upload.name, bytes: happening.upload.make(new Date(this.clock.now())) },
+        {
+          name: happening.upload.name,
+          bytes: happening.upload.make(new Date(this.clock.now())),
+          ...seededPeriod(happening.upload.name, this.clock.now()),
+          ...(live ? { supersedes: previous } : {}),
+        },
         this.#context(principal),
       ),
       `uploading ${happening.upload.name}`,
     );
+    tenant.series.set(series, meta.id);
     if (happening.name) tenant.library.set(happening.name, meta.id);
     tenant.uploaded.push(meta.id);
   }

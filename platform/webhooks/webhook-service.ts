@@ -14,6 +14,11 @@ import { checkTargetUrl, publicOnlyLookup, type WebhookTargetRules } from './web
 export const MAX_ATTEMPTS = 8;
 const MAX_BACKOFF_MS = 3600_000;
 const TIMEOUT_MS = 5000;
+/**
+ * How long a claimed delivery is this process's to send (longer than a send can take): past it, another
+ * process may claim it again, as it must if this one died.
+ */
+const CLAIM_LEASE_MS = 60_000;
 
 function sealAad(tenant: TenantScope): string {
   return `webhook-secret:${tenant.organizationId}:${tenant.environment}`;
@@ -100,7 +105,7 @@ export class WebhookService {
     if (this.#running) return;
     this.#running = true;
     try {
-      for (const delivery of await this.ctx.stores.webhooks.due(this.ctx.clock.now())) {
+      for (const delivery of await this.ctx.stores.webhooks.claimDue(this.ctx.clock.now(), CLAIM_LEASE_MS)) {
         const org = await this.ctx.stores.organizations.findById(delivery.organization_id);
         if (!org) continue;
         const tenant = tenantScope(orgScope(org.id, org.slug), delivery.environment);

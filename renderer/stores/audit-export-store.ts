@@ -1,4 +1,5 @@
 import type { ExportVerificationResult } from '../../shared/contract/calls/audit';
+import type { PackageVerificationResult } from '../../shared/contract/calls/audit-package';
 import { events } from '../../shared/contract/contract';
 import { type AppError, fail, ok, type Result } from '../../shared/result';
 import type { ContractClient } from '../contract/client';
@@ -21,6 +22,8 @@ export type RunState =
       readonly cancelling: boolean;
     }
   | { readonly phase: 'done'; readonly result: ExportVerificationResult }
+  /** An audit package (a .zip) was opened: its own verification (log, decisions, evidence, manifest). */
+  | { readonly phase: 'package-done'; readonly result: PackageVerificationResult }
   | { readonly phase: 'failed'; readonly error: AppError };
 
 export type KeysStatus = 'idle' | 'loading' | 'loaded' | 'unavailable' | 'error';
@@ -199,18 +202,18 @@ export function createAuditExportStore(
       if (!keys.ok) return set({ run: { phase: 'failed', error: keys.error } });
       const taskId = newTaskId();
       set({ run: { phase: 'verifying', taskId, done: 0, total: file.size, cancelling: false } });
-      const verified = await client.call('audit.verifyExport', {
-        taskId,
-        fileId: file.fileId,
-        keys: keys.value,
-      });
+      // A package is told by its name here (the main process tells by the bytes: a non-ZIP is unusable).
+      const isPackage = /\.zip$/i.test(file.name);
+      const verified: Result<RunState> = isPackage
+        ? await client
+            .call('audit.verifyPackage', { taskId, fileId: file.fileId, keys: keys.value })
+            .then((r) => (r.ok ? ok({ phase: 'package-done' as const, result: r.value }) : r))
+        : await client
+            .call('audit.verifyExport', { taskId, fileId: file.fileId, keys: keys.value })
+            .then((r) => (r.ok ? ok({ phase: 'done' as const, result: r.value }) : r));
       const now = get().run;
       if (now.phase !== 'verifying' || now.taskId !== taskId) return;
-      set({
-        run: verified.ok
-          ? { phase: 'done', result: verified.value }
-          : { phase: 'failed', error: verified.error },
-      });
+      set({ run: verified.ok ? verified.value : { phase: 'failed', error: verified.error } });
     },
 
     async cancel() {

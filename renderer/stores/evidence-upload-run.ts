@@ -3,6 +3,7 @@ import type { AppError } from '../../shared/result';
 import type { ContractClient } from '../contract/client';
 import type { Uploader } from '../contract/uploads';
 import type { Attachment } from './evidence-attachments';
+import type { EvidencePeriodInput } from './new-request-draft';
 import type { TenantScope } from './tenant-scoped';
 
 /** Where a submit's uploads are: which file of how many, and its bytes. */
@@ -42,6 +43,7 @@ export function runEvidenceUploads(
   uploader: Uploader,
   where: TenantScope,
   hooks: RunHooks,
+  period: EvidencePeriodInput = {},
 ) {
   let cancelled = false;
   let handOver: AbortController | null = null;
@@ -87,7 +89,7 @@ export function runEvidenceUploads(
       if (!fileId) return failed(attachment.name, { code: 'not-found', message: 'choose the file again.' });
       taskId = newTaskId();
       report({ ...base, step: 'sending', done: 0, total: attachment.size });
-      const sent = await client.call('evidence.upload', { ...where, taskId, fileId });
+      const sent = await client.call('evidence.upload', { ...where, ...period, taskId, fileId });
       taskId = null;
       if (!sent.ok) {
         // The console no longer holds the file (it restarted, say): the page's copy is handed over again.

@@ -4,6 +4,7 @@ import { lanePreview } from '../../shared/approvals/lanes';
 import type { CallInput } from '../../shared/contract/contract';
 import type { Environment } from '../../shared/domain/environments';
 import { type Permission, type RoleName, roleAllows, roleNames } from '../../shared/domain/permissions';
+import { checkEvidencePeriod } from '../../shared/evidence/period';
 import { hasRefusedCharacters } from '../../shared/text/free-text';
 import { checkPayloadText, payloadProblemText } from './json-payload';
 
@@ -42,6 +43,10 @@ export interface Draft {
   /** The `<name>` of `custom.<name>`. */
   readonly customName: string;
   readonly payloadText: string;
+  /** The period the attached evidence supports (YYYY-MM-DD, both or neither) and the day it expires. */
+  readonly evidenceFrom: string;
+  readonly evidenceTo: string;
+  readonly evidenceExpires: string;
   /** The executed request this one undoes. */
   readonly reverses: string | null;
 }
@@ -63,6 +68,9 @@ export const emptyDraft: Draft = {
   retentionDays: '',
   customName: '',
   payloadText: '{\n  \n}',
+  evidenceFrom: '',
+  evidenceTo: '',
+  evidenceExpires: '',
   reverses: null,
 };
 
@@ -93,8 +101,16 @@ export function previewOf(draft: Draft, policy: Policy | null, environment: Envi
 }
 
 export type CreateInput = Omit<CallInput<'approvals.create'>, 'profile' | 'tenant' | 'evidenceIds'>;
+
+/** What every file of the submit is uploaded with: its period and expiry, when the person gave them. */
+export interface EvidencePeriodInput {
+  readonly periodFrom?: string;
+  readonly periodTo?: string;
+  readonly expiresOn?: string;
+}
+
 export type CheckedDraft =
-  | { readonly ok: true; readonly request: CreateInput }
+  | { readonly ok: true; readonly request: CreateInput; readonly evidence: EvidencePeriodInput }
   | { readonly ok: false; readonly problems: DraftProblems };
 
 const WHOLE = /^\s*\d+\s*$/;
@@ -174,6 +190,7 @@ export function checkDraft(draft: Draft, { isPerson }: { isPerson: boolean }): C
   else if (hasRefusedCharacters(summary, true))
     problems.summary = 'The justification holds control or bidirectional formatting characters.';
   const payload = payloadOf(draft, problems, isPerson);
+  const evidence = evidencePeriodOf(draft, problems);
   const kind = requestKindOf(draft);
   if (Object.keys(problems).length > 0 || !payload || !kind) return { ok: false, problems };
   if (draft.kind !== 'custom' && draft.kind !== '') {
@@ -191,7 +208,36 @@ export function checkDraft(draft: Draft, { isPerson }: { isPerson: boolean }): C
       payload,
       ...(draft.reverses ? { reverses: draft.reverses } : {}),
     },
+    evidence,
   };
+}
+
+/**
+ * The evidence period as typed, checked by the platform's own rules: both days or neither (then the
+ * platform takes the upload day), and an expiry, if any, not before the period starts.
+ */
+function evidencePeriodOf(draft: Draft, problems: DraftProblems): EvidencePeriodInput {
+  const from = draft.evidenceFrom.trim();
+  const to = draft.evidenceTo.trim();
+  const expires = draft.evidenceExpires.trim();
+  if (from === '' && to === '') {
+    if (expires !== '') {
+      const checked = checkEvidencePeriod({ from: expires, to: expires });
+      if (!checked.ok) problems.evidenceExpires = 'Enter the expiry as a date.';
+    }
+    return expires ? { expiresOn: expires } : {};
+  }
+  if (from === '') problems.evidenceFrom = 'Give the day the period starts, or leave both days empty.';
+  if (to === '') problems.evidenceTo = 'Give the day the period ends, or leave both days empty.';
+  if (from === '' || to === '') return {};
+  const checked = checkEvidencePeriod({ from, to, expiresOn: expires || null });
+  if (!checked.ok) {
+    if (/expiry/.test(checked.error.message)) problems.evidenceExpires = checked.error.message;
+    else if (/start on or before/.test(checked.error.message)) problems.evidenceTo = checked.error.message;
+    else problems.evidenceFrom = checked.error.message;
+    return {};
+  }
+  return { periodFrom: from, periodTo: to, ...(expires ? { expiresOn: expires } : {}) };
 }
 
 /** The fields in the order the form shows them: the first with a problem gets the focus. */
@@ -210,4 +256,7 @@ export const fieldOrder: readonly DraftField[] = [
   'payloadText',
   'title',
   'summary',
+  'evidenceFrom',
+  'evidenceTo',
+  'evidenceExpires',
 ];

@@ -335,13 +335,21 @@ export function createNewRequestStore(
         }
         const asked = tenant.guardTenant();
         set({ problems: {} });
-        run = runEvidenceUploads(client, uploader, where, {
-          attachments: () => get().attachments,
-          update: (id, change) =>
-            asked.current &&
-            set((s) => ({ attachments: s.attachments.map((a) => (a.id === id ? { ...a, ...change } : a)) })),
-          progress: (progress) => asked.current && set({ submission: { phase: 'uploading', ...progress } }),
-        });
+        run = runEvidenceUploads(
+          client,
+          uploader,
+          where,
+          {
+            attachments: () => get().attachments,
+            update: (id, change) =>
+              asked.current &&
+              set((s) => ({
+                attachments: s.attachments.map((a) => (a.id === id ? { ...a, ...change } : a)),
+              })),
+            progress: (progress) => asked.current && set({ submission: { phase: 'uploading', ...progress } }),
+          },
+          checked.evidence,
+        );
         const uploaded = await run.done;
         run = null;
         if (!asked.current) return null;

@@ -85,6 +85,8 @@ export const auditActionGroups: readonly ActionGroup[] = [
     group: 'Evidence',
     actions: [
       { action: 'evidence.upload', label: 'Evidence uploaded' },
+      { action: 'evidence.supersede', label: 'Evidence replaced by a newer version' },
+      { action: 'evidence.supersede_refused', label: 'Replacing evidence refused' },
       { action: 'evidence.download_url', label: 'Evidence download link issued' },
       { action: 'evidence.delete', label: 'Evidence deleted' },
     ],

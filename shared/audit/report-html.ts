@@ -1,5 +1,5 @@
 import { escapeHtml } from '../text/escape-html';
-import type { VerificationReport } from './report';
+import { findingPlace, type VerificationReport } from './report';
 
 export interface VerificationRecord {
   readonly fileName: string;
@@ -23,14 +23,7 @@ export function verificationReportHtml(record: VerificationRecord): string {
   const { report } = record;
   const rows = report.findings
     .map((f) => {
-      const where =
-        f.seq !== undefined
-          ? `seq ${f.seq}`
-          : f.window
-            ? `seq ${f.window.start}–${f.window.end - 1}`
-            : f.line !== undefined
-              ? `line ${f.line}`
-              : '';
+      const where = findingPlace(f, '–');
       return `<tr><td>${escapeHtml(f.class)}</td><td>${escapeHtml(where)}</td><td>${escapeHtml(f.message)}</td></tr>`;
     })
     .join('');

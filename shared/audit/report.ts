@@ -13,8 +13,21 @@ export const findingClasses = [
 ] as const;
 export type FindingClass = (typeof findingClasses)[number];
 
-export interface Finding {
-  readonly class: FindingClass;
+/** The audit package's own checks (shared/audit/package/), beside the log's. */
+export const packageFindingClasses = [
+  'decision-signature-bad',
+  'device-key-unknown',
+  'device-key-revoked',
+  'decider-not-authorized',
+  'evidence-missing',
+  'evidence-modified',
+  'manifest-mismatch',
+] as const;
+export type PackageFindingClass = (typeof packageFindingClasses)[number];
+export type AnyFindingClass = FindingClass | PackageFindingClass;
+
+export interface Finding<C extends AnyFindingClass = FindingClass> {
+  readonly class: C;
   readonly message: string;
   /** The entry it concerns, when one entry can be named. */
   readonly seq?: number;
@@ -24,6 +37,10 @@ export interface Finding {
   readonly line?: number;
   /** Signed notes that prove the finding (both sides of a fork). */
   readonly evidence?: readonly string[];
+  /** In an audit package: the approval request it concerns. */
+  readonly request?: string;
+  /** In an audit package: the file of the package it concerns. */
+  readonly path?: string;
 }
 
 export type Verdict = 'verified' | 'tampered' | 'unverifiable';
@@ -60,11 +77,37 @@ export interface VerificationReport {
   readonly findingsOmitted: number;
 }
 
-const tamperClasses: ReadonlySet<FindingClass> = new Set(findingClasses.filter((c) => c !== 'unknown-key'));
+/**
+ * Classes that say something is missing rather than contradicted: they leave a verdict unverifiable (not
+ * proven) instead of tampered. A package without a device key's registration, or without a file, proves
+ * nothing about it either way.
+ */
+const unprovenClasses: ReadonlySet<AnyFindingClass> = new Set<AnyFindingClass>([
+  'unknown-key',
+  'device-key-unknown',
+  'evidence-missing',
+]);
+const tamperClasses: ReadonlySet<AnyFindingClass> = new Set(
+  [...findingClasses, ...packageFindingClasses].filter((c) => !unprovenClasses.has(c)),
+);
 
-export function verdictOf(findings: readonly Finding[], omitted: number, provenToEnd: boolean): Verdict {
+export function verdictOf(
+  findings: readonly Finding<AnyFindingClass>[],
+  omitted: number,
+  provenToEnd: boolean,
+): Verdict {
   if (omitted > 0 || findings.some((f) => tamperClasses.has(f.class))) return 'tampered';
   return provenToEnd ? 'verified' : 'unverifiable';
+}
+
+/** Where a finding points: request and seq, file, seq, window or line, as one short text. */
+export function findingPlace(f: Finding<AnyFindingClass>, dash = '..'): string {
+  if (f.request !== undefined) return f.seq !== undefined ? `${f.request} seq ${f.seq}` : f.request;
+  if (f.seq !== undefined) return `seq ${f.seq}`;
+  if (f.window) return `seq ${f.window.start}${dash}${f.window.end - 1}`;
+  if (f.path !== undefined) return f.path;
+  if (f.line !== undefined) return `line ${f.line}`;
+  return '';
 }
 
 /** A short human report, the CLI's default output. */
@@ -85,15 +128,8 @@ export function formatReport(report: VerificationReport, file: string): string {
   if (report.findings.length > 0) {
     lines.push('', `Findings (${report.findings.length + report.findingsOmitted}):`);
     for (const f of report.findings) {
-      const where =
-        f.seq !== undefined
-          ? `seq ${f.seq}`
-          : f.window
-            ? `seq ${f.window.start}..${f.window.end - 1}`
-            : f.line !== undefined
-              ? `line ${f.line}`
-              : '';
-      lines.push(`  ${f.class.padEnd(16)} ${where.padEnd(18)} ${f.message}`);
+      const where = findingPlace(f);
+      lines.push(`  ${f.class.padEnd(22)} ${where.padEnd(18)} ${f.message}`);
     }
     if (report.findingsOmitted > 0) lines.push(`  … and ${report.findingsOmitted} more`);
   }

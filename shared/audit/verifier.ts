@@ -1,6 +1,6 @@
 import { type BrokenWindow, pinModified } from './broken-window';
 import { type ChunkHasher, type HashedUnit, inlineChunkHasher } from './chunk-hasher';
-import { fastEntry, fastTsStart, isCanonical, readEntry, TS_BYTES } from './entry-reader';
+import { actionMatcher, fastEntry, fastTsStart, isCanonical, readEntry, TS_BYTES } from './entry-reader';
 import {
   type FileCheckpoint,
   parseCheckpointLine,
@@ -54,6 +54,15 @@ export interface VerifyOptions {
   readonly chunkBytes?: number;
   /** Where leaves and the tree above them are hashed; by default on the calling thread. */
   readonly chunkHasher?: ChunkHasher;
+  /**
+   * Hands entries whose action starts with one of `actions` to `visit`, in file order, as they are walked
+   * (the audit package's checks of decisions, devices and members). The bytes are only valid during the
+   * call. `seq` is NaN where the line has no readable seq.
+   */
+  readonly onEntry?: {
+    readonly actions: readonly string[];
+    visit(seq: number, line: Uint8Array, lineNumber: number): void;
+  };
 }
 
 const MAX_HEADER_BYTES = 64 * 1024;
@@ -70,6 +79,7 @@ export async function verifyExport(
   options: VerifyOptions,
 ): Promise<VerificationReport> {
   const findings = new FindingList(options.maxFindings ?? 10_000);
+  const visited = options.onEntry ? actionMatcher(options.onEntry.actions) : undefined;
   const chunkBytes = options.chunkBytes ?? 1 << 20;
   const tree = options.crypto.treeHasher?.() ?? genericTreeHasher(options.crypto);
 
@@ -352,6 +362,7 @@ export async function verifyExport(
     let seq = broken ? -1 : fastEntry(work, start, end);
     if (seq >= 0) timeCheck(work, fastTsStart(end), seq);
     else seq = readSlowly(work.subarray(start, end)) ?? Number.NaN;
+    if (visited?.(work, start)) options.onEntry?.visit(seq, work.subarray(start, end), line);
     if (pendingSeq !== -1)
       sequence.accept(
         Number.isNaN(pendingSeq) ? undefined : pendingSeq,

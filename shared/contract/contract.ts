@@ -6,8 +6,10 @@ import { apiKeyCalls } from './calls/api-keys';
 import { appCalls } from './calls/app';
 import { approvalCalls } from './calls/approvals';
 import { auditCalls } from './calls/audit';
+import { auditPackageCalls } from './calls/audit-package';
 import { deviceCalls } from './calls/devices';
 import { evidenceCalls } from './calls/evidence';
+import { fileCalls } from './calls/files';
 import { lifecycleCalls } from './calls/lifecycle';
 import { memberCalls } from './calls/members';
 import { reviewCalls } from './calls/reviews';
@@ -32,8 +34,10 @@ export const contract = {
   ...apiKeyCalls,
   ...approvalCalls,
   ...auditCalls,
+  ...auditPackageCalls,
   ...deviceCalls,
   ...evidenceCalls,
+  ...fileCalls,
   ...memberCalls,
   ...lifecycleCalls,
   ...reviewCalls,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { RawBuilder } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { totpCode } from '../../platform/auth/totp';
 import type { Clock } from '../../platform/clock';
 import { createContext, type PlatformContext } from '../../platform/context';
@@ -13,6 +13,7 @@ import { buildServer, type ServerOptions } from '../../platform/http/server';
 import { type DemoUser, seedDemo } from '../../platform/seed/demo';
 import type { TokenPair } from '../../shared/api/auth';
 import type { RoleName } from '../../shared/domain/permissions';
+import { createTestDatabase, type TestDatabase, testEngine } from './postgres';
 
 /** Real time that tests can move forward, to reach expiry and fresh TOTP steps without waiting. */
 export class AdjustableClock implements Clock {
@@ -32,6 +33,14 @@ export interface TestPlatform {
   readonly app: FastifyInstance;
   readonly clock: AdjustableClock;
   readonly dataDir: string;
+  /** On PostgreSQL, the test file's own database (see test/helpers/postgres.ts); undefined on SQLite. */
+  readonly database: TestDatabase | undefined;
+  /** The options that point the platform's CLI at this platform's data: `--data DIR` (and `--database URL`). */
+  readonly cliOptions: readonly string[];
+  /** What createContext needs besides the data directory to open this platform's data again. */
+  readonly contextOptions: { readonly database?: string };
+  /** After closing the app and context by hand: the data directory and the database go. */
+  discard(): Promise<void>;
   /** Every line the server logged, as written. */
   readonly logLines: string[];
   readonly users: readonly DemoUser[];
@@ -45,11 +54,15 @@ export interface TestPlatform {
    */
   setLanes(organization: string, lanes: Record<string, { test: string; live: string }>): Promise<void>;
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
-  /** Every byte of the database files (main file, WAL and shared memory), for scans for secrets. */
-  databaseBytes(): Buffer;
+  /**
+   * Every byte the database holds, for scans for secrets: on SQLite the files (main file, WAL and shared
+   * memory), on PostgreSQL every value of every row of every table, as stored.
+   */
+  databaseBytes(): Promise<Buffer>;
   /**
    * Stops the server and closes the database, then starts a new context and server on the same data
-   * directory and clock (a platform restart: the sweeper catches up at start). The demo is not seeded again.
+   * directory (and database) and clock (a platform restart: the sweeper catches up at start). The demo is
+   * not seeded again.
    */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -86,6 +99,7 @@ export async function startPlatform(
 ): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cc-platform-'));
   const clock = new AdjustableClock();
+  const database = testEngine === 'postgres' ? await createTestDatabase() : undefined;
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -99,6 +113,7 @@ export async function startPlatform(
       clock,
       allowPrivateWebhookTargets: options.allowPrivateWebhookTargets === true,
       ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
+      ...(database ? { database: database.appUrl } : {}),
     });
     const server = await buildServer(context, {
       logger: createLogger({ level: 'debug', destination }),
@@ -175,6 +190,13 @@ export async function startPlatform(
     },
     clock,
     dataDir,
+    database,
+    cliOptions: ['--data', dataDir, ...(database ? ['--database', database.appUrl] : [])],
+    contextOptions: database ? { database: database.appUrl } : {},
+    async discard() {
+      await database?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
     logLines,
     users,
     user,
@@ -199,7 +221,8 @@ export async function startPlatform(
       if (reply.status !== 200) throw new Error(`Sign-in failed for ${u.email}: ${reply.text}`);
       return reply.json as TokenPair;
     },
-    databaseBytes() {
+    async databaseBytes() {
+      if (database) return everyStoredValue(database.inspector);
       const files = readdirSync(dataDir).filter((f) => f.startsWith('platform.sqlite'));
       return Buffer.concat(files.map((f) => readFileSync(join(dataDir, f))));
     },
@@ -211,6 +234,7 @@ export async function startPlatform(
     async stop() {
       await app.close();
       await ctx.close();
+      await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -218,11 +242,30 @@ export async function startPlatform(
 
 /**
  * Test only: one statement straight to the platform's database, past the stores, to tamper with rows or
- * read what no store exposes. Written with Kysely's `sql` so the same test runs on either engine.
+ * read what no store exposes. Written with Kysely's `sql` so the same test runs on either engine: on
+ * PostgreSQL as the test admin (row-level security does not hide rows from it; triggers still fire).
  */
 export async function rawSql<R = Record<string, unknown>>(
-  platform: { readonly ctx: PlatformContext },
+  platform: { readonly ctx: PlatformContext; readonly database?: TestDatabase | undefined },
   query: RawBuilder<R>,
 ): Promise<R[]> {
+  if (platform.database) return (await query.execute(platform.database.inspector)).rows;
   return (await platform.ctx.stores.db.global((q) => query.execute(q))).rows;
+}
+
+/** Every value in every table of a PostgreSQL database, text as UTF-8 and bytea as its bytes. */
+async function everyStoredValue(inspector: Kysely<unknown>): Promise<Buffer> {
+  const tables = await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables
+    WHERE schemaname = 'public'`.execute(inspector);
+  const parts: Buffer[] = [];
+  for (const { name } of tables.rows) {
+    const rows = await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(name)}`.execute(inspector);
+    for (const row of rows.rows) {
+      for (const value of Object.values(row)) {
+        if (value === null || value === undefined) continue;
+        parts.push(Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'utf8'));
+      }
+    }
+  }
+  return Buffer.concat(parts);
 }

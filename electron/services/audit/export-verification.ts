@@ -1,8 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import type { VerificationReport } from '../../../shared/audit/report';
+import { verificationReportCsv } from '../../../shared/audit/report-csv';
+import { verificationReportHtml } from '../../../shared/audit/report-html';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { EventBus } from '../contract/event-bus';
 import type { FileGrants } from '../files/file-grants';
+import { type SavedReports, saveReportsBeside } from './saved-reports';
 import type { VerifyJob, WorkerMessage } from './verify-protocol';
 
 export interface ExportVerificationResult {
@@ -10,6 +13,8 @@ export interface ExportVerificationResult {
   readonly fileSha256: string | null;
   readonly verifiedAt: string;
   readonly report: VerificationReport;
+  /** The HTML and CSV reports saved beside a file the person saved; null for an upload. */
+  readonly reports: SavedReports | null;
 }
 
 /**
@@ -55,12 +60,20 @@ export class ExportVerification {
         worker.once('exit', () => resolve(undefined));
       });
       if (!done) return fail('internal', 'The verifier stopped unexpectedly; try again.');
-      return ok({
+      const record = {
         fileName: file.name,
         fileSha256: done.sha256,
         verifiedAt: new Date(this.now()).toISOString(),
         report: done.report,
-      });
+      };
+      const reports = done.report.cancelled
+        ? ok(null)
+        : await saveReportsBeside(this.files, input.fileId, {
+            html: verificationReportHtml(record),
+            csv: verificationReportCsv(record),
+          });
+      if (!reports.ok) return reports;
+      return ok({ ...record, reports: reports.value });
     } finally {
       this.#running.delete(input.taskId);
       void worker.terminate();

@@ -17,6 +17,10 @@ export interface EvidenceUploadInput {
   readonly taskId: string;
   readonly fileId: string;
   readonly requestId?: string;
+  readonly periodFrom?: string;
+  readonly periodTo?: string;
+  readonly expiresOn?: string;
+  readonly supersedes?: string;
 }
 
 /**
@@ -52,7 +56,14 @@ export class EvidenceUploads {
         evidenceApi.upload,
         {
           params: { org: input.tenant.organization, env: input.tenant.environment },
-          query: { name: grant.name, requestId: input.requestId },
+          query: {
+            name: grant.name,
+            requestId: input.requestId,
+            periodFrom: input.periodFrom,
+            periodTo: input.periodTo,
+            expiresOn: input.expiresOn,
+            supersedes: input.supersedes,
+          },
           body: bytes.value,
         },
         {

@@ -16,6 +16,8 @@ interface Grant extends GrantedFile {
   readonly path: string;
   /** An upload the console made itself (headless host); deleted when released. */
   readonly temporary: boolean;
+  /** A verification report the console wrote itself: the only files it shows in a page of their own. */
+  readonly report?: boolean;
 }
 
 /**
@@ -36,6 +38,25 @@ export class FileGrants {
     } catch {
       return fail('not-found', 'The file cannot be read.');
     }
+  }
+
+  /** A report the console has just written (a verification's HTML or CSV), to open or show. */
+  async grantReport(path: string): Promise<Result<GrantedFile>> {
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) return fail('not-found', 'The report cannot be read.');
+    return ok(this.#add({ path, name: basename(path), size: info.size, temporary: false, report: true }));
+  }
+
+  /** A granted report by id; any other granted file is not one. */
+  getReport(fileId: string): (GrantedFile & { path: string }) | undefined {
+    const grant = this.#grants.get(fileId);
+    return grant?.report ? grant : undefined;
+  }
+
+  /** Whether the file is one the person saved (not an upload the console keeps only for a while). */
+  isSaved(fileId: string): boolean {
+    const grant = this.#grants.get(fileId);
+    return grant !== undefined && !grant.temporary && !grant.report;
   }
 
   /** Files dropped on the window, by the paths the preload read from them; folders are not files. */

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { LAUNCH_HEADER } from '../../../shared/contract/bridge';
 import type { ContractReply } from '../../../shared/contract/contract';
 import type { ConsoleServices } from '../console-services';
+import { REPORT_PAGE } from '../contract/handlers/audit-package-handlers';
 import { rendererContentTypes, rendererSecurityHeaders } from './renderer-assets';
 
 /**
@@ -88,6 +89,8 @@ export async function startHeadlessHost(options: {
     if (url.pathname === '/events') return eventStream(request, response);
     if (url.pathname === '/files')
       return upload(request, response, UploadName.safeParse(url.searchParams.get('name')));
+    if (url.pathname.startsWith(REPORT_PAGE) && request.method === 'GET')
+      return serveReport(response, url.pathname.slice(REPORT_PAGE.length));
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return reply(response, 405, {
         ok: false,
@@ -199,6 +202,25 @@ export async function startHeadlessHost(options: {
       });
     }
     return reply(response, 200, await options.services.dispatcher.dispatch(name, input));
+  }
+
+  /**
+   * A verification report the console wrote (audit.openReport answers its address), in a tab of its own.
+   * Its id is the capability: 128 random bits, granted only for a report. The page is sandboxed (an opaque
+   * origin, no script), so whatever the report holds cannot reach the console or its contract.
+   */
+  async function serveReport(response: ServerResponse, fileId: string) {
+    const report = options.services.files.getReport(fileId);
+    const body = report && (await readFile(report.path).catch(() => undefined));
+    if (!report || !body)
+      return reply(response, 404, { ok: false, error: { code: 'not-found', message: 'Not found.' } });
+    response.writeHead(200, {
+      ...securityHeaders,
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
+      'content-type': report.name.endsWith('.csv') ? 'text/csv; charset=utf-8' : 'text/html; charset=utf-8',
+      'content-length': body.length,
+    });
+    response.end(body);
   }
 
   async function serveFile(response: ServerResponse, path: string) {

@@ -73,6 +73,15 @@ export interface CallOptions {
   readonly onUploadProgress?: (sent: number, total: number) => void;
 }
 
+export interface DownloadOptions {
+  /** Stops the download: it answers `bad-request`, "The call was cancelled.", and nothing is kept. */
+  readonly signal?: AbortSignal;
+  /** How many bytes have arrived, of how many (the reply's length, else `expectedBytes`). */
+  readonly onProgress?: (received: number, total: number) => void;
+  /** The size the platform published, for progress when the reply does not say its length. */
+  readonly expectedBytes?: number;
+}
+
 /** A request body as it goes on the wire. */
 type Outgoing =
   | { readonly kind: 'text'; readonly contentType: string; readonly text: string }
@@ -194,7 +203,12 @@ export class PlatformClient {
    * query). The URL must be this platform's and an instance of the declared route: the console never
    * builds such a URL, and never follows one anywhere else.
    */
-  async download(route: RouteDeclaration, url: string, maxBytes: number): Promise<Result<Buffer>> {
+  async download(
+    route: RouteDeclaration,
+    url: string,
+    maxBytes: number,
+    options: DownloadOptions = {},
+  ): Promise<Result<Buffer>> {
     const target = new URL(url, this.origin);
     if (target.origin !== this.origin || !matchPath(route, target.pathname) || route.reply !== 'file')
       return fail('bad-request', 'Unknown platform path.');
@@ -205,18 +219,23 @@ export class PlatformClient {
       response = await this.#fetch(target, {
         headers: token.value ? { authorization: `Bearer ${token.value}` } : {},
         redirect: 'error',
-        signal: AbortSignal.timeout(this.#timeoutMs * 4),
+        signal: options.signal
+          ? AbortSignal.any([AbortSignal.timeout(this.#timeoutMs * 4), options.signal])
+          : AbortSignal.timeout(this.#timeoutMs * 4),
       });
     } catch (error) {
-      return networkFailure(error);
+      return options.signal?.aborted ? fail('bad-request', cancelled) : networkFailure(error);
     }
     if (response.status >= 400) return this.#error(response.status, await response.text());
     // Counted as it arrives, so a platform that sends too much cannot fill this process's memory.
     const tooLarge = fail<Buffer>('payload-too-large', 'The file is larger than expected.');
-    if (Number(response.headers.get('content-length') ?? 0) > maxBytes) return tooLarge;
+    const announced = Number(response.headers.get('content-length') ?? 0);
+    if (announced > maxBytes) return tooLarge;
+    const total = announced > 0 ? announced : (options.expectedBytes ?? 0);
     const chunks: Uint8Array[] = [];
     let size = 0;
     const reader = response.body?.getReader();
+    options.onProgress?.(0, total);
     try {
       for (let next = await reader?.read(); next && !next.done; next = await reader?.read()) {
         size += next.value.length;
@@ -225,11 +244,75 @@ export class PlatformClient {
           return tooLarge;
         }
         chunks.push(next.value);
+        options.onProgress?.(size, Math.max(total, size));
       }
     } catch (error) {
-      return networkFailure(error);
+      return options.signal?.aborted ? fail('bad-request', cancelled) : networkFailure(error);
     }
+    if (options.signal?.aborted) return fail('bad-request', cancelled);
     return ok(Buffer.concat(chunks));
+  }
+
+  /**
+   * A declared route whose reply is a stream (the audit export), as its bytes arrive: nothing is held
+   * whole, whatever its length. Errors before the first byte are the platform's, as for `call`; the stream
+   * itself throws when the connection fails midway or `signal` stops it.
+   */
+  async stream<R extends RouteDeclaration & { readonly reply: 'stream' }>(
+    route: R,
+    input: RouteInput<R>,
+    options: { readonly signal?: AbortSignal } = {},
+  ): Promise<Result<AsyncIterable<Uint8Array>>> {
+    const target = requestTarget(route, input);
+    if (!target.ok) return target;
+    return this.#open(new URL(`${this.origin}${target.value}`), options.signal, Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * `download`, as the bytes arrive: for files a caller hashes or writes on as it reads them. The same
+   * checks of the URL, and at most `maxBytes`.
+   */
+  async downloadStream(
+    route: RouteDeclaration,
+    url: string,
+    maxBytes: number,
+    options: { readonly signal?: AbortSignal } = {},
+  ): Promise<Result<AsyncIterable<Uint8Array>>> {
+    const target = new URL(url, this.origin);
+    if (target.origin !== this.origin || !matchPath(route, target.pathname) || route.reply !== 'file')
+      return fail('bad-request', 'Unknown platform path.');
+    return this.#open(target, options.signal, maxBytes);
+  }
+
+  async #open(
+    target: URL,
+    signal: AbortSignal | undefined,
+    maxBytes: number,
+  ): Promise<Result<AsyncIterable<Uint8Array>>> {
+    let renewed = false;
+    for (;;) {
+      const token = this.tokens ? await (renewed ? this.tokens.renew() : this.tokens.token()) : ok(undefined);
+      if (!token.ok) return token;
+      let response: Response;
+      try {
+        response = await this.#fetch(target, {
+          headers: token.value ? { authorization: `Bearer ${token.value}` } : {},
+          redirect: 'error',
+          signal,
+        });
+      } catch (error) {
+        return signal?.aborted ? fail('bad-request', cancelled) : networkFailure(error);
+      }
+      if (response.status === 401 && this.tokens && !renewed) {
+        await response.body?.cancel();
+        renewed = true;
+        continue;
+      }
+      if (response.status >= 400) return this.#error(response.status, await response.text());
+      const body = response.body;
+      if (!body) return fail('internal', unexpected);
+      return ok(limited(body, maxBytes));
+    }
   }
 
   async #send(
@@ -271,6 +354,21 @@ export class PlatformClient {
     if (error) return fail<never>(error.code, scrubCredentials(error.message).slice(0, 300));
     if (status >= 500 || this.#unverified) return fail<never>('unavailable', unreachable);
     return fail<never>('internal', unexpected);
+  }
+}
+
+/** The body's chunks, refused past `maxBytes` so a platform that sends too much cannot fill a disk. */
+async function* limited(body: ReadableStream<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
+  let size = 0;
+  const reader = body.getReader();
+  try {
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      size += next.value.length;
+      if (size > maxBytes) throw new RangeError('The platform sent more than expected.');
+      yield next.value;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
   }
 }
 

@@ -23,10 +23,16 @@ export interface Engine {
    */
   readonly rowLevelSecurity: boolean;
   /**
-   * How a transaction opens. SQLite takes the write lock at once (BEGIN IMMEDIATE): a transaction that read
-   * first and wrote later could otherwise fail against another process's write instead of waiting for it.
+   * Whether statements can lock rows (FOR UPDATE, SKIP LOCKED). SQLite runs one write transaction at a time,
+   * so it has nothing to lock and no such syntax; the stores add those clauses only where this holds.
    */
-  readonly begin: string;
+  readonly rowLocks: boolean;
+  /**
+   * Opens a transaction on `db` (one connection) and, with row-level security, tells it whose rows it may
+   * touch. SQLite takes the write lock at once (BEGIN IMMEDIATE): a transaction that read first and wrote
+   * later could otherwise fail against another process's write instead of waiting for it.
+   */
+  begin(db: Kysely<Tables>, setting: TenantSetting): Promise<void>;
   /** A migration step's own text for this engine. */
   migrationScript(migration: Migration): string;
   /** Runs a script of several statements inside the current transaction (`db` is bound to it). */
@@ -39,6 +45,11 @@ export interface Engine {
   recordVersion(db: Kysely<Tables>, applied: number): Promise<void>;
   /** Tells the database whose rows the current transaction may touch (see TenantSetting). */
   setTenant(db: Kysely<Tables>, setting: TenantSetting): Promise<void>;
+  /**
+   * A named lock held until the transaction ends: exclusive, or shared with other shared holders. For
+   * read-then-write sequences that no row can guard (a counter not yet inserted, a count over rows).
+   */
+  lock(db: Kysely<Tables>, name: string, mode: 'exclusive' | 'shared'): Promise<void>;
   /** Serializes appends to one tenant's audit log until the transaction ends. */
   lockAuditLog(db: Kysely<Tables>, scope: TenantScope): Promise<void>;
   /** Serializes decisions on one approval request until the transaction ends. */

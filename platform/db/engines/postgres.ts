@@ -1,29 +1,39 @@
-import { type AliasedRawBuilder, PostgresDialect, type PostgresPool, sql } from 'kysely';
+import { type AliasedRawBuilder, type Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely';
 import type { Migration } from '../migrations/migration';
 import { isTenantScope, orgFilter, type TenantScope, tenantFilter } from '../scope';
-import type { ApprovalRequestsTable } from '../tables';
+import type { ApprovalRequestsTable, Tables } from '../tables';
 import type { Engine, TenantSetting } from './engine';
 
 /**
- * PostgreSQL: a first cut for part 2 of issue 14, written against Kysely's PostgresPool interface so that
- * `new pg.Pool(...)` plugs in. Not yet run by any test here; what part 2 still has to do is listed in the
- * README's scaling section (the pg driver and its int8 parsing, the roles, row-level security policies
- * over the `app.*` settings below, the test matrix).
+ * PostgreSQL through pg's Pool (see postgres-pool.ts), one per process.
  *
  * - Transactions are READ COMMITTED; what must not interleave is locked explicitly: one audit log's
  *   appends by a transaction-scoped advisory lock, one request's decisions by its row (FOR UPDATE), one
- *   membership's role, elevation and suspension by its row (FOR UPDATE).
- * - `setTenant` sets `app.organization_id`, `app.environment` and `app.platform` with SET LOCAL semantics
- *   (set_config(..., true)), which the row-level security policies read.
+ *   membership's role, elevation and suspension by its row (FOR UPDATE), named read-then-write sequences
+ *   (a throttle's counter, an organization's owners) by advisory locks too.
+ * - Row-level security: every transaction tells the database whose rows it may touch by setting
+ *   `app.organization_id`, `app.environment` and `app.platform` with SET LOCAL semantics (set_config(...,
+ *   true)), which the policies of migration 0016 read; they end with the transaction, so a pooled
+ *   connection never carries one request's tenant into the next.
  */
 export function postgresEngine(pool: PostgresPool): Engine {
   return {
     name: 'postgres',
     dialect: new PostgresDialect({ pool }),
     rowLevelSecurity: true,
-    begin: 'BEGIN',
+    rowLocks: true,
+    begin: async (db, setting) => {
+      const values = settingValues(setting);
+      if (Object.values(values).every(isPlainWord)) {
+        // One round trip: a query without parameters goes over the simple protocol, which runs several
+        // statements. Only plain words are written into the text (ids, environments); anything else is bound.
+        await sql.raw(`BEGIN; ${setConfig(values, literal)}`).execute(db);
+        return;
+      }
+      await sql`BEGIN`.execute(db);
+      await setTenant(db, setting);
+    },
     migrationScript: (migration: Migration) => migration.postgres,
-    // A query without parameters goes over the simple protocol, which runs several statements.
     runScript: async (db, script) => {
       await sql.raw(script).execute(db);
     },
@@ -34,11 +44,13 @@ export function postgresEngine(pool: PostgresPool): Engine {
     },
     legacyVersion: async () => 0,
     recordVersion: async () => {},
-    setTenant: async (db, setting) => {
-      const { organization, environment } = settingValues(setting);
-      await sql`SELECT set_config('app.organization_id', ${organization}, true),
-        set_config('app.environment', ${environment}, true),
-        set_config('app.platform', ${setting === 'platform' ? 'on' : 'off'}, true)`.execute(db);
+    setTenant,
+    lock: async (db, name, mode) => {
+      if (mode === 'shared') {
+        await sql`SELECT pg_advisory_xact_lock_shared(hashtextextended(${name}, 0))`.execute(db);
+      } else {
+        await sql`SELECT pg_advisory_xact_lock(hashtextextended(${name}, 0))`.execute(db);
+      }
     },
     lockAuditLog: async (db, scope) => {
       const key = `audit/${scope.organizationId}/${scope.environment}`;
@@ -66,12 +78,41 @@ export function postgresEngine(pool: PostgresPool): Engine {
   };
 }
 
-function settingValues(setting: TenantSetting): { organization: string; environment: string } {
-  if (setting === null || setting === 'platform') return { organization: '', environment: '' };
+interface SettingValues {
+  organization: string;
+  environment: string;
+  platform: 'on' | 'off';
+}
+
+function settingValues(setting: TenantSetting): SettingValues {
+  const platform = setting === 'platform' ? 'on' : 'off';
+  if (setting === null || setting === 'platform') return { organization: '', environment: '', platform };
   return {
     organization: setting.organizationId,
     environment: isTenantScope(setting) ? setting.environment : '',
+    platform,
   };
+}
+
+async function setTenant(db: Kysely<Tables>, setting: TenantSetting): Promise<void> {
+  const values = settingValues(setting);
+  await sql`SELECT set_config('app.organization_id', ${values.organization}, true),
+    set_config('app.environment', ${values.environment}, true),
+    set_config('app.platform', ${values.platform}, true)`.execute(db);
+}
+
+function isPlainWord(value: string): boolean {
+  return /^[A-Za-z0-9_-]*$/.test(value);
+}
+
+function literal(value: string): string {
+  return `'${value}'`;
+}
+
+function setConfig(values: SettingValues, quote: (value: string) => string): string {
+  return `SELECT set_config('app.organization_id', ${quote(values.organization)}, true),
+    set_config('app.environment', ${quote(values.environment)}, true),
+    set_config('app.platform', ${quote(values.platform)}, true)`;
 }
 
 /** The tenant's newest 5,000 requests matching every word (the last as a prefix), by the tsvector column. */

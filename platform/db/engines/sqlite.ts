@@ -43,7 +43,10 @@ export function sqliteEngine(db: BetterSqlite3.Database): Engine {
     name: 'sqlite',
     dialect: new SqliteDialect({ database: cachingDatabase(db) }),
     rowLevelSecurity: false,
-    begin: 'BEGIN IMMEDIATE',
+    rowLocks: false,
+    begin: async (kysely) => {
+      await sql`BEGIN IMMEDIATE`.execute(kysely);
+    },
     migrationScript: (migration: Migration) => migration.sqlite,
     // better-sqlite3 prepares one statement at a time; a script goes to exec, on the same (only) connection.
     runScript: async (_db, script) => {
@@ -59,7 +62,9 @@ export function sqliteEngine(db: BetterSqlite3.Database): Engine {
       await sql.raw(`PRAGMA user_version = ${Math.trunc(applied)}`).execute(kysely);
     },
     setTenant: async () => {},
-    // One connection runs one transaction at a time, so appends and decisions are already serialized.
+    // One connection runs one transaction at a time, and BEGIN IMMEDIATE keeps other processes' write
+    // transactions out until this one ends: appends, decisions and named sequences are already serialized.
+    lock: async () => {},
     lockAuditLog: async () => {},
     lockRequest: async () => {},
     lockMembership: async () => {},

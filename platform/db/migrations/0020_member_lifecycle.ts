@@ -1,4 +1,5 @@
 import type { Migration } from './migration';
+import { secureOrganizationTable } from './secure-table';
 
 /**
  * Member lifecycle (issue 13): invitations with one-time enrollment links, suspension, time-limited
@@ -80,7 +81,7 @@ export const migration: Migration = {
     role             TEXT NOT NULL CHECK (role IN ('owner','admin','compliance_officer','member','auditor','viewer')),
     invited_by       TEXT NOT NULL REFERENCES users(id),
     environment      TEXT NOT NULL CHECK (environment IN ('test','live')),
-    request_id       TEXT NOT NULL REFERENCES approval_requests(id),
+    request_id       TEXT NOT NULL,
     secret_sha256    BYTEA NOT NULL,
     totp_seed_sealed BYTEA NOT NULL,
     created_at       BIGINT NOT NULL,
@@ -89,7 +90,9 @@ export const migration: Migration = {
     accepted_user_id TEXT REFERENCES users(id),
     revoked_at       BIGINT,
     revoked_by       TEXT,
-    PRIMARY KEY (organization_id, id)
+    PRIMARY KEY (organization_id, id),
+    -- A request is keyed by its tenant here (0017): the reference names it too.
+    FOREIGN KEY (organization_id, environment, request_id) REFERENCES approval_requests (organization_id, environment, id)
   );
   CREATE UNIQUE INDEX invitations_by_id ON invitations(id);
   CREATE INDEX invitations_by_email ON invitations(organization_id, email);
@@ -102,15 +105,21 @@ export const migration: Migration = {
     base_role       TEXT NOT NULL,
     reason          TEXT NOT NULL,
     environment     TEXT NOT NULL CHECK (environment IN ('test','live')),
-    request_id      TEXT NOT NULL REFERENCES approval_requests(id),
+    request_id      TEXT NOT NULL,
     started_at      BIGINT NOT NULL,
     ends_at         BIGINT NOT NULL,
     ended_at        BIGINT,
     end_reason      TEXT,
     ended_by        TEXT,
-    PRIMARY KEY (organization_id, id)
+    PRIMARY KEY (organization_id, id),
+    FOREIGN KEY (organization_id, environment, request_id) REFERENCES approval_requests (organization_id, environment, id)
   );
   CREATE INDEX elevations_by_user ON elevations(organization_id, user_id, ended_at);
   CREATE INDEX elevations_due ON elevations(ended_at, ends_at);
+
+  -- Row-level security as 0016 gives organization tables: own rows only, platform reads (the enrollment
+  -- page's lookup by link, the sweeper) with app.platform on.
+  ${secureOrganizationTable('invitations')}
+  ${secureOrganizationTable('elevations')}
   `,
 };

@@ -1,4 +1,5 @@
 import type { Migration } from './migration';
+import { secureOrganizationTable } from './secure-table';
 
 /**
  * Access reviews (issue 13): a campaign snapshots an organization's grants at its start; each item is one
@@ -97,10 +98,12 @@ export const migration: Migration = {
     reason              TEXT,
     new_role            TEXT,
     decided_at          BIGINT,
-    request_id          TEXT REFERENCES approval_requests(id),
+    request_id          TEXT,
     request_environment TEXT,
     PRIMARY KEY (organization_id, campaign_id, id),
-    FOREIGN KEY (organization_id, campaign_id) REFERENCES review_campaigns(organization_id, id)
+    FOREIGN KEY (organization_id, campaign_id) REFERENCES review_campaigns(organization_id, id),
+    -- A request is keyed by its tenant here (0017): the reference names it too (unset until decided).
+    FOREIGN KEY (organization_id, request_environment, request_id) REFERENCES approval_requests (organization_id, environment, id)
   );
   CREATE UNIQUE INDEX review_items_by_id ON review_items(id);
   CREATE INDEX review_items_by_reviewer ON review_items(organization_id, reviewer_id, campaign_id, seq);
@@ -110,5 +113,8 @@ export const migration: Migration = {
     EXECUTE FUNCTION refuse_change('a review decision is final');
   CREATE TRIGGER review_items_no_delete BEFORE DELETE OR TRUNCATE ON review_items
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('review items are never deleted');
+
+  ${secureOrganizationTable('review_campaigns')}
+  ${secureOrganizationTable('review_items')}
   `,
 };

@@ -10,9 +10,16 @@ import { migration as requesterPerson } from './0009_requester_person_and_thrott
 import { migration as tenantSearch } from './0010_tenant_search';
 import { migration as evidenceAtRest } from './0011_evidence_at_rest';
 import { migration as evidenceAttachments } from './0012_evidence_attachments';
+import { migration as tenantColumns } from './0013_tenant_columns';
+import { migration as rateLimits } from './0014_rate_limits';
+import { migration as evidenceBlobs } from './0015_evidence_blobs';
+import { migration as rowLevelSecurity } from './0016_row_level_security';
+import { migration as tenantLeadingKeys } from './0017_tenant_leading_keys';
 import { migration as memberLifecycle } from './0020_member_lifecycle';
 import { migration as accessReviews } from './0021_access_reviews';
 import { migration as lifecycleHardening } from './0022_lifecycle_hardening';
+import { migration as evidencePeriods } from './0030_evidence_periods';
+import { migration as evidenceSupersedeRules } from './0031_evidence_supersede_rules';
 import type { Migration } from './migration';
 
 /**
@@ -33,7 +40,14 @@ export const migrations: readonly Migration[] = [
   tenantSearch,
   evidenceAtRest,
   evidenceAttachments,
+  tenantColumns,
+  rateLimits,
+  evidenceBlobs,
+  rowLevelSecurity,
+  tenantLeadingKeys,
   memberLifecycle,
   accessReviews,
   lifecycleHardening,
+  evidencePeriods,
+  evidenceSupersedeRules,
 ];

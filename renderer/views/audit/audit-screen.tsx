@@ -6,18 +6,21 @@ import { ExportPanel } from './export/export-panel';
 import { ForkAlarm } from './integrity/fork-alarm';
 import { IntegrityPanel } from './integrity/integrity-panel';
 import { LiveLog } from './log/live-log';
+import { PackagePanel } from './package/package-panel';
 import { useIntegrity } from './use-audit-stores';
 
-type AuditTab = 'log' | 'integrity' | 'export';
+type AuditTab = 'log' | 'integrity' | 'export' | 'package';
 const tabs: readonly TabSpec<AuditTab>[] = [
   { id: 'log', label: 'Live log' },
   { id: 'integrity', label: 'Verify integrity' },
   { id: 'export', label: 'Open export…' },
+  { id: 'package', label: 'Export a period' },
 ];
 
 /**
  * Audit for the tenant in use: its live log, the integrity check of that log against what this console
- * saw before, and offline verification of an export file. A fork alarm stands above all three.
+ * saw before, the export of a period's log or audit package (verified at once), and offline verification
+ * of an export file. A fork alarm stands above them all.
  */
 export function AuditScreen() {
   const tenant = useSession((s) => s.tenant);
@@ -46,6 +49,7 @@ export function AuditScreen() {
       >
         {tab === 'log' && <LiveLog />}
         {tab === 'integrity' && <IntegrityPanel />}
+        {tab === 'package' && <PackagePanel />}
         {tab === 'export' && <ExportPanel />}
       </div>
     </div>

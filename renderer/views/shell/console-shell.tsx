@@ -1,10 +1,11 @@
 import { type ReactNode, useState } from 'react';
+import type { Tenant } from '../../../shared/contract/calls/tenants';
 import { type Permission, type RoleName, roleAllows, roleNames } from '../../../shared/domain/permissions';
 import { useSession } from '../../app-context';
 import { ApiKeysScreen } from '../api-keys/api-keys-screen';
 import { ApprovalsScreen } from '../approvals/approvals-screen';
 import { AuditScreen } from '../audit/audit-screen';
-import { CachedEvidenceScreen } from '../evidence/cached-evidence-screen';
+import { EvidenceScreen } from '../evidence/evidence-screen';
 import { MembersScreen } from '../members/members-screen';
 import { PolicyScreen } from '../policy/policy-screen';
 import { ReviewsScreen } from '../reviews/reviews-screen';
@@ -36,10 +37,16 @@ export const consoleScreens: ConsoleScreen[] = [
   { id: 'policy', label: 'Policy', needs: 'orgs:read', render: () => <PolicyScreen /> },
   // Reviews are read by those who decide and those who read the audit log; audit:read covers both here.
   { id: 'reviews', label: 'Access reviews', needs: 'audit:read', render: () => <ReviewsScreen /> },
-  { id: 'evidence', label: 'Evidence', render: () => <CachedEvidenceScreen /> },
+  { id: 'evidence', label: 'Evidence', render: () => <EvidenceScreen /> },
   { id: 'audit', label: 'Audit', needs: 'audit:read', render: () => <AuditScreen /> },
   { id: 'settings', label: 'Settings', render: () => <SettingsScreen /> },
 ];
+
+function offers(screen: ConsoleScreen, tenant: Tenant | undefined): boolean {
+  if (!screen.needs || !tenant) return true;
+  if (tenant.scopes) return tenant.scopes.includes(screen.needs);
+  return !isRoleName(tenant.role) || roleAllows(tenant.role, screen.needs);
+}
 
 /** The signed-in frame: who, where (tenant), the navigation, and the screen in use for that tenant. */
 export function ConsoleShell() {
@@ -49,12 +56,10 @@ export function ConsoleShell() {
   const tenants = useSession((s) => s.tenants);
   const [screenId, setScreenId] = useState<string | undefined>(undefined);
   if (!active) return null;
-  // A person's role in this organization decides which screens are offered; an API key's scopes are the
-  // platform's to check, so every screen is offered to a key and the platform says what it may not do.
-  const role = tenants.find((t) => t.organization === tenant?.organization)?.role;
-  const offered = consoleScreens.filter(
-    (s) => !s.needs || !role || !isRoleName(role) || roleAllows(role, s.needs),
-  );
+  // A person's role in this organization decides which screens are offered, an API key's scopes in force
+  // decide for a key; the platform checks every call either way.
+  const here = tenants.find((t) => t.organization === tenant?.organization);
+  const offered = consoleScreens.filter((s) => offers(s, here));
   const screen = offered.find((s) => s.id === screenId) ?? offered[0];
   return (
     <div className={`shell shell--${tenant?.environment ?? 'test'}`}>

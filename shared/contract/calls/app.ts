@@ -12,6 +12,8 @@ export const appCalls = {
       opensBrowser: z.boolean(),
       /** Whether the main process shows the system file dialog (Electron) or the renderer uploads (headless). */
       choosesFiles: z.boolean(),
+      /** Electron asks where to save with the system dialog; the headless host saves in its own folder. */
+      savesWithDialog: z.boolean(),
     }),
     errors: [],
   }),

@@ -37,6 +37,8 @@ export const ExportVerificationResult = z.object({
   fileSha256: z.string().nullable(),
   verifiedAt: z.string(),
   report: VerificationReport,
+  /** The HTML and CSV reports saved beside a file the person saved; null for an upload. */
+  reports: z.object({ html: GrantedFile, csv: GrantedFile }).nullable(),
 });
 export type ExportVerificationResult = z.infer<typeof ExportVerificationResult>;
 
@@ -74,7 +76,7 @@ export const auditCalls = {
     errors: ['bad-request', 'not-found', 'conflict', 'internal'],
   }),
   'audit.cancel': call({
-    summary: 'Cancels a running verification.',
+    summary: 'Cancels a running verification, package or log export.',
     input: z.strictObject({ taskId: TaskId }),
     output: z.object({ cancelled: z.boolean() }),
     errors: ['bad-request'],

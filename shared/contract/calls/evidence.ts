@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { ApprovalId } from '../../api/common';
-import { EvidenceId, EvidenceMeta } from '../../api/evidence';
+import {
+  EvidenceCatalog,
+  EvidenceCatalogQuery,
+  EvidenceCoverage,
+  EvidenceId,
+  EvidenceMeta,
+  EvidenceRecord,
+  IsoDay,
+} from '../../api/evidence';
 import { call, FileId, GrantedFile, ProfileRef, TaskId, TenantCall } from '../spec';
 
 export const CachedEvidence = z.object({
@@ -16,18 +24,67 @@ export const CachedEvidence = z.object({
 
 const CacheStats = z.object({ entries: z.number(), bytes: z.number(), quotaBytes: z.number() });
 
+/** A platform file with whether this computer holds it (readable offline). */
+export const CatalogEntry = EvidenceRecord.extend({ cached: z.boolean() });
+export type CatalogEntry = z.infer<typeof CatalogEntry>;
+
 export const evidenceCalls = {
   'evidence.open': call({
     summary:
-      'Opens an evidence file: from the encrypted cache when it holds it (checked against the published hash), otherwise from the platform, then cached. `offline` says the platform could not be reached.',
-    input: z.strictObject({ ...TenantCall, evidenceId: EvidenceId, requestId: ApprovalId.optional() }),
-    output: z.object({
-      evidence: CachedEvidence,
-      /** The file's bytes, base64: the renderer shows images, PDF, text and JSON, and offers the rest as a download. */
-      content: z.string(),
-      source: z.enum(['cache', 'platform']),
+      'Opens an evidence file: from the encrypted cache when it holds it (checked against the published hash), otherwise downloaded from the platform (its metadata from its own route) with `progress` events under `taskId`, then cached. `evidence.cancelOpen` stops a download; a cancelled one leaves nothing behind.',
+    input: z.strictObject({
+      ...TenantCall,
+      evidenceId: EvidenceId,
+      taskId: TaskId.optional(),
     }),
-    errors: ['bad-request', 'unauthenticated', 'forbidden', 'not-found', 'conflict', 'unavailable'],
+    output: z.discriminatedUnion('outcome', [
+      z.object({
+        outcome: z.literal('opened'),
+        evidence: CachedEvidence,
+        /** The file's bytes, base64: the renderer shows images, PDF, text, CSV and JSON, and offers the rest as a download. */
+        content: z.string(),
+        source: z.enum(['cache', 'platform']),
+      }),
+      z.object({ outcome: z.literal('cancelled') }),
+    ]),
+    errors: [
+      'bad-request',
+      'unauthenticated',
+      'forbidden',
+      'not-found',
+      'conflict',
+      'payload-too-large',
+      'unavailable',
+    ],
+  }),
+  'evidence.cancelOpen': call({
+    summary: 'Stops the download of an evidence file being opened; nothing of it is kept.',
+    input: z.strictObject({ taskId: TaskId }),
+    output: z.object({ cancelled: z.boolean() }),
+    errors: ['bad-request'],
+  }),
+  'evidence.catalog': call({
+    summary:
+      "The tenant's evidence from the platform, newest first, a page at a time, by name, request, type, uploader, period overlap and status; each marked when this computer holds it.",
+    input: z.strictObject({
+      ...TenantCall,
+      filter: EvidenceCatalogQuery.omit({ limit: true }).partial(),
+      limit: z.number().int().min(1).max(200).optional(),
+    }),
+    output: EvidenceCatalog.extend({ evidence: z.array(CatalogEntry) }),
+    errors: ['bad-request', 'unauthenticated', 'forbidden', 'not-found', 'unavailable'],
+  }),
+  'evidence.get': call({
+    summary: "One evidence file's metadata and status, from its own route.",
+    input: z.strictObject({ ...TenantCall, evidenceId: EvidenceId }),
+    output: CatalogEntry,
+    errors: ['bad-request', 'unauthenticated', 'forbidden', 'not-found', 'unavailable'],
+  }),
+  'evidence.coverage': call({
+    summary: 'How many current files cover each month of the last twelve, and what expires next.',
+    input: z.strictObject({ ...TenantCall }),
+    output: EvidenceCoverage,
+    errors: ['bad-request', 'unauthenticated', 'forbidden', 'not-found', 'unavailable'],
   }),
   'files.chooseEvidence': call({
     summary:
@@ -44,6 +101,12 @@ export const evidenceCalls = {
       taskId: TaskId,
       fileId: FileId,
       requestId: ApprovalId.optional(),
+      /** The period the file supports (both days or neither) and the last day it is good for. */
+      periodFrom: IsoDay.optional(),
+      periodTo: IsoDay.optional(),
+      expiresOn: IsoDay.optional(),
+      /** The file this one replaces, as a new version. */
+      supersedes: EvidenceId.optional(),
     }),
     output: z.discriminatedUnion('outcome', [
       z.object({ outcome: z.literal('uploaded'), evidence: EvidenceMeta }),

@@ -7,6 +7,8 @@ export const Tenant = z.object({
   /** The profile's role there; an API key has none and reads `api-key`. */
   role: z.string(),
   environments: z.array(z.enum(['test', 'live'])),
+  /** An API key's scopes in force now (its own, within what its creator may still do); absent for a person. */
+  scopes: z.array(z.string()).optional(),
 });
 export type Tenant = z.infer<typeof Tenant>;
 

@@ -33,6 +33,27 @@ describe('npm run build:electron: the bundles electron-builder packs', () => {
     expect(external).toContain('electron');
   });
 
+  it("puts the package verifier's hashing workers beside main, where main looks for them by its own URL", async () => {
+    const main = readFileSync(join(out, 'main.cjs'), 'utf8');
+    expect(main).toContain('pathToFileURL(__filename).href');
+    expect(main).toContain('"./hash-worker.mjs", __mainModuleUrl');
+    expect(main).toContain('"./range-hash-worker.mjs", __mainModuleUrl');
+    // Each copy runs from there: a range of a file hashed on a worker started from its URL.
+    const file = join(out, 'bytes.bin');
+    writeFileSync(file, 'abcdef');
+    const worker = new Worker(pathToFileURL(join(out, 'range-hash-worker.mjs')), {
+      workerData: { path: file },
+    });
+    worker.postMessage({ id: 1, start: 1, length: 3 });
+    const reply = await new Promise<{ id: number; sha256: string | null }>((resolve, reject) => {
+      worker.on('message', (m: { id?: number; sha256: string | null }) => m.id === 1 && resolve(m as never));
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(reply.sha256).toBe(createHash('sha256').update('bcd').digest('hex'));
+    expect(readFileSync(join(out, 'hash-worker.mjs'), 'utf8')).toContain("from 'node:worker_threads'");
+  });
+
   it('makes a preload a sandboxed renderer can load: it requires nothing but electron', () => {
     expect(requires('preload.cjs')).toEqual(['electron']);
     expect(readFileSync(join(out, 'preload.cjs'), 'utf8')).toContain('exposeInMainWorld');

@@ -107,7 +107,9 @@ describe('lanes', () => {
     expect(first.json.secret).toMatch(/^cck_live_/);
     const second = await platform.call('POST', `${live}/${r.id}/result`, { token: p('admin').token });
     expect(second.json.secret).toBeNull();
-    expect(platform.databaseBytes().includes(Buffer.from(first.json.secret.split('.')[1]))).toBe(false);
+    expect((await platform.databaseBytes()).includes(Buffer.from(first.json.secret.split('.')[1]))).toBe(
+      false,
+    );
     expect((await platform.call('GET', '/v1/orgs/acme', { token: first.json.secret })).status).toBe(403);
     const other = await platform.call('POST', `${live}/${r.id}/result`, {
       token: p('compliance_officer').token,

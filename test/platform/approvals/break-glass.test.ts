@@ -53,8 +53,7 @@ function breakGlass(
     requestId,
     '--reason',
     reason,
-    '--data',
-    platform.dataDir,
+    ...platform.cliOptions,
   ]).then(
     (done) => ({ code: 0, out: done.stdout }),
     (failed: { code: number; stderr: string }) => ({ code: failed.code, out: failed.stderr }),

@@ -116,11 +116,25 @@ describe('every sensitive operation writes an entry', () => {
 describe('atomicity and immutability', () => {
   it('an operation whose entry cannot be written does not happen', async () => {
     const before = await platform.call('GET', `${live}/api-keys`, { token: owner });
-    await rawSql(
-      platform,
-      sql`CREATE TEMP TRIGGER refuse_key_entries BEFORE INSERT ON audit_entries
-      WHEN NEW.action = 'api_key.create' BEGIN SELECT RAISE(ABORT, 'audit storage unavailable'); END`,
-    );
+    // A trigger that refuses the entry, in each engine's own words.
+    if (platform.database) {
+      await rawSql(
+        platform,
+        sql`CREATE FUNCTION refuse_key_entries() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'audit storage unavailable'; END $$`,
+      );
+      await rawSql(
+        platform,
+        sql`CREATE TRIGGER refuse_key_entries BEFORE INSERT ON audit_entries FOR EACH ROW
+        WHEN (NEW.action = 'api_key.create') EXECUTE FUNCTION refuse_key_entries()`,
+      );
+    } else {
+      await rawSql(
+        platform,
+        sql`CREATE TEMP TRIGGER refuse_key_entries BEFORE INSERT ON audit_entries
+        WHEN NEW.action = 'api_key.create' BEGIN SELECT RAISE(ABORT, 'audit storage unavailable'); END`,
+      );
+    }
     try {
       const reply = await platform.call('POST', `${live}/api-keys`, {
         token: owner,
@@ -129,7 +143,12 @@ describe('atomicity and immutability', () => {
       expect(reply.status).toBe(500);
       expect(reply.text).not.toContain('audit storage');
     } finally {
-      await rawSql(platform, sql`DROP TRIGGER refuse_key_entries`);
+      await rawSql(
+        platform,
+        platform.database
+          ? sql`DROP TRIGGER refuse_key_entries ON audit_entries`
+          : sql`DROP TRIGGER refuse_key_entries`,
+      );
     }
     const after = await platform.call('GET', `${live}/api-keys`, { token: owner });
     expect(after.json.keys).toEqual(before.json.keys);
@@ -244,7 +263,7 @@ describe('the admin CLI', () => {
       await other.app.close();
       await other.ctx.close();
       const cli = ['--import', 'tsx', 'platform/cli/main.ts'];
-      const { stdout: keyOut } = await run('node', [...cli, 'audit-key', '--data', other.dataDir]);
+      const { stdout: keyOut } = await run('node', [...cli, 'audit-key', ...other.cliOptions]);
       const out = join(other.dataDir, 'acme-live.jsonl');
       await run('node', [
         ...cli,
@@ -255,8 +274,7 @@ describe('the admin CLI', () => {
         'live',
         '--out',
         out,
-        '--data',
-        other.dataDir,
+        ...other.cliOptions,
       ]);
       const verify = await run('node', [
         'shared/audit/cli/compliance-verify.mjs',
@@ -267,7 +285,7 @@ describe('the admin CLI', () => {
       expect(verify.stdout).toMatch(/^VERIFIED/);
       expect(readFileSync(out, 'utf8').split('\n')[0]).toContain('"format":"cc-audit-export/1"');
     } finally {
-      await other.stop().catch(() => undefined);
+      await other.discard();
     }
   });
 });

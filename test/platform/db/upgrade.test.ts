@@ -83,9 +83,12 @@ async function writeRows(dir: string, k: number): Promise<void> {
            'yellow', 1, 'executed', 'user', ?, ?, ?${k >= 9 ? ', ?' : ''})`,
       )
       .run(REQUEST, ORG, USER, T, T + 86_400_000, ...(k >= 9 ? [USER] : []));
+    // From version 13 a decision names its tenant too.
     raw
-      .prepare("INSERT INTO approval_decisions VALUES (?, ?, 'approve', '', 'dev', 's', 'sig', 'idem', ?)")
-      .run(REQUEST, 'usr_approverrrrrrrrrrrrrrrrrrr', T);
+      .prepare(
+        `INSERT INTO approval_decisions VALUES (?, ?, 'approve', '', 'dev', 's', 'sig', 'idem', ?${k >= 13 ? ', ?, ?' : ''})`,
+      )
+      .run(REQUEST, 'usr_approverrrrrrrrrrrrrrrrrrr', T, ...(k >= 13 ? [ORG, 'live'] : []));
   }
   if (k >= 4) {
     raw
@@ -170,6 +173,13 @@ describe('upgrading a database from every earlier schema version', () => {
             });
             expect(found.map((r) => r.id)).toEqual([REQUEST]);
             expect(found[0]?.approvals).toBe(1);
+            // The decision names its request's tenant, backfilled by 0013 where it was older.
+            expect(await ctx.stores.approvals.decisions(tenant, REQUEST)).toHaveLength(1);
+            const [decision] = await rawSql<{ organization_id: string; environment: string }>(
+              { ctx },
+              sql`SELECT organization_id, environment FROM approval_decisions`,
+            );
+            expect(decision).toEqual({ organization_id: ORG, environment: 'live' });
             await expect(rawSql({ ctx }, sql`DELETE FROM approval_decisions`)).rejects.toThrow(/final/);
             await expect(
               rawSql({ ctx }, sql`UPDATE approval_requests SET status = 'pending'`),
@@ -180,6 +190,18 @@ describe('upgrading a database from every earlier schema version', () => {
               expect.objectContaining({ request_id: REQUEST, name: 'ledger.txt', blob_address: null }),
             );
             await expect(rawSql({ ctx }, sql`UPDATE evidence SET name = 'x'`)).rejects.toThrow(/immutable/);
+            // A file from before periods covers the day it was uploaded (T is 2023-11-14), and keeps it.
+            if (k < migrations.findIndex((m) => m.name === '0030_evidence_periods') + 1)
+              expect(await ctx.stores.evidence.get(tenant, EVIDENCE)).toEqual(
+                expect.objectContaining({
+                  period_from: '2023-11-14',
+                  period_to: '2023-11-14',
+                  expires_on: null,
+                }),
+              );
+            await expect(rawSql({ ctx }, sql`UPDATE evidence SET period_to = '2030-01-01'`)).rejects.toThrow(
+              /immutable/,
+            );
             await expect(rawSql({ ctx }, sql`DELETE FROM evidence`)).rejects.toThrow(/never deleted/);
           }
         } finally {

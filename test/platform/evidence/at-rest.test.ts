@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
@@ -17,6 +17,20 @@ import { rawSql, startPlatform, type TestPlatform } from '../../helpers/platform
 
 const run = promisify(execFile);
 const cli = ['--import', 'tsx', 'platform/cli/main.ts'];
+
+/**
+ * Where the encrypted evidence bytes are, by name: the data directory's files with SQLite, the
+ * evidence_blobs rows with PostgreSQL (named by tenant and address).
+ */
+async function storedBlobs(p: TestPlatform): Promise<{ path: string; bytes: Buffer }[]> {
+  if (!p.database) return filesUnder(join(p.dataDir, 'evidence-sealed'));
+  const rows = await rawSql<{ path: string; bytes: Buffer }>(
+    p,
+    sql`SELECT organization_id || '/' || environment || '/' || address || '/' || chunk AS path, bytes
+      FROM evidence_blobs ORDER BY 1`,
+  );
+  return rows;
+}
 
 /** Every file under a directory, recursively, with its bytes. */
 function filesUnder(dir: string): { path: string; bytes: Buffer }[] {
@@ -66,6 +80,7 @@ describe('evidence at rest', () => {
     const file = await upload('acme', acme, Buffer.from(marker), 'ledger.txt');
     const hits = filesUnder(platform.dataDir).filter((f) => f.bytes.includes(Buffer.from(marker)));
     expect(hits.map((f) => f.path)).toEqual([]);
+    expect((await platform.databaseBytes()).includes(Buffer.from(marker))).toBe(false);
     expect((await fetchBytes('acme', acme, file.id)).toString()).toBe(marker);
   });
 
@@ -75,7 +90,8 @@ describe('evidence at rest', () => {
     const theirs = await upload('globex', globex, bytes, 'contract.txt');
     expect(ours.sha256).toBe(theirs.sha256);
     expect(await addressOf(ours.id)).not.toBe(await addressOf(theirs.id));
-    const names = filesUnder(join(platform.dataDir, 'evidence-sealed')).map((f) => f.path);
+    const names = (await storedBlobs(platform)).map((f) => f.path);
+    expect(names.length).toBeGreaterThan(0);
     expect(names.some((path) => path.includes(ours.sha256))).toBe(false);
   });
 
@@ -84,10 +100,10 @@ describe('evidence at rest', () => {
     const theirs = await upload('globex', globex, Buffer.from('globex: canteen menu'), 'menu.txt');
     const acmeTenant = await tenantOf(platform, 'acme', 'live');
     const globexTenant = await tenantOf(platform, 'globex', 'live');
-    const sealed = platform.ctx.blobs.read(acmeTenant, await addressOf(ours.id));
+    const sealed = await platform.ctx.blobs.read(acmeTenant, await addressOf(ours.id));
     if (!sealed) throw new Error('acme blob missing');
-    platform.ctx.blobs.remove(globexTenant, await addressOf(theirs.id));
-    platform.ctx.blobs.put(globexTenant, await addressOf(theirs.id), sealed);
+    await platform.ctx.blobs.remove(globexTenant, await addressOf(theirs.id));
+    await platform.ctx.blobs.put(globexTenant, await addressOf(theirs.id), sealed);
     const row = await platform.ctx.stores.evidence.get(globexTenant, theirs.id);
     if (!row) throw new Error('row missing');
     expect(await new EvidenceService(platform.ctx).readBytes(globexTenant, row)).toBeUndefined();
@@ -104,21 +120,21 @@ describe('master-key rotation', () => {
       headers: { 'content-type': 'application/octet-stream' },
     });
     const oldKeys = own.ctx.masterKeys.keyIds();
-    const before = filesUnder(join(own.dataDir, 'evidence-sealed'));
+    const before = await storedBlobs(own);
     await own.app.close();
     await own.ctx.close();
-    const { stdout } = await run('node', [...cli, 'rotate-evidence-key', '--data', own.dataDir]);
+    const { stdout } = await run('node', [...cli, 'rotate-evidence-key', ...own.cliOptions]);
     expect(stdout).toMatch(/data keys were re-wrapped and the old key dropped/);
-    const ctx = await createContext(own.dataDir);
+    const ctx = await createContext(own.dataDir, own.contextOptions);
     try {
       expect(ctx.masterKeys.keyIds()).toHaveLength(1);
       expect(oldKeys).not.toContain(ctx.masterKeys.keyIds()[0]);
-      expect(filesUnder(join(own.dataDir, 'evidence-sealed'))).toEqual(before);
+      expect(await storedBlobs(own)).toEqual(before);
       const bytes = await readBack(ctx, 'acme', reply.json.id);
       expect(bytes?.toString()).toBe('kept across the rotation');
     } finally {
       await ctx.close();
-      rmSync(own.dataDir, { recursive: true, force: true });
+      await own.discard();
     }
   });
 
@@ -146,7 +162,7 @@ describe('master-key rotation', () => {
     await own.ctx.close();
     let cutShort = 0;
     for (let round = 0; round < 3; round++) {
-      const child = spawn('node', [...cli, 'rotate-evidence-key', '--data', own.dataDir], {
+      const child = spawn('node', [...cli, 'rotate-evidence-key', ...own.cliOptions], {
         stdio: ['ignore', 'pipe', 'ignore'],
       });
       await new Promise<void>((resolve) => {
@@ -156,11 +172,14 @@ describe('master-key rotation', () => {
         });
         child.once('exit', () => resolve());
       });
-      const ctx = await createContext(own.dataDir);
+      const ctx = await createContext(own.dataDir, own.contextOptions);
       try {
         if (ctx.masterKeys.keyIds().length > 1) cutShort++;
         // Whatever the kill left, every data key opens with the keys the file still holds.
-        for (const row of await rawSql<TenantKeyRow>({ ctx }, sql`SELECT * FROM tenant_data_keys`)) {
+        for (const row of await rawSql<TenantKeyRow>(
+          { ctx, database: own.database },
+          sql`SELECT * FROM tenant_data_keys`,
+        )) {
           expect(ctx.masterKeys.keyIds()).toContain(row.master_key_id);
         }
         expect((await readBack(ctx, 'acme', reply.json.id))?.toString()).toBe('survives every crash');
@@ -169,13 +188,16 @@ describe('master-key rotation', () => {
       }
     }
     expect(cutShort).toBeGreaterThan(0);
-    const ctx = await createContext(own.dataDir);
+    const ctx = await createContext(own.dataDir, own.contextOptions);
     try {
       await finishMasterKeyRotation(ctx);
       expect(ctx.masterKeys.keyIds()).toHaveLength(1);
       const stale = await ctx.stores.tenantKeys.wrappedUnderOtherKeys(ctx.masterKeys.currentKeyId());
       expect(stale).toEqual([]);
-      const sample = await rawSql<TenantKeyRow>({ ctx }, sql`SELECT * FROM tenant_data_keys LIMIT 50`);
+      const sample = await rawSql<TenantKeyRow>(
+        { ctx, database: own.database },
+        sql`SELECT * FROM tenant_data_keys LIMIT 50`,
+      );
       for (const row of sample) {
         const org = await ctx.stores.organizations.findById(row.organization_id);
         if (!org) throw new Error('org missing');
@@ -188,7 +210,7 @@ describe('master-key rotation', () => {
       expect((await readBack(ctx, 'acme', reply.json.id))?.toString()).toBe('survives every crash');
     } finally {
       await ctx.close();
-      rmSync(own.dataDir, { recursive: true, force: true });
+      await own.discard();
     }
   }, 120_000);
 });
@@ -209,10 +231,15 @@ describe('evidence from before encryption at rest', () => {
       size: bytes.length,
       uploader_type: 'user',
       uploader_id: own.user('acme', 'member').userId,
+      uploader_person_id: own.user('acme', 'member').userId,
       created_at: own.clock.now(),
       deleted_at: null,
       blob_address: null,
       key_version: null,
+      period_from: null,
+      period_to: null,
+      expires_on: null,
+      supersedes: null,
     });
     mkdirSync(join(own.dataDir, 'evidence', sha256.slice(0, 2)), { recursive: true });
     writeFileSync(join(own.dataDir, 'evidence', sha256.slice(0, 2), sha256), bytes);

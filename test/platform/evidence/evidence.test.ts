@@ -87,8 +87,27 @@ describe('upload', () => {
     expect(addresses).toHaveLength(1);
     const address = addresses[0]?.a as string;
     const tenant = await tenantOf(platform, 'acme', 'live');
-    const dir = join(platform.dataDir, 'evidence-sealed', tenant.organizationId, 'live', address.slice(0, 2));
-    expect(readdirSync(dir).filter((f) => f.startsWith(address))).toEqual([address]);
+    if (platform.database) {
+      // On PostgreSQL the bytes are rows: one blob at that address, in the first chunk only.
+      const chunks = await rawSql<{ chunk: number }>(
+        platform,
+        sql`SELECT chunk FROM evidence_blobs WHERE organization_id = ${tenant.organizationId}
+          AND environment = 'live' AND address = ${address}`,
+      );
+      expect(chunks.map((c) => Number(c.chunk))).toEqual([0]);
+      await expect(rawSql(platform, sql`UPDATE evidence_blobs SET bytes = bytes`)).rejects.toThrow(
+        /written once/,
+      );
+    } else {
+      const dir = join(
+        platform.dataDir,
+        'evidence-sealed',
+        tenant.organizationId,
+        'live',
+        address.slice(0, 2),
+      );
+      expect(readdirSync(dir).filter((f) => f.startsWith(address))).toEqual([address]);
+    }
     await expect(rawSql(platform, sql`UPDATE evidence SET name = 'x'`)).rejects.toThrow(/immutable/);
   });
 });
@@ -183,7 +202,7 @@ describe('evidence on approval requests', () => {
     );
     expect(row?.blob_address).toMatch(/^[0-9a-f]{64}$/);
     expect(
-      platform.ctx.blobs.read(await tenantOf(platform, 'acme', 'test'), row?.blob_address as string),
+      await platform.ctx.blobs.read(await tenantOf(platform, 'acme', 'test'), row?.blob_address as string),
     ).toBeUndefined();
   });
 });

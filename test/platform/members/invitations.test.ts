@@ -95,7 +95,7 @@ describe('an invitation goes through its lane and mails a one-time enrollment li
     // The page itself is opened too: its URL carries the token.
     expect((await openEnrollmentPage(platform, link)).status).toBe(200);
     expect(platform.logLines.join('\n')).not.toContain(secret);
-    expect(platform.databaseBytes().includes(Buffer.from(secret))).toBe(false);
+    expect((await platform.databaseBytes()).includes(Buffer.from(secret))).toBe(false);
     for (const env of ['live', 'test'] as const) {
       const entries = await auditEntries(platform, 'acme', env, 'member.invite');
       const entry = entries.find((e) => e.change?.after?.email === email);

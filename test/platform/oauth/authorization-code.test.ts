@@ -235,6 +235,6 @@ describe('authorization code with PKCE', () => {
     const officer = platform.user('acme', 'compliance_officer');
     const pkce = newPkce();
     const code = (await authorize(platform, officer, pkce)).searchParams.get('code') ?? '';
-    expect(platform.databaseBytes().includes(Buffer.from(code))).toBe(false);
+    expect((await platform.databaseBytes()).includes(Buffer.from(code))).toBe(false);
   });
 });

@@ -242,6 +242,23 @@ describe('the lived-in demo', () => {
       expect((await read(files.text)).toString('utf8').length).toBeGreaterThan(50);
     });
 
+    it('gives its evidence periods, and some files expiring, expired and superseded, covering most months', async () => {
+      const officer = token(org, 'compliance_officer');
+      const base = `/v1/orgs/${org}/envs/${env}/evidence`;
+      for (const status of ['current', 'expiring', 'expired', 'superseded']) {
+        const page = await call('GET', `${base}/catalog?status=${status}&limit=5`, officer);
+        expect(page.evidence.length, `${org}/${env}: ${status}`).toBeGreaterThan(0);
+        for (const e of page.evidence) expect(e.status).toBe(status);
+      }
+      const superseded = (await call('GET', `${base}/catalog?status=superseded&limit=1`, officer))
+        .evidence[0];
+      const newer = await call('GET', `${base}/${superseded.supersededBy}`, officer);
+      expect(newer.supersedes).toBe(superseded.id);
+      const coverage = await call('GET', `${base}/coverage`, officer);
+      expect(coverage.months.filter((m: { files: number }) => m.files > 0).length).toBeGreaterThanOrEqual(2);
+      expect(coverage.expiringNext.length).toBeGreaterThan(0);
+    });
+
     it('has an API key inside its rotation grace', async () => {
       const { keys } = await call(
         'GET',

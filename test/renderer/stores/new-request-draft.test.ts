@@ -131,3 +131,46 @@ describe('the New request form’s rules', () => {
     expect(previewOf(draft({ kind: 'custom' }), null, 'test')).toBeNull();
   });
 });
+
+describe('the evidence period on the New request form', () => {
+  const custom = { kind: 'custom' as const, customName: 'vendor_review', payloadText: '{}' };
+  it('sends no period when both days are empty (the platform takes the upload day), and an expiry alone', () => {
+    const checked = checkDraft(draft(custom), person);
+    expect(checked.ok && checked.evidence).toEqual({});
+    const expiring = checkDraft(draft({ ...custom, evidenceExpires: '2027-01-31' }), person);
+    expect(expiring.ok && expiring.evidence).toEqual({ expiresOn: '2027-01-31' });
+  });
+
+  it('sends both days and the expiry when they are consistent', () => {
+    const checked = checkDraft(
+      draft({
+        ...custom,
+        evidenceFrom: '2026-01-01',
+        evidenceTo: '2026-06-30',
+        evidenceExpires: '2027-06-30',
+      }),
+      person,
+    );
+    expect(checked.ok && checked.evidence).toEqual({
+      periodFrom: '2026-01-01',
+      periodTo: '2026-06-30',
+      expiresOn: '2027-06-30',
+    });
+  });
+
+  it('says at the field what is wrong: one day alone, an end before the start, an expiry before the start', () => {
+    const problems = (change: Partial<Draft>) => {
+      const checked = checkDraft(draft({ ...custom, ...change }), person);
+      return checked.ok ? {} : checked.problems;
+    };
+    expect(problems({ evidenceFrom: '2026-01-01' })).toEqual({
+      evidenceTo: 'Give the day the period ends, or leave both days empty.',
+    });
+    expect(problems({ evidenceFrom: '2026-02-01', evidenceTo: '2026-01-01' })).toEqual({
+      evidenceTo: 'The period must start on or before the day it ends.',
+    });
+    expect(
+      problems({ evidenceFrom: '2026-02-01', evidenceTo: '2026-03-01', evidenceExpires: '2026-01-31' }),
+    ).toEqual({ evidenceExpires: 'The expiry cannot be before the period starts.' });
+  });
+});

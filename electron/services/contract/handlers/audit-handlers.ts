@@ -5,7 +5,8 @@ import type { HandlersOf } from '../dispatcher';
 import { type HandlerServices, tenantParams } from './services';
 
 export function auditHandlers(services: HandlerServices): HandlersOf<typeof auditCalls> {
-  const { files, exportVerification, liveAudit, profiles } = services;
+  const { files, exportVerification, packageExports, logExports, packageVerification, liveAudit, profiles } =
+    services;
   return {
     'audit.entries': async ({ profile, tenant, query }) => {
       const client = await profiles.client(profile);
@@ -28,7 +29,14 @@ export function auditHandlers(services: HandlerServices): HandlersOf<typeof audi
       return client.ok ? client.value.call(auditApi.verifierKeys, {}) : client;
     },
     'audit.verifyExport': (input) => exportVerification.verify(input),
-    'audit.cancel': async ({ taskId }) => ok({ cancelled: exportVerification.cancel(taskId) }),
+    'audit.cancel': async ({ taskId }) =>
+      ok({
+        cancelled:
+          exportVerification.cancel(taskId) ||
+          packageExports.cancel(taskId) ||
+          logExports.cancel(taskId) ||
+          packageVerification.cancel(taskId),
+      }),
     'audit.verifyLive': ({ profile, tenant }) => liveAudit.verify(profile, tenant),
   };
 }

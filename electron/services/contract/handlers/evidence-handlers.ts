@@ -1,63 +1,53 @@
 import { evidenceApi } from '../../../../shared/api/routes';
 import type { evidenceCalls } from '../../../../shared/contract/calls/evidence';
-import { MAX_EVIDENCE_BYTES } from '../../../../shared/evidence/content-type';
-import { fail, ok } from '../../../../shared/result';
+import type { TenantRef } from '../../../../shared/contract/spec';
+import { fail, ok, type Result } from '../../../../shared/result';
+import { cacheTenant } from '../../files/evidence-download';
+import type { Profile } from '../../vault/vault';
 import type { HandlersOf } from '../dispatcher';
 import { type HandlerServices, tenantParams } from './services';
 
 export function evidenceHandlers(services: HandlerServices): HandlersOf<typeof evidenceCalls> {
-  const { profiles, cache, events, files, evidenceUploads } = services;
-  const cacheTenant = (
-    profile: { platformOrigin: string; principalId: string },
-    tenant: { organization: string; environment: 'test' | 'live' },
-  ) => ({
-    profile,
-    organization: tenant.organization,
-    environment: tenant.environment,
-  });
+  const { profiles, cache, events, files, evidenceUploads, evidenceDownloads } = services;
+  /** The ids of the files this computer holds for the tenant (metadata only; nothing is decrypted). */
+  const heldIds = (profile: Profile, tenant: TenantRef): Result<Set<string>> => {
+    const listed = cache.list(cacheTenant(profile, tenant), { limit: 1000 });
+    return listed.ok ? ok(new Set(listed.value.map((e) => e.snapshotId))) : listed;
+  };
 
   const rotations = new Map<string, AbortController>();
   return {
-    'evidence.open': async ({ profile, tenant, evidenceId, requestId }) => {
-      const scope = cacheTenant(profile, tenant);
-      const cached = await cache.get(scope, evidenceId);
-      if (cached.ok) {
-        const { bytes, ...evidence } = cached.value;
-        return ok({ evidence, content: bytes.toString('base64'), source: 'cache' as const });
-      }
-      // A cached copy that failed its check was discarded and is reported; a miss goes to the platform.
-      if (cached.error.code !== 'not-found') return cached;
+    'evidence.open': async (input) => evidenceDownloads.open(input),
+    'evidence.cancelOpen': async ({ taskId }) => ok({ cancelled: evidenceDownloads.cancel(taskId) }),
+    'evidence.catalog': async ({ profile, tenant, filter, limit }) => {
       const client = await profiles.client(profile);
       if (!client.ok) return client;
-      const listed = await client.value.call(evidenceApi.list, {
+      const page = await client.value.call(evidenceApi.catalog, {
         params: tenantParams(tenant),
-        query: { requestId },
+        query: { ...filter, limit },
       });
-      if (!listed.ok) return listed;
-      const meta = listed.value.evidence.find((e) => e.id === evidenceId);
-      if (!meta) return fail('not-found', 'No such evidence in this tenant.');
-      const url = await client.value.call(evidenceApi.url, {
+      if (!page.ok) return page;
+      const held = heldIds(profile, tenant);
+      if (!held.ok) return held;
+      return ok({
+        ...page.value,
+        evidence: page.value.evidence.map((e) => ({ ...e, cached: held.value.has(e.id) })),
+      });
+    },
+    'evidence.get': async ({ profile, tenant, evidenceId }) => {
+      const client = await profiles.client(profile);
+      if (!client.ok) return client;
+      const record = await client.value.call(evidenceApi.get, {
         params: { ...tenantParams(tenant), evidenceId },
       });
-      if (!url.ok) return url;
-      const bytes = await client.value.download(evidenceApi.content, url.value.url, MAX_EVIDENCE_BYTES);
-      if (!bytes.ok) return bytes;
-      // The cache refuses bytes that do not hash to the published SHA-256: nothing unchecked is kept.
-      const put = await cache.put(scope, {
-        snapshotId: meta.id,
-        name: meta.name,
-        mediaType: meta.mediaType,
-        sha256: meta.sha256,
-        requestId: meta.requestId,
-        bytes: bytes.value,
-      });
-      if (!put.ok) return put;
-      return ok({
-        evidence: put.value,
-        content: bytes.value.toString('base64'),
-        source: 'platform' as const,
-        offline: false,
-      });
+      if (!record.ok) return record;
+      const held = heldIds(profile, tenant);
+      return held.ok ? ok({ ...record.value, cached: held.value.has(evidenceId) }) : held;
+    },
+    'evidence.coverage': async ({ profile, tenant }) => {
+      const client = await profiles.client(profile);
+      if (!client.ok) return client;
+      return client.value.call(evidenceApi.coverage, { params: tenantParams(tenant) });
     },
     'files.chooseEvidence': async () => {
       if (!services.chooseFile)

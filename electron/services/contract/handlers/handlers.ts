@@ -4,8 +4,10 @@ import type { Handlers } from '../dispatcher';
 import { apiKeyHandlers } from './api-key-handlers';
 import { approvalHandlers } from './approval-handlers';
 import { auditHandlers } from './audit-handlers';
+import { auditPackageHandlers } from './audit-package-handlers';
 import { deviceHandlers } from './device-handlers';
 import { evidenceHandlers } from './evidence-handlers';
+import { fileHandlers } from './file-handlers';
 import { lifecycleHandlers, reviewHandlers } from './lifecycle-handlers';
 import { memberHandlers } from './member-handlers';
 import type { HandlerServices } from './services';
@@ -20,6 +22,7 @@ export function createHandlers(services: HandlerServices): Handlers {
         defaultPlatformUrl: services.defaultPlatformUrl ?? null,
         opensBrowser: services.opensBrowser,
         choosesFiles: services.chooseFile !== undefined,
+        savesWithDialog: services.saveTargets.hasDialog,
       }),
     'app.keychain': async () => ok(await keychainStatus(services.vault)),
     ...sessionHandlers(services),
@@ -27,8 +30,10 @@ export function createHandlers(services: HandlerServices): Handlers {
     ...apiKeyHandlers(services),
     ...approvalHandlers(services),
     ...auditHandlers(services),
+    ...auditPackageHandlers(services),
     ...deviceHandlers(services),
     ...evidenceHandlers(services),
+    ...fileHandlers(services),
     ...memberHandlers(services),
     ...lifecycleHandlers(services),
     ...reviewHandlers(services),

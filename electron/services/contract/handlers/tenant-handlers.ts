@@ -41,6 +41,7 @@ export function tenantHandlers({ profiles, cache }: HandlerServices): HandlersOf
             organizationName: self.value.organization,
             role: 'api-key',
             environments: [self.value.environment],
+            scopes: self.value.scopes,
           },
         ]);
       }

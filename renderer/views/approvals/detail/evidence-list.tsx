@@ -20,13 +20,7 @@ export function EvidenceList({
   if (evidence.length === 0) return <p className="hint">No evidence is attached to this request.</p>;
   return (
     <>
-      {open && (
-        <EvidenceViewer
-          evidenceId={open.id}
-          requestId={open.requestId ?? undefined}
-          onClose={() => setOpen(null)}
-        />
-      )}
+      {open && <EvidenceViewer evidenceId={open.id} name={open.name} onClose={() => setOpen(null)} />}
       <table className="table">
         <caption className="visually-hidden">Evidence files</caption>
         <thead>

@@ -1,6 +1,7 @@
 import { useId, useRef } from 'react';
 import { MAX_ATTACHMENTS, mediaTypeName } from '../../../stores/evidence-attachments';
 import { byteSize } from '../format';
+import { Field, useFieldControl } from './field';
 import { useNewRequest, useNewRequestStore } from './use-new-request';
 
 /**
@@ -89,6 +90,7 @@ export function EvidenceField({ dragging }: { readonly dragging: boolean }) {
           </button>
         </div>
       )}
+      <EvidencePeriodFields />
       {attachments.length > 0 && (
         <ul className="attachments" aria-label="Files to attach">
           {attachments.map((a) => (
@@ -111,5 +113,52 @@ export function EvidenceField({ dragging }: { readonly dragging: boolean }) {
         </ul>
       )}
     </section>
+  );
+}
+
+/**
+ * The period the files are evidence for and the day they expire, given once for the files of this
+ * request. Both days or neither: without them a file covers the day it is uploaded.
+ */
+function EvidencePeriodFields() {
+  const store = useNewRequestStore();
+  const draft = useNewRequest((s) => s.draft);
+  const from = useFieldControl('evidenceFrom', true);
+  const to = useFieldControl('evidenceTo');
+  const expires = useFieldControl('evidenceExpires');
+  return (
+    <fieldset className="evidence-period">
+      <legend>Period the files cover</legend>
+      <div className="evidence-period__fields">
+        <Field
+          field="evidenceFrom"
+          label="Period from"
+          hint="Both days or neither; without them, the day of upload."
+        >
+          <input
+            type="date"
+            {...from}
+            value={draft.evidenceFrom}
+            onChange={(e) => store.getState().edit({ evidenceFrom: e.target.value })}
+          />
+        </Field>
+        <Field field="evidenceTo" label="Period to">
+          <input
+            type="date"
+            {...to}
+            value={draft.evidenceTo}
+            onChange={(e) => store.getState().edit({ evidenceTo: e.target.value })}
+          />
+        </Field>
+        <Field field="evidenceExpires" label="Expires on (optional)">
+          <input
+            type="date"
+            {...expires}
+            value={draft.evidenceExpires}
+            onChange={(e) => store.getState().edit({ evidenceExpires: e.target.value })}
+          />
+        </Field>
+      </div>
+    </fieldset>
   );
 }

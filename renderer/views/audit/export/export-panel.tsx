@@ -1,13 +1,17 @@
 import './export.css';
 import { useEffect } from 'react';
 import { Notice } from '../../../components/notice';
+import { PackageResult } from '../package/package-result';
 import { useAuditStores, useExportCheck } from '../use-audit-stores';
 import { FilePicker } from './file-picker';
 import { ProgressBar } from './progress-bar';
 import { VerificationReport } from './verification-report';
 import { VerifierKeys } from './verifier-keys';
 
-/** "Open export…": verify an export file offline against pinned keys, with progress, cancel and a report. */
+/**
+ * "Open export…": verify an export file, or an audit package (.zip), offline against pinned keys, with
+ * progress, cancel and a report.
+ */
 export function ExportPanel() {
   const store = useAuditStores().export;
   const file = useExportCheck((s) => s.file);
@@ -51,6 +55,7 @@ export function ExportPanel() {
         </Notice>
       )}
       {run.phase === 'done' && <VerificationReport result={run.result} />}
+      {run.phase === 'package-done' && <PackageResult result={run.result} />}
     </section>
   );
 }

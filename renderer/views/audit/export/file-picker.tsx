@@ -30,7 +30,7 @@ export function FilePicker() {
             key={epoch}
             id={inputId}
             type="file"
-            accept=".jsonl,.ndjson,.json,.txt,application/x-ndjson,application/json,text/plain"
+            accept=".jsonl,.ndjson,.json,.txt,.zip,application/x-ndjson,application/json,text/plain,application/zip"
             aria-describedby={hintId}
             disabled={busy}
             onChange={(e) => {
@@ -49,8 +49,8 @@ export function FilePicker() {
         </button>
       )}
       <p id={hintId} className="hint">
-        A <code>.jsonl</code> file exported from the platform. Verification happens on this computer; nothing
-        is sent to the platform.
+        A <code>.jsonl</code> export from the platform, or an audit package (<code>.zip</code>). Verification
+        happens on this computer; nothing is sent to the platform.
       </p>
       {opening.phase === 'choosing' && <p role="status">Waiting for you to choose a file…</p>}
       {opening.phase === 'uploading' && (

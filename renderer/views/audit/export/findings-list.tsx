@@ -1,9 +1,10 @@
-import { type FindingClass, findingClasses } from '../../../../shared/audit/report';
-import type { ExportVerificationResult } from '../../../../shared/contract/calls/audit';
+import { type AnyFindingClass, findingClasses, packageFindingClasses } from '../../../../shared/audit/report';
+import type { PackageReport } from '../../../../shared/contract/calls/audit-package';
 
-type Finding = ExportVerificationResult['report']['findings'][number];
+/** A log's finding, or a package's (which may also name the request and the package's file). */
+type Finding = PackageReport['findings'][number];
 
-const classLabels: Record<FindingClass, string> = {
+const classLabels: Record<AnyFindingClass, string> = {
   'entry-modified': 'Modified entries',
   'entry-deleted': 'Deleted entries',
   'entry-inserted': 'Inserted entries',
@@ -15,14 +16,24 @@ const classLabels: Record<FindingClass, string> = {
   fork: 'Fork',
   'time-regression': 'Time going backwards',
   malformed: 'Malformed lines',
+  'decision-signature-bad': 'Decision signatures that do not verify',
+  'device-key-unknown': 'Decisions by an unregistered device key',
+  'device-key-revoked': 'Decisions by a revoked device key',
+  'decider-not-authorized': 'Deciders without a deciding role',
+  'evidence-missing': 'Evidence missing from the package',
+  'evidence-modified': 'Evidence that differs from what the log names',
+  'manifest-mismatch': 'Manifest mismatches',
 };
 
 /** Where a finding points: one entry, the smallest window the checkpoints allow, or a line of the file. */
 export function whereOf(f: Finding): string {
-  if (f.seq !== undefined) return `seq ${f.seq}`;
-  if (f.window) return `seq ${f.window.start}–${f.window.end - 1}`;
-  if (f.line !== undefined) return `line ${f.line}`;
-  return '—';
+  const request = f.request ? `request ${f.request}` : '';
+  const at = (place: string) => (request ? `${request}, ${place}` : place);
+  if (f.seq !== undefined) return at(`seq ${f.seq}`);
+  if (f.window) return at(`seq ${f.window.start}–${f.window.end - 1}`);
+  if (f.line !== undefined) return at(`line ${f.line}`);
+  if (f.path) return at(f.path);
+  return request || '—';
 }
 
 /** Stable keys for a fixed list: a finding's own words, numbered when two say the same. */
@@ -39,7 +50,7 @@ function keyed(items: readonly Finding[]): { f: Finding; key: string }[] {
 /** The findings grouped by class, in the format's order, each with its seq, window or line. */
 export function FindingsList({ findings, omitted }: { findings: readonly Finding[]; omitted: number }) {
   if (findings.length === 0 && omitted === 0) return <p>No findings.</p>;
-  const groups = findingClasses
+  const groups = [...findingClasses, ...packageFindingClasses]
     .map((c) => ({ c, items: findings.filter((f) => f.class === c) }))
     .filter((g) => g.items.length > 0);
   return (

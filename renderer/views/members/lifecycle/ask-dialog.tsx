@@ -1,4 +1,4 @@
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, type ReactNode, useRef, useState } from 'react';
 import { Dialog } from '../../../components/dialog';
 import type { LifecycleAsk } from '../../../stores/lifecycle-store';
 import { useLifecycle, useLifecycleStore } from './use-lifecycle';
@@ -23,6 +23,7 @@ export function AskDialog({ title, children, ask, submitLabel, live, onClose }: 
   const raising = useLifecycle((s) => s.ask.phase === 'raising');
   const [reason, setReason] = useState('');
   const [failed, setFailed] = useState<string | null>(null);
+  const raised = useRef(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -35,11 +36,19 @@ export function AskDialog({ title, children, ask, submitLabel, live, onClose }: 
     if (!request) return;
     const outcome = await store.getState().raise(request);
     if (outcome.phase === 'failed') setFailed(outcome.error.message);
-    else if (outcome.phase === 'raised') onClose(true);
+    else if (outcome.phase === 'raised') {
+      raised.current = true;
+      onClose(true);
+    }
   };
 
   return (
-    <Dialog title={title} onCancel={() => onClose(false)}>
+    <Dialog
+      title={title}
+      onCancel={() => onClose(false)}
+      // Once raised, the focus goes to the notice of what came of it, wherever the page was scrolled.
+      returnFocus={() => (raised.current ? document.querySelector<HTMLElement>('.ask-notice') : null)}
+    >
       <form onSubmit={(e) => void submit(e)} className="lifecycle-form">
         {live && <p className="dialog__live">LIVE — this changes who may act on real data.</p>}
         {children}

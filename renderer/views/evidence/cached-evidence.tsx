@@ -9,9 +9,10 @@ type Cached = CallOutput<'evidence.listCached'>['evidence'][number];
 
 /**
  * The evidence this computer holds for the tenant, from the encrypted cache: searchable by name and type
- * without decrypting anything, and readable with the platform unreachable.
+ * without decrypting anything, and readable with the platform unreachable. The Evidence screen shows it
+ * when the platform cannot be reached.
  */
-export function CachedEvidenceScreen() {
+export function CachedEvidence() {
   const { client } = useApp();
   const active = useSession((s) => s.active);
   const tenant = useSession((s) => s.tenant);
@@ -36,7 +37,7 @@ export function CachedEvidenceScreen() {
 
   return (
     <section className="cached-evidence" aria-labelledby="cached-evidence-h">
-      <h1 id="cached-evidence-h">Evidence on this computer</h1>
+      <h2 id="cached-evidence-h">Evidence on this computer</h2>
       <p className="hint">
         Files you opened are kept here encrypted, so they open instantly and without a connection
         {offline ? ' — the platform cannot be reached right now.' : '.'}
@@ -85,13 +86,7 @@ export function CachedEvidenceScreen() {
           </tbody>
         </table>
       )}
-      {open && (
-        <EvidenceViewer
-          evidenceId={open.snapshotId}
-          requestId={open.requestId ?? undefined}
-          onClose={() => setOpen(null)}
-        />
-      )}
+      {open && <EvidenceViewer evidenceId={open.snapshotId} name={open.name} onClose={() => setOpen(null)} />}
     </section>
   );
 }
