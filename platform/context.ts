@@ -18,6 +18,10 @@ import { type BlobStore, DatabaseBlobStore, FileBlobStore } from './evidence/blo
 import { DownloadUrlSigner } from './evidence/download-urls';
 import { TenantDataKeys } from './evidence/tenant-data-keys';
 import { ApiKeyService } from './keys/api-key-service';
+import { createMailer } from './mail/create-mailer';
+import { Deliveries } from './mail/deliveries';
+import type { Mailer } from './mail/mailer';
+import { PublicOrigin } from './mail/public-origin';
 import { OAuthService } from './oauth/oauth-service';
 import type { WebhookTargetRules } from './webhooks/webhook-target';
 
@@ -45,6 +49,12 @@ export interface PlatformContext {
   readonly oauthTokens: AccessTokens;
   /** Where webhooks may point: public https only, unless started for development with private targets. */
   readonly webhookTargets: WebhookTargetRules;
+  /** Where invitations are sent: the data directory's outbox, or an SMTP server (--smtp-url). */
+  readonly mailer: Mailer;
+  /** Mail being sent after its transaction committed. */
+  readonly outgoingMail: Deliveries;
+  /** The origin of links sent by mail; set by the server (buildServer). */
+  readonly publicOrigin: PublicOrigin;
   close(): Promise<void>;
 }
 
@@ -59,6 +69,10 @@ export interface ContextOptions {
   readonly allowPrivateWebhookTargets?: boolean;
   /** Another master key provider than the data directory's key file (a KMS). */
   readonly masterKeys?: MasterKeyProvider;
+  /** Send mail through this SMTP server (smtp:// or smtps://, credentials in the URL) instead of the outbox. */
+  readonly smtpUrl?: string;
+  /** The origin links sent by mail name, when known before a server listens (the demo's seed). */
+  readonly publicOrigin?: string;
   /**
    * A postgres:// URL (the application role, see README): the platform's rows and evidence bytes go there,
    * and the data directory holds only the key files, which every process on that database must share.
@@ -104,6 +118,9 @@ export async function createContext(
   const apiKeys = new ApiKeyService(stores, auditLog, clock);
   const sessions = new Sessions(stores, tokens, sealedBox, auditLog, clock);
   const masterKeys = options.masterKeys ?? new FileMasterKeys(dataDir);
+  const outgoingMail = new Deliveries();
+  const publicOrigin = new PublicOrigin();
+  if (options.publicOrigin) publicOrigin.set(options.publicOrigin);
   return {
     dataDir,
     clock,
@@ -111,7 +128,7 @@ export async function createContext(
     sealedBox,
     sessions,
     authentication: new Authentication(stores, tokens, apiKeys, auditLog, clock),
-    access: new AccessControl(stores),
+    access: new AccessControl(stores, clock),
     apiKeys,
     auditKeys,
     auditLog,
@@ -126,6 +143,13 @@ export async function createContext(
     oauth: new OAuthService(stores, sessions, tokens, clock),
     oauthTokens: tokens,
     webhookTargets: { allowPrivate: options.allowPrivateWebhookTargets === true },
-    close: () => db.close(),
+    mailer: createMailer(dataDir, host, options.smtpUrl),
+    outgoingMail,
+    publicOrigin,
+    // Mail decided before closing is still sent (and its sending recorded) first.
+    close: async () => {
+      await outgoingMail.idle();
+      await db.close();
+    },
   };
 }

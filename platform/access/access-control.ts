@@ -1,11 +1,16 @@
 import type { Environment } from '../../shared/domain/environments';
 import { type Permission, type RoleName, roleAllows } from '../../shared/domain/permissions';
 import { fail, ok, type Result } from '../../shared/result';
+import type { Clock } from '../clock';
 import { type OrgScope, orgScope, type TenantScope, tenantScope } from '../db/scope';
 import type { Stores } from '../db/stores';
 import type { Principal } from './principal';
 
 const noSuchOrganization = 'Organization not found.';
+
+/** Said to a suspended member: they know the organization, so it is not hidden from them (403, not 404). */
+export const suspendedMessage =
+  'Your membership of this organization is suspended; an administrator of it can resume it.';
 
 /** What a route needs: one permission, or any one of several (the directory is for anyone who reads). */
 export type Requirement = Permission | { readonly anyOf: readonly Permission[] };
@@ -27,7 +32,10 @@ export interface OrgAccess {
  * organization the caller does not belong to answers exactly like one that does not exist.
  */
 export class AccessControl {
-  constructor(private readonly stores: Stores) {}
+  constructor(
+    private readonly stores: Stores,
+    private readonly clock: Clock,
+  ) {}
 
   async org(principal: Principal, slug: string, requirement: Requirement): Promise<Result<OrgAccess>> {
     const { any, label } = needed(requirement);
@@ -42,8 +50,11 @@ export class AccessControl {
         return fail('forbidden', `The person who created this API key may no longer use ${label}.`);
       return ok({ scope, role: undefined });
     }
-    const role = await this.stores.memberships.roleOf(org.id, principal.userId);
-    if (!role) return fail('not-found', noSuchOrganization);
+    // The role in force now: an elevation's while it lasts (it lapses by itself at its end).
+    const standing = await this.stores.memberships.standing(org.id, principal.userId, this.clock.now());
+    if (!standing) return fail('not-found', noSuchOrganization);
+    if (standing.suspendedAt !== null) return fail('forbidden', suspendedMessage);
+    const role = standing.role;
     if (!any.some((p) => roleAllows(role, p))) return fail('forbidden', `Your role does not allow ${label}.`);
     return ok({ scope, role });
   }

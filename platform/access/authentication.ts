@@ -37,17 +37,25 @@ export class Authentication {
         return key;
       }
       const { row, scopes } = key.value;
-      // The key acts as its creator: a creator who left (or was disabled) takes the key's power with them.
-      const owner = await this.stores.users.findById(row.created_by);
-      const role = await this.stores.memberships.roleOf(row.organization_id, row.created_by);
-      if (!owner || owner.disabled_at !== null || !role) {
+      // The key acts as its owner (its creator unless handed over): an owner who left (or was disabled)
+      // takes the key's power with them; a suspended one, for as long as the suspension lasts.
+      const ownerId = row.owner_id ?? row.created_by;
+      const owner = await this.stores.users.findById(ownerId);
+      const standing = await this.stores.memberships.standing(row.organization_id, ownerId, this.clock.now());
+      if (!owner || owner.disabled_at !== null || !standing) {
         await this.#recordRefusal(row.id, 'creator-removed', request);
         return fail('unauthenticated', 'The API key is not valid.');
       }
+      if (standing.suspendedAt !== null) {
+        // 403, not 401: the key is not dead, and a console must not discard it as revoked.
+        await this.#recordRefusal(row.id, 'owner-suspended', request);
+        return fail('forbidden', 'The person this API key acts for is suspended in its organization.');
+      }
+      const role = standing.role;
       return ok({
         kind: 'api-key',
         keyId: row.id,
-        ownerId: row.created_by,
+        ownerId,
         organizationId: row.organization_id,
         environment: row.environment,
         scopes: scopes.filter((scope) => roleAllows(role, scope)),

@@ -19,7 +19,7 @@ import { executeRequest, recordApprovalEvent } from './approval-execution';
 import { toApi, verifyDeviceSignature } from './approval-view';
 import { attachableEvidence, attachEvidence } from './attached-evidence';
 import { policyOf } from './policy';
-import { PolicyService } from './policy-service';
+import { precheck } from './prechecks';
 import { StepUp } from './step-up';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -40,14 +40,12 @@ export function sha256Hex(text: string): string {
  * carried out in the same transaction as the approval that completes it. Every step is an audit entry.
  */
 export class ApprovalService {
-  readonly #policies: PolicyService;
   readonly #stepUp: StepUp;
 
   constructor(
     private readonly ctx: PlatformContext,
     private readonly webhooks: WebhookService,
   ) {
-    this.#policies = new PolicyService(ctx);
     this.#stepUp = new StepUp(ctx);
   }
 
@@ -57,6 +55,8 @@ export class ApprovalService {
     allows: (permission: Permission) => boolean,
     input: CreateApprovalRequest,
     context: AuditContext,
+    /** Set when an access review's decision raises the request: the request names its item. */
+    reviewItem?: { readonly campaignId: string; readonly itemId: string },
   ): Promise<Result<ApprovalRequest>> {
     let payload: unknown = input.payload;
     if (isBuiltIn(input.kind)) {
@@ -71,10 +71,8 @@ export class ApprovalService {
         );
       }
       payload = parsed.data;
-      if (input.kind === 'policy.update') {
-        const checked = await this.#policies.check(orgOf(tenant), parsed.data as never);
-        if (!checked.ok) return checked;
-      }
+      const checked = await precheck(this.ctx, tenant, principal.userId, input.kind, parsed.data);
+      if (!checked.ok) return checked;
     }
     const refused = refusedStringPath(payload);
     if (refused !== undefined) {
@@ -98,7 +96,8 @@ export class ApprovalService {
       const evidence = await attachableEvidence(this.ctx, tenant, principal, input.evidenceIds ?? []);
       if (!evidence.ok) return evidence;
       const policy = await policyOf(stores, orgOf(tenant));
-      const lane = laneOfChange(policy, input.kind, tenant.environment);
+      // The payload counts too: a grant of owner or admin is red whatever the kind's lane.
+      const lane = laneOfChange(policy, input.kind, tenant.environment, payload);
       const now = clock.now();
       const row: ApprovalRow = {
         id: newId('apr'),
@@ -130,8 +129,10 @@ export class ApprovalService {
         payloadHash: row.payload_sha256,
         reverses: row.reverses,
         ...(attached.length > 0 ? { evidence: attached } : {}),
+        ...(reviewItem ? { reviewItem } : {}),
       });
-      if (row.required_approvals === 0) await executeRequest(this.ctx, this.webhooks, tenant, row, context);
+      if (row.required_approvals === 0)
+        await executeRequest(this.ctx, this.webhooks, tenant, row, context, reviewItem !== undefined);
       return ok(await this.#view(tenant, row.id));
     });
   }
@@ -249,6 +250,8 @@ export class ApprovalService {
         idempotency_key: input.idempotencyKey,
         decided_at: decidedAt,
       });
+      // Last use of the device key: a decision was signed with it.
+      await stores.deviceKeys.touch(approverId, device.id, now);
       await recordApprovalEvent(
         this.ctx,
         tenant,
@@ -356,15 +359,16 @@ export class ApprovalService {
     tenant: TenantScope,
     requestId: string,
     requesterId: string,
-  ): Promise<Result<{ secret: string | null }>> {
+  ): Promise<Result<{ secret: string | null; kind: string }>> {
     const { stores, clock, sealedBox } = this.ctx;
     const row = await stores.approvals.get(tenant, requestId);
     if (!row) return fail('not-found', notFound);
     if (row.requester_id !== requesterId)
       return fail('forbidden', 'Only the requester can collect the result.');
     const sealed = await stores.approvals.takeResult(tenant, requestId, clock.now());
-    if (!sealed) return ok({ secret: null });
-    return ok({ secret: sealedBox.open(sealed, `approval-result:${requestId}`).toString('utf8') });
+    if (!sealed) return ok({ secret: null, kind: row.kind });
+    const secret = sealedBox.open(sealed, `approval-result:${requestId}`).toString('utf8');
+    return ok({ secret, kind: row.kind });
   }
 
   /** The request's history, in order, from its audit entries. */

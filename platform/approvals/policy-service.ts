@@ -34,6 +34,7 @@ export class PolicyService {
       lanes: lanes.value,
       redApprovals: change.redApprovals ?? before.redApprovals,
       expiryDays: change.expiryDays ?? before.expiryDays,
+      maxElevationHours: change.maxElevationHours ?? before.maxElevationHours,
     });
   }
 
@@ -57,6 +58,7 @@ export class PolicyService {
       red_approvals: after.value.redApprovals,
       expiry_days: after.value.expiryDays,
       audit_retention_days: before.auditRetentionDays,
+      max_elevation_hours: after.value.maxElevationHours ?? null,
     });
     await auditLog.append(tenantScope(org, 'live'), context, {
       action: 'policy.update',

@@ -131,7 +131,11 @@ export function approvalRoutes(
     serve(app, approvalsApi.result, { onRequest: guards.tenant('approvals:request') }, async (request) => {
       const principal = principalOf(request);
       const requester = principal.kind === 'user' ? principal.userId : principal.keyId;
-      return orReply(await approvals.result(tenantOf(request), request.params.requestId, requester));
+      const { secret } = orReply(
+        await approvals.result(tenantOf(request), request.params.requestId, requester),
+      );
+      // An invitation has none: its enrollment link is mailed to the invited address only.
+      return { secret };
     });
 
     serve(

@@ -76,6 +76,7 @@ export class Sessions {
     return this.stores.db.transaction(async (): Promise<Result<UserRow>> => {
       if (!(await this.stores.users.claimTotpStep(user.id, step))) return refuse('totp-replayed');
       await this.#recordSignIn(user.id, request, undefined);
+      await this.stores.users.recordSignIn(user.id, this.clock.now());
       await this.#throttle.succeeded(attempt.value, this.clock.now());
       return ok(user);
     });

@@ -25,14 +25,17 @@ import { WebhookService } from '../webhooks/webhook-service';
 const usage = `Usage: npm run platform -- <command> [options]
 
 Commands:
-  serve [--port N] [--host H] [--data DIR] [--database URL] [--allow-private-webhooks]
+  serve [--port N] [--host H] [--data DIR] [--database URL] [--allow-private-webhooks] [--smtp-url URL]
                                              run the platform API (the flag lets webhooks reach this
                                              machine and private networks: development only); several
-                                             processes may serve one PostgreSQL database
+                                             processes may serve one PostgreSQL database. Invitations
+                                             are mailed through --smtp-url (smtp:// or smtps://user:pass@host)
+                                             or else written to DIR/outbox/ as .eml files
 
   seed --demo [--data DIR]                   create the demo organizations acme and globex, with about
                                              two months of history (requests, evidence, keys, audit)
-  demo [--port N] [--data DIR]               seed on first run, then serve (what \`npm start\` runs)
+  demo [--port N] [--data DIR] [--smtp-url URL]
+                                             seed on first run, then serve (what \`npm start\` runs)
   migrate [--data DIR]                       bring the database's schema to this build's newest step
                                              (on SQLite, serve, demo and every other command do it too)
   migrate --database URL --app-role ROLE     the same on PostgreSQL, connected as the owner role; then
@@ -75,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
       request: { type: 'string' },
       reason: { type: 'string' },
       'allow-private-webhooks': { type: 'boolean', default: false },
+      'smtp-url': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -98,7 +102,14 @@ async function main(argv: string[]): Promise<number> {
     withContextOn(dataDir, database, run);
   switch (command) {
     case 'serve':
-      return serve(dataDir, database, values.host, Number(values.port), values['allow-private-webhooks']);
+      return serve(
+        dataDir,
+        database,
+        values.host,
+        Number(values.port),
+        values['allow-private-webhooks'],
+        values['smtp-url'],
+      );
     case 'seed': {
       if (!values.demo) {
         process.stderr.write('seed needs --demo (the only seed there is).\n');
@@ -112,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`The demo organizations already exist in ${dataDir}.\n`);
         return 1;
       }
-      await seedDemoData(dataDir);
+      await seedDemoData(dataDir, Number(values.port));
       return 0;
     }
     case 'demo': {
@@ -125,7 +136,7 @@ async function main(argv: string[]): Promise<number> {
           `Using the demo data in ${dataDir} (credentials were shown when it was created).\n`,
         );
       } else {
-        await seedDemoData(dataDir);
+        await seedDemoData(dataDir, Number(values.port));
       }
       // The demo shares its terminal with the console's address: its request log goes to a file.
       return serve(
@@ -134,6 +145,7 @@ async function main(argv: string[]): Promise<number> {
         '127.0.0.1',
         Number(values.port),
         values['allow-private-webhooks'],
+        values['smtp-url'],
         join(dataDir, 'platform.log'),
       );
     }
@@ -186,20 +198,26 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** The lived-in demo: two organizations with about two months of history, and their credentials, once. */
-async function seedDemoData(dataDir: string): Promise<void> {
+async function seedDemoData(dataDir: string, port: number): Promise<void> {
   process.stdout.write(`Creating the demo organizations and their history in ${dataDir}…\n`);
   const started = performance.now();
-  const seeded = await seedLivedInDemo(dataDir).catch((error: unknown) => {
-    // Nothing of a half-played history can be rolled back (blobs, signed checkpoints): say so plainly.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(
-      `Seeding the demo failed: ${reason}\n${dataDir} is incomplete; remove it and start again.`,
-    );
-  });
+  // The history's invitations are mailed to the outbox with links to the demo's own address.
+  const seeded = await seedLivedInDemo(dataDir, { publicOrigin: `http://127.0.0.1:${port}` }).catch(
+    (error: unknown) => {
+      // Nothing of a half-played history can be rolled back (blobs, signed checkpoints): say so plainly.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `Seeding the demo failed: ${reason}\n${dataDir} is incomplete; remove it and start again.`,
+      );
+    },
+  );
   const { users, summary } = seeded;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stdout.write(`Seeded in ${seconds} s:\n${formatSummary(summary)}\n`);
   printDemoCredentials(users, process.stdout);
+  process.stdout.write(
+    `The history's invitations were mailed to ${join(dataDir, 'outbox')} (open an .eml file there as the invitee would).\n`,
+  );
 }
 
 async function withContextOn<T>(
@@ -350,6 +368,7 @@ async function serve(
   host: string,
   port: number,
   allowPrivateWebhookTargets: boolean,
+  smtpUrl: string | undefined,
   logFile?: string,
 ): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -358,6 +377,7 @@ async function serve(
   }
   const ctx = await createContext(dataDir, {
     allowPrivateWebhookTargets,
+    ...(smtpUrl ? { smtpUrl } : {}),
     ...(database === undefined ? {} : { database }),
   });
   // Work a previous run left unfinished, before the first request: evidence from before encryption at
@@ -377,6 +397,8 @@ async function serve(
   const where = database === undefined ? `data in ${dataDir}` : `PostgreSQL, keys in ${dataDir}`;
   process.stdout.write(`Platform API listening on ${address} (${where}). Ctrl+C stops it.\n`);
   if (logFile) process.stdout.write(`Its request log: ${logFile}\n`);
+  // Where an invitee's enrollment link goes (the SMTP URL is shown without its password).
+  process.stdout.write(`Invitations are mailed to ${ctx.mailer.describe}.\n`);
   const stop = async () => {
     await app.close();
     await ctx.close();

@@ -20,7 +20,22 @@ export function base32(bytes: Uint8Array): string {
 }
 
 /** A 128-bit random id with a short type prefix, e.g. `usr_…`. */
-export function newId(prefix: 'usr' | 'org' | 'fam' | 'rt' | 'apr' | 'dev' | 'cmt' | 'evd' | 'whd'): string {
+export function newId(
+  prefix:
+    | 'usr'
+    | 'org'
+    | 'fam'
+    | 'rt'
+    | 'apr'
+    | 'dev'
+    | 'cmt'
+    | 'evd'
+    | 'whd'
+    | 'inv'
+    | 'elv'
+    | 'rvc'
+    | 'rvi',
+): string {
   return `${prefix}_${base32(randomBytes(16))}`;
 }
 

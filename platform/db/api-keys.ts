@@ -67,6 +67,30 @@ export class ApiKeyStore {
   }
 
   /**
+   * Hands a key over: from now on it acts as `ownerId`, and its stored digest becomes `lockedDigest`, the
+   * digest of a secret no one holds, so the secret handed out before stops working at once.
+   */
+  async transfer(
+    scope: TenantScope,
+    id: string,
+    ownerId: string,
+    lockedDigest: Buffer,
+    now: number,
+  ): Promise<boolean> {
+    const result = await this.db.tenant(scope, (q) =>
+      q
+        .updateTable('api_keys')
+        .set({ owner_id: ownerId, secret_sha256: lockedDigest, handed_over_at: now })
+        .where(tenantFilter(scope))
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .where('replaced_by', 'is', null)
+        .executeTakeFirst(),
+    );
+    return result.numUpdatedRows === 1n;
+  }
+
+  /**
    * Resolves a presented credential to its key before any tenant is known. The row tells the access layer
    * which single tenant the key may act in; nothing else reads keys without a scope.
    */

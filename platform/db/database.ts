@@ -92,6 +92,15 @@ export class Database {
     await this.engine.lockRequest(this.#required('lockRequest').db, scope, requestId);
   }
 
+  /**
+   * Serializes changes to one membership until the transaction ends: an elevation granted alongside a role
+   * change cannot commit after the change ended the elevations (a no-op on SQLite, whose one connection
+   * runs one transaction at a time; on PostgreSQL the membership's row, FOR UPDATE).
+   */
+  async lockMembership(scope: OrgScope, userId: string): Promise<void> {
+    await this.engine.lockMembership(this.#required('lockMembership').db, scope, userId);
+  }
+
   /** For stores: statements on one tenant's (or one organization's) rows. */
   tenant<T>(scope: TenantScope | OrgScope, run: (db: Kysely<Tables>) => Promise<T>): Promise<T> {
     return this.#statement(scope, run);

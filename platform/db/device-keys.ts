@@ -29,6 +29,33 @@ export class DeviceKeyStore {
     );
   }
 
+  /** Last use: a decision was signed with this key. */
+  async touch(userId: string, id: string, now: number): Promise<void> {
+    await this.db.global((q) =>
+      q
+        .updateTable('device_keys')
+        .set({ last_used_at: now })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .execute(),
+    );
+  }
+
+  /** The unrevoked keys of these people (an organization's members), for its grants and reviews. */
+  activeOf(userIds: readonly string[]): Promise<DeviceKeyRow[]> {
+    if (userIds.length === 0) return Promise.resolve([]);
+    return this.db.global((q) =>
+      q
+        .selectFrom('device_keys')
+        .selectAll()
+        .where('user_id', 'in', [...userIds])
+        .where('revoked_at', 'is', null)
+        .orderBy('user_id')
+        .orderBy('created_at')
+        .execute(),
+    );
+  }
+
   async revoke(userId: string, id: string, now: number): Promise<boolean> {
     const result = await this.db.global((q) =>
       q

@@ -28,6 +28,39 @@ export class DirectoryStore {
             .union(w.selectFrom('api_keys').select('created_by as id').where(tenantFilter(scope)))
             .union(
               w
+                .selectFrom('api_keys')
+                .select('owner_id as id')
+                .where(tenantFilter(scope))
+                .where('owner_id', 'is not', null)
+                .$narrowType<{ id: string }>(),
+            )
+            // Organization-wide lifecycle history: who was elevated, who invited, whom a review named.
+            .union(
+              w
+                .selectFrom('elevations')
+                .select('user_id as id')
+                .where('organization_id', '=', scope.organizationId),
+            )
+            .union(
+              w
+                .selectFrom('invitations')
+                .select('invited_by as id')
+                .where('organization_id', '=', scope.organizationId),
+            )
+            .union(
+              w
+                .selectFrom('review_items')
+                .select('subject_person_id as id')
+                .where('organization_id', '=', scope.organizationId),
+            )
+            .union(
+              w
+                .selectFrom('review_items')
+                .select('reviewer_id as id')
+                .where('organization_id', '=', scope.organizationId),
+            )
+            .union(
+              w
                 .selectFrom('evidence')
                 .select('uploader_id as id')
                 .where(tenantFilter(scope))

@@ -6,6 +6,8 @@ export interface PolicyRow {
   red_approvals: number;
   expiry_days: number;
   audit_retention_days: number | null;
+  /** Absent or null: the platform's default. */
+  max_elevation_hours?: number | null;
 }
 
 export class PolicyStore {
@@ -15,7 +17,7 @@ export class PolicyStore {
     return this.db.tenant(scope, (q) =>
       q
         .selectFrom('approval_policies')
-        .select(['lanes', 'red_approvals', 'expiry_days', 'audit_retention_days'])
+        .select(['lanes', 'red_approvals', 'expiry_days', 'audit_retention_days', 'max_elevation_hours'])
         .where(orgFilter(scope))
         .executeTakeFirst(),
     );
@@ -25,13 +27,18 @@ export class PolicyStore {
     await this.db.tenant(scope, (q) =>
       q
         .insertInto('approval_policies')
-        .values({ organization_id: scope.organizationId, ...row })
+        .values({
+          organization_id: scope.organizationId,
+          ...row,
+          max_elevation_hours: row.max_elevation_hours ?? null,
+        })
         .onConflict((oc) =>
           oc.column('organization_id').doUpdateSet((eb) => ({
             lanes: eb.ref('excluded.lanes'),
             red_approvals: eb.ref('excluded.red_approvals'),
             expiry_days: eb.ref('excluded.expiry_days'),
             audit_retention_days: eb.ref('excluded.audit_retention_days'),
+            max_elevation_hours: eb.ref('excluded.max_elevation_hours'),
           })),
         )
         .execute(),

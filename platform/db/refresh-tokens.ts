@@ -85,6 +85,19 @@ export class RefreshTokenStore {
     return row !== undefined;
   }
 
+  /** Ends every session of a person at once: their access tokens fail the family check on the next request. */
+  async revokeAllForUser(userId: string, now: number): Promise<number> {
+    const result = await this.db.global((q) =>
+      q
+        .updateTable('token_families')
+        .set({ revoked_at: now })
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst(),
+    );
+    return Number(result.numUpdatedRows);
+  }
+
   async revokeFamily(familyId: string, now: number): Promise<void> {
     await this.db.global((q) =>
       q

@@ -4,14 +4,17 @@ import { AuditStore } from './audit';
 import type { Database } from './database';
 import { DeviceKeyStore } from './device-keys';
 import { DirectoryStore } from './directory';
+import { ElevationStore } from './elevations';
 import { EvidenceStore } from './evidence';
 import { EvidenceBlobStore } from './evidence-blobs';
+import { InvitationStore } from './invitations';
 import { MembershipStore } from './memberships';
 import { OAuthCodeStore } from './oauth-codes';
 import { OrganizationStore } from './organizations';
 import { PolicyStore } from './policies';
 import { RateLimitStore } from './rate-limits';
 import { RefreshTokenStore } from './refresh-tokens';
+import { ReviewStore } from './reviews';
 import { TenantKeyStore } from './tenant-keys';
 import { ThrottleStore } from './throttles';
 import { UserStore } from './users';
@@ -38,6 +41,9 @@ export interface Stores {
   readonly rateLimits: RateLimitStore;
   readonly tenantKeys: TenantKeyStore;
   readonly directory: DirectoryStore;
+  readonly invitations: InvitationStore;
+  readonly elevations: ElevationStore;
+  readonly reviews: ReviewStore;
 }
 
 export function createStores(db: Database): Stores {
@@ -60,5 +66,8 @@ export function createStores(db: Database): Stores {
     rateLimits: new RateLimitStore(db),
     tenantKeys: new TenantKeyStore(db),
     directory: new DirectoryStore(db),
+    invitations: new InvitationStore(db),
+    elevations: new ElevationStore(db),
+    reviews: new ReviewStore(db),
   };
 }

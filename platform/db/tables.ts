@@ -33,6 +33,10 @@ export interface Tables {
   tenant_data_keys: TenantDataKeysTable;
   rate_limits: RateLimitsTable;
   evidence_blobs: EvidenceBlobsTable;
+  invitations: InvitationsTable;
+  elevations: ElevationsTable;
+  review_campaigns: ReviewCampaignsTable;
+  review_items: ReviewItemsTable;
 }
 
 /** The columns every environment-owned row carries. */
@@ -57,6 +61,7 @@ export interface UsersTable {
   totp_last_step: number;
   created_at: number;
   disabled_at: number | null;
+  last_sign_in_at: number | null;
 }
 
 export interface MembershipsTable {
@@ -64,6 +69,8 @@ export interface MembershipsTable {
   user_id: string;
   role: RoleName;
   created_at: number;
+  /** While set, the member is refused everywhere in the organization (and so are their API keys). */
+  suspended_at: number | null;
 }
 
 export interface ApiKeysTable extends TenantColumns {
@@ -78,6 +85,10 @@ export interface ApiKeysTable extends TenantColumns {
   revoked_at: number | null;
   grace_until: number | null;
   replaced_by: string | null;
+  /** Whom the key acts as once handed over (api_key.transfer); null while that is its creator. */
+  owner_id: string | null;
+  /** When the key was handed over and lost its secret; cleared by nothing: a rotation replaces the key. */
+  handed_over_at: number | null;
 }
 
 export interface TokenFamiliesTable {
@@ -125,6 +136,7 @@ export interface ApprovalPoliciesTable {
   red_approvals: number;
   expiry_days: number;
   audit_retention_days: number | null;
+  max_elevation_hours: number | null;
 }
 
 export interface DeviceKeysTable {
@@ -134,6 +146,8 @@ export interface DeviceKeysTable {
   public_key: Buffer;
   created_at: number;
   revoked_at: number | null;
+  /** When a decision was last signed with it. */
+  last_used_at: number | null;
 }
 
 export interface ApprovalRequestsTable extends TenantColumns {
@@ -286,4 +300,80 @@ export interface EvidenceBlobsTable extends TenantColumns {
   address: string;
   chunk: number;
   bytes: Buffer;
+}
+
+export interface InvitationsTable {
+  organization_id: string;
+  id: string;
+  email: string;
+  display_name: string;
+  role: RoleName;
+  invited_by: string;
+  /** The environment of the member.invite request that made it. */
+  environment: Environment;
+  request_id: string;
+  secret_sha256: Buffer;
+  totp_seed_sealed: Buffer;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  accepted_user_id: string | null;
+  revoked_at: number | null;
+  revoked_by: string | null;
+  /** The SHA-256 of the latest page visit's one-time nonce; the seed that visit showed is sealed above. */
+  visit_nonce_sha256: Buffer | null;
+}
+
+export interface ElevationsTable {
+  organization_id: string;
+  id: string;
+  user_id: string;
+  role: RoleName;
+  base_role: RoleName;
+  reason: string;
+  environment: Environment;
+  request_id: string;
+  started_at: number;
+  ends_at: number;
+  ended_at: number | null;
+  end_reason: string | null;
+  ended_by: string | null;
+}
+
+export interface ReviewCampaignsTable {
+  organization_id: string;
+  id: string;
+  title: string;
+  /** JSON: the kinds of grant it covers. */
+  covers: string;
+  /** JSON: the reviewers' user ids. */
+  reviewers: string;
+  deadline: number;
+  created_by: string;
+  created_at: number;
+  closed_at: number | null;
+  close_reason: 'completed' | 'deadline' | 'closed-early' | null;
+  closed_by: string | null;
+  /** JSON: the evidence pack's files (ids, names, hashes) once written. */
+  pack: string | null;
+}
+
+export interface ReviewItemsTable {
+  organization_id: string;
+  campaign_id: string;
+  id: string;
+  seq: number;
+  subject_type: 'member' | 'api_key' | 'device_key';
+  subject_id: string;
+  subject_person_id: string;
+  environment: Environment | null;
+  /** JSON: the grant as it was at the campaign's start. */
+  snapshot: string;
+  reviewer_id: string;
+  decision: 'keep' | 'revoke' | 'change' | null;
+  reason: string | null;
+  new_role: RoleName | null;
+  decided_at: number | null;
+  request_id: string | null;
+  request_environment: Environment | null;
 }

@@ -21,6 +21,13 @@ export class UserStore {
     return this.db.global((q) => q.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst());
   }
 
+  /** Last use of a person's membership grants: their last successful sign-in. */
+  async recordSignIn(userId: string, now: number): Promise<void> {
+    await this.db.global((q) =>
+      q.updateTable('users').set({ last_sign_in_at: now }).where('id', '=', userId).execute(),
+    );
+  }
+
   /** Records that a TOTP step was used; false if it (or a later one) was used before. */
   async claimTotpStep(userId: string, step: number): Promise<boolean> {
     // Compare-and-set: a TOTP step is accepted once, so a code seen over a shoulder cannot be replayed.

@@ -162,6 +162,69 @@ export class EvidenceService {
     });
   }
 
+  /**
+   * A file the platform writes itself (an access review's evidence pack), by the same rules as an upload:
+   * checked, sealed and stored now, before any transaction; its row and `evidence.upload` entry are
+   * written by the returned function, in the caller's transaction.
+   */
+  async prepareOwnFile(
+    tenant: TenantScope,
+    name: string,
+    bytes: Buffer,
+    /** The days it is evidence for (an access review: from its start to its close). */
+    period: { readonly from: string; readonly to: string },
+  ): Promise<Result<{ sha256: string; insert(context: AuditContext): Promise<EvidenceMeta> }>> {
+    const sealed = await this.#seal(tenant, bytes);
+    if (!sealed.ok) return sealed;
+    const { sha256, mediaType, address, keyVersion } = sealed.value;
+    const insert = async (context: AuditContext): Promise<EvidenceMeta> => {
+      const row: EvidenceRow = {
+        id: newId('evd'),
+        request_id: null,
+        sha256,
+        name: sanitizeFileName(name),
+        media_type: mediaType,
+        size: bytes.length,
+        uploader_type: context.actor.type,
+        uploader_id: context.actor.id,
+        // Written by the platform itself: no person is accountable for the file as an uploader.
+        uploader_person_id: null,
+        created_at: this.ctx.clock.now(),
+        deleted_at: null,
+        blob_address: address,
+        key_version: keyVersion,
+        period_from: period.from,
+        period_to: period.to,
+        expires_on: null,
+        supersedes: null,
+      };
+      if (!(await this.ctx.stores.evidence.insert(tenant, row)))
+        throw new Error('The evidence pack could not be stored');
+      await this.ctx.auditLog.append(tenant, context, {
+        action: 'evidence.upload',
+        resource: { type: 'evidence', id: row.id },
+        change: { before: null, after: { ...toEvidenceMeta(row) } },
+      });
+      return toEvidenceMeta(row);
+    };
+    return ok({ sha256, insert });
+  }
+
+  /** Checks a file by its bytes, encrypts it under the tenant's data key and stores it at its address. */
+  async #seal(
+    tenant: TenantScope,
+    bytes: Buffer,
+  ): Promise<Result<{ sha256: string; mediaType: string; address: string; keyVersion: number }>> {
+    const checked = checkEvidence(bytes);
+    if (!checked.ok) return checked;
+    // Encrypted and stored before the row that names it: a crash leaves at most an unreferenced blob.
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const dataKey = await this.ctx.evidenceKeys.current(tenant);
+    const address = blobAddress(dataKey, sha256);
+    await this.ctx.blobs.put(tenant, address, sealBlob(dataKey, tenant, sha256, bytes));
+    return ok({ sha256, mediaType: checked.value, address, keyVersion: dataKey.version });
+  }
+
   async list(tenant: TenantScope, requestId?: string): Promise<EvidenceMeta[]> {
     const rows = requestId
       ? await this.ctx.stores.evidence.forRequest(tenant, requestId)
@@ -236,10 +299,11 @@ export class EvidenceService {
     return bytes && createHash('sha256').update(bytes).digest('hex') === row.sha256 ? bytes : undefined;
   }
 
-  /** Only ever called by an approved `evidence.delete` request. */
+  /** Only ever called by an approved `evidence.delete` request; an access review's pack is never deleted. */
   async delete(tenant: TenantScope, evidenceId: string, context: AuditContext): Promise<Result<string>> {
     const { stores, clock, blobs, auditLog } = this.ctx;
     const row = await stores.evidence.get(tenant, evidenceId);
+    if (row && isAccessReviewPack(row)) return fail('forbidden', accessReviewPackIsFinal);
     if (!row || !(await stores.evidence.markDeleted(tenant, evidenceId, clock.now())))
       return fail('not-found', notFound);
     await auditLog.append(tenant, context, {
@@ -253,4 +317,13 @@ export class EvidenceService {
       await blobs.discard(tenant, address);
     return ok(`deleted ${evidenceId}`);
   }
+}
+
+/** Who writes an access review's evidence pack (reviews/review-service.ts): the pack is immutable evidence. */
+export const ACCESS_REVIEW_UPLOADER = 'access-review';
+export const accessReviewPackIsFinal =
+  'This file is an access review’s evidence pack: it is immutable and cannot be deleted.';
+
+export function isAccessReviewPack(row: Pick<EvidenceRow, 'uploader_type' | 'uploader_id'>): boolean {
+  return row.uploader_type === 'system' && row.uploader_id === ACCESS_REVIEW_UPLOADER;
 }

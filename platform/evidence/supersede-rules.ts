@@ -54,7 +54,7 @@ export async function supersedeRefusal(
       message:
         'An API key can only replace files uploaded by the person who created it; ask the uploader or a compliance officer.',
     };
-  const role = await ctx.stores.memberships.roleOf(tenant.organizationId, principal.userId);
+  const role = await ctx.stores.memberships.roleOf(tenant.organizationId, principal.userId, ctx.clock.now());
   if (role && roleAllows(role, MANAGER_PERMISSION)) return undefined;
   return {
     reason: 'not-uploader',

@@ -22,9 +22,13 @@ import { authRoutes } from '../auth/routes';
 import type { PlatformContext } from '../context';
 import { deviceRoutes } from '../devices/routes';
 import { evidenceRoutes } from '../evidence/routes';
+import { invitationRoutes } from '../invitations/routes';
 import { keyRoutes } from '../keys/routes';
+import { lifecycleRoutes } from '../lifecycle/routes';
+import { LifecycleSweeper } from '../lifecycle/sweeper';
 import { oauthRoutes } from '../oauth/routes';
 import { organizationRoutes } from '../organizations/routes';
+import { reviewRoutes } from '../reviews/routes';
 import { roleRoutes } from '../roles/routes';
 import { webhookRoutes } from '../webhooks/routes';
 import { WebhookService } from '../webhooks/webhook-service';
@@ -50,6 +54,8 @@ export interface ServerOptions {
   /** First webhook retry delay; each retry doubles it. */
   readonly webhookRetryBaseMs?: number;
   readonly webhookPollMs?: number;
+  /** How often lapsed elevations and campaigns past their deadline are looked for (default one minute). */
+  readonly sweepIntervalMs?: number;
   /** The issuer of the desktop sign-in (e.g. https://compliance.example.com); by default the request's origin. */
   readonly publicOrigin?: string;
 }
@@ -124,6 +130,23 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
     return sendError(reply, request.id, { code: 'internal', message: 'Something went wrong on our side.' });
   });
 
+  // Links sent by mail name the operator's public origin, or else the address this server listens on.
+  if (options.publicOrigin) ctx.publicOrigin.set(options.publicOrigin);
+  else
+    app.addHook('onListen', async () => {
+      const address = app.server.address();
+      if (address && typeof address === 'object') {
+        const unspecified = address.address === '0.0.0.0' || address.address === '::';
+        const host = unspecified
+          ? 'localhost'
+          : address.family === 'IPv6'
+            ? `[${address.address}]`
+            : address.address;
+        ctx.publicOrigin.set(`http://${host}:${address.port}`);
+      }
+    });
+  // Invitations already decided are still mailed before the server stops.
+  app.addHook('onClose', async () => ctx.outgoingMail.idle());
   const guards = createGuards(ctx);
   const limits: RouteLimits = { ...defaultLimits, ...options.rateLimits };
   serve(app, authApi.health, {}, healthCheck(ctx));
@@ -138,6 +161,14 @@ export async function buildServer(ctx: PlatformContext, options: ServerOptions):
   webhooks.start(options.webhookPollMs);
   app.addHook('onClose', async () => webhooks.stop());
   await app.register(approvalRoutes(ctx, guards, webhooks));
+  await app.register(invitationRoutes(ctx, guards, limits, options.publicOrigin));
+  await app.register(lifecycleRoutes(ctx, guards));
+  await app.register(reviewRoutes(ctx, guards, webhooks));
+  // Elevations that lapse and campaigns past their deadline are recorded (and closed) by the sweeper,
+  // which catches up at once with whatever came due while the platform was down.
+  const sweeper = new LifecycleSweeper(ctx, options.sweepIntervalMs);
+  sweeper.start();
+  app.addHook('onClose', async () => sweeper.stop());
   await app.register(webhookRoutes(ctx, guards, webhooks));
   await app.register(evidenceRoutes(ctx, guards));
   return app;

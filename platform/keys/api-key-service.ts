@@ -94,6 +94,15 @@ export class ApiKeyService {
     const status = statusOf(old, now);
     if (status !== 'active')
       return fail('conflict', `Only an active key can be rotated; this one is ${status}.`);
+    // A handed-over key has no working secret until its new owner rotates it and collects the successor's:
+    // anyone else rotating it would take for themselves a key meant for that person.
+    if (old.handed_over_at !== null && old.owner_id !== actorId)
+      return fail(
+        'forbidden',
+        'This key was handed over: only its new owner can rotate it to get its secret.',
+      );
+    // Its secret is known to no one, so a grace period would serve nothing.
+    const grace = old.handed_over_at !== null ? 0 : gracePeriodSeconds;
     return this.stores.db.inTenant(scope, async () => {
       const successor = await this.#mint(
         scope,
@@ -103,9 +112,7 @@ export class ApiKeyService {
         old.expires_at,
         now,
       );
-      if (
-        !(await this.stores.apiKeys.markRotated(scope, id, successor.key.id, now + gracePeriodSeconds * 1000))
-      ) {
+      if (!(await this.stores.apiKeys.markRotated(scope, id, successor.key.id, now + grace * 1000))) {
         throw new Error('API key changed during rotation');
       }
       const after = (await this.stores.apiKeys.get(scope, id)) as ApiKeyRow;
@@ -180,6 +187,8 @@ export class ApiKeyService {
       revoked_at: null,
       grace_until: null,
       replaced_by: null,
+      owner_id: null,
+      handed_over_at: null,
     };
     await this.stores.apiKeys.insert(scope, row);
     const stored = (await this.stores.apiKeys.get(scope, id)) as ApiKeyRow;

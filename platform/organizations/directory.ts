@@ -28,7 +28,8 @@ export async function tenantDirectory(ctx: PlatformContext, tenant: TenantScope)
     apiKeys: (await stores.apiKeys.list(tenant)).map((k) => ({
       id: k.id,
       name: k.name,
-      ownerId: k.created_by,
+      // Whom the key acts as: its creator unless handed over (api_key.transfer).
+      ownerId: k.owner_id ?? k.created_by,
       environment: k.environment,
     })),
   };

@@ -5,7 +5,8 @@ import { totpSeedAad } from '../auth/sessions';
 import { newTotpSeed } from '../auth/totp';
 import type { PlatformContext } from '../context';
 import { newId } from '../crypto/random';
-import { type OrgScope, orgScope, tenantScope } from '../db/scope';
+import { type OrgScope, orgScope } from '../db/scope';
+import { recordInBothLogs } from '../lifecycle/membership-facts';
 
 /** Creating tenants and people: used by the admin CLI and by tests, never by an HTTP route yet. */
 export async function createUser(
@@ -25,6 +26,7 @@ export async function createUser(
     totp_last_step: 0,
     created_at: ctx.clock.now(),
     disabled_at: null,
+    last_sign_in_at: null,
   });
   return { userId: id, totpSeed };
 }
@@ -39,7 +41,7 @@ export async function createOrganization(
   return orgScope(id, slug);
 }
 
-/** Adds a person to an organization; the change is recorded in the organization's live log. */
+/** Adds a person to an organization; the change is recorded in both of the organization's logs. */
 export async function addMember(
   ctx: PlatformContext,
   org: OrgScope,
@@ -48,7 +50,7 @@ export async function addMember(
 ): Promise<void> {
   await ctx.stores.db.inTenant(org, async () => {
     await ctx.stores.memberships.add(org, userId, role, ctx.clock.now());
-    await ctx.auditLog.append(tenantScope(org, 'live'), systemContext, {
+    await recordInBothLogs(ctx.auditLog, org, systemContext, {
       action: 'member.add',
       resource: { type: 'user', id: userId },
       change: { before: null, after: { role } },

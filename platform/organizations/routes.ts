@@ -25,7 +25,7 @@ function toOrganization(row: OrganizationRow): Organization {
 }
 
 export function organizationRoutes(ctx: PlatformContext, guards: Guards): FastifyPluginAsyncZod {
-  const members = new MembershipService(ctx.stores, ctx.auditLog);
+  const members = new MembershipService(ctx);
   return async (app) => {
     serve(app, organizationsApi.list, { onRequest: guards.user() }, async (request) => {
       const principal = principalOf(request);

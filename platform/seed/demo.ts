@@ -4,6 +4,7 @@ import { totpUri } from '../auth/totp';
 import { type ContextOptions, createContext, type PlatformContext } from '../context';
 import { base32 } from '../crypto/random';
 import { addMember, createOrganization, createUser } from '../organizations/provisioning';
+import { ReviewService } from '../reviews/review-service';
 import { History, type HistoryOrg, type HistoryPerson } from './history';
 import { HistoryClock } from './history-clock';
 import { profiles } from './profiles';
@@ -74,8 +75,27 @@ export async function seedDemo(ctx: PlatformContext, options: SeedOptions = {}):
       );
     }
     await history.play();
+    // An access review under way, so the console's Reviews screen has work to show from the start.
+    for (const org of orgs) await startDemoReview(ctx, org);
   }
   return users;
+}
+
+/** The compliance officer starts a quarterly review of members and keys, reviewed with the admin. */
+async function startDemoReview(ctx: PlatformContext, org: HistoryOrg): Promise<void> {
+  const officer = org.people.compliance_officer.userId;
+  const started = await new ReviewService(ctx).start(
+    org.scope,
+    officer,
+    {
+      title: 'Quarterly access review',
+      covers: ['members', 'api_keys'],
+      reviewers: [officer, org.people.admin.userId],
+      deadline: new Date(ctx.clock.now() + 14 * 24 * 3600_000).toISOString(),
+    },
+    { actor: { type: 'user', id: officer }, request: null },
+  );
+  if (!started.ok) throw new Error(`Demo review: ${started.error.message}`);
 }
 
 /**
@@ -89,7 +109,9 @@ export async function seedLivedInDemo(
 ): Promise<{ users: DemoUser[]; summary: DemoSummary }> {
   const { now = Date.now(), ...contextOptions } = options;
   const clock = new HistoryClock(now - HISTORY_DAYS * 24 * 3600_000, now - HISTORY_END_MARGIN_MS);
-  const ctx = await createContext(dataDir, { ...contextOptions, clock });
+  // The history's invitations are mailed (to the outbox) with links to the demo's default address.
+  const publicOrigin = contextOptions.publicOrigin ?? 'http://127.0.0.1:4610';
+  const ctx = await createContext(dataDir, { ...contextOptions, publicOrigin, clock });
   try {
     const users = await seedDemo(ctx, { history: clock });
     return { users, summary: await summarize(ctx) };

@@ -207,6 +207,11 @@ export class History {
       user: (role) => tenant.org.people[role].userId,
       keyId: (name) => named(tenant.keys, 'API key')(name).id,
       evidenceId: named(tenant.library, 'evidence file'),
+      deviceKeyId: (role) => {
+        const device = this.#deviceOf.get(tenant.org.people[role].userId);
+        if (!device) throw new Error(`Demo history: ${role} has no device key yet.`);
+        return device.id;
+      },
     };
   }
 
@@ -224,7 +229,11 @@ export class History {
   /** The route guard's check: a person's current role in the organization, or a key's effective scopes. */
   async #allows(tenant: Tenant, principal: Principal): Promise<(permission: Permission) => boolean> {
     if (principal.kind === 'api-key') return (permission) => principal.scopes.includes(permission);
-    const role = await this.ctx.stores.memberships.roleOf(tenant.scope.organizationId, principal.userId);
+    const role = await this.ctx.stores.memberships.roleOf(
+      tenant.scope.organizationId,
+      principal.userId,
+      this.ctx.clock.now(),
+    );
     return (permission) => role !== undefined && roleAllows(role, permission);
   }
 

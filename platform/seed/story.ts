@@ -24,6 +24,8 @@ export interface Refs {
   /** The current id of an API key the history created (after a rotation, its successor's). */
   keyId(name: string): string;
   evidenceId(name: string): string;
+  /** The device key a person who decides signs with now. */
+  deviceKeyId(role: RoleName): string;
 }
 
 export interface StoryContext {

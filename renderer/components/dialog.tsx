@@ -9,6 +9,11 @@ interface DialogProps {
   readonly onCancel: () => void;
   readonly children: ReactNode;
   readonly className?: string;
+  /**
+   * Where the focus goes when the dialog closes, if not back to where it was (e.g. to the notice of what the
+   * dialog did); asked at that moment, null for the opener.
+   */
+  readonly returnFocus?: () => HTMLElement | null;
 }
 
 /**
@@ -16,11 +21,13 @@ interface DialogProps {
  * Escape cancels, and focus goes back where it was when it closes. The element inside marked
  * `data-autofocus` gets the focus first, else the first control.
  */
-export function Dialog({ title, onCancel, children, className }: DialogProps) {
+export function Dialog({ title, onCancel, children, className, returnFocus }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const cancel = useRef(onCancel);
   cancel.current = onCancel;
+  const focusAfter = useRef(returnFocus);
+  focusAfter.current = returnFocus;
 
   useEffect(() => {
     const dialog = ref.current;
@@ -31,7 +38,7 @@ export function Dialog({ title, onCancel, children, className }: DialogProps) {
     (first as HTMLElement | null)?.focus();
     return () => {
       dialog.close();
-      opener?.focus();
+      (focusAfter.current?.() ?? opener)?.focus();
     };
   }, []);
 

@@ -123,6 +123,8 @@ export const DeviceKey = z.object({
   publicKey: z.string(),
   createdAt: Timestamp,
   revokedAt: Timestamp.nullable(),
+  /** When a decision was last signed with it. */
+  lastUsedAt: Timestamp.nullable(),
 });
 export type DeviceKey = z.infer<typeof DeviceKey>;
 export const DeviceKeyList = z.object({ keys: z.array(DeviceKey) });
@@ -138,6 +140,11 @@ export const Policy = z.object({
   redApprovals: z.number().int().min(2).max(10),
   expiryDays: z.number().int().min(1).max(90),
   auditRetentionDays: z.number().int().nullable(),
+  /**
+   * The longest elevation (member.elevate) the organization allows, in hours. This platform always sends
+   * it; it is optional so that what was written before it existed still reads.
+   */
+  maxElevationHours: z.number().int().min(1).optional(),
 });
 export type Policy = z.infer<typeof Policy>;
 export const DeliveryList = z.object({

@@ -23,6 +23,13 @@ export const Member = z.object({
   displayName: z.string(),
   role: RoleName,
   joinedAt: Timestamp,
+  /** Suspended members are refused everywhere in the organization until resumed. */
+  suspended: z.boolean(),
+  /** A time-limited role in force now, over `role`, and until when. */
+  elevation: z.object({ id: z.string(), role: RoleName, endsAt: Timestamp }).nullable(),
+  lastSignInAt: Timestamp.nullable(),
+  /** No sign-in for 90 days (counted from joining when there was none). */
+  unused90Days: z.boolean(),
 });
 export type Member = z.infer<typeof Member>;
 export const MemberList = z.object({ members: z.array(Member) });

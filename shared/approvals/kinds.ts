@@ -3,7 +3,7 @@ import { ApiKeyId } from '../api/api-keys';
 import { Id } from '../api/common';
 import { Environment } from '../domain/environments';
 import { ApiKeyScope, type Permission, RoleName } from '../domain/permissions';
-import { singleLineText } from '../text/free-text';
+import { multiLineText, singleLineText } from '../text/free-text';
 
 export const Lane = z.enum(['green', 'yellow', 'red']);
 export type Lane = z.infer<typeof Lane>;
@@ -13,6 +13,10 @@ export const KindLanes = z.strictObject({ test: Lane, live: Lane });
 
 /** The fewest approvals the red lane may ask for: below two, one person could act alone. */
 export const MIN_RED_APPROVALS = 2;
+
+/** How long an elevation may last unless the policy says otherwise, and the most any policy may allow. */
+export const DEFAULT_MAX_ELEVATION_HOURS = 8;
+export const MAX_ELEVATION_HOURS_LIMIT = 168;
 
 /**
  * A change to the organization's approval policy, or to where an environment's executed custom writes are
@@ -32,6 +36,8 @@ export const PolicyChange = z
       .max(10)
       .optional(),
     expiryDays: z.number().int().min(1).max(90).optional(),
+    /** The longest time-limited elevation (member.elevate) a person may be granted, in hours. */
+    maxElevationHours: z.number().int().min(1).max(MAX_ELEVATION_HOURS_LIMIT).optional(),
     webhook: z.strictObject({ environment: Environment, url: z.url().max(2000).nullable() }).optional(),
   })
   .refine((change) => Object.keys(change).length > 0, 'A policy change must change something');
@@ -59,6 +65,32 @@ export const builtInPayloads = {
     evidenceId: z.string().regex(/^evd_[a-z2-7]{26}$/, 'Expected an evidence id'),
   }),
   'policy.update': PolicyChange,
+  // Member lifecycle (issue 13). Each is carried out by the platform once its lane is satisfied.
+  'member.invite': z.strictObject({
+    email: z.email().max(254),
+    role: RoleName,
+    displayName: singleLineText(1, 100),
+  }),
+  'member.remove': z.strictObject({ userId: Id }),
+  'member.suspend': z.strictObject({ userId: Id }),
+  'member.resume': z.strictObject({ userId: Id }),
+  /** The requester asks for a role for a while; the policy's maxElevationHours bounds the duration. */
+  'member.elevate': z.strictObject({
+    role: RoleName.exclude(['owner']),
+    durationMinutes: z
+      .number()
+      .int()
+      .min(15)
+      .max(MAX_ELEVATION_HOURS_LIMIT * 60),
+    reason: multiLineText(1, 1000),
+  }),
+  /** Hands a key over to another member: from then on it acts as them (a key acts as its owner). */
+  'api_key.transfer': z.strictObject({ keyId: ApiKeyId, toUserId: Id }),
+  /** An administrator ends a member's device key (an access review's revoke, or offboarding by hand). */
+  'device_key.revoke': z.strictObject({
+    userId: Id,
+    deviceKeyId: z.string().regex(/^dev_[a-z2-7]{26}$/, 'Expected a device key id'),
+  }),
 } as const;
 
 export type BuiltInKind = keyof typeof builtInPayloads;
@@ -72,6 +104,14 @@ export const kindPermission: Readonly<Record<BuiltInKind, Permission>> = {
   'audit.retention': 'policy:manage',
   'evidence.delete': 'evidence:upload',
   'policy.update': 'policy:manage',
+  'member.invite': 'members:manage',
+  'member.remove': 'members:manage',
+  'member.suspend': 'members:manage',
+  'member.resume': 'members:manage',
+  // Any member who may raise requests may ask for more access for a while; the lane decides.
+  'member.elevate': 'approvals:request',
+  'api_key.transfer': 'keys:manage',
+  'device_key.revoke': 'members:manage',
 };
 export const builtInKinds = Object.keys(builtInPayloads) as BuiltInKind[];
 

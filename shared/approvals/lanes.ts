@@ -19,6 +19,16 @@ export const defaultLanes: Readonly<Record<string, { test: Lane; live: Lane }>> 
   'audit.retention': { test: 'red', live: 'red' },
   'evidence.delete': { test: 'red', live: 'red' },
   'policy.update': { test: 'red', live: 'red' },
+  // Lifecycle: a person in or out, paused or back, each seen by a second person. Invitations and
+  // elevations to owner or admin are red whatever these say (privilegedGrant).
+  'member.invite': { test: 'yellow', live: 'yellow' },
+  'member.remove': { test: 'yellow', live: 'yellow' },
+  'member.suspend': { test: 'yellow', live: 'yellow' },
+  'member.resume': { test: 'yellow', live: 'yellow' },
+  'member.elevate': { test: 'yellow', live: 'yellow' },
+  // A key acts as its owner: handing one over gives a working credential to another person.
+  'api_key.transfer': { test: 'red', live: 'red' },
+  'device_key.revoke': { test: 'yellow', live: 'yellow' },
   'custom.*': { test: 'yellow', live: 'yellow' },
 };
 
@@ -59,11 +69,45 @@ export function validateLanes(lanes: Policy['lanes']): Result<Policy['lanes']> {
   return ok(lanes);
 }
 
-/** Kinds whose change reaches both environments at once (a role is the organization's): they take live's lane. */
-const organizationWide: ReadonlySet<string> = new Set(['member.role_change', 'policy.update']);
+/**
+ * Kinds whose change reaches both environments at once (a role, a membership, a person's device key are
+ * the organization's or the person's): they take live's lane.
+ */
+const organizationWide: ReadonlySet<string> = new Set([
+  'member.role_change',
+  'policy.update',
+  'member.invite',
+  'member.remove',
+  'member.suspend',
+  'member.resume',
+  'member.elevate',
+  'device_key.revoke',
+]);
 
-/** The lane of a change raised in `environment`: an organization-wide change always takes the live lane. */
-export function laneOfChange(policy: Policy, kind: string, environment: Environment): Lane {
+/** Roles that can change the policy and manage members and keys. */
+const privilegedRoles: ReadonlySet<string> = new Set(['owner', 'admin']);
+
+/**
+ * A grant of a privileged role to a person who does not hold it yet (an invitation, an elevation): red
+ * whatever the policy says, like a policy change, since such a person could then change the policy.
+ */
+export function privilegedGrant(kind: string, payload: unknown): boolean {
+  if (kind !== 'member.invite' && kind !== 'member.elevate') return false;
+  const role = (payload as { role?: unknown } | null)?.role;
+  return typeof role === 'string' && privilegedRoles.has(role);
+}
+
+/**
+ * The lane of a change raised in `environment`: an organization-wide change always takes the live lane,
+ * and a privileged grant (given its payload) the red one.
+ */
+export function laneOfChange(
+  policy: Policy,
+  kind: string,
+  environment: Environment,
+  payload?: unknown,
+): Lane {
+  if (payload !== undefined && privilegedGrant(kind, payload)) return 'red';
   return laneFor(policy, kind, organizationWide.has(kind) ? 'live' : environment);
 }
 
@@ -75,7 +119,8 @@ export function lanePreview(
   policy: Policy,
   kind: string,
   environment: Environment,
+  payload?: unknown,
 ): { lane: Lane; requiredApprovals: number } {
-  const lane = laneOfChange(policy, kind, environment);
+  const lane = laneOfChange(policy, kind, environment, payload);
   return { lane, requiredApprovals: requiredApprovals(policy, lane) };
 }

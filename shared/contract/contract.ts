@@ -10,7 +10,9 @@ import { auditPackageCalls } from './calls/audit-package';
 import { deviceCalls } from './calls/devices';
 import { evidenceCalls } from './calls/evidence';
 import { fileCalls } from './calls/files';
+import { lifecycleCalls } from './calls/lifecycle';
 import { memberCalls } from './calls/members';
+import { reviewCalls } from './calls/reviews';
 import { sessionCalls } from './calls/session';
 import { tenantCalls } from './calls/tenants';
 
@@ -37,6 +39,8 @@ export const contract = {
   ...evidenceCalls,
   ...fileCalls,
   ...memberCalls,
+  ...lifecycleCalls,
+  ...reviewCalls,
 } as const;
 
 export type Contract = typeof contract;

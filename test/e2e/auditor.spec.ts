@@ -174,9 +174,10 @@ test('an auditor reads the live log, checks its integrity, and verifies an expor
   test.setTimeout(120_000);
   const auditor = platform.user('acme', 'auditor');
   await signInThroughPlatformPage(page, context, console_, platform, auditor);
-  // An auditor is offered what their role can use: no approvals queue, members, keys or policy.
+  // An auditor is offered what their role can use: no approvals queue, members, keys or policy; access
+  // reviews' outcomes and packs are theirs to read.
   const sections = page.getByRole('navigation', { name: 'Console sections' }).getByRole('button');
-  await expect(sections).toHaveText(['Evidence', 'Audit', 'Settings']);
+  await expect(sections).toHaveText(['Access reviews', 'Evidence', 'Audit', 'Settings']);
   await openAudit(page);
 
   // The live log, newest first, paged as the person scrolls.

@@ -27,6 +27,7 @@ export class AdjustableClock implements Clock {
 }
 
 export interface TestPlatform {
+  /** These three change when the platform restarts (`restart`). */
   readonly url: string;
   readonly ctx: PlatformContext;
   readonly app: FastifyInstance;
@@ -58,6 +59,12 @@ export interface TestPlatform {
    * memory), on PostgreSQL every value of every row of every table, as stored.
    */
   databaseBytes(): Promise<Buffer>;
+  /**
+   * Stops the server and closes the database, then starts a new context and server on the same data
+   * directory (and database) and clock (a platform restart: the sweeper catches up at start). The demo is
+   * not seeded again.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -86,16 +93,13 @@ export async function startPlatform(
     defaultPolicy?: boolean;
     /** The development option that lets webhooks reach a receiver on this machine. */
     allowPrivateWebhookTargets?: boolean;
+    /** Send mail through this SMTP server instead of the data directory's outbox (--smtp-url). */
+    smtpUrl?: string;
   } = {},
 ): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cc-platform-'));
   const clock = new AdjustableClock();
   const database = testEngine === 'postgres' ? await createTestDatabase() : undefined;
-  const ctx = await createContext(dataDir, {
-    clock,
-    allowPrivateWebhookTargets: options.allowPrivateWebhookTargets === true,
-    ...(database ? { database: database.appUrl } : {}),
-  });
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -103,16 +107,25 @@ export async function startPlatform(
       done();
     },
   });
-  const { defaultPolicy: _d, allowPrivateWebhookTargets: _a, ...serverOptions } = options;
-  const app = await buildServer(ctx, {
-    logger: createLogger({ level: 'debug', destination }),
-    rateLimits: {
-      signIn: { max: 10_000, timeWindowMs: 60_000 },
-      keys: { max: 10_000, timeWindowMs: 60_000 },
-    },
-    ...serverOptions,
-  });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const { defaultPolicy: _d, allowPrivateWebhookTargets: _a, smtpUrl: _s, ...serverOptions } = options;
+  const open = async () => {
+    const context = await createContext(dataDir, {
+      clock,
+      allowPrivateWebhookTargets: options.allowPrivateWebhookTargets === true,
+      ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
+      ...(database ? { database: database.appUrl } : {}),
+    });
+    const server = await buildServer(context, {
+      logger: createLogger({ level: 'debug', destination }),
+      rateLimits: {
+        signIn: { max: 10_000, timeWindowMs: 60_000 },
+        keys: { max: 10_000, timeWindowMs: 60_000 },
+      },
+      ...serverOptions,
+    });
+    return { context, server, address: await server.listen({ host: '127.0.0.1', port: 0 }) };
+  };
+  let { context: ctx, server: app, address: url } = await open();
   const users = await seedDemo(ctx);
   if (!options.defaultPolicy) {
     const green = { test: 'green', live: 'green' };
@@ -166,9 +179,15 @@ export async function startPlatform(
   };
 
   return {
-    url,
-    ctx,
-    app,
+    get url() {
+      return url;
+    },
+    get ctx() {
+      return ctx;
+    },
+    get app() {
+      return app;
+    },
     clock,
     dataDir,
     database,
@@ -206,6 +225,11 @@ export async function startPlatform(
       if (database) return everyStoredValue(database.inspector);
       const files = readdirSync(dataDir).filter((f) => f.startsWith('platform.sqlite'));
       return Buffer.concat(files.map((f) => readFileSync(join(dataDir, f))));
+    },
+    async restart() {
+      await app.close();
+      await ctx.close();
+      ({ context: ctx, server: app, address: url } = await open());
     },
     async stop() {
       await app.close();

@@ -1,6 +1,10 @@
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { systemContext } from '../../platform/audit/audit-context';
-import { orgScope, tenantScope } from '../../platform/db/scope';
+import { type OrgScope, orgScope, tenantScope } from '../../platform/db/scope';
+import { ElevationService } from '../../platform/elevations/elevation-service';
+import { InvitationService } from '../../platform/invitations/invitation-service';
+import { addMember, createUser } from '../../platform/organizations/provisioning';
+import { ReviewService } from '../../platform/reviews/review-service';
 import type { DemoUser } from '../../platform/seed/demo';
 import { decisionStatementBytes } from '../../shared/approvals/decision-statement';
 import type { Permission, RoleName } from '../../shared/domain/permissions';
@@ -48,6 +52,16 @@ export interface Target {
   /** The caller's device (for an API key: its creator's), which signs the decision on `requestId`. */
   readonly signer: Device;
   readonly decidedAt: string;
+  /** A pending invitation of the organization. */
+  readonly invitationId: string;
+  /** An elevation in force in the organization (of a person kept for it, never a caller). */
+  readonly elevationId: string;
+  /** An open access review the caller started where they may (else the owner), with the caller a reviewer. */
+  readonly campaignId: string;
+  /** An undecided item of that campaign assigned to the caller (any item for one who may not decide). */
+  readonly itemId: string;
+  /** Reviewers for a new campaign: the caller where they may decide, and another person who may. */
+  readonly reviewers: readonly string[];
 }
 
 export interface Endpoint {
@@ -85,6 +99,8 @@ const deciders: RoleName[] = ['owner', 'admin', 'compliance_officer'];
 const evidenceReaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'member', 'auditor', 'viewer'];
 const uploaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'member'];
 const everyMember: RoleName[] = ['owner', 'admin', 'compliance_officer', 'member', 'auditor', 'viewer'];
+/** Who reads access reviews: those who decide, and those who read the audit log. */
+const reviewReaders: RoleName[] = ['owner', 'admin', 'compliance_officer', 'auditor', 'viewer'];
 
 const tenantPath = (t: Target) => `/v1/orgs/${t.org}/envs/${t.env}`;
 
@@ -505,6 +521,124 @@ export const endpoints: readonly Endpoint[] = [
     scoped: true,
     okStatus: 200,
   },
+  // Member lifecycle
+  {
+    name: 'list invitations',
+    method: 'GET',
+    route: '/v1/orgs/:org/invitations',
+    path: (t) => `/v1/orgs/${t.org}/invitations?status=all`,
+    allowed: orgReaders,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'revoke an invitation',
+    method: 'POST',
+    route: '/v1/orgs/:org/invitations/:invitationId/revoke',
+    path: (t) => `/v1/orgs/${t.org}/invitations/${t.invitationId}/revoke`,
+    allowed: managers,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'list elevations',
+    method: 'GET',
+    route: '/v1/orgs/:org/elevations',
+    path: (t) => `/v1/orgs/${t.org}/elevations?status=all`,
+    allowed: orgReaders,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'end an elevation early',
+    method: 'POST',
+    route: '/v1/orgs/:org/elevations/:elevationId/end',
+    path: (t) => `/v1/orgs/${t.org}/elevations/${t.elevationId}/end`,
+    allowed: managers,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    // Members and keys together: members:read and keys:read.
+    name: 'read the grants of a tenant with their last use',
+    method: 'GET',
+    route: '/v1/orgs/:org/envs/:env/grants',
+    path: (t) => `${tenantPath(t)}/grants`,
+    allowed: keyReaders,
+    scoped: true,
+    okStatus: 200,
+  },
+  // Access reviews
+  {
+    name: 'start an access review',
+    method: 'POST',
+    route: '/v1/orgs/:org/reviews',
+    path: (t) => `/v1/orgs/${t.org}/reviews`,
+    body: (t) => ({
+      title: 'Matrix review',
+      covers: ['members'],
+      reviewers: t.reviewers,
+      deadline: new Date(Date.parse(t.decidedAt) + 7 * 24 * 3600_000).toISOString(),
+    }),
+    allowed: deciders,
+    scoped: true,
+    okStatus: 201,
+  },
+  {
+    name: 'list access reviews',
+    method: 'GET',
+    route: '/v1/orgs/:org/reviews',
+    path: (t) => `/v1/orgs/${t.org}/reviews`,
+    allowed: reviewReaders,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'read an access review',
+    method: 'GET',
+    route: '/v1/orgs/:org/reviews/:campaignId',
+    path: (t) => `/v1/orgs/${t.org}/reviews/${t.campaignId}`,
+    allowed: reviewReaders,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'list review items',
+    method: 'GET',
+    route: '/v1/orgs/:org/review-items',
+    path: (t) => `/v1/orgs/${t.org}/review-items?reviewer=all&limit=5`,
+    allowed: reviewReaders,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'decide a review item',
+    method: 'POST',
+    route: '/v1/orgs/:org/reviews/:campaignId/items/:itemId/decision',
+    path: (t) => `/v1/orgs/${t.org}/reviews/${t.campaignId}/items/${t.itemId}/decision`,
+    body: () => ({ decision: 'keep', reason: 'Matrix: still needed.' }),
+    allowed: deciders,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'close an access review early',
+    method: 'POST',
+    route: '/v1/orgs/:org/reviews/:campaignId/close',
+    path: (t) => `/v1/orgs/${t.org}/reviews/${t.campaignId}/close`,
+    allowed: deciders,
+    scoped: true,
+    okStatus: 200,
+  },
+  {
+    name: 'read the evidence pack of an access review',
+    method: 'GET',
+    route: '/v1/orgs/:org/reviews/:campaignId/pack',
+    path: (t) => `/v1/orgs/${t.org}/reviews/${t.campaignId}/pack`,
+    allowed: reviewReaders,
+    scoped: true,
+    okStatus: 200,
+  },
 ];
 
 /** The signer's approval of `requestId`, signed over the canonical statement as the console does. */
@@ -714,7 +848,9 @@ export async function freshTarget(
   if (link.status !== 200) link = await platform.call('POST', urlPath, { token: owner.token });
   if (link.status !== 200) throw new Error(`Could not issue a URL: ${link.text}`);
   const device = await spareDevice(platform, actor.person);
+  const lifecycle = await lifecycleTarget(platform, org, env, actor, owner, theirs.json.id);
   return {
+    ...lifecycle,
     org,
     env,
     keyId: key.key.id,
@@ -730,6 +866,106 @@ export async function freshTarget(
   };
 }
 
+const deciderRoles: readonly RoleName[] = ['owner', 'admin', 'compliance_officer'];
+const elevationSubjects = new WeakMap<TestPlatform, Map<string, Promise<string>>>();
+
+/** A viewer kept in each organization only to be elevated by targets (so no caller's role ever changes). */
+function elevationSubject(platform: TestPlatform, org: OrgScope): Promise<string> {
+  let known = elevationSubjects.get(platform);
+  if (!known) {
+    known = new Map();
+    elevationSubjects.set(platform, known);
+  }
+  let subject = known.get(org.organizationSlug);
+  if (!subject) {
+    subject = (async () => {
+      const { userId } = await createUser(platform.ctx, {
+        email: `elevated-${org.organizationSlug}@example.test`,
+        displayName: `Elevated ${org.organizationSlug}`,
+        password: randomBytes(12).toString('hex'),
+      });
+      await addMember(platform.ctx, org, userId, 'viewer');
+      return userId;
+    })();
+    known.set(org.organizationSlug, subject);
+  }
+  return subject;
+}
+
+/**
+ * The lifecycle part of a target, made through the services as an executed request would (test setup):
+ * a pending invitation, an elevation in force (the one before it ended), an open campaign with an item
+ * for the caller.
+ */
+async function lifecycleTarget(
+  platform: TestPlatform,
+  slug: string,
+  env: 'test' | 'live',
+  actor: Caller,
+  owner: Person,
+  requestId: string,
+): Promise<Pick<Target, 'invitationId' | 'elevationId' | 'campaignId' | 'itemId' | 'reviewers'>> {
+  const row = await platform.ctx.stores.organizations.findBySlug(slug);
+  if (!row) throw new Error(`No organization ${slug}`);
+  const org = orgScope(row.id, row.slug);
+  const tenant = tenantScope(org, env);
+  const invited = await new InvitationService(platform.ctx).issue(
+    tenant,
+    requestId,
+    owner.user.userId,
+    {
+      email: `matrix-${randomBytes(6).toString('hex')}@example.test`,
+      role: 'viewer',
+      displayName: 'Matrix Invitee',
+    },
+    systemContext,
+  );
+  if (!invited.ok) throw new Error(`Could not invite: ${invited.error.message}`);
+  const elevations = new ElevationService(platform.ctx);
+  const subject = await elevationSubject(platform, org);
+  await elevations.endFor(org, subject, 'ended-early', 'platform', systemContext);
+  const elevated = await elevations.grant(
+    tenant,
+    requestId,
+    subject,
+    { role: 'auditor', durationMinutes: 60, reason: 'Matrix target' },
+    systemContext,
+  );
+  if (!elevated.ok) throw new Error(`Could not elevate: ${elevated.error.message}`);
+  // The caller reviews where their role lets them decide (a key's person is not its caller: the owner starts).
+  const reviewer =
+    actor.kind === 'person' && deciderRoles.includes(actor.person.user.role) ? actor.person.user : owner.user;
+  const other = platform.user(slug, reviewer.role === 'owner' ? 'admin' : 'owner');
+  const reviewers = [reviewer.userId, other.userId];
+  const reviews = new ReviewService(platform.ctx);
+  const started = await reviews.start(
+    org,
+    reviewer.userId,
+    {
+      title: 'Matrix target review',
+      covers: ['members'],
+      reviewers,
+      deadline: new Date(platform.clock.now() + 7 * 24 * 3600_000).toISOString(),
+    },
+    systemContext,
+  );
+  if (!started.ok) throw new Error(`Could not start a review: ${started.error.message}`);
+  const items = await reviews.items(org, {
+    campaignId: started.value.id,
+    reviewerId: reviewer.userId,
+    limit: 1,
+  });
+  const item = items.items[0];
+  if (!item) throw new Error('The target review has no item for its reviewer');
+  return {
+    invitationId: invited.value.invitation.id,
+    elevationId: elevated.value.id,
+    campaignId: started.value.id,
+    itemId: item.id,
+    reviewers,
+  };
+}
+
 /** The ids a target carries, by name, for sweeps that swap them between tenants. */
 export const targetIds = [
   'keyId',
@@ -738,6 +974,10 @@ export const targetIds = [
   'ownRequestId',
   'evidenceId',
   'deviceKeyId',
+  'invitationId',
+  'elevationId',
+  'campaignId',
+  'itemId',
 ] as const;
 export type TargetId = (typeof targetIds)[number];
 
@@ -752,6 +992,7 @@ export function idsNamedBy(endpoint: Endpoint): TargetId[] {
     download: '',
     signer: { id: '', privateKey: generateKeyPairSync('ed25519').privateKey },
     decidedAt: '',
+    reviewers: [],
   });
   return targetIds.filter((id) => path.includes(`@${id}@`));
 }

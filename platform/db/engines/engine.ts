@@ -54,6 +54,8 @@ export interface Engine {
   lockAuditLog(db: Kysely<Tables>, scope: TenantScope): Promise<void>;
   /** Serializes decisions on one approval request until the transaction ends. */
   lockRequest(db: Kysely<Tables>, scope: TenantScope, requestId: string): Promise<void>;
+  /** Serializes changes to one membership (role, elevation, suspension) until the transaction ends. */
+  lockMembership(db: Kysely<Tables>, scope: OrgScope, userId: string): Promise<void>;
   /**
    * The tenant's approval requests whose title or summary matches every word (the last one as a prefix,
    * since it is still being typed), as the table `r`; the newest 5,000 matches at most.

@@ -1,6 +1,6 @@
 import { type AliasedRawBuilder, type Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely';
 import type { Migration } from '../migrations/migration';
-import { isTenantScope, type TenantScope, tenantFilter } from '../scope';
+import { isTenantScope, orgFilter, type TenantScope, tenantFilter } from '../scope';
 import type { ApprovalRequestsTable, Tables } from '../tables';
 import type { Engine, TenantSetting } from './engine';
 
@@ -8,8 +8,9 @@ import type { Engine, TenantSetting } from './engine';
  * PostgreSQL through pg's Pool (see postgres-pool.ts), one per process.
  *
  * - Transactions are READ COMMITTED; what must not interleave is locked explicitly: one audit log's
- *   appends by a transaction-scoped advisory lock, one request's decisions by its row (FOR UPDATE), named
- *   read-then-write sequences (a throttle's counter, an organization's owners) by advisory locks too.
+ *   appends by a transaction-scoped advisory lock, one request's decisions by its row (FOR UPDATE), one
+ *   membership's role, elevation and suspension by its row (FOR UPDATE), named read-then-write sequences
+ *   (a throttle's counter, an organization's owners) by advisory locks too.
  * - Row-level security: every transaction tells the database whose rows it may touch by setting
  *   `app.organization_id`, `app.environment` and `app.platform` with SET LOCAL semantics (set_config(...,
  *   true)), which the policies of migration 0016 read; they end with the transaction, so a pooled
@@ -75,6 +76,15 @@ export function postgresEngine(pool: PostgresPool): Engine {
         .select('id')
         .where(tenantFilter(scope))
         .where('id', '=', requestId)
+        .forUpdate()
+        .execute();
+    },
+    lockMembership: async (db, scope, userId) => {
+      await db
+        .selectFrom('memberships')
+        .select('user_id')
+        .where(orgFilter(scope))
+        .where('user_id', '=', userId)
         .forUpdate()
         .execute();
     },

@@ -67,6 +67,7 @@ export function sqliteEngine(db: BetterSqlite3.Database): Engine {
     lock: async () => {},
     lockAuditLog: async () => {},
     lockRequest: async () => {},
+    lockMembership: async () => {},
     searchedApprovals: (scope, words) => searchedApprovals(scope, words),
   };
 }

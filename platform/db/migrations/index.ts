@@ -15,6 +15,9 @@ import { migration as rateLimits } from './0014_rate_limits';
 import { migration as evidenceBlobs } from './0015_evidence_blobs';
 import { migration as rowLevelSecurity } from './0016_row_level_security';
 import { migration as tenantLeadingKeys } from './0017_tenant_leading_keys';
+import { migration as memberLifecycle } from './0020_member_lifecycle';
+import { migration as accessReviews } from './0021_access_reviews';
+import { migration as lifecycleHardening } from './0022_lifecycle_hardening';
 import { migration as evidencePeriods } from './0030_evidence_periods';
 import { migration as evidenceSupersedeRules } from './0031_evidence_supersede_rules';
 import type { Migration } from './migration';
@@ -42,6 +45,9 @@ export const migrations: readonly Migration[] = [
   evidenceBlobs,
   rowLevelSecurity,
   tenantLeadingKeys,
+  memberLifecycle,
+  accessReviews,
+  lifecycleHardening,
   evidencePeriods,
   evidenceSupersedeRules,
 ];

@@ -2,6 +2,7 @@ import { csvFile, pngFile } from '../evidence-files';
 import { money, type OrgProfile } from '../profiles';
 import type { TenantScript } from '../story';
 import { DAY_SECONDS, routine } from './families';
+import { lifecycleStories } from './lifecycle';
 import { liveWork } from './live-work';
 
 const env = 'live';
@@ -142,6 +143,7 @@ export function liveScript(p: OrgProfile): TenantScript {
       },
 
       ...liveWork(p),
+      ...lifecycleStories(p, env),
 
       // API keys: revocations are green; everything else waits for one approver.
       {

@@ -2,6 +2,7 @@ import { csvFile } from '../evidence-files';
 import type { OrgProfile } from '../profiles';
 import type { TenantScript } from '../story';
 import { DAY_SECONDS, dailyChart, routine } from './families';
+import { lifecycleStories } from './lifecycle';
 import { testWork } from './test-work';
 
 const env = 'test';
@@ -105,6 +106,7 @@ export function testScript(p: OrgProfile): TenantScript {
       },
 
       ...testWork(p),
+      ...lifecycleStories(p, env),
 
       // Organization-wide proposals raised from test: they take the live lane, so they are red here too.
       {

@@ -58,6 +58,13 @@ export const kindLabels: Readonly<Record<string, string>> = {
   'audit.retention': 'Audit retention',
   'evidence.delete': 'Evidence: delete',
   'policy.update': 'Policy change',
+  'member.invite': 'Member: invite',
+  'member.remove': 'Member: remove',
+  'member.suspend': 'Member: suspend',
+  'member.resume': 'Member: resume',
+  'member.elevate': 'Member: elevate for a time',
+  'api_key.transfer': 'API key: hand over',
+  'device_key.revoke': 'Device key: revoke',
 };
 
 export function kindLabel(kind: string): string {

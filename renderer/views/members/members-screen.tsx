@@ -1,13 +1,20 @@
 import './members.css';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { RoleName } from '../../../shared/domain/permissions';
+import { type RoleName, roleAllows, roleNames } from '../../../shared/domain/permissions';
 import { useSession } from '../../app-context';
 import { Notice } from '../../components/notice';
+import type { Member } from '../../stores/members-store';
 import { ApprovalRequestedNotice } from '../api-keys/approval-requested-notice';
 import { useFocusFallback } from '../api-keys/use-focus-fallback';
 import { DirectoryName } from '../shell/directory-name';
 import { ChangeRoleDialog, type RoleChange } from './change-role-dialog';
+import { AskNotice } from './lifecycle/ask-notice';
+import { ElevationsSection } from './lifecycle/elevations-section';
+import { HandOverSection } from './lifecycle/handover-section';
+import { InvitationsSection } from './lifecycle/invitations-section';
+import { type MemberStep, MemberStepDialog } from './lifecycle/member-step-dialog';
+import { useLifecycleStore } from './lifecycle/use-lifecycle';
 import { MemberTable, rolePickerId } from './member-table';
 import { RoleMatrix } from './role-matrix';
 import { roleLabels } from './role-names';
@@ -30,11 +37,22 @@ export function MembersScreen() {
   );
   const [choices, setChoices] = useState<Readonly<Record<string, RoleName>>>({});
   const [dialog, setDialog] = useState<RoleChange | null>(null);
+  const [step, setStep] = useState<{ member: Member; step: MemberStep } | null>(null);
   const actions = store.getState();
+  const lifecycle = useLifecycleStore();
+  const tenants = useSession((t) => t.tenants);
+  const roleHere = tenants.find((t) => t.organization === tenant?.organization)?.role;
+  const myRole = (roleNames as readonly string[]).includes(roleHere ?? '')
+    ? (roleHere as RoleName)
+    : undefined;
+  const myId = useSession((t) => t.active?.profile.principalId);
+  const canManage = myRole !== undefined && roleAllows(myRole, 'members:manage');
+  const canAsk = myRole !== undefined && roleAllows(myRole, 'approvals:request');
 
   useEffect(() => {
     if (store.getState().phase === 'idle') void store.getState().load();
-  }, [store]);
+    if (lifecycle.getState().phase === 'idle') void lifecycle.getState().load();
+  }, [store, lifecycle]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the epoch is the trigger, not an input
   useEffect(() => {
     setDialog(null);
@@ -50,7 +68,15 @@ export function MembersScreen() {
   };
 
   const live = tenant?.environment === 'live';
-  const retry = { label: 'Retry', run: () => void actions.load() };
+  const retry = {
+    label: 'Retry',
+    run: () => {
+      // What a raised request came to is read again from the screen itself, not from the old notice.
+      lifecycle.getState().clearAsk();
+      void actions.load();
+      void lifecycle.getState().load();
+    },
+  };
   const change = s.change;
   const named = (userId: string) => (
     <DirectoryName
@@ -68,6 +94,8 @@ export function MembersScreen() {
         savingUserId={change.phase === 'saving' ? change.userId : null}
         onChoose={(userId, role) => setChoices((c) => ({ ...c, [userId]: role }))}
         onSave={(member, role) => setDialog({ member, role })}
+        onLifecycle={canManage ? (member, next) => setStep({ member, step: next }) : undefined}
+        canActOn={(member) => member.userId !== myId && (member.role !== 'owner' || myRole === 'owner')}
       />
     );
   else if (s.phase === 'idle' || s.phase === 'loading') body = <Notice tone="info">Loading members…</Notice>;
@@ -88,6 +116,9 @@ export function MembersScreen() {
             {tenant.organization} · {live ? <strong className="live-flag">LIVE — real data</strong> : 'test'}
           </p>
         )}
+        <button type="button" className="members-screen__refresh" onClick={retry.run}>
+          Refresh
+        </button>
       </header>
       {s.offline && (
         <Notice tone="offline" action={retry}>
@@ -118,10 +149,14 @@ export function MembersScreen() {
           onDismiss={() => actions.clearChange()}
         />
       )}
+      <AskNotice />
       <section className="members-section" aria-labelledby="members-heading">
         <h2 id="members-heading">Members</h2>
         {body}
       </section>
+      <ElevationsSection canManage={canManage} canAsk={canAsk} myRole={myRole} live={live} />
+      <InvitationsSection canManage={canManage} live={live} />
+      {canManage && <HandOverSection members={s.members} live={live} />}
       <section className="members-section" aria-labelledby="roles-heading">
         <h2 id="roles-heading">Roles and permissions</h2>
         {s.roles ? (
@@ -132,6 +167,9 @@ export function MembersScreen() {
           <Notice tone="info">Loading roles…</Notice>
         )}
       </section>
+      {step && (
+        <MemberStepDialog member={step.member} step={step.step} live={live} onClose={() => setStep(null)} />
+      )}
       {dialog && (
         <ChangeRoleDialog
           change={dialog}

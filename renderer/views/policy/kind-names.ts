@@ -19,6 +19,10 @@ export function kindNote(kind: string): string | undefined {
     return `Always ${fixed} in both environments: the policy changes only under the two-person rule.`;
   if (kind === 'member.role_change')
     return "A role is the organization's: a change takes the live lane in either environment.";
+  if (kind === 'member.invite' || kind === 'member.elevate')
+    return 'Takes the live lane in either environment; an invitation or elevation as owner or admin is always red.';
+  if (kind.startsWith('member.') || kind === 'device_key.revoke')
+    return "A membership is the organization's: it takes the live lane in either environment.";
   return undefined;
 }
 

@@ -8,6 +8,7 @@ import { AuditScreen } from '../audit/audit-screen';
 import { EvidenceScreen } from '../evidence/evidence-screen';
 import { MembersScreen } from '../members/members-screen';
 import { PolicyScreen } from '../policy/policy-screen';
+import { ReviewsScreen } from '../reviews/reviews-screen';
 import { SettingsScreen } from '../settings/settings-screen';
 import { DirectoryName } from './directory-name';
 import { NavigationContext } from './navigation';
@@ -34,6 +35,8 @@ export const consoleScreens: ConsoleScreen[] = [
   { id: 'api-keys', label: 'API keys', needs: 'keys:read', render: () => <ApiKeysScreen /> },
   { id: 'members', label: 'Members & roles', needs: 'members:read', render: () => <MembersScreen /> },
   { id: 'policy', label: 'Policy', needs: 'orgs:read', render: () => <PolicyScreen /> },
+  // Reviews are read by those who decide and those who read the audit log; audit:read covers both here.
+  { id: 'reviews', label: 'Access reviews', needs: 'audit:read', render: () => <ReviewsScreen /> },
   { id: 'evidence', label: 'Evidence', render: () => <EvidenceScreen /> },
   { id: 'audit', label: 'Audit', needs: 'audit:read', render: () => <AuditScreen /> },
   { id: 'settings', label: 'Settings', render: () => <SettingsScreen /> },

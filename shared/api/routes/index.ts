@@ -4,7 +4,9 @@ import { approvalsApi, deviceKeysApi, policyApi } from './approvals';
 import { auditApi } from './audit';
 import { authApi, oauthApi } from './auth';
 import { evidenceApi } from './evidence';
+import { enrollmentApi, lifecycleApi } from './lifecycle';
 import { organizationsApi } from './organizations';
+import { reviewsApi } from './reviews';
 
 export {
   apiKeysApi,
@@ -12,10 +14,13 @@ export {
   auditApi,
   authApi,
   deviceKeysApi,
+  enrollmentApi,
   evidenceApi,
+  lifecycleApi,
   oauthApi,
   organizationsApi,
   policyApi,
+  reviewsApi,
 };
 
 /** Every route the platform serves, by feature; the server registers exactly these (a test holds it to that). */
@@ -29,6 +34,9 @@ export const platformRoutes = {
   policy: policyApi,
   deviceKeys: deviceKeysApi,
   evidence: evidenceApi,
+  enrollment: enrollmentApi,
+  lifecycle: lifecycleApi,
+  reviews: reviewsApi,
 } as const;
 
 /** Each declaration with a name ('approvals.decide'), for tests and tables. */

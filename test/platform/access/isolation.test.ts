@@ -63,6 +63,10 @@ async function stateOf(t: Target, reader: Person) {
     members: await read(`/v1/orgs/${t.org}/members`),
     evidence: await read(`${base}/evidence`),
     devices: await read('/v1/me/device-keys'),
+    invitations: await read(`/v1/orgs/${t.org}/invitations?status=all`),
+    elevations: await read(`/v1/orgs/${t.org}/elevations?status=all`),
+    review: await read(`/v1/orgs/${t.org}/reviews/${t.campaignId}`),
+    items: await read(`/v1/orgs/${t.org}/review-items?reviewer=all&campaignId=${t.campaignId}&limit=200`),
   };
 }
 

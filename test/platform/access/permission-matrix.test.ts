@@ -29,6 +29,9 @@ const publicRoutes = [
   'POST /oauth/authorize',
   'POST /oauth/token',
   'GET /v1/audit/verifier-keys',
+  // The enrollment page: the one-time link's secret is its credential.
+  'GET /enroll',
+  'POST /enroll',
 ];
 
 /** A platform started for one describe block, stopped after it. */
@@ -187,6 +190,19 @@ describe('API keys against every endpoint', () => {
       'register a device key': [403, 403],
       'revoke an own device key': [403, 403],
       'read the tenant directory': [200, 200],
+      'list invitations': [200, 200],
+      'revoke an invitation': [403, 403],
+      'list elevations': [200, 200],
+      'end an elevation early': [403, 403],
+      'read the grants of a tenant with their last use': [200, 200],
+      // Reviews are made by people: a key may read them (with approvals:decide or audit:read), never act.
+      'start an access review': [403, 403],
+      'list access reviews': [403, 200],
+      'read an access review': [403, 200],
+      'list review items': [403, 200],
+      'decide a review item': [403, 403],
+      'close an access review early': [403, 403],
+      'read the evidence pack of an access review': [403, 200],
     };
     expect(endpoints.map((e) => e.name).filter((name) => !(name in expected))).toEqual([]);
     for (const [column, scopes] of [someReadScopes, everyKeyScope].entries()) {

@@ -63,9 +63,15 @@ async function writeRows(dir: string, k: number): Promise<void> {
   const raw = new BetterSqlite3(new DataDir(dir).databaseFile);
   raw.prepare('INSERT INTO organizations VALUES (?, ?, ?, ?)').run(ORG, 'acme', 'Acme Corporation', T);
   raw
-    .prepare('INSERT INTO users VALUES (?, ?, ?, ?, ?, 0, ?, NULL)')
+    // Columns named: later steps add columns (0020: last sign-in) that the earlier versions lack.
+    .prepare(
+      `INSERT INTO users (id, email, display_name, password_hash, totp_seed_sealed, totp_last_step, created_at,
+         disabled_at) VALUES (?, ?, ?, ?, ?, 0, ?, NULL)`,
+    )
     .run(USER, 'Owner@Acme.example', 'Olive Owner', 'hash', Buffer.from('seed'), T);
-  raw.prepare("INSERT INTO memberships VALUES (?, ?, 'owner', ?)").run(ORG, USER, T);
+  raw
+    .prepare("INSERT INTO memberships (organization_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)")
+    .run(ORG, USER, T);
   if (k >= 3) {
     // From version 9 the build that wrote a request named its accountable person too.
     const person = k >= 9 ? ', requester_person_id' : '';

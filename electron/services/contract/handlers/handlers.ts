@@ -8,6 +8,7 @@ import { auditPackageHandlers } from './audit-package-handlers';
 import { deviceHandlers } from './device-handlers';
 import { evidenceHandlers } from './evidence-handlers';
 import { fileHandlers } from './file-handlers';
+import { lifecycleHandlers, reviewHandlers } from './lifecycle-handlers';
 import { memberHandlers } from './member-handlers';
 import type { HandlerServices } from './services';
 import { sessionHandlers } from './session-handlers';
@@ -34,5 +35,7 @@ export function createHandlers(services: HandlerServices): Handlers {
     ...evidenceHandlers(services),
     ...fileHandlers(services),
     ...memberHandlers(services),
+    ...lifecycleHandlers(services),
+    ...reviewHandlers(services),
   };
 }
