@@ -34,7 +34,21 @@ export function postgresEngine(pool: PostgresPool): Engine {
     },
     migrationScript: (migration: Migration) => migration.postgres,
     runScript: async (db, script) => {
+      // A step runs as the owner, which FORCE ROW LEVEL SECURITY holds to the policies too: a backfill
+      // (UPDATE … across every tenant) would see no rows and change nothing. So FORCE is lifted for the
+      // step and put back before it commits; the ALTERs lock each table until then, so no other session
+      // ever sees the gap. Tables the step itself forces stay forced.
+      const forced = await sql<{ name: string }>`SELECT relname AS name FROM pg_class
+        WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r' AND relforcerowsecurity`.execute(
+        db,
+      );
+      for (const { name } of forced.rows) {
+        await sql`ALTER TABLE ${sql.table(name)} NO FORCE ROW LEVEL SECURITY`.execute(db);
+      }
       await sql.raw(script).execute(db);
+      for (const { name } of forced.rows) {
+        await sql`ALTER TABLE ${sql.table(name)} FORCE ROW LEVEL SECURITY`.execute(db);
+      }
     },
     lockMigrations: async (db) => {
       await sql`SELECT pg_advisory_xact_lock(hashtextextended('compliance-console/migrations', 0))`.execute(

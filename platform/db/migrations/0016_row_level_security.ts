@@ -38,8 +38,8 @@ const environment = `environment = current_setting('app.environment', true)`;
 
 function secure(table: string, own: string): string {
   // FORCE: the owner too is held to the policies (it is not the role the platform runs as, but nothing
-  // should read around them by accident). A later step that must backfill across tenants turns FORCE off
-  // and on again around its UPDATE, inside its own transaction, where no other session sees the gap.
+  // should read around them by accident). Later steps that backfill across tenants can, because the engine
+  // lifts FORCE around every step and puts it back before the step commits (engines/postgres.ts).
   return `
   ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
   ALTER TABLE ${table} FORCE ROW LEVEL SECURITY;

@@ -85,7 +85,7 @@ async function compile(query: ReturnType<typeof sql>): Promise<string> {
 }
 
 describe('upgrading a PostgreSQL database from version 12', () => {
-  it('backfills every child row with its parent tenant and keys it by the organization', async () => {
+  it('backfills every child row with its parent tenant, every row of every tenant, and keys it by the organization', async () => {
     const rows = await sql<{ t: string; organization_id: string }>`
       SELECT 'decision' AS t, organization_id FROM approval_decisions UNION ALL
       SELECT 'comment', organization_id FROM approval_comments UNION ALL
@@ -98,6 +98,13 @@ describe('upgrading a PostgreSQL database from version 12', () => {
         { t, organization_id: ORG },
       ]),
     );
+    // Later steps' backfills reach every tenant's rows too (the owner is held to row-level security).
+    const evidence = await sql<{ period_from: string | null; uploader_person_id: string | null }>`
+      SELECT period_from, uploader_person_id FROM evidence`.execute(database.inspector);
+    expect(evidence.rows).toEqual([
+      { period_from: '2023-11-14', uploader_person_id: USER },
+      { period_from: '2023-11-14', uploader_person_id: USER },
+    ]);
     const keys = await sql<{ name: string; key: string }>`
       SELECT c.relname AS name, pg_get_constraintdef(k.oid) AS key FROM pg_constraint k
       JOIN pg_class c ON c.oid = k.conrelid WHERE k.contype = 'p' AND c.relnamespace = 'public'::regnamespace
