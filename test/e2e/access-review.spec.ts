@@ -162,10 +162,11 @@ test('an officer runs a review with two reviewers, revokes a stale API key throu
     .filter({ hasText: '.csv' })
     .getByRole('button', { name: /Open in Evidence/ })
     .click();
-  await expect(page.getByRole('heading', { name: 'Evidence on this computer', level: 1 })).toBeVisible();
-  const cached = page.getByRole('table', { name: 'Cached evidence' });
-  await expect(cached).toContainText(/access-review-rvc_[a-z2-7]{26}\.csv/);
-  await cached.getByRole('button', { name: 'Open' }).click();
+  await expect(page.getByRole('heading', { name: 'Evidence', level: 1 })).toBeVisible();
+  const library = page.getByRole('table', { name: 'The tenant’s evidence, newest first' });
+  const packRow = library.getByRole('row', { name: /access-review-rvc_[a-z2-7]{26}\.csv/ });
+  await expect(packRow).toContainText('On this computer');
+  await packRow.getByRole('button', { name: /^Open access-review-/ }).click();
   const viewer = page.getByRole('dialog', { name: /access-review-rvc_/ });
   await expect(viewer).toContainText('reviewer_name');
   await expect(viewer).toContainText('Unused for 120 days; billing moved to the new pipeline.');

@@ -37,7 +37,11 @@ describe('upgrading evidence to step 0031 (who uploaded it, as a person)', () =>
       [BOB, 'bob@acme.example'],
     ])
       raw
-        .prepare('INSERT INTO users VALUES (?, ?, ?, ?, ?, 0, ?, NULL)')
+        // Columns named: 0020 (before this step) adds a column to users.
+        .prepare(
+          `INSERT INTO users (id, email, display_name, password_hash, totp_seed_sealed, totp_last_step, created_at,
+             disabled_at) VALUES (?, ?, ?, ?, ?, 0, ?, NULL)`,
+        )
         .run(id, email, id, 'h', Buffer.from('s'), T);
     raw
       .prepare(
