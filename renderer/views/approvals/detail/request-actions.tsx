@@ -16,11 +16,7 @@ function secretOf(request: Request): { title: string; subject: ReactNode } | nul
     return { title: 'Your new API key', subject: <strong>{String(payload.name ?? 'API key')}</strong> };
   if (kind === 'api_key.rotate' && typeof payload.keyId === 'string')
     return { title: 'The rotated key’s new secret', subject: <PersonName id={payload.keyId} /> };
-  if (kind === 'member.invite')
-    return {
-      title: 'The enrollment link',
-      subject: `Send it to ${String(payload.email ?? 'the invitee')} only. It works once, for 72 hours.`,
-    };
+  // An invitation produces nothing here: its one-time link goes by mail to the invited address only.
   const webhook = payload.webhook as { url?: unknown; environment?: unknown } | undefined;
   if (kind === 'policy.update' && typeof webhook?.url === 'string')
     return {
