@@ -83,8 +83,8 @@ function lineOf(value: unknown): string {
 /**
  * Assembles an audit package from a platform (README, "The audit package"): maps the period to seqs, streams
  * the export into the archive while noting what its decisions depend on, then adds the key announcements,
- * the references with their proofs, each evidence file once (by SHA-256), and the manifest last. Pure: all
- * I/O is the data source's and the writer's.
+ * the references with their proofs, each evidence file once (by SHA-256, campaigns' packs included), and
+ * the manifest last. Pure: all I/O is the data source's and the writer's.
  */
 export async function buildPackage(
   source: PackageDataSource,
@@ -196,7 +196,8 @@ export async function buildPackage(
   references.entries.sort((a, b) => a.checkpoint - b.checkpoint || a.seq - b.seq);
   writer.addBytes(REFERENCES_PATH, encoder.encode(`${canonicalize(references)}\n`));
 
-  // Evidence: each file the period's requests name, once, by SHA-256; ids come from the log or the request.
+  // Evidence: each file the period's requests and closed campaigns name, once, by SHA-256; ids come from the
+  // log or the request.
   const ids = new Map(scan.evidenceIds);
   const sizes = new Map<string, number>();
   const unresolved = [...scan.evidenceRequests].filter(([hash]) => !ids.has(hash));
@@ -205,17 +206,22 @@ export async function buildPackage(
       if (!ids.has(e.sha256)) ids.set(e.sha256, e.id);
       sizes.set(e.sha256, e.size);
     }
+  // A closed campaign's pack is stored in the environment its entry names (live), whatever the package's log.
+  const places = new Map<string, { id: string; environment: Environment }>();
+  for (const [hash, id] of ids) places.set(hash, { id, environment: env });
+  for (const [hash, place] of scan.packFiles) if (!places.has(hash)) places.set(hash, place);
   const missing: string[] = [];
-  const hashes = [...scan.evidenceRequests.keys()].sort();
+  const hashes = [...new Set([...scan.evidenceRequests.keys(), ...scan.packFiles.keys()])].sort();
   total = written + hashes.reduce((n, h) => n + (sizes.get(h) ?? 0), 0);
   for (const hash of hashes) {
     check();
-    const id = ids.get(hash);
-    if (!id) {
+    const place = places.get(hash);
+    if (!place) {
       missing.push(hash);
       continue;
     }
-    const file = await writer.add(evidencePath(hash), tapped(await source.evidenceContent(env, id)));
+    const { id, environment } = place;
+    const file = await writer.add(evidencePath(hash), tapped(await source.evidenceContent(environment, id)));
     if (file.sha256 !== hash)
       throw new PackageBuildError('internal', `The platform served evidence ${id} with another SHA-256.`);
     if (!sizes.has(hash)) total += file.size;

@@ -11,8 +11,8 @@ import type { PackageEntry } from './zip-layout';
 /**
  * The manifest against the archive: every listed file present with its size and SHA-256, and nothing in
  * the archive that it does not list. An evidence file whose bytes differ from the hash its name (and the
- * manifest) promise is the evidence check's finding, not a second one here; an evidence file no request of
- * the period names is one here.
+ * manifest) promise is the evidence check's finding, not a second one here; an evidence file no request (or
+ * closed campaign) of the period names is one here.
  */
 export function checkPackageFiles(
   entries: ReadonlyMap<string, PackageEntry>,
@@ -46,7 +46,8 @@ export function checkPackageFiles(
     if (path === MANIFEST_PATH) continue;
     if (!manifest.files.has(path)) mismatch(path, 'in the package but not in the manifest');
     const hash = evidenceHashOfPath(path);
-    if (hash !== undefined && !named.has(hash)) mismatch(path, 'no request of the period names this file');
+    if (hash !== undefined && !named.has(hash))
+      mismatch(path, 'no request or campaign of the period names this file');
   }
 }
 

@@ -13,6 +13,7 @@ import {
   MemberEntry,
   parseLine,
   RequestEntry,
+  ReviewCloseEntry,
   type Statement,
 } from './entries';
 import { EvidenceNames } from './evidence-names';
@@ -129,6 +130,14 @@ export class DecisionChecker {
           this.evidence.name(sha256, requestId, seq);
           this.#requests.get(requestId)?.evidence.push(sha256);
         }
+        return;
+      }
+      case 'review.close': {
+        // A campaign's pack is evidence like a request's: held to its files under the campaign's id.
+        const closed = ReviewCloseEntry.safeParse(value);
+        if (closed.success)
+          for (const file of closed.data.change.after.pack)
+            this.evidence.name(file.sha256, closed.data.resource.id, seq);
         return;
       }
       case 'evidence.delete': {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { Environment } from '../../domain/environments';
 import { RoleName } from '../../domain/permissions';
 
 /**
  * The entries the package's checks read, as the platform writes them (platform/approvals,
- * platform/devices, platform/organizations, platform/evidence). Parsed with zod: a log's entries are
+ * platform/devices, platform/organizations, platform/evidence, platform/reviews). Parsed with zod: a log's entries are
  * signed by the platform, but a package is hostile input until its log has verified.
  */
 
@@ -89,6 +90,21 @@ export const EvidenceDeleteEntry = z.object({
   change: z.object({ before: z.object({ sha256: Sha256Hex }) }),
 });
 
+/** A closed access-review campaign (platform/reviews): its evidence pack, stored in the live environment. */
+export const ReviewCloseEntry = z.object({
+  ...Base,
+  action: z.literal('review.close'),
+  resource: z.object({ type: z.literal('review_campaign'), id: z.string().max(100) }),
+  change: z.object({
+    after: z.object({
+      pack: z
+        .array(z.object({ evidence: z.string().max(100), sha256: Sha256Hex, environment: Environment }))
+        .max(100),
+    }),
+  }),
+});
+export type ReviewCloseEntry = z.infer<typeof ReviewCloseEntry>;
+
 export const DeviceKeyEntry = z.object({
   ...Base,
   action: z.enum(['device_key.register', 'device_key.revoke']),
@@ -114,6 +130,7 @@ export const visitedActions = [
   'approval.break_glass',
   'evidence.upload',
   'evidence.delete',
+  'review.close',
   'device_key.',
   'member.',
 ] as const;

@@ -7,8 +7,9 @@ const MAX_REQUESTS_PER_FILE = 1000;
 
 /**
  * Which requests the log ties each evidence hash to, and at which entry first: the attachment at raise
- * (approval.request), an upload to the request (evidence.upload), and every decision statement. Once the
- * files are hashed, each named hash is held to the file that carries its name.
+ * (approval.request), an upload to the request (evidence.upload), and every decision statement; and the
+ * files of a closed access-review campaign's pack (review.close), under the campaign's id in place of a
+ * request's. Once the files are hashed, each named hash is held to the file that carries its name.
  */
 export class EvidenceNames {
   /** hash → request → first seq that named it. */

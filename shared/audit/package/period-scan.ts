@@ -1,6 +1,14 @@
+import type { Environment } from '../../domain/environments';
 import { parseCheckpointLine, parseHeader } from '../export-parts';
 import type { ExportHeader } from '../format';
-import { BreakGlassEntry, DecisionEntry, EvidenceUploadEntry, parseLine, RequestEntry } from './entries';
+import {
+  BreakGlassEntry,
+  DecisionEntry,
+  EvidenceUploadEntry,
+  parseLine,
+  RequestEntry,
+  ReviewCloseEntry,
+} from './entries';
 
 const NEWLINE = 0x0a;
 const decoder = new TextDecoder();
@@ -8,7 +16,8 @@ const decoder = new TextDecoder();
 /**
  * What a package builder learns from the period's export as it streams past: the header, the closing
  * checkpoint, the requests raised or decided, the evidence the log ties to them (with ids where the log
- * names them), and the device keys and people that decided. It reads only the lines it needs.
+ * names them), the evidence packs of campaigns closed in it, and the device keys and people that decided.
+ * It reads only the lines it needs.
  */
 export class PeriodScan {
   header: ExportHeader | undefined;
@@ -18,6 +27,8 @@ export class PeriodScan {
   readonly evidenceIds = new Map<string, string>();
   /** hash → a request that names it. */
   readonly evidenceRequests = new Map<string, string>();
+  /** hash → the evidence id and environment a `review.close` entry names for a file of its pack. */
+  readonly packFiles = new Map<string, { id: string; environment: Environment }>();
   readonly deviceKeys = new Set<string>();
   readonly deciders = new Set<string>();
   #carry: Uint8Array = new Uint8Array(0);
@@ -49,13 +60,21 @@ export class PeriodScan {
       if (cp && cp.checkpoint.size === this.header.end) this.closingNote = cp.note;
       return;
     }
-    if (!/^\{"action":"(approval\.(request|decide|break_glass)|evidence\.upload)"/.test(head)) return;
+    if (!/^\{"action":"(approval\.(request|decide|break_glass)|evidence\.upload|review\.close)"/.test(head))
+      return;
     const value = parseLine(line);
     const request = RequestEntry.safeParse(value);
     if (request.success) {
       this.requests.add(request.data.resource.id);
       for (const e of request.data.change.after.evidence ?? [])
         this.#evidence(e.sha256, request.data.resource.id, e.id);
+      return;
+    }
+    const closed = ReviewCloseEntry.safeParse(value);
+    if (closed.success) {
+      for (const f of closed.data.change.after.pack)
+        if (!this.packFiles.has(f.sha256))
+          this.packFiles.set(f.sha256, { id: f.evidence, environment: f.environment });
       return;
     }
     const upload = EvidenceUploadEntry.safeParse(value);

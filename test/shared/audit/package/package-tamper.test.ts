@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evidencePath, MANIFEST_PATH, REFERENCES_PATH } from '../../../../shared/audit/package/format';
 import type { PackageReport } from '../../../../shared/audit/package/package-report';
-import { editLines, readPackage, writePackage } from '../../../helpers/package';
+import { buildTestPackage, editLines, readPackage, writePackage } from '../../../helpers/package';
 import { startPlatform, type TestPlatform } from '../../../helpers/platform';
 import { buildScenario, type Scenario, verify } from './fixture';
 
@@ -189,5 +189,107 @@ describe('an audit package built from a real platform', () => {
         message: expect.stringContaining('comment'),
       }),
     );
+  });
+});
+
+describe("a closed access-review campaign's evidence pack in the package of its period", () => {
+  const DAY = 24 * 3600_000;
+  let campaignId: string;
+  let pack: { sha256: string }[];
+  const packages = { test: '', live: '' };
+
+  beforeAll(async () => {
+    const token = async (role: 'owner' | 'admin' | 'auditor') =>
+      (await platform.signIn(platform.user('acme', role))).accessToken;
+    platform.clock.advance(1000);
+    const from = new Date(platform.clock.now()).toISOString();
+    platform.clock.advance(1000);
+    const started = await platform.call('POST', '/v1/orgs/acme/reviews', {
+      token: await token('admin'),
+      body: {
+        title: 'Q4 members',
+        covers: ['members'],
+        reviewers: [
+          platform.user('acme', 'compliance_officer').userId,
+          platform.user('acme', 'admin').userId,
+        ],
+        deadline: new Date(platform.clock.now() + 3 * DAY).toISOString(),
+      },
+    });
+    if (started.status !== 201) throw new Error(`campaign refused: ${started.text}`);
+    campaignId = started.json.id;
+    const closed = await platform.call('POST', `/v1/orgs/acme/reviews/${campaignId}/close`, {
+      token: await token('owner'),
+    });
+    if (closed.status !== 200) throw new Error(`close refused: ${closed.text}`);
+    const served = await platform.call('GET', `/v1/orgs/acme/reviews/${campaignId}/pack`, {
+      token: await token('auditor'),
+    });
+    pack = served.json.pack.files;
+    platform.clock.advance(1000);
+    const to = new Date(platform.clock.now()).toISOString();
+    platform.clock.advance(1000);
+    // The pack is stored in live; the entry is in both logs, so both environments' packages carry it.
+    for (const environment of ['test', 'live'] as const) {
+      packages[environment] = join(s.dir, `campaign-${environment}.zip`);
+      await buildTestPackage(
+        platform,
+        await token('auditor'),
+        { organization: 'acme', environment },
+        { from, to },
+        packages[environment],
+      );
+    }
+  });
+
+  const closeSeq = (files: Map<string, Buffer>): number => {
+    const line = (files.get('log/export.jsonl') as Buffer)
+      .toString()
+      .split('\n')
+      .find((l) => l.startsWith('{"action":"review.close"') && l.includes(campaignId));
+    return JSON.parse(line ?? '{}').seq;
+  };
+
+  it('holds both pack files (CSV and JSON) and verifies, in the test and in the live package', async () => {
+    expect(pack).toHaveLength(2);
+    for (const file of [packages.test, packages.live]) {
+      const files = await readPackage(file);
+      for (const { sha256 } of pack) expect(files.has(evidencePath(sha256))).toBe(true);
+      expect(closeSeq(files)).toEqual(expect.any(Number));
+      const report = await verify(s, file);
+      expect(report.findings).toEqual([]);
+      expect(report.verdict).toBe('verified');
+      expect(report.counts.evidenceFiles).toBe(2);
+    }
+  });
+
+  it('finds a pack file with one byte changed, pinned to the campaign and its review.close entry', async () => {
+    const files = await readPackage(packages.test);
+    const seq = closeSeq(files);
+    const path = evidencePath((pack[0] as { sha256: string }).sha256);
+    const bytes = Buffer.from(files.get(path) as Buffer);
+    bytes[0] = (bytes[0] as number) ^ 1;
+    files.set(path, bytes);
+    const file = join(s.dir, 'campaign-tampered.zip');
+    await writePackage(files, file);
+    const report = await verify(s, file);
+    expect(report.findings).toEqual([
+      expect.objectContaining({ class: 'evidence-modified', request: campaignId, seq, path }),
+    ]);
+    expect(report.verdict).toBe('tampered');
+  });
+
+  it('finds a pack file taken out of the package as missing, pinned to the campaign', async () => {
+    const files = await readPackage(packages.live);
+    const seq = closeSeq(files);
+    const path = evidencePath((pack[1] as { sha256: string }).sha256);
+    files.delete(path);
+    const file = join(s.dir, 'campaign-missing.zip');
+    await writePackage(files, file);
+    const report = await verify(s, file);
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({ class: 'evidence-missing', request: campaignId, seq, path }),
+    );
+    expect(report.verdict).not.toBe('verified');
   });
 });
