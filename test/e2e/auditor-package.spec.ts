@@ -72,8 +72,9 @@ async function signInWithApiKey(page: Page) {
   await page.getByRole('button', { name: 'Sign in with API key' }).click();
   await expect(page.getByLabel('Environment')).toHaveValue('live');
   const sections = page.getByRole('navigation', { name: 'Console sections' });
-  // The key's scopes decide what is offered: no queue, keys, members or policy to stumble into.
-  await expect(sections.getByRole('button')).toHaveText(['Evidence', 'Audit', 'Settings']);
+  // The key's scopes decide what is offered: no queue, keys, members or policy to stumble into (reviews
+  // are read with audit:read).
+  await expect(sections.getByRole('button')).toHaveText(['Access reviews', 'Evidence', 'Audit', 'Settings']);
   await sections.getByRole('button', { name: 'Audit' }).click();
   await page.getByRole('tab', { name: 'Export a period' }).click();
 }

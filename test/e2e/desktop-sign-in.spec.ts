@@ -179,6 +179,8 @@ test('a platform address that cannot be reached gets a clear error and keeps wha
   page,
 }) => {
   await page.goto(console_.host.url);
+  // The suggested address arrives once the console has read its settings; typing before it would race it.
+  await expect(page.getByLabel('Platform address')).toHaveValue(platform.url);
   await page.getByLabel('Platform address').fill('http://127.0.0.1:1');
   await page.getByRole('button', { name: 'Sign in with browser' }).click();
   await expect(page.getByRole('alert')).toHaveText(
