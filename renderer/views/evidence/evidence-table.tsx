@@ -64,7 +64,12 @@ export function EvidenceTable(props: {
               <span className="hint"> · {binarySize(e.size)}</span>
             </td>
             <td>
-              <PersonName id={e.uploader.id} />
+              {/* A file the platform wrote itself (an access review's pack) has no person behind it. */}
+              {e.uploader.type === 'system' ? (
+                'The platform (access review)'
+              ) : (
+                <PersonName id={e.uploader.id} />
+              )}
             </td>
             <td>
               {e.requestId ? (
