@@ -90,12 +90,22 @@ export class WebhookService {
     }) as string;
     await this.ctx.stores.webhooks.enqueue(tenant, id, request.id, body, this.ctx.clock.now());
     // Never from inside the transaction: a rolled-back execution must not have been announced.
-    this.ctx.stores.db.afterCommit(() => setImmediate(() => void this.deliverDue()));
+    this.ctx.stores.db.afterCommit(() => setImmediate(() => this.#poll()));
   }
 
   start(pollMs = 1000): void {
-    this.#timer = setInterval(() => void this.deliverDue(), pollMs);
+    this.#timer = setInterval(() => this.#poll(), pollMs);
     this.#timer.unref();
+  }
+
+  /**
+   * A run in the background. One that fails (the database unreachable, say) is tried again at the next
+   * poll: what it claimed comes due again when the claim's lease runs out, and nothing half-recorded was
+   * committed. It must not reject unhandled: that would end the process, and the outage with it every
+   * other request this instance could still answer once the database is back.
+   */
+  #poll(): void {
+    this.deliverDue().catch(() => undefined);
   }
 
   /** No run starts after this; the one in progress (if any) is finished when it resolves. */

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import type { TestPlatform } from './platform';
 
 /** A `npm run platform -- serve` process of its own, on loopback, on a port the system picked. */
 export interface PlatformProcess {
@@ -44,4 +45,20 @@ export async function startPlatformProcess(options: readonly string[]): Promise<
       await exited;
     },
   };
+}
+
+/**
+ * Hands a seeded test platform over to `count` platform processes: its in-process server and context close
+ * (they only seeded and signed people in), and the processes serve the same data directory and database.
+ */
+export async function handOver(
+  platform: TestPlatform,
+  count: number,
+  extraOptions: readonly string[] = [],
+): Promise<PlatformProcess[]> {
+  await platform.app.close();
+  await platform.ctx.close();
+  return Promise.all(
+    Array.from({ length: count }, () => startPlatformProcess([...platform.cliOptions, ...extraOptions])),
+  );
 }

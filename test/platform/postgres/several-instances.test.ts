@@ -10,7 +10,7 @@ import { nodeAuditCrypto } from '../../../shared/audit/node-crypto';
 import { parseCheckpointBody, parseNote } from '../../../shared/audit/note';
 import { appendEntries, tenantOf } from '../../helpers/audit';
 import { startPlatform, type TestPlatform } from '../../helpers/platform';
-import { type PlatformProcess, startPlatformProcess } from '../../helpers/platform-processes';
+import { handOver, type PlatformProcess } from '../../helpers/platform-processes';
 
 const run = promisify(execFile);
 const hasher = new MerkleHasher(nodeAuditCrypto);
@@ -36,10 +36,7 @@ async function startInstances(sizeBeforeLoad = 0): Promise<void> {
   const size = await platform.ctx.auditLog.size(tenant);
   if (sizeBeforeLoad > size) await appendEntries(platform, tenant, sizeBeforeLoad - size);
   ({ accessToken: token, refreshToken } = await platform.signIn(platform.user('acme', 'owner')));
-  // The in-process platform only seeded and signed in; from here the three processes serve.
-  await platform.app.close();
-  await platform.ctx.close();
-  instances = await Promise.all([0, 1, 2].map(() => startPlatformProcess(platform.cliOptions)));
+  instances = await handOver(platform, 3);
 }
 
 afterEach(async () => {
