@@ -91,6 +91,7 @@ export function createConsoleServices(options: ConsoleServicesOptions): ConsoleS
   partials.sweep();
   // The headless host's only place to save; Electron asks with the system dialog instead.
   const saveTargets = new SaveTargets(join(options.dataDir, 'saved'), options.chooseSavePath);
+  const exportDeps = { profiles, files, events, partials, targets: saveTargets, now };
   const workerUrl =
     options.verifyWorkerUrl ?? new URL('./audit/verify-worker-bootstrap.mjs', import.meta.url);
   const handlers = createHandlers({
@@ -105,8 +106,8 @@ export function createConsoleServices(options: ConsoleServicesOptions): ConsoleS
     evidenceUploads: new EvidenceUploads(files, profiles, events),
     evidenceDownloads: new EvidenceDownloads(cache.value, profiles, events),
     exportVerification: new ExportVerification(files, events, workerUrl, now),
-    packageExports: new PackageExports(profiles, files, events, partials, saveTargets, now),
-    logExports: new LogExports(profiles, files, events, partials, saveTargets, now),
+    packageExports: new PackageExports(exportDeps),
+    logExports: new LogExports(exportDeps),
     packageVerification: new PackageVerification(files, events, now),
     saveTargets,
     openPath: options.openPath,

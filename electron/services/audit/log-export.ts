@@ -1,26 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { WriteStream } from 'node:fs';
-import { PackageBuildError } from '../../../shared/audit/package/builder';
-import type { Environment } from '../../../shared/domain/environments';
 import { fail, ok, type Result } from '../../../shared/result';
-import type { EventBus } from '../contract/event-bus';
-import type { FileGrants, GrantedFile } from '../files/file-grants';
-import type { SaveTargets } from '../files/save-targets';
-import type { ProfileSessions } from '../profiles/profile-sessions';
-import { saveAtomically } from './atomic-save';
-import { type PackageExportInput, periodUntilNow } from './package-export';
-import type { PartialFiles } from './partial-files';
-import { platformPackageSource } from './platform-package-source';
+import {
+  type PackageExportInput,
+  type PeriodExportDeps,
+  type PeriodExportOutcome,
+  PeriodExports,
+} from './period-export';
 
-export type LogExportOutcome =
-  | {
-      readonly outcome: 'saved';
-      readonly file: GrantedFile;
-      readonly sha256: string;
-      /** The seqs the period maps to: [start, end). */
-      readonly range: { readonly start: number; readonly end: number };
-    }
-  | { readonly outcome: 'cancelled' };
+export type LogExportOutcome = PeriodExportOutcome<{
+  readonly sha256: string;
+  /** The seqs the period maps to: [start, end). */
+  readonly range: { readonly start: number; readonly end: number };
+}>;
 
 async function write(out: WriteStream, chunks: AsyncIterable<Uint8Array>, onChunk: (n: number) => void) {
   const hash = createHash('sha256');
@@ -41,57 +33,31 @@ async function write(out: WriteStream, chunks: AsyncIterable<Uint8Array>, onChun
  * progress and cancel, atomically like a package.
  */
 export class LogExports {
-  readonly #running = new Map<string, AbortController>();
+  readonly #exports: PeriodExports;
 
-  constructor(
-    private readonly profiles: ProfileSessions,
-    private readonly files: FileGrants,
-    private readonly events: EventBus,
-    private readonly partials: PartialFiles,
-    private readonly targets: SaveTargets,
-    private readonly now: () => number,
-  ) {}
+  constructor(deps: PeriodExportDeps) {
+    this.#exports = new PeriodExports(deps, 'export');
+  }
 
-  async export(input: PackageExportInput): Promise<Result<LogExportOutcome>> {
-    if (this.#running.has(input.taskId)) return fail('conflict', 'An export with this task id is running.');
-    const period = periodUntilNow(input, this.now());
-    if (!period.ok) return period;
-    const target = this.targets.take(input.target);
-    if (!target) return fail('not-found', 'Choose where to save the export again.');
-    const abort = new AbortController();
-    this.#running.set(input.taskId, abort);
-    try {
-      const client = await this.profiles.client(input.profile);
-      if (!client.ok) return client;
-      const env: Environment = input.tenant.environment;
-      const source = platformPackageSource(client.value, input.tenant.organization, abort.signal);
-      const before = await source.newestBefore(env, period.value.from);
-      const last = await source.newestBefore(env, period.value.to);
+  export(input: PackageExportInput): Promise<Result<LogExportOutcome>> {
+    return this.#exports.run(input, async ({ source, environment, period, progress }) => {
+      const before = await source.newestBefore(environment, period.from);
+      const last = await source.newestBefore(environment, period.to);
       const start = before ? before.seq + 1 : 0;
       const end = Math.max(start, last ? last.seq + 1 : 0);
       if (end === start) return fail('not-found', 'The log holds no entry in that period.');
       let done = 0;
-      const sha256 = await saveAtomically(this.partials, target, (out) =>
-        write(out, source.exportStream(env, start, end), (n) => {
+      return ok(async (out: WriteStream) => ({
+        sha256: await write(out, source.exportStream(environment, start, end), (n) => {
           done += n;
-          this.events.emit('progress', { task: input.taskId, done, total: done });
+          progress(done, done);
         }),
-      );
-      const granted = await this.files.grantPath(target);
-      if (!granted.ok) return granted;
-      return ok({ outcome: 'saved', file: granted.value, sha256, range: { start, end } });
-    } catch (error) {
-      if (abort.signal.aborted) return ok({ outcome: 'cancelled' });
-      if (error instanceof PackageBuildError) return fail(error.code, error.message);
-      throw error;
-    } finally {
-      this.#running.delete(input.taskId);
-    }
+        range: { start, end },
+      }));
+    });
   }
 
   cancel(taskId: string): boolean {
-    const running = this.#running.get(taskId);
-    running?.abort();
-    return running !== undefined;
+    return this.#exports.cancel(taskId);
   }
 }
