@@ -5,7 +5,7 @@ import type { AppError, Result } from '../../shared/result';
 import type { ContractClient } from '../contract/client';
 import type { OfflineAware } from './offline-flag';
 import type { SessionStore } from './session-store';
-import { createTenantScopedStore, type TenantScope, type TenantScopedOptions } from './tenant-scoped';
+import { createTenantScopedStore, reloadedOnSwitch, type TenantScope } from './tenant-scoped';
 
 export type { ApiKey };
 export type CreateKeyRequest = CallInput<'apiKeys.create'>['request'];
@@ -78,14 +78,7 @@ const initial = {
  * and answers still on their way for the old tenant are dropped.
  */
 export function createApiKeysStore(client: ContractClient, session: SessionStore) {
-  const options: TenantScopedOptions<ApiKeysState> = {
-    initial,
-    tracksOffline: true,
-    onSwitch: ({ current, scope }) => {
-      if (scope) void current.load();
-    },
-  };
-  return createTenantScopedStore(session, options, (set, get, tenant) => {
+  return createTenantScopedStore(session, reloadedOnSwitch<ApiKeysState>(initial), (set, get, tenant) => {
     /** One key write, shared by create, rotate and revoke: the answer is a secret, a request or an error. */
     const write = async (
       action: KeyAction,

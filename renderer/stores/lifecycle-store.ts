@@ -4,7 +4,7 @@ import type { AppError, Result } from '../../shared/result';
 import type { ContractClient } from '../contract/client';
 import type { OfflineAware } from './offline-flag';
 import type { SessionStore } from './session-store';
-import { createTenantScopedStore, type TenantScopedOptions } from './tenant-scoped';
+import { createTenantScopedStore, reloadedOnSwitch } from './tenant-scoped';
 
 export type { Elevation, Grants, Invitation };
 
@@ -67,14 +67,7 @@ const initial = {
  * the requests raised for invitations, removals, suspensions, elevations and key hand-overs.
  */
 export function createLifecycleStore(client: ContractClient, session: SessionStore) {
-  const options: TenantScopedOptions<LifecycleState> = {
-    initial,
-    tracksOffline: true,
-    onSwitch: ({ current, scope }) => {
-      if (scope) void current.load();
-    },
-  };
-  return createTenantScopedStore(session, options, (set, get, tenant) => ({
+  return createTenantScopedStore(session, reloadedOnSwitch<LifecycleState>(initial), (set, get, tenant) => ({
     ...initial,
 
     async load() {

@@ -6,7 +6,7 @@ import type { AppError } from '../../shared/result';
 import type { ContractClient } from '../contract/client';
 import type { OfflineAware } from './offline-flag';
 import type { SessionStore } from './session-store';
-import { createTenantScopedStore, type TenantScopedOptions } from './tenant-scoped';
+import { createTenantScopedStore, reloadedOnSwitch } from './tenant-scoped';
 
 export type { Member, RoleList };
 export type Phase = 'idle' | 'loading' | 'ready' | 'error';
@@ -50,14 +50,7 @@ const initial = {
  * every store of a tenant screen: a new epoch forgets it all and drops answers for the old tenant.
  */
 export function createMembersStore(client: ContractClient, session: SessionStore) {
-  const options: TenantScopedOptions<MembersState> = {
-    initial,
-    tracksOffline: true,
-    onSwitch: ({ current, scope }) => {
-      if (scope) void current.load();
-    },
-  };
-  return createTenantScopedStore(session, options, (set, get, tenant) => ({
+  return createTenantScopedStore(session, reloadedOnSwitch<MembersState>(initial), (set, get, tenant) => ({
     ...initial,
 
     async load() {

@@ -3,7 +3,7 @@ import type { AppError, Result } from '../../shared/result';
 import type { ContractClient } from '../contract/client';
 import type { OfflineAware } from './offline-flag';
 import type { SessionStore } from './session-store';
-import { createTenantScopedStore, type TenantScopedOptions } from './tenant-scoped';
+import { createTenantScopedStore, reloadedOnSwitch } from './tenant-scoped';
 
 export type { Campaign, EvidencePack, ReviewItem };
 
@@ -57,14 +57,7 @@ const open = (items: readonly ReviewItem[], campaigns: readonly Campaign[]) => {
 
 /** Access reviews: campaigns and their progress, the caller's items (keyboard-driven), outcomes and packs. */
 export function createReviewsStore(client: ContractClient, session: SessionStore) {
-  const options: TenantScopedOptions<ReviewsState> = {
-    initial,
-    tracksOffline: true,
-    onSwitch: ({ current, scope }) => {
-      if (scope) void current.load();
-    },
-  };
-  return createTenantScopedStore(session, options, (set, get, tenant) => ({
+  return createTenantScopedStore(session, reloadedOnSwitch<ReviewsState>(initial), (set, get, tenant) => ({
     ...initial,
 
     async load() {

@@ -57,6 +57,22 @@ export interface TenantScopedOptions<S> {
   onSwitch?(change: TenantSwitch<S>): void;
 }
 
+/**
+ * The options of a tenant screen's store that loads on its own: offline tracked, and at a switch the new
+ * tenant's data loaded at once (none while signed out).
+ */
+export function reloadedOnSwitch<S extends OfflineAware & { load(): Promise<void> }>(
+  initial: Partial<S>,
+): TenantScopedOptions<S> {
+  return {
+    initial,
+    tracksOffline: true as TenantScopedOptions<S>['tracksOffline'],
+    onSwitch: ({ current, scope }) => {
+      if (scope) void current.load();
+    },
+  };
+}
+
 type Build<S> = (set: StoreApi<S>['setState'], get: StoreApi<S>['getState'], tenant: TenantPlumbing) => S;
 
 /**
