@@ -10,6 +10,12 @@ interface OneTimeSecretDialogProps {
   readonly subject: ReactNode;
   /** Held by the caller only while this dialog is open; closing it must drop it. */
   readonly secret: string;
+  /** What losing it costs (the end of the warning), e.g. "a lost secret means rotating the key". */
+  readonly whenLost?: string;
+  /** More for the person to do with the secret, between Copy and Done. */
+  readonly children?: ReactNode;
+  /** The dialog's own class beside one-time-secret, for its screen's styles. */
+  readonly className?: string;
   onClose(): void;
 }
 
@@ -17,7 +23,15 @@ interface OneTimeSecretDialogProps {
  * A secret handed over once (a new API key's, a webhook's signing secret): the warning first, the
  * secret, Copy, and Done. Nothing here keeps it: the caller holds it only while the dialog is open.
  */
-export function OneTimeSecretDialog({ title, subject, secret, onClose }: OneTimeSecretDialogProps) {
+export function OneTimeSecretDialog({
+  title,
+  subject,
+  secret,
+  whenLost = 'a lost secret means asking for a new one',
+  children,
+  className,
+  onClose,
+}: OneTimeSecretDialogProps) {
   const [copy, setCopy] = useState<Copy>('idle');
   const copySecret = async () => {
     try {
@@ -28,10 +42,14 @@ export function OneTimeSecretDialog({ title, subject, secret, onClose }: OneTime
     }
   };
   return (
-    <Dialog title={title} onCancel={onClose} className="one-time-secret">
+    <Dialog
+      title={title}
+      onCancel={onClose}
+      className={className ? `one-time-secret ${className}` : 'one-time-secret'}
+    >
       <p className="one-time-secret__warning" role="note">
         <strong>Copy it now: it will not be shown again.</strong> Neither this console nor the platform keeps
-        it; a lost secret means asking for a new one.
+        it; {whenLost}.
       </p>
       <p className="dialog__subject">{subject}</p>
       <figure className="one-time-secret__secret">
@@ -50,6 +68,7 @@ export function OneTimeSecretDialog({ title, subject, secret, onClose }: OneTime
               : ''}
         </span>
       </div>
+      {children}
       <div className="dialog__actions">
         <button type="button" onClick={onClose}>
           Done — I have stored it

@@ -86,7 +86,7 @@ test('an admin creates, copies and rotates a key, meets the live policy, and rot
   const secret = (await shown.getByRole('figure', { name: 'Secret' }).locator('code').textContent()) ?? '';
   expect(secret).toMatch(/^cck_test_[a-z2-7]{26}\.[A-Za-z0-9_-]{20,}$/);
   expect(
-    await shown.locator('code.secret-dialog__value').evaluate((e) => getComputedStyle(e).fontFamily),
+    await shown.locator('code.one-time-secret__value').evaluate((e) => getComputedStyle(e).fontFamily),
   ).toMatch(/monospace/);
   await expect(shown.getByRole('button', { name: 'Copy' })).toBeFocused();
   await shown.getByRole('button', { name: 'Copy' }).click();
