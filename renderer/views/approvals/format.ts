@@ -20,12 +20,6 @@ export function dateTime(iso: string): string {
     : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
-export function byteSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
 export const laneLabels: Readonly<Record<Lane, string>> = {
   green: 'Green',
   yellow: 'Yellow',

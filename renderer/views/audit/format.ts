@@ -40,18 +40,6 @@ export function resourceText(resource: AuditEntry['resource'], nameOf: NameOf): 
   return named.kind === 'api-key' ? nameText(named) : `${type}: ${nameText(named)}`;
 }
 
-export function byteSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
-
 /** A value from an entry's change, for people: strings as they are, the rest as compact JSON. */
 export function valueText(value: unknown): string {
   if (value === undefined) return '—';

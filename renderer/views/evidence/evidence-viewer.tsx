@@ -3,9 +3,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CallOutput } from '../../../shared/contract/contract';
 import { events } from '../../../shared/contract/contract';
 import { useApp, useSession } from '../../app-context';
-import { binarySize } from '../../components/byte-size';
 import { Dialog } from '../../components/dialog';
 import { downloadFile } from '../../components/download';
+import { ProgressBar } from '../../components/progress-bar';
 import { prettyJson, previewKind } from './csv';
 import { CsvTable } from './csv-table';
 import { PdfView } from './pdf-view';
@@ -169,43 +169,19 @@ function DownloadProgress(props: {
   onCancel(): void;
 }) {
   const { state } = props;
-  const cancelButton = useRef<HTMLButtonElement>(null);
   const downloading = state.phase === 'cancelling' || state.downloading;
-  useEffect(() => {
-    if (downloading) cancelButton.current?.focus();
-  }, [downloading]);
   if (!downloading) return <p role="status">Opening the file…</p>;
-  const percent = state.total > 0 ? Math.min(100, Math.round((state.done / state.total) * 100)) : 0;
-  const label = `Downloading ${props.name}`;
-  const figures = `${percent}% (${binarySize(state.done)} of ${binarySize(state.total)})`;
   return (
-    <div className="download-progress">
-      <div className="download-progress__line">
-        <span>{label}</span>
-        <span>{state.phase === 'cancelling' ? 'Cancelling…' : figures}</span>
-      </div>
-      <div className="download-progress__row">
-        <div
-          role="progressbar"
-          aria-label={label}
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={percent}
-          aria-valuetext={figures}
-          className="download-progress__track"
-        >
-          <div className="download-progress__fill" style={{ width: `${percent}%` }} />
-        </div>
-        <button
-          ref={cancelButton}
-          type="button"
-          onClick={props.onCancel}
-          disabled={state.phase === 'cancelling'}
-        >
-          {state.phase === 'cancelling' ? 'Cancelling…' : 'Cancel download'}
-        </button>
-      </div>
-    </div>
+    <ProgressBar
+      label={`Downloading ${props.name}`}
+      done={state.done}
+      total={state.total}
+      {...(state.phase === 'cancelling' ? { note: 'Cancelling…' } : {})}
+      cancelling={state.phase === 'cancelling'}
+      cancelLabel="Cancel download"
+      onCancel={props.onCancel}
+      focusCancel
+    />
   );
 }
 

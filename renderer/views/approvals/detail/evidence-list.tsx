@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { EvidenceMeta } from '../../../../shared/api/evidence';
+import { binarySize } from '../../../components/byte-size';
 import { EvidenceViewer } from '../../evidence/evidence-viewer';
-import { byteSize, dateTime } from '../format';
+import { dateTime } from '../format';
 import { Who } from '../names';
 
 /**
@@ -40,7 +41,7 @@ export function EvidenceList({
             <tr key={e.id}>
               <td className="table__name">{e.name}</td>
               <td>{e.mediaType}</td>
-              <td className="evidence-size">{byteSize(e.size)}</td>
+              <td className="evidence-size">{binarySize(e.size)}</td>
               <td>
                 <code>{e.sha256.slice(0, 12)}…</code>
               </td>

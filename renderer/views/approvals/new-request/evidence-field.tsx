@@ -1,6 +1,6 @@
 import { useId, useRef } from 'react';
+import { binarySize } from '../../../components/byte-size';
 import { MAX_ATTACHMENTS, mediaTypeName } from '../../../stores/evidence-attachments';
-import { byteSize } from '../format';
 import { Field, useFieldControl } from './field';
 import { useNewRequest, useNewRequestStore } from './use-new-request';
 
@@ -97,7 +97,7 @@ export function EvidenceField({ dragging }: { readonly dragging: boolean }) {
             <li key={a.id} className="attachments__item">
               <span className="attachments__name">{a.name}</span>
               <span className="attachments__meta">
-                {mediaTypeName(a.mediaType)} · {byteSize(a.size)}
+                {mediaTypeName(a.mediaType)} · {binarySize(a.size)}
                 {a.evidenceId ? ' · uploaded' : ''}
               </span>
               <button

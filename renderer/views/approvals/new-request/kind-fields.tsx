@@ -6,12 +6,13 @@ import {
   roleNames,
 } from '../../../../shared/domain/permissions';
 import { useSession } from '../../../app-context';
+import { binarySize } from '../../../components/byte-size';
 import { createDirectoryStore, nameText } from '../../../stores/directory-store';
 import { mediaTypeName } from '../../../stores/evidence-attachments';
 import { type FormKind, formKinds, kindRefusal } from '../../../stores/new-request-draft';
 import { roleInTenantOf } from '../../../stores/new-request-store';
 import { useFeatureState, useFeatureStore } from '../../../use-feature-store';
-import { byteSize, dateTime, kindLabel } from '../format';
+import { dateTime, kindLabel } from '../format';
 import { Field, useFieldControl } from './field';
 import { PayloadEditor } from './payload-editor';
 import { useNewRequest, useNewRequestStore } from './use-new-request';
@@ -264,7 +265,7 @@ function EvidenceDeleteFields() {
         <option value="">{choices.phase === 'loading' ? 'Loading the files…' : 'Choose a file…'}</option>
         {items.map((e) => (
           <option key={e.id} value={e.id}>
-            {e.name} — {mediaTypeName(e.mediaType)}, {byteSize(e.size)}, uploaded {dateTime(e.uploadedAt)}
+            {e.name} — {mediaTypeName(e.mediaType)}, {binarySize(e.size)}, uploaded {dateTime(e.uploadedAt)}
           </option>
         ))}
       </select>

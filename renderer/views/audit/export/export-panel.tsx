@@ -1,10 +1,10 @@
 import './export.css';
 import { useEffect } from 'react';
 import { Notice } from '../../../components/notice';
+import { ProgressBar } from '../../../components/progress-bar';
 import { PackageResult } from '../package/package-result';
 import { useAuditStores, useExportCheck } from '../use-audit-stores';
 import { FilePicker } from './file-picker';
-import { ProgressBar } from './progress-bar';
 import { VerificationReport } from './verification-report';
 import { VerifierKeys } from './verifier-keys';
 

@@ -1,9 +1,9 @@
 import { useId } from 'react';
 import { useSession } from '../../../app-context';
+import { binarySize } from '../../../components/byte-size';
 import { Notice } from '../../../components/notice';
-import { byteSize } from '../format';
+import { ProgressBar } from '../../../components/progress-bar';
 import { useAuditStores, useExportCheck } from '../use-audit-stores';
-import { ProgressBar } from './progress-bar';
 
 /**
  * Step 1, the export file. In the desktop app the system's open dialog picks it (the page never sees a
@@ -64,7 +64,7 @@ export function FilePicker() {
       {openError && <Notice tone="error">The file could not be opened: {openError.message}</Notice>}
       {file && opening.phase === 'idle' && (
         <p className="export-file__chosen" role="status">
-          Opened <strong>{file.name}</strong> ({byteSize(file.size)})
+          Opened <strong>{file.name}</strong> ({binarySize(file.size)})
         </p>
       )}
     </div>

@@ -2,8 +2,8 @@ import './package.css';
 import { useEffect, useId } from 'react';
 import { useSession } from '../../../app-context';
 import { Notice } from '../../../components/notice';
+import { ProgressBar } from '../../../components/progress-bar';
 import type { ExportKind } from '../../../stores/audit-package-store';
-import { ProgressBar } from '../export/progress-bar';
 import { VerificationReport } from '../export/verification-report';
 import { PackageResult } from './package-result';
 import { SavePicker } from './save-picker';
@@ -167,21 +167,18 @@ export function PackagePanel() {
           <strong>{step.saved ? 'Saved, but not verified.' : 'Not exported.'}</strong> {step.error.message}
         </Notice>
       )}
-      {step.phase === 'done' && (
-        <>
-          {step.verification.kind === 'package' ? (
-            <PackageResult result={step.verification.result}>
-              <SavedFiles saved={step.saved} verification={step.verification} />
-              <SampleForm />
-            </PackageResult>
-          ) : (
-            <>
-              <VerificationReport result={step.verification.result} />
-              <SavedFiles saved={step.saved} verification={step.verification} />
-            </>
-          )}
-        </>
-      )}
+      {step.phase === 'done' &&
+        (step.verification.kind === 'package' ? (
+          <PackageResult result={step.verification.result}>
+            <SavedFiles saved={step.saved} verification={step.verification} />
+            <SampleForm />
+          </PackageResult>
+        ) : (
+          <>
+            <VerificationReport result={step.verification.result} />
+            <SavedFiles saved={step.saved} verification={step.verification} />
+          </>
+        ))}
       <SavePicker />
     </section>
   );

@@ -1,6 +1,7 @@
 import { useId } from 'react';
+import { binarySize } from '../../../components/byte-size';
 import { Dialog } from '../../../components/dialog';
-import { byteSize, utcTime } from '../format';
+import { utcTime } from '../format';
 import { usePackageExport, usePackageExportStore } from './use-package-export';
 
 /**
@@ -60,7 +61,7 @@ export function SavePicker() {
                       {f.name}
                     </button>
                   </td>
-                  <td>{byteSize(f.size)}</td>
+                  <td>{binarySize(f.size)}</td>
                   <td>{utcTime(f.modifiedAt)}</td>
                 </tr>
               ))}

@@ -1,6 +1,6 @@
+import { binarySize } from '../../../components/byte-size';
 import type { SavedExport, Verification } from '../../../stores/audit-package-store';
 import { Fact } from '../facts';
-import { byteSize } from '../format';
 import { useOpenReport } from './use-package-export';
 
 /** Where the export went and the reports saved beside it, with the way to open the HTML one. */
@@ -11,7 +11,7 @@ export function SavedFiles({ saved, verification }: { saved: SavedExport; verifi
     <section className="package__saved" aria-label="Saved files">
       <dl className="audit-facts audit-facts--grid">
         <Fact name={saved.kind === 'package' ? 'Package saved' : 'Export saved'}>
-          {saved.file.name} ({byteSize(saved.file.size)})
+          {saved.file.name} ({binarySize(saved.file.size)})
         </Fact>
         <Fact name="SHA-256">
           <code className="report__hash">{saved.sha256}</code>
