@@ -229,5 +229,6 @@ function toApiKey(row: ApiKeyRow, now: number): ApiKey {
     revokedAt: iso(row.revoked_at),
     graceUntil: iso(row.grace_until),
     replacedBy: row.replaced_by,
+    handedOverAt: iso(row.handed_over_at),
   };
 }

@@ -23,6 +23,11 @@ export const ApiKey = z.object({
   /** After a rotation: when this key stops working, and the key that replaced it. */
   graceUntil: Timestamp.nullable(),
   replacedBy: ApiKeyId.nullable(),
+  /**
+   * When the key was handed to a new owner (its creator left): from then on it has no working secret until
+   * that owner rotates it, whatever its status says of its lifetime.
+   */
+  handedOverAt: Timestamp.nullable(),
 });
 export type ApiKey = z.infer<typeof ApiKey>;
 

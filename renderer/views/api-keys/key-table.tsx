@@ -53,9 +53,12 @@ interface KeyRowProps {
   readonly onRevoke: (key: ApiKey) => void;
 }
 
+/** A key handed to a new owner when its creator left: the old secret is dead, a rotation makes the new one. */
+const awaitingRotation = (key: ApiKey) => key.status === 'active' && key.handedOverAt !== null;
+
 function KeyRow({ apiKey: key, busy, onRotate, onRevoke }: KeyRowProps) {
   return (
-    <tr className={`keys-table__row keys-table__row--${key.status}`}>
+    <tr className={`keys-table__row keys-table__row--${awaitingRotation(key) ? 'handed-over' : key.status}`}>
       <th scope="row" className="keys-table__name">
         {key.name}
         <code className="keys-table__id">{key.id}</code>
@@ -77,7 +80,14 @@ function KeyRow({ apiKey: key, busy, onRotate, onRevoke }: KeyRowProps) {
         <span className="keys-table__sub">{when(key.createdAt)}</span>
       </td>
       <td>
-        <span className={`key-status key-status--${key.status}`}>{statusLabels[key.status]}</span>
+        {awaitingRotation(key) ? (
+          <>
+            <span className="key-status key-status--handed-over">Handed over</span>
+            <span className="keys-table__sub">no working secret until its new owner rotates it</span>
+          </>
+        ) : (
+          <span className={`key-status key-status--${key.status}`}>{statusLabels[key.status]}</span>
+        )}
         {key.status === 'grace' && key.graceUntil && (
           <span className="keys-table__sub">
             <GraceCountdown until={key.graceUntil} />
