@@ -56,13 +56,39 @@ export function fastEntry(b: Uint8Array, start: number, end: number): number {
 
 /**
  * A test for lines whose action starts with one of `prefixes`: canonical JSON puts "action" first, so a
- * few byte comparisons at the start of the line decide it, without parsing.
+ * few byte comparisons at the start of the line decide it, without parsing. It runs once a line, so the
+ * common `{"action":"` is compared once and the prefixes are a trie walked along the action's bytes: each
+ * byte is looked at once, however many prefixes share it.
  */
 export function actionMatcher(prefixes: readonly string[]): (b: Uint8Array, start: number) => boolean {
-  const patterns = prefixes.map((p) => encoder.encode(`{"action":"${p}`));
+  // Node 0 is the root; an edge to 0 means no prefix goes on with that byte.
+  const edges: number[] = new Array(256).fill(0);
+  const ends: boolean[] = [false];
+  for (const p of prefixes) {
+    let node = 0;
+    for (const byte of encoder.encode(p)) {
+      let next = edges[node * 256 + byte] as number;
+      if (next === 0) {
+        next = ends.length;
+        ends.push(false);
+        for (let i = 0; i < 256; i++) edges.push(0);
+        edges[node * 256 + byte] = next;
+      }
+      node = next;
+    }
+    ends[node] = true;
+  }
+  const trie = Int32Array.from(edges);
+  const terminal = Uint8Array.from(ends, (e) => (e ? 1 : 0));
   return (b, start) => {
-    for (const pattern of patterns) if (matchesAt(b, start, pattern)) return true;
-    return false;
+    if (!matchesAt(b, start, ACTION_KEY)) return false;
+    let node = 0;
+    for (let i = start + ACTION_KEY.length; terminal[node] === 0; i++) {
+      if (i >= b.length) return false;
+      node = trie[node * 256 + (b[i] as number)] as number;
+      if (node === 0) return false;
+    }
+    return true;
   };
 }
 

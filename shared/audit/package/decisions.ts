@@ -24,8 +24,8 @@ export const OPERATOR_STATEMENT_PREFIX = 'cc-operator-statement/1\n';
 const encoder = new TextEncoder();
 const MEMBER_ACTION = encoder.encode('{"action":"member.');
 const DEVICE_ACTION = encoder.encode('{"action":"device_key.');
-const USER_RESOURCE = Buffer.from('"type":"user"},"seq":');
-const DEVICE_RESOURCE = Buffer.from('"type":"device_key"},"seq":');
+const hasUserResource = containsBytes(encoder.encode('"type":"user"},"seq":'));
+const hasDeviceResource = containsBytes(encoder.encode('"type":"device_key"},"seq":'));
 
 function startsWith(line: Uint8Array, prefix: Uint8Array): boolean {
   if (line.length < prefix.length) return false;
@@ -33,9 +33,25 @@ function startsWith(line: Uint8Array, prefix: Uint8Array): boolean {
   return true;
 }
 
-/** Node's Buffer search (memmem) over the line, without a copy. */
-function contains(line: Uint8Array, pattern: Buffer): boolean {
-  return Buffer.from(line.buffer, line.byteOffset, line.byteLength).includes(pattern);
+/**
+ * A search for `pattern` anywhere in a line (Boyer-Moore-Horspool): it runs on every membership and
+ * device entry of the log (hundreds of thousands), and mostly steps a pattern's length at a time, where a
+ * view and a native search cost about a microsecond a line.
+ */
+export function containsBytes(pattern: Uint8Array): (line: Uint8Array) => boolean {
+  const m = pattern.length;
+  const skip = new Int32Array(256).fill(m);
+  for (let i = 0; i < m - 1; i++) skip[pattern[i] as number] = m - 1 - i;
+  const last = pattern[m - 1] as number;
+  return (line) => {
+    for (let at = m - 1; at < line.length; at += skip[line[at] as number] as number) {
+      if (line[at] !== last) continue;
+      let i = m - 2;
+      while (i >= 0 && line[at - m + 1 + i] === pattern[i]) i--;
+      if (i < 0) return true;
+    }
+    return false;
+  };
 }
 
 /** One decision as the report shows it for a sampled request. */
@@ -107,8 +123,8 @@ export class DecisionChecker {
   visit(walkSeq: number, line: Uint8Array): void {
     // Membership and device entries are only read when they are about a person or a device key: a log may
     // hold many entries with these actions about other things, and parsing each would cost the walk.
-    if (startsWith(line, MEMBER_ACTION) && (!this.ownLogIsLive || !contains(line, USER_RESOURCE))) return;
-    if (startsWith(line, DEVICE_ACTION) && !contains(line, DEVICE_RESOURCE)) return;
+    if (startsWith(line, MEMBER_ACTION) && (!this.ownLogIsLive || !hasUserResource(line))) return;
+    if (startsWith(line, DEVICE_ACTION) && !hasDeviceResource(line)) return;
     const value = parseLine(line);
     // The walk's seq is NaN for a line it could not read; the line's own then names it, if it has one.
     const own = (value as { seq?: unknown } | undefined)?.seq;
