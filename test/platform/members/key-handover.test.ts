@@ -44,6 +44,10 @@ describe('handing over a departed person’s API key', () => {
     const old = await platform.call('GET', '/v1/orgs/acme/members', { token: key.json.secret });
     expect(old.status).toBe(401);
     expect(await grantOf(key.json.key.id)).toMatchObject({ ownerId: heir.userId });
+    // The keys screen says so: handed over, no working secret, until the heir rotates it.
+    const listed = await platform.call('GET', '/v1/orgs/acme/envs/test/api-keys', { token: owner.token });
+    const shown = listed.json.keys.find((k: { id: string }) => k.id === key.json.key.id);
+    expect(shown).toMatchObject({ status: 'active', handedOverAt: expect.any(String) });
 
     // Nobody but the heir may rotate it (that would take for themselves a key meant for the heir).
     const admin = await signedIn(platform, 'acme', 'admin');
@@ -77,6 +81,9 @@ describe('handing over a departed person’s API key', () => {
     );
     const successor = await grantOf(fresh.split('.')[0] as string);
     expect(successor).toMatchObject({ createdBy: heir.userId });
+    const after = await platform.call('GET', '/v1/orgs/acme/envs/test/api-keys', { token: owner.token });
+    const rotatedKey = after.json.keys.find((k: { id: string }) => k.id === fresh.split('.')[0]);
+    expect(rotatedKey).toMatchObject({ status: 'active', handedOverAt: null });
     const transfers = await auditEntries(platform, 'acme', 'test', 'api_key.transfer');
     expect(transfers[0].change.after).toEqual({ owner: heir.userId, oldSecretInvalidated: true });
   });
