@@ -97,6 +97,21 @@ describe('approvals store', () => {
     expect(store.getState().rows).toHaveLength(12);
   });
 
+  it('a new query asks for a smaller first page (a screenful), then goes on in full pages', async () => {
+    const paged = createApprovalsStore(client(), session, { pageSize: PAGE, firstPageSize: 3 });
+    try {
+      await paged.getState().load();
+      expect(paged.getState().rows.map((r) => r.id)).toEqual(testIds.slice(0, 3));
+      await paged.getState().loadMore();
+      expect(paged.getState().rows.map((r) => r.id)).toEqual(testIds.slice(0, 3 + PAGE));
+      await paged.getState().setFilters({ q: 'service' });
+      expect(paged.getState().rows).toHaveLength(3);
+      expect(paged.getState().nextCursor).not.toBeNull();
+    } finally {
+      paged.getState().dispose();
+    }
+  });
+
   it('a filter change starts paging over, and only the newest query’s answer counts', async () => {
     store.getState().select(testIds[7] ?? null);
     const first = store.getState().setFilters({ q: 'service' });
