@@ -51,7 +51,8 @@ Commands:
 
 --database postgres://… (or CC_DATABASE_URL) points any command but demo at PostgreSQL instead of the
 data directory's SQLite file; the data directory then holds only the key files, which every process
-serving that database must share.
+serving that database must share. CC_SMTP_URL stands for --smtp-url. A URL with a password belongs in
+these variables: a command line is readable by every user of the machine (ps).
   break-glass --org SLUG --env ENV --request ID --reason TEXT [--data DIR]
                                              the operator's co-signature on a policy change of an
                                              organization with too few people to approve it itself
@@ -94,6 +95,16 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const database = values.database ?? process.env.CC_DATABASE_URL;
+  const smtpUrl = values['smtp-url'] ?? process.env.CC_SMTP_URL;
+  for (const [flag, variable] of [
+    ['database', 'CC_DATABASE_URL'],
+    ['smtp-url', 'CC_SMTP_URL'],
+  ] as const) {
+    if (carriesPassword(values[flag]))
+      process.stderr.write(
+        `--${flag} carries a password, which every user of this machine can read in the process list; set ${variable} instead.\n`,
+      );
+  }
   if (database !== undefined && !isPostgresUrl(database)) {
     process.stderr.write('--database must be a postgres:// URL.\n');
     return 2;
@@ -108,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
         values.host,
         Number(values.port),
         values['allow-private-webhooks'],
-        values['smtp-url'],
+        smtpUrl,
       );
     case 'seed': {
       if (!values.demo) {
@@ -145,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
         '127.0.0.1',
         Number(values.port),
         values['allow-private-webhooks'],
-        values['smtp-url'],
+        smtpUrl,
         join(dataDir, 'platform.log'),
       );
     }
@@ -355,6 +366,16 @@ async function breakGlass(
     `Co-signed as the platform operator and recorded in the audit log: ${done.value.outcome}.\n`,
   );
   return 0;
+}
+
+/** Whether a URL given on the command line has a password in it (the flag's value, not the variable's). */
+function carriesPassword(url: string | undefined): boolean {
+  if (url === undefined) return false;
+  try {
+    return new URL(url).password !== '';
+  } catch {
+    return false;
+  }
 }
 
 function optionalIndex(text: string | undefined): number | undefined | null {
