@@ -72,7 +72,7 @@ interface Pending {
 export class AuditLog {
   readonly hasher = new MerkleHasher(nodeAuditCrypto);
   readonly #groups = new GroupCommit<Pending, AuditEntry>(
-    (scope, items) => this.#commitGroup(scope, items),
+    (scope, claim) => this.#commitGroup(scope, claim),
     MAX_GROUP,
   );
 
@@ -102,10 +102,11 @@ export class AuditLog {
   }
 
   /**
-   * One group in one transaction of its own. A failure is reported as a GroupFailure that says whether the
-   * transaction surely rolled back (GroupCommit then writes the group's halves again) or may have committed.
+   * One group in one transaction of its own: its items are claimed once the log's lock is held (see
+   * GroupCommit). A failure is reported as a GroupFailure that says whether the transaction surely rolled
+   * back (GroupCommit then writes the group's halves again) or may have committed.
    */
-  async #commitGroup(scope: TenantScope, items: readonly Pending[]): Promise<AuditEntry[]> {
+  async #commitGroup(scope: TenantScope, claim: () => readonly Pending[]): Promise<AuditEntry[]> {
     const { db } = this.stores;
     let beforeCommit = true;
     try {
@@ -113,7 +114,8 @@ export class AuditLog {
         // Database may run this again after a deadlock; each run starts before its own COMMIT.
         beforeCommit = true;
         await db.lockAuditLog(scope);
-        const entries = await this.#sequence(scope, items);
+        const items = claim();
+        const entries = items.length > 0 ? await this.#sequence(scope, items) : [];
         beforeCommit = false;
         return entries;
       });

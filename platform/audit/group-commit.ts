@@ -28,16 +28,28 @@ interface Waiting<I, O> {
 
 interface Queue<I, O> {
   waiting: Waiting<I, O>[];
-  running: boolean;
+  /** Transactions of this log this process has open or opening (at most RUNNERS). */
+  runners: number;
 }
 
 /**
+ * Transactions one process keeps open per log: one writing its group, and one already begun and waiting
+ * for the log's lock, so that it takes the lock the moment the other commits and then claims everything
+ * that arrived meanwhile. BEGIN and the lock request are off the critical path; what the lock serializes is
+ * only the group's reads, writes and commit. More would only wait in line for the same lock, each holding a
+ * pooled connection.
+ */
+const RUNNERS = 2;
+
+/**
  * Group commit for one process's appends to each log: items that arrive while the log's previous group is
- * being written wait, and are then written together in ONE transaction (`write`), so a log pays one commit
+ * being committed wait, and are then written together in ONE transaction (`write`), so a log pays one commit
  * (one WAL flush) per group instead of one per item. Nothing waits for a timer: a lone item goes at once,
  * and a group is as large as the load made it while the previous commit was in flight (at most `maxGroup`).
  *
- * Groups of one log are written one after another, in arrival order; logs are independent. Across processes
+ * `write` opens a transaction, takes the log's lock, and only then calls `claim` for the group's items:
+ * what the group holds is decided under the lock, so a transaction that waited for it takes everything
+ * queued by then. Groups of one log are written in arrival order; logs are independent. Across processes
  * nothing here is shared: `write` takes the log's lock in the database and reads what it needs from there.
  *
  * A failed group loses and duplicates nothing: when its transaction rolled back, its halves are written
@@ -48,8 +60,12 @@ export class GroupCommit<I, O> {
   readonly #queues = new Map<string, Queue<I, O>>();
 
   constructor(
-    /** Writes the items in one transaction, results in order; throws GroupFailure. */
-    private readonly write: (scope: TenantScope, items: readonly I[]) => Promise<O[]>,
+    /**
+     * In one transaction: takes the log's lock, calls `claim` (which may return nothing: then it commits
+     * nothing), writes the claimed items, and returns their results in order. Throws GroupFailure. `claim`
+     * returns the same items however often it is called (a transaction run again after a deadlock).
+     */
+    private readonly write: (scope: TenantScope, claim: () => readonly I[]) => Promise<O[]>,
     private readonly maxGroup: number,
   ) {}
 
@@ -57,49 +73,53 @@ export class GroupCommit<I, O> {
     const key = `${scope.organizationId}/${scope.environment}`;
     let queue = this.#queues.get(key);
     if (!queue) {
-      queue = { waiting: [], running: false };
+      queue = { waiting: [], runners: 0 };
       this.#queues.set(key, queue);
     }
     const entered = queue;
     const promise = new Promise<O>((resolve, reject) => entered.waiting.push({ item, resolve, reject }));
-    if (!entered.running) {
-      entered.running = true;
-      void this.#drain(key, scope, entered);
+    if (entered.runners < RUNNERS) {
+      entered.runners++;
+      void this.#run(key, scope, entered);
     }
     return promise;
   }
 
-  async #drain(key: string, scope: TenantScope, queue: Queue<I, O>): Promise<void> {
-    // #settle settles every item it is given and never throws, so this loop ends only with an empty queue.
+  async #run(key: string, scope: TenantScope, queue: Queue<I, O>): Promise<void> {
+    // #write settles every item it claims and never throws, so this loop ends only with an empty queue.
     while (queue.waiting.length > 0) {
-      await this.#settle(scope, queue.waiting.splice(0, this.maxGroup));
+      let claimed: Waiting<I, O>[] | undefined;
+      await this.#write(scope, () => {
+        claimed ??= queue.waiting.splice(0, this.maxGroup);
+        return claimed;
+      });
     }
-    queue.running = false;
-    // The queue goes once empty, so that a platform serving many tenants keeps no entry per idle log.
-    this.#queues.delete(key);
+    queue.runners--;
+    // The queue goes once idle, so that a platform serving many tenants keeps no entry per quiet log.
+    if (queue.runners === 0 && queue.waiting.length === 0) this.#queues.delete(key);
   }
 
   /** Writes a group, splitting it after a rollback until each item is written or has failed alone. */
-  async #settle(scope: TenantScope, group: readonly Waiting<I, O>[]): Promise<void> {
+  async #write(scope: TenantScope, claim: () => Waiting<I, O>[]): Promise<void> {
     let results: O[];
     try {
-      results = await this.write(
-        scope,
-        group.map((w) => w.item),
-      );
+      results = await this.write(scope, () => claim().map((w) => w.item));
     } catch (error) {
+      const group = claim();
       const rolledBack = error instanceof GroupFailure && error.outcome === 'rolled-back';
       if (rolledBack && group.length > 1) {
         const half = Math.ceil(group.length / 2);
-        await this.#settle(scope, group.slice(0, half));
-        await this.#settle(scope, group.slice(half));
+        const first = group.slice(0, half);
+        const second = group.slice(half);
+        await this.#write(scope, () => first);
+        await this.#write(scope, () => second);
         return;
       }
       const reason = error instanceof GroupFailure ? error.cause : error;
       for (const waiting of group) waiting.reject(reason);
       return;
     }
-    group.forEach((waiting, i) => {
+    claim().forEach((waiting, i) => {
       waiting.resolve(results[i] as O);
     });
   }
