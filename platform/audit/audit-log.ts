@@ -132,14 +132,15 @@ export class AuditLog {
    */
   async #sequence(scope: TenantScope, items: readonly Pending[]): Promise<AuditEntry[]> {
     const { audit } = this.stores;
-    const { size, lastTs, frontier } = await audit.head(scope);
+    const { size, lastTs, frontier } = await audit.head(scope, items.length);
     // The perfect subtrees covering [0, size), largest (leftmost) first: each new leaf merges with the last
-    // ones while its index is odd, as a binary counter carries.
-    const stack = frontierAddresses(size).map(({ level, idx }) => {
-      const hash = frontier.get(level);
-      if (!hash) throw new Error('Audit tree is missing a node');
-      return { level, idx, hash: hash as Uint8Array };
-    });
+    // ones while its index is odd, as a binary counter carries. A head may leave out the ones no new leaf
+    // merges with (undefined here); reaching one of those is a broken tree.
+    const stack = frontierAddresses(size).map(({ level, idx }) => ({
+      level,
+      idx,
+      hash: frontier.get(level) as Uint8Array | undefined,
+    }));
     // Times never go backwards in the log, even when another process's clock runs a little ahead of ours.
     const now = Math.max(this.clock.now(), lastTs ?? 0);
     const ts = new Date(now).toISOString();
@@ -177,8 +178,8 @@ export class AuditLog {
       completed.push(node);
       while (node.idx % 2 === 1) {
         const left = stack.pop();
-        if (!left || left.level !== node.level || left.idx !== node.idx - 1) {
-          throw new Error('Audit tree frontier is inconsistent');
+        if (!left?.hash || left.level !== node.level || left.idx !== node.idx - 1) {
+          throw new Error('Audit tree is missing a node');
         }
         node = {
           level: node.level + 1,

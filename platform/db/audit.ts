@@ -59,7 +59,10 @@ export class AuditStore {
    */
   async head(
     scope: TenantScope,
+    /** How many entries the caller will add: an embedded engine reads only the nodes those merge with. */
+    adding = 0,
   ): Promise<{ size: number; lastTs: number | undefined; frontier: Map<number, Buffer> }> {
+    if (this.db.engine.name === 'sqlite') return this.#headInProcess(scope, adding);
     const rows = await this.db.tenant(scope, async (q) => {
       const result = await sql<{ seq: number; ts: number; level: number | null; hash: Buffer | null }>`
         WITH RECURSIVE
@@ -82,6 +85,45 @@ export class AuditStore {
       frontier.set(Number(row.level), row.hash);
     }
     return { size: Number(first.seq) + 1, lastTs: Number(first.ts), frontier };
+  }
+
+  /**
+   * `head` on an embedded engine, where a statement costs no round trip: the last entry by its key, then
+   * only the frontier nodes that the new leaves merge with, by their keys (one append reads none half the
+   * time, as the log did before groups). The frontier it returns lacks the nodes nothing will merge with.
+   */
+  async #headInProcess(
+    scope: TenantScope,
+    adding: number,
+  ): Promise<{ size: number; lastTs: number | undefined; frontier: Map<number, Buffer> }> {
+    const last = await this.db.tenant(scope, (q) =>
+      q
+        .selectFrom('audit_entries')
+        .select(['seq', 'ts'])
+        .where(tenantFilter(scope))
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    );
+    if (!last) return { size: 0, lastTs: undefined, frontier: new Map() };
+    const size = Number(last.seq) + 1;
+    const addresses: NodeAddress[] = [];
+    for (let level = 0; 2 ** level <= size; level++) {
+      const width = 2 ** level;
+      // A frontier node is merged with new leaves only if they complete the subtree twice its width.
+      const merged = Math.floor((size + adding) / (2 * width)) > Math.floor(size / (2 * width));
+      if (Math.floor(size / width) % 2 === 1 && merged) {
+        addresses.push({ level, idx: Math.floor(size / width) - 1 });
+      }
+    }
+    const found = await this.nodes(scope, addresses);
+    const frontier = new Map<number, Buffer>();
+    for (const address of addresses) {
+      const hash = found.get(`${address.level}/${lastLeaf(address)}`);
+      if (!hash) throw new Error('Audit tree is missing a node');
+      frontier.set(address.level, hash);
+    }
+    return { size, lastTs: Number(last.ts), frontier };
   }
 
   /**
