@@ -10,9 +10,12 @@
 //    calls an entry), not the bytes, is most of it;
 //  - the verifier's peak RSS at both sizes, and its growth from 100k to 1M entries as the median of the
 //    rounds (memory must not grow with size);
-//  - the platform's append rate, one transaction per entry as real operations do, checkpoints included; on
-//    SQLite, and on PostgreSQL for one tenant and for 8 tenants at once, 16 in flight, beside a bare
-//    one-row transaction at the same concurrency (bench/audit-postgres.ts; needs .ci/postgres.sh's cluster).
+//  - the platform's append rate, checkpoints included: on SQLite one append after another; on PostgreSQL
+//    for one tenant and for 8 tenants at once, 16 in flight (audit-only appends, which group commit writes
+//    several to a transaction), beside two floors measured in the same run: a bare one-row transaction at
+//    the same concurrency, and bare transactions of 16 prebuilt rows one after another, which is what one
+//    log's group commit can reach at best (bench/audit-postgres.ts; needs .ci/postgres.sh's cluster).
+//    BENCH_AUDIT_ONLY=postgres runs this part alone.
 // "Flat" memory is read as: 10x the entries adds under 20 MB of peak RSS. What it does add is the
 // checkpoints (one per 1,024 entries) and the garbage collector letting its young generation grow under a
 // longer run; the entries themselves are never held.
@@ -150,14 +153,34 @@ log(
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 );
-const appendsPerSecond = await appendThroughput();
-log(
-  `platform append: ${appendsPerSecond.toFixed(0)} entries/s (one transaction each, checkpoint every 1,024)`,
-);
+const onlyPostgres = process.env.BENCH_AUDIT_ONLY === 'postgres';
+const appendsPerSecond = onlyPostgres ? Number.NaN : await appendThroughput();
+if (!onlyPostgres) {
+  log(
+    `platform append: ${appendsPerSecond.toFixed(0)} entries/s (one transaction each, checkpoint every 1,024)`,
+  );
+}
 const pg = await postgresAppendRates(POSTGRES_APPENDS);
 log(
-  `PostgreSQL append (${POSTGRES_APPENDS} each, 16 in flight, synchronous commit): one tenant ${pg.oneTenantPerSecond.toFixed(0)} entries/s, 8 tenants ${pg.eightTenantsPerSecond.toFixed(0)} entries/s; bare one-row transaction ${pg.bareInsertPerSecond.toFixed(0)}/s`,
+  `PostgreSQL append (${POSTGRES_APPENDS} each, 16 in flight, synchronous commit, group commit): one tenant ${pg.oneTenantPerSecond.toFixed(0)} entries/s, 8 tenants ${pg.eightTenantsPerSecond.toFixed(0)} entries/s\n` +
+    `  floors: bare one-row transaction ${pg.bareInsertPerSecond.toFixed(0)}/s (one tenant = ${(pg.oneTenantPerSecond / pg.bareInsertPerSecond).toFixed(2)} x); bare transactions of 16 prebuilt rows one after another ${pg.bareGroupInsertPerSecond.toFixed(0)} entries/s (one tenant = ${(pg.oneTenantPerSecond / pg.bareGroupInsertPerSecond).toFixed(2)} x)`,
 );
+if (onlyPostgres) {
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'audit',
+      figures: {
+        postgres_append_one_tenant_per_s: Math.round(pg.oneTenantPerSecond),
+        postgres_append_8_tenants_per_s: Math.round(pg.eightTenantsPerSecond),
+        postgres_bare_transaction_per_s: Math.round(pg.bareInsertPerSecond),
+        postgres_bare_group_insert_per_s: Math.round(pg.bareGroupInsertPerSecond),
+      },
+      targets: [{ figure: 'postgres_append_one_tenant_per_s', op: '>=', value: 5000 }],
+    })}\n`,
+  );
+  rmSync(work, { recursive: true, force: true });
+  process.exit(0);
+}
 const { files, key } = await buildExports();
 const children = await bundleChildren();
 const figures: Record<string, number> = {
@@ -165,6 +188,7 @@ const figures: Record<string, number> = {
   postgres_append_one_tenant_per_s: Math.round(pg.oneTenantPerSecond),
   postgres_append_8_tenants_per_s: Math.round(pg.eightTenantsPerSecond),
   postgres_bare_transaction_per_s: Math.round(pg.bareInsertPerSecond),
+  postgres_bare_group_insert_per_s: Math.round(pg.bareGroupInsertPerSecond),
 };
 const rounds = new Map<number, Round[]>();
 for (let i = 0; i < RUNS; i++) {

@@ -12,10 +12,11 @@ import {
 import { nodeAuditCrypto } from '../../shared/audit/node-crypto';
 import { formatCheckpointBody } from '../../shared/audit/note';
 import type { Clock } from '../clock';
-import type { NodeAddress } from '../db/audit';
+import type { AuditEntryRow, NodeAddress } from '../db/audit';
 import type { TenantScope } from '../db/scope';
 import type { Stores } from '../db/stores';
 import type { AuditContext } from './audit-context';
+import { GroupCommit, GroupFailure } from './group-commit';
 import type { AuditSigningKeys } from './signing-keys';
 
 /** The platform publishes a checkpoint at least this often (audit-format.md). */
@@ -35,12 +36,45 @@ export interface PublishedCheckpoint {
   readonly note: string;
 }
 
+/** Most entries one group commit writes (a few hundred KB of rows; checkpoints fall inside it as due). */
+const MAX_GROUP = 256;
+
+interface Pending {
+  readonly context: AuditContext;
+  readonly event: AuditEvent;
+}
+
 /**
- * One append-only Merkle log per (organization, environment). `append` joins the caller's transaction,
- * so a change and its entry commit together or not at all.
+ * One append-only Merkle log per (organization, environment).
+ *
+ * Appends to one log are serialized by the log's lock in the database (Database.lockAuditLog: an advisory
+ * lock per log on PostgreSQL, the one writer on SQLite), and everything an append computes (its sequence
+ * number, time, leaf and completed nodes, a checkpoint every 1,024 entries) is read from and written to the
+ * database under that lock, so several platform processes on one database keep one consistent log. Two
+ * ways in, chosen by whether the caller has a transaction open:
+ *
+ * - Inside the caller's transaction (a domain write and its entry: a decision, a key rotation, an evidence
+ *   upload, a role change): the entry joins that transaction, so the write and its entry commit together
+ *   or not at all. The log's lock is held from the append until the caller commits. Such entries are NOT
+ *   grouped with others: grouping them would mean either committing the entry apart from its write (which
+ *   breaks "together or not at all") or making every domain transaction of a log wait to commit together
+ *   (one failing write would take the others down, and each would hold its row locks for the group's
+ *   length). A design that could group them keeps their entries in a per-tenant pending table committed with
+ *   the write and has a sequencer give them sequence numbers in groups; but then a write could be answered
+ *   2xx before its entry has a place in the log, and exports, proofs and "read your own entry" would all
+ *   have to learn of pending entries. Left for when domain writes, not audit-only events, are the bottleneck.
+ * - Outside any transaction (audit-only events: sign-ins, refusals, throttles, reads, downloads): the entry
+ *   is the whole write, so it goes through a group commit (group-commit.ts): entries of one log that arrive
+ *   while a commit is in flight are written together in ONE transaction behind the log's lock, paying one
+ *   WAL flush for all. The promise resolves only after that transaction committed (durably: synchronous
+ *   commit stays on), so a caller that replies 2xx after `append` has its entry in the log, exactly once.
  */
 export class AuditLog {
   readonly hasher = new MerkleHasher(nodeAuditCrypto);
+  readonly #groups = new GroupCommit<Pending, AuditEntry>(
+    (scope, claim) => this.#commitGroup(scope, claim),
+    MAX_GROUP,
+  );
 
   constructor(
     private readonly stores: Stores,
@@ -58,16 +92,66 @@ export class AuditLog {
   }
 
   append(scope: TenantScope, context: AuditContext, event: AuditEvent): Promise<AuditEntry> {
-    const { db, audit } = this.stores;
+    const { db } = this.stores;
+    if (!db.inTransaction()) return this.#groups.submit(scope, { context, event });
     return db.inTenant(scope, async () => {
-      // The next sequence number is read and written in one transaction, and no other append to this log
-      // runs in between (see Database.lockAuditLog).
       await db.lockAuditLog(scope);
-      const seq = await audit.size(scope);
-      const now = this.clock.now();
+      const [entry] = await this.#sequence(scope, [{ context, event }]);
+      return entry as AuditEntry;
+    });
+  }
+
+  /**
+   * One group in one transaction of its own: its items are claimed once the log's lock is held (see
+   * GroupCommit). A failure is reported as a GroupFailure that says whether the transaction surely rolled
+   * back (GroupCommit then writes the group's halves again) or may have committed.
+   */
+  async #commitGroup(scope: TenantScope, claim: () => readonly Pending[]): Promise<AuditEntry[]> {
+    const { db } = this.stores;
+    let beforeCommit = true;
+    try {
+      return await db.inTenant(scope, async () => {
+        // Database may run this again after a deadlock; each run starts before its own COMMIT.
+        beforeCommit = true;
+        await db.lockAuditLog(scope);
+        const items = claim();
+        const entries = items.length > 0 ? await this.#sequence(scope, items) : [];
+        beforeCommit = false;
+        return entries;
+      });
+    } catch (error) {
+      throw new GroupFailure(beforeCommit ? 'rolled-back' : 'in-doubt', error);
+    }
+  }
+
+  /**
+   * Appends `items` in order; the caller holds the log's lock in the current transaction. Sequence numbers,
+   * times, leaves and nodes come from the log's head as stored (its last entry and the perfect subtrees that
+   * cover it, the "frontier"), so nothing of another process's appends is missed; the checkpoints due inside
+   * the range are signed here, once per size (under the lock, and only when none is stored at that size).
+   */
+  async #sequence(scope: TenantScope, items: readonly Pending[]): Promise<AuditEntry[]> {
+    const { audit } = this.stores;
+    const { size, lastTs, frontier } = await audit.head(scope, items.length);
+    // The perfect subtrees covering [0, size), largest (leftmost) first: each new leaf merges with the last
+    // ones while its index is odd, as a binary counter carries. A head may leave out the ones no new leaf
+    // merges with (undefined here); reaching one of those is a broken tree.
+    const stack = frontierAddresses(size).map(({ level, idx }) => ({
+      level,
+      idx,
+      hash: frontier.get(level) as Uint8Array | undefined,
+    }));
+    // Times never go backwards in the log, even when another process's clock runs a little ahead of ours.
+    const now = Math.max(this.clock.now(), lastTs ?? 0);
+    const ts = new Date(now).toISOString();
+    const entries: AuditEntry[] = [];
+    const rows: AuditEntryRow[] = [];
+    const completed: { level: number; idx: number; hash: Uint8Array }[] = [];
+    for (const [i, { context, event }] of items.entries()) {
+      const seq = size + i;
       const entry: AuditEntry = {
         seq,
-        ts: new Date(now).toISOString(),
+        ts,
         actor: context.actor,
         action: event.action,
         resource: event.resource,
@@ -80,7 +164,8 @@ export class AuditLog {
       };
       const canonical = canonicalize(entry);
       if (canonical === undefined) throw new Error('Audit entry is not serializable');
-      await audit.insertEntry(scope, {
+      entries.push(entry);
+      rows.push({
         seq,
         ts: now,
         action: entry.action,
@@ -89,29 +174,29 @@ export class AuditLog {
         resource_id: entry.resource.id,
         canonical,
       });
-      // Store the leaf and every perfect subtree it completes: O(log n) per append, amortized O(1). The
-      // left siblings those need are known from seq alone, so they are read in one statement.
-      const lefts: NodeAddress[] = [];
-      for (let level = 0, idx = seq; idx % 2 === 1; level++, idx = (idx - 1) / 2) {
-        lefts.push({ level, idx: idx - 1 });
+      let node = { level: 0, idx: seq, hash: this.hasher.leaf(Buffer.from(canonical, 'utf8')) };
+      completed.push(node);
+      while (node.idx % 2 === 1) {
+        const left = stack.pop();
+        if (!left?.hash || left.level !== node.level || left.idx !== node.idx - 1) {
+          throw new Error('Audit tree is missing a node');
+        }
+        node = {
+          level: node.level + 1,
+          idx: (node.idx - 1) / 2,
+          hash: this.hasher.node(left.hash, node.hash),
+        };
+        completed.push(node);
       }
-      const found = lefts.length > 0 ? await audit.nodes(scope, lefts) : new Map<string, Buffer>();
-      let hash = this.hasher.leaf(Buffer.from(canonical, 'utf8'));
-      let level = 0;
-      let idx = seq;
-      const completed = [{ level, idx, hash }];
-      while (idx % 2 === 1) {
-        const left = found.get(`${level}/${idx * 2 ** level - 1}`);
-        if (!left) throw new Error('Audit tree is missing a node');
-        hash = this.hasher.node(left, hash);
-        level++;
-        idx = (idx - 1) / 2;
-        completed.push({ level, idx, hash });
-      }
-      await audit.insertNodes(scope, completed);
-      if ((seq + 1) % CHECKPOINT_INTERVAL === 0) await this.publish(scope, seq + 1);
-      return entry;
-    });
+      stack.push(node);
+    }
+    await audit.insertAppended(scope, rows, completed);
+    const end = size + items.length;
+    for (let due = (Math.floor(size / CHECKPOINT_INTERVAL) + 1) * CHECKPOINT_INTERVAL; due <= end; ) {
+      await this.publish(scope, due);
+      due += CHECKPOINT_INTERVAL;
+    }
+    return entries;
   }
 
   async root(scope: TenantScope, size: number): Promise<Uint8Array> {
@@ -184,6 +269,17 @@ export class AuditLog {
       return node;
     });
   }
+}
+
+/** The perfect subtrees that cover leaves [0, size), leftmost (largest) first: one per set bit of size. */
+function frontierAddresses(size: number): NodeAddress[] {
+  const out: NodeAddress[] = [];
+  let offset = 0;
+  for (const width of perfectSubtreeSizes(size)) {
+    out.push({ level: Math.log2(width), idx: offset / width });
+    offset += width;
+  }
+  return out;
 }
 
 function nodeAddress(start: number, end: number): NodeAddress {

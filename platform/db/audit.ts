@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Database } from './database';
 import { type TenantScope, tenantColumns, tenantFilter } from './scope';
 import type { AuditCheckpointsTable, AuditEntriesTable } from './tables';
@@ -26,6 +27,13 @@ function lastLeaf({ level, idx }: NodeAddress): number {
   return (idx + 1) * 2 ** level - 1;
 }
 
+function nodeRow(scope: TenantScope, { level, idx, hash }: { level: number; idx: number; hash: Uint8Array }) {
+  return { ...tenantColumns(scope), last_leaf: lastLeaf({ level, idx }), level, hash: Buffer.from(hash) };
+}
+
+/** Rows per INSERT: 9 bound values a row stays far below SQLite's 32,766 and PostgreSQL's 65,535. */
+const INSERT_ROWS = 1000;
+
 const CHECKPOINT_COLUMNS = ['size', 'root', 'note', 'created_at'] as const;
 
 /** The audit log's rows: entries, the Merkle tree's perfect-subtree nodes, and signed checkpoints. */
@@ -43,13 +51,118 @@ export class AuditStore {
     return row?.last === null || row?.last === undefined ? 0 : Number(row.last) + 1;
   }
 
-  async insertEntry(scope: TenantScope, row: AuditEntryRow): Promise<void> {
+  /**
+   * What an append must know, read under the log's lock from the database (never from a process's memory,
+   * so appends by several processes agree): the log's size, its last entry's time, and the hashes of the
+   * perfect subtrees covering [0, size) (its "frontier", one per set bit of size), keyed by level. One
+   * statement: the frontier's addresses follow from the last seq, so the database works them out itself.
+   */
+  async head(
+    scope: TenantScope,
+    /** How many entries the caller will add: an embedded engine reads only the nodes those merge with. */
+    adding = 0,
+  ): Promise<{ size: number; lastTs: number | undefined; frontier: Map<number, Buffer> }> {
+    if (this.db.engine.name === 'sqlite') return this.#headInProcess(scope, adding);
+    const rows = await this.db.tenant(scope, async (q) => {
+      const result = await sql<{ seq: number; ts: number; level: number | null; hash: Buffer | null }>`
+        WITH RECURSIVE
+          last AS (SELECT e.seq, e.ts FROM audit_entries e WHERE ${tenantFilter(scope, 'e')}
+            ORDER BY e.seq DESC LIMIT 1),
+          levels(level) AS (SELECT 0 UNION ALL SELECT level + 1 FROM levels WHERE level < 52)
+        SELECT l.seq, l.ts, v.level, n.hash
+        FROM last l
+        LEFT JOIN levels v ON (((l.seq + 1) >> v.level) & 1) = 1
+        LEFT JOIN audit_nodes n ON ${tenantFilter(scope, 'n')} AND n.level = v.level
+          AND n.last_leaf = (((l.seq + 1) >> v.level) << v.level) - 1`.execute(q);
+      return result.rows;
+    });
+    const first = rows[0];
+    if (!first) return { size: 0, lastTs: undefined, frontier: new Map() };
+    const frontier = new Map<number, Buffer>();
+    for (const row of rows) {
+      if (row.level === null) continue;
+      if (row.hash === null) throw new Error('Audit tree is missing a node');
+      frontier.set(Number(row.level), row.hash);
+    }
+    return { size: Number(first.seq) + 1, lastTs: Number(first.ts), frontier };
+  }
+
+  /**
+   * `head` on an embedded engine, where a statement costs no round trip: the last entry by its key, then
+   * only the frontier nodes that the new leaves merge with, by their keys (one append reads none half the
+   * time, as the log did before groups). The frontier it returns lacks the nodes nothing will merge with.
+   */
+  async #headInProcess(
+    scope: TenantScope,
+    adding: number,
+  ): Promise<{ size: number; lastTs: number | undefined; frontier: Map<number, Buffer> }> {
+    const last = await this.db.tenant(scope, (q) =>
+      q
+        .selectFrom('audit_entries')
+        .select(['seq', 'ts'])
+        .where(tenantFilter(scope))
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    );
+    if (!last) return { size: 0, lastTs: undefined, frontier: new Map() };
+    const size = Number(last.seq) + 1;
+    const addresses: NodeAddress[] = [];
+    for (let level = 0; 2 ** level <= size; level++) {
+      const width = 2 ** level;
+      // A frontier node is merged with new leaves only if they complete the subtree twice its width.
+      const merged = Math.floor((size + adding) / (2 * width)) > Math.floor(size / (2 * width));
+      if (Math.floor(size / width) % 2 === 1 && merged) {
+        addresses.push({ level, idx: Math.floor(size / width) - 1 });
+      }
+    }
+    const found = await this.nodes(scope, addresses);
+    const frontier = new Map<number, Buffer>();
+    for (const address of addresses) {
+      const hash = found.get(`${address.level}/${lastLeaf(address)}`);
+      if (!hash) throw new Error('Audit tree is missing a node');
+      frontier.set(address.level, hash);
+    }
+    return { size, lastTs: Number(last.ts), frontier };
+  }
+
+  /**
+   * An append's rows: its entries and the tree nodes they complete. One statement where the engine can
+   * insert into two tables at once (PostgreSQL's data-modifying WITH), which keeps the log's lock held for
+   * one round trip fewer; otherwise two.
+   */
+  async insertAppended(
+    scope: TenantScope,
+    entries: readonly AuditEntryRow[],
+    nodes: readonly { level: number; idx: number; hash: Uint8Array }[],
+  ): Promise<void> {
+    if (!this.db.engine.dataModifyingCtes || entries.length > INSERT_ROWS || nodes.length > INSERT_ROWS) {
+      await this.insertEntries(scope, entries);
+      await this.insertNodes(scope, nodes);
+      return;
+    }
     await this.db.tenant(scope, (q) =>
       q
-        .insertInto('audit_entries')
-        .values({ ...tenantColumns(scope), ...row })
+        .with('appended', (w) =>
+          w.insertInto('audit_entries').values(entries.map((row) => ({ ...tenantColumns(scope), ...row }))),
+        )
+        .insertInto('audit_nodes')
+        .values(nodes.map((node) => nodeRow(scope, node)))
         .execute(),
     );
+  }
+
+  /** Entries in as few statements as the engines' bound-parameter limits allow (one for a usual batch). */
+  async insertEntries(scope: TenantScope, rows: readonly AuditEntryRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += INSERT_ROWS) {
+      const batch = rows.slice(i, i + INSERT_ROWS);
+      await this.db.tenant(scope, (q) =>
+        q
+          .insertInto('audit_entries')
+          .values(batch.map((row) => ({ ...tenantColumns(scope), ...row })))
+          .execute(),
+      );
+    }
   }
 
   async node(scope: TenantScope, level: number, idx: number): Promise<Buffer | undefined> {
@@ -90,24 +203,20 @@ export class AuditStore {
     return found;
   }
 
-  /** The nodes one append completes, in one statement (fewer round trips while the log's lock is held). */
+  /** The nodes appends complete, in as few statements as possible (fewer round trips under the log's lock). */
   async insertNodes(
     scope: TenantScope,
     nodes: readonly { level: number; idx: number; hash: Uint8Array }[],
   ): Promise<void> {
-    await this.db.tenant(scope, (q) =>
-      q
-        .insertInto('audit_nodes')
-        .values(
-          nodes.map(({ level, idx, hash }) => ({
-            ...tenantColumns(scope),
-            last_leaf: lastLeaf({ level, idx }),
-            level,
-            hash: Buffer.from(hash),
-          })),
-        )
-        .execute(),
-    );
+    for (let i = 0; i < nodes.length; i += INSERT_ROWS) {
+      const batch = nodes.slice(i, i + INSERT_ROWS);
+      await this.db.tenant(scope, (q) =>
+        q
+          .insertInto('audit_nodes')
+          .values(batch.map((node) => nodeRow(scope, node)))
+          .execute(),
+      );
+    }
   }
 
   /** Stores a checkpoint unless one of that size is stored already (the first signed stays). */

@@ -62,6 +62,11 @@ export class Database {
     return open ? this.#as(open, scope, fn) : this.#begin(scope, fn);
   }
 
+  /** Whether the current async call chain runs inside an open transaction (which a write would join). */
+  inTransaction(): boolean {
+    return this.#active() !== undefined;
+  }
+
   /** Runs `fn` once the outermost transaction has committed (at once outside one); not if it rolls back. */
   afterCommit(fn: () => void): void {
     const open = this.#active();

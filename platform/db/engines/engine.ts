@@ -27,6 +27,8 @@ export interface Engine {
    * so it has nothing to lock and no such syntax; the stores add those clauses only where this holds.
    */
   readonly rowLocks: boolean;
+  /** Whether one statement can write two tables (INSERT inside WITH): PostgreSQL yes, SQLite no. */
+  readonly dataModifyingCtes: boolean;
   /**
    * Opens a transaction on `db` (one connection) and, with row-level security, tells it whose rows it may
    * touch. SQLite takes the write lock at once (BEGIN IMMEDIATE): a transaction that read first and wrote

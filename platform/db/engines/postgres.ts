@@ -22,6 +22,7 @@ export function postgresEngine(pool: PostgresPool): Engine {
     dialect: new PostgresDialect({ pool }),
     rowLevelSecurity: true,
     rowLocks: true,
+    dataModifyingCtes: true,
     begin: async (db, setting) => {
       const values = settingValues(setting);
       if (Object.values(values).every(isPlainWord)) {

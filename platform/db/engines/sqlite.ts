@@ -44,6 +44,7 @@ export function sqliteEngine(db: BetterSqlite3.Database): Engine {
     dialect: new SqliteDialect({ database: cachingDatabase(db) }),
     rowLevelSecurity: false,
     rowLocks: false,
+    dataModifyingCtes: false,
     begin: async (kysely) => {
       await sql`BEGIN IMMEDIATE`.execute(kysely);
     },
