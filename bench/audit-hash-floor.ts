@@ -3,7 +3,8 @@
 // in the verifier's units. No parsing, no signatures, no findings. bench/audit.ts bundles and spawns it
 // beside the verifier, on one thread and on two (units dealt in turn to this thread and a worker, each
 // unit's own part of the tree hashed where its leaves are, the few nodes above the units left out): what
-// this machine's cores can do with Node's crypto at best.
+// this machine's cores can do with Node's crypto at best. bench/package.ts runs it too, on a package's log,
+// beside the rest of the package's floor (see floor-gate.ts).
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { unitSubtrees } from '../shared/audit/chunk-hasher';
@@ -16,6 +17,7 @@ import {
 } from '../shared/audit/export-source';
 import { nodeAuditCrypto } from '../shared/audit/node-crypto';
 import { openExportFile } from '../shared/audit/node-file';
+import { startTogether } from './floor-gate';
 
 const [file, threadArg] = process.argv.slice(2);
 if (!file) throw new Error('usage: audit-hash-floor FILE [THREADS]');
@@ -60,6 +62,7 @@ const header = await readFirstLine(source, 64 * 1024);
 const helper = threads > 1 ? new Worker(helperSource, { eval: true }) : undefined;
 // Started before the clock: a floor is the best case.
 if (helper) await new Promise((resolve) => helper.once('online', resolve));
+await startTogether();
 const cpu = process.cpuUsage();
 const started = performance.now();
 const pool = new BufferPool();
