@@ -44,10 +44,12 @@ parentPort.on('message', (batch) => {
     try {
       row = read.get(scope.profileKey, scope.organization, scope.environment, snapshotId);
     } catch {
+      key.fill(0);
       parentPort.postMessage({ id, status: 'error' });
       continue;
     }
     if (!row) {
+      key.fill(0);
       parentPort.postMessage({ id, status: 'missing' });
       continue;
     }
@@ -55,6 +57,7 @@ parentPort.on('message', (batch) => {
     const aad = Buffer.from(JSON.stringify([workerData.label, scope.profileKey, scope.organization,
       scope.environment, snapshotId, row.sha256]));
     const plaintext = opened(key, row, aad);
+    key.fill(0);
     const digest = plaintext && createHash('sha256').update(plaintext).digest('hex');
     if (!plaintext || digest !== row.sha256) {
       parentPort.postMessage({ id, status: 'failed', meta });
@@ -120,6 +123,9 @@ export class ReadThreads {
   #queue: { request: Request; resolve: (read: ThreadRead) => void }[] = [];
   #next = 0;
   #inFlight = 0;
+  /** A thread died on its own (it could not load, say): from then on main reads everything itself. */
+  #broken = false;
+  #closing = false;
 
   constructor(options: ReadThreadsOptions) {
     this.#options = options;
@@ -132,6 +138,7 @@ export class ReadThreads {
   }
 
   read(key: Buffer, scope: KeyScope, snapshotId: string): Promise<ThreadRead> {
+    if (this.#broken || this.#closing) return Promise.resolve({ status: 'error' });
     return new Promise((resolve) => {
       if (this.#queue.length === 0) queueMicrotask(() => this.#dispatch());
       this.#inFlight++;
@@ -157,6 +164,7 @@ export class ReadThreads {
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     const threads = this.#threads.splice(0);
     await Promise.all(threads.map((t) => t.worker.terminate()));
   }
@@ -165,6 +173,10 @@ export class ReadThreads {
   #dispatch(): void {
     const queue = this.#queue;
     this.#queue = [];
+    if (this.#broken || this.#closing) {
+      for (const { resolve } of queue) resolve({ status: 'error' });
+      return;
+    }
     const batches = new Map<Thread, Request[]>();
     for (const { request, resolve } of queue) {
       const thread = this.#pick();
@@ -175,7 +187,11 @@ export class ReadThreads {
       if (batch) batch.push(request);
       else batches.set(thread, [request]);
     }
-    for (const [thread, batch] of batches) thread.worker.postMessage(batch);
+    for (const [thread, batch] of batches) {
+      thread.worker.postMessage(batch);
+      // The thread has its own copy now; neither copy outlives its read (the thread zeroes its own).
+      for (const request of batch) request.key.fill(0);
+    }
   }
 
   #pick(): Thread {
@@ -200,6 +216,7 @@ export class ReadThreads {
     });
     // A thread that dies answers what it owed as its own failures: main then reads those rows itself.
     worker.once('exit', () => {
+      if (!this.#closing) this.#broken = true;
       for (const resolve of thread.pending.values()) resolve({ status: 'error' });
       thread.pending.clear();
       const index = this.#threads.indexOf(thread);

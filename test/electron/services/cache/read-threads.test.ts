@@ -101,6 +101,19 @@ describe('reads in flight on the read threads', () => {
     cache.close();
   });
 
+  it('answer a failure of their own (never a discard) when their connection cannot open', async () => {
+    // The cache then reads the row in place (evidence-cache.ts `read`): a thread's failure deletes nothing.
+    const broken = new ReadThreads({ file: '/nonexistent/none.db', sql: 'SELECT 1', mmapSize: 0 });
+    const scope = { profileKey: 'p', organization: 'o', environment: 'e' };
+    const answers = await Promise.all([
+      broken.read(Buffer.alloc(32), scope, 's'),
+      broken.read(Buffer.alloc(32), scope, 't'),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual(['error', 'error']);
+    await broken.close();
+    expect((await broken.read(Buffer.alloc(32), scope, 's')).status).toBe('error');
+  });
+
   it('keep a missing snapshot a plain miss, and other tenants out of reach', async () => {
     const { cache } = await filled(3);
     const onThreads = threadReads();
