@@ -124,7 +124,7 @@ export const READ_SQL = `SELECT id, ${META}, nonce, tag, ciphertext FROM entries
 export class CacheStore {
   private readonly db: Database.Database;
   private readonly sql;
-  /** Totals and LRU order; undefined after a failed write, until read again from the table. */
+  /** Totals and LRU order; undefined after a bulk delete, until read again from the table. */
   #index: EntryIndex | undefined;
   readonly #put;
 
