@@ -4,11 +4,12 @@
 //    opening several snapshots makes them), best of 3 passes, against the single-pass CPU floor of a
 //    verified read: AES-256-GCM decryption (associated data, tag checked) plus SHA-256 of the same bytes,
 //    one thread, best of 3 passes before and 3 after. A get also reads SQLite and moves bytes between
-//    threads; it can pass that floor only by spreading reads over both cores;
+//    threads; it can pass that floor only by spreading reads over both cores (reads in flight run whole,
+//    SELECT included, on read threads with their own connections);
 //  - put of the same snapshots, one at a time, against a bare SQLite insert of the same bytes with the
 //    cache's page size and pragmas, one transaction each. Beside it, the bytes each writes to the WAL (a
-//    put also writes its entry's row, two index pages and the totals, 16 KiB pages each): bare / put is
-//    the best a put can do on a write-bound disk before any of its CPU work;
+//    put's row holds metadata and blob together; it also writes the snapshot-id index's page, 16 KiB):
+//    bare / put is the best a put can do on a write-bound disk before any of its CPU work;
 //  - get latency p50 / p99 of a 64 KiB snapshot, one call at a time (each pass's, then the median pass);
 //  - plain AES-256-GCM encryption, SHA-256 alone and a bare SQLite select, to show where the time goes.
 // Keys go to Node's cipher as KeyObjects, as the cache gives them (see envelope.ts), so the floors are the
@@ -205,8 +206,8 @@ async function measure(label: string, size: number, count: number) {
     p50s.push(percentile(latencies, 50));
     p99s.push(percentile(latencies, 99));
 
-    // Reads in flight together, as a screen opening several snapshots makes them: the main thread reads
-    // the rows while worker threads open (decrypt and re-hash) earlier ones, so both cores work.
+    // Reads in flight together, as a screen opening several snapshots makes them: read threads each
+    // select, decrypt and re-hash rows while the main thread dispatches and answers, so both cores work.
     let next = 0;
     started = performance.now();
     await Promise.all(

@@ -17,7 +17,8 @@ describe('README says what the code does', () => {
     const cache = bullet('Evidence cache');
     expect(cache).not.toMatch(/every read is opened on a worker thread/i);
     expect(cache).toMatch(/under 1 MiB read on its own is opened in place/);
-    expect(cache).toMatch(/larger ones, and reads in flight together, are opened on worker threads/);
+    expect(cache).toMatch(/larger ones, and reads in flight together, are read and opened on worker threads/);
+    expect(cache).toMatch(/own read-only connection to the file running the same tenant-scoped SELECT/);
     expect(cache).toMatch(/re-hashed against the published SHA-256/);
   });
 });

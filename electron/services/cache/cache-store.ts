@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { EntryIndex, type IndexedEntry } from './entry-index';
 import type { KeyScope, Sealed } from './envelope';
 
 /**
@@ -74,6 +75,25 @@ const migrations = [
      profile TEXT NOT NULL, origin TEXT NOT NULL, keys TEXT NOT NULL, pinned_at INTEGER NOT NULL,
      PRIMARY KEY (profile, origin)
    ) STRICT, WITHOUT ROWID;`,
+  // 2: a put writes one row (metadata and blob together) and one index entry, nothing else. The blob's
+  // columns come last, so a metadata read stops at the row's first page. Totals and last-used order are
+  // kept in memory (EntryIndex), rebuilt from this table at open: the totals row, its triggers and the
+  // last-used index cost a page each per put. Ids are kept, so nothing else changes meaning.
+  `CREATE TABLE entries_v2 (
+     id INTEGER PRIMARY KEY,
+     profile TEXT NOT NULL, organization TEXT NOT NULL, environment TEXT NOT NULL,
+     snapshot_id TEXT NOT NULL, name TEXT NOT NULL, media_type TEXT NOT NULL, size INTEGER NOT NULL,
+     sha256 TEXT NOT NULL, request_id TEXT, cached_at INTEGER NOT NULL, last_used_at INTEGER NOT NULL,
+     nonce BLOB NOT NULL, tag BLOB NOT NULL, ciphertext BLOB NOT NULL,
+     UNIQUE (profile, organization, environment, snapshot_id)
+   ) STRICT;
+   INSERT INTO entries_v2 SELECT e.id, e.profile, e.organization, e.environment, e.snapshot_id, e.name,
+     e.media_type, e.size, e.sha256, e.request_id, e.cached_at, e.last_used_at, b.nonce, b.tag, b.ciphertext
+     FROM entries e JOIN blobs b ON b.entry_id = e.id;
+   DROP TABLE blobs;
+   DROP TABLE totals;
+   DROP TABLE entries;
+   ALTER TABLE entries_v2 RENAME TO entries;`,
 ];
 
 /**
@@ -81,12 +101,13 @@ const migrations = [
  * writes small pages. mmap: a blob is copied out of the mapped file rather than read() page by page.
  */
 export const CACHE_PAGE_SIZE = 16_384;
+export const CACHE_MMAP_BYTES = 1024 * 1024 * 1024;
 export const CACHE_PRAGMAS = [
   'journal_mode = WAL',
   'synchronous = NORMAL',
   'foreign_keys = ON',
   'busy_timeout = 5000',
-  'mmap_size = 1073741824',
+  `mmap_size = ${CACHE_MMAP_BYTES}`,
 ];
 
 const TENANT = 'profile = ? AND organization = ? AND environment = ?';
@@ -94,9 +115,18 @@ const META = `snapshot_id AS snapshotId, name, media_type AS mediaType, size, sh
   request_id AS requestId, cached_at AS cachedAt, last_used_at AS lastUsedAt`;
 const at = (s: KeyScope) => [s.profileKey, s.organization, s.environment] as const;
 
+/**
+ * A snapshot's row, found under its full scope: (profile key, organization, environment, snapshot id).
+ * The read threads (read-threads.ts) run this very statement on their own connections.
+ */
+export const READ_SQL = `SELECT id, ${META}, nonce, tag, ciphertext FROM entries WHERE ${TENANT} AND snapshot_id = ?`;
+
 export class CacheStore {
   private readonly db: Database.Database;
   private readonly sql;
+  /** Totals and LRU order; undefined after a bulk delete, until read again from the table. */
+  #index: EntryIndex | undefined;
+  readonly #put;
 
   constructor(file: string) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -114,17 +144,15 @@ export class CacheStore {
     }
     const p = (sql: string) => this.db.prepare(sql);
     this.sql = {
-      read: p(`SELECT e.id, ${META}, b.nonce, b.tag, b.ciphertext FROM entries e
-               JOIN blobs b ON b.entry_id = e.id WHERE ${TENANT} AND snapshot_id = ?`),
-      deleteEntry: p(`DELETE FROM entries WHERE ${TENANT} AND snapshot_id = ?`),
+      read: p(READ_SQL),
+      locate: p(`SELECT id, size FROM entries WHERE ${TENANT} AND snapshot_id = ?`),
+      deleteEntry: p(`DELETE FROM entries WHERE ${TENANT} AND snapshot_id = ? RETURNING id`).pluck(),
       insertEntry: p(`INSERT INTO entries (profile, organization, environment, snapshot_id, name, media_type,
-               size, sha256, request_id, cached_at, last_used_at) VALUES (@profileKey, @organization,
-               @environment, @snapshotId, @name, @mediaType, @size, @sha256, @requestId, @cachedAt, @lastUsedAt)`),
-      insertBlob: p('INSERT INTO blobs (entry_id, nonce, tag, ciphertext) VALUES (?, ?, ?, ?)'),
+               size, sha256, request_id, cached_at, last_used_at, nonce, tag, ciphertext)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       touch: p('UPDATE entries SET last_used_at = ? WHERE id = ? AND last_used_at < ?'),
-      oldest: p('SELECT id FROM entries WHERE id != ? ORDER BY last_used_at, id LIMIT 64').pluck(),
       deleteById: p('DELETE FROM entries WHERE id = ?'),
-      totals: p('SELECT entries, bytes FROM totals WHERE id = 1'),
+      indexed: p('SELECT id, size, last_used_at AS lastUsedAt FROM entries'),
       list: p(`SELECT ${META} FROM entries WHERE ${TENANT}
                AND (? = '' OR instr(lower(name), ?) > 0 OR instr(lower(media_type), ?) > 0)
                ORDER BY last_used_at DESC, id DESC LIMIT ?`),
@@ -154,6 +182,16 @@ export class CacheStore {
         p('DELETE FROM pinned_keys WHERE profile = ?'),
       ],
     };
+    this.#index = this.#load();
+    this.#put = this.db.transaction(
+      (scope: KeyScope, meta: EntryMeta, sealed: Sealed, quotaBytes: number, index: EntryIndex) =>
+        this.#putRows(scope, meta, sealed, quotaBytes, index),
+    );
+  }
+
+  /** The SQLite file, for the read threads' own connections. */
+  get file(): string {
+    return this.db.name;
   }
 
   private migrate(): void {
@@ -170,12 +208,27 @@ export class CacheStore {
     return this.sql.read.get(...at(scope), snapshotId) as StoredEntry | undefined;
   }
 
+  /** The row's id and size without its blob: where a read should run, and whether there is one. */
+  locate(scope: KeyScope, snapshotId: string): { id: number; size: number } | undefined {
+    return this.sql.locate.get(...at(scope), snapshotId) as { id: number; size: number } | undefined;
+  }
+
+  // The in-memory index changes only after a write has committed: a write that throws was rolled back,
+  // and the index still matches the table.
+
   deleteEntry(scope: KeyScope, snapshotId: string): void {
-    this.sql.deleteEntry.run(...at(scope), snapshotId);
+    const ids = this.sql.deleteEntry.all(...at(scope), snapshotId) as number[];
+    for (const id of ids) this.#index?.remove(id);
   }
 
   deleteEntryById(id: number): void {
     this.sql.deleteById.run(id);
+    this.#index?.remove(id);
+  }
+
+  /** A read's last-used time, for the quota's order now; `touch` writes it to the file later. */
+  touched(id: number, time: number): void {
+    this.#index?.touch(id, time);
   }
 
   /** Last-used times recorded by reads, written together (one transaction instead of one per read). */
@@ -184,42 +237,67 @@ export class CacheStore {
     this.db.transaction(() => {
       for (const [id, time] of times) this.sql.touch.run(time, id, time);
     })();
+    for (const [id, time] of times) this.#index?.touch(id, time);
   }
 
   /**
-   * One transaction: the entry's metadata and blob replace any earlier copy, then least-recently-used
-   * entries of any tenant go until the total fits the quota. A crash leaves the whole put or none of it.
+   * One transaction: the entry (metadata and blob, one row) replaces any earlier copy, then
+   * least-recently-used entries of any tenant go until the total fits the quota. A crash leaves the
+   * whole put or none of it.
    */
   put(scope: KeyScope, meta: EntryMeta, sealed: Sealed, quotaBytes: number): { evicted: number } {
-    return this.db.transaction(() => {
-      this.sql.deleteEntry.run(...at(scope), meta.snapshotId);
-      const { lastInsertRowid: id } = this.sql.insertEntry.run({ ...scope, ...meta });
-      this.sql.insertBlob.run(id, sealed.nonce, sealed.tag, sealed.ciphertext);
-      return { evicted: this.evict(quotaBytes, id) };
-    })();
+    const done = this.#put(scope, meta, sealed, quotaBytes, this.#fresh());
+    done.apply();
+    return { evicted: done.evicted };
   }
 
-  /** Deletes least-recently-used entries (never `keep`) until the total is within the quota. */
-  private evict(quotaBytes: number, keep: number | bigint = -1): number {
-    let evicted = 0;
-    while (this.totals().bytes > quotaBytes) {
-      const ids = this.sql.oldest.all(keep) as number[];
-      if (ids.length === 0) break;
-      for (const id of ids) {
-        this.sql.deleteById.run(id);
-        evicted++;
-        if (this.totals().bytes <= quotaBytes) break;
-      }
-    }
-    return evicted;
+  #putRows(scope: KeyScope, meta: EntryMeta, sealed: Sealed, quotaBytes: number, index: EntryIndex) {
+    const replaced = this.sql.deleteEntry.all(...at(scope), meta.snapshotId) as number[];
+    const id = Number(
+      this.sql.insertEntry.run(
+        ...at(scope),
+        meta.snapshotId,
+        meta.name,
+        meta.mediaType,
+        meta.size,
+        meta.sha256,
+        meta.requestId,
+        meta.cachedAt,
+        meta.lastUsedAt,
+        sealed.nonce,
+        sealed.tag,
+        sealed.ciphertext,
+      ).lastInsertRowid,
+    );
+    let total = index.bytes + meta.size;
+    for (const old of replaced) total -= index.size(old) ?? 0;
+    const evicted = this.#evict(index, total - quotaBytes, [...replaced, id]);
+    const apply = () => {
+      for (const old of replaced) index.remove(old);
+      index.set({ id, size: meta.size, lastUsedAt: meta.lastUsedAt });
+      for (const old of evicted) index.remove(old);
+    };
+    return { evicted: evicted.length, apply };
+  }
+
+  /** Deletes least-recently-used entries (none of `keep`) until `excess` bytes are gone; answers their ids. */
+  #evict(index: EntryIndex, excess: number, keep: readonly number[]): number[] {
+    if (excess <= 0) return [];
+    const ids = index.oldest(excess, keep);
+    for (const id of ids) this.sql.deleteById.run(id);
+    return ids;
   }
 
   shrinkTo(quotaBytes: number): number {
-    return this.db.transaction(() => this.evict(quotaBytes))();
+    const index = this.#fresh();
+    const ids = this.db.transaction(() => this.#evict(index, index.bytes - quotaBytes, []))();
+    for (const id of ids) index.remove(id);
+    return ids.length;
   }
 
   totals(): { entries: number; bytes: number } {
-    return this.sql.totals.get() as { entries: number; bytes: number };
+    const index = this.#fresh();
+    return { entries: index.entries, bytes: index.bytes };
   }
 
   list(scope: KeyScope, query: string, limit: number): EntryMeta[] {
@@ -316,6 +394,17 @@ export class CacheStore {
 
   /** Copies the WAL into the file and truncates it, so old frames (earlier versions of rows) are gone. */
   private compact(): void {
+    // After a bulk delete: the index is read again from the table when next needed.
+    this.#index = undefined;
     this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  #load(): EntryIndex {
+    return new EntryIndex(this.sql.indexed.all() as IndexedEntry[]);
+  }
+
+  #fresh(): EntryIndex {
+    this.#index ??= this.#load();
+    return this.#index;
   }
 }

@@ -41,11 +41,14 @@ export function masterKeyId(masterKey: Uint8Array): string {
   return sha256Hex(masterKey).slice(0, 16);
 }
 
+/** The first field of a blob's associated data (read-threads.ts builds the same array in its threads). */
+export const BLOB_AAD_LABEL = 'cc-evidence-blob-v1';
+
 // JSON arrays as associated data: every field is delimited and escaped, so no two contexts share bytes.
 export function blobAad(scope: KeyScope, snapshotId: string, sha256: string): Buffer {
   return Buffer.from(
     JSON.stringify([
-      'cc-evidence-blob-v1',
+      BLOB_AAD_LABEL,
       scope.profileKey,
       scope.organization,
       scope.environment,

@@ -1,9 +1,10 @@
 import { fail, ok, type Result } from '../../../shared/result';
 import type { Profile, Vault } from '../vault/vault';
 import { CacheKeys } from './cache-keys';
-import { CacheStore, type EntryMeta, type StoredCheckpoint } from './cache-store';
-import { blobAad, type Sealed, seal, sha256Hex } from './envelope';
+import { CACHE_MMAP_BYTES, CacheStore, type EntryMeta, READ_SQL, type StoredCheckpoint } from './cache-store';
+import { blobAad, type KeyScope, open, seal, sha256Hex } from './envelope';
 import { OpenThreads } from './open-threads';
+import { ReadThreads, type ThreadRead } from './read-threads';
 import { MasterKeyRotations, type RotationOptions, type RotationOutcome } from './rotation';
 import { type CheckpointInput, TrustedCheckpoints } from './trusted-checkpoints';
 import {
@@ -64,6 +65,11 @@ export interface EvidenceCacheOptions {
 
 export const DEFAULT_QUOTA_BYTES = 512 * 1024 * 1024;
 const TOUCH_BATCH = 256;
+/**
+ * Below this a snapshot read on its own is opened in place: moving it would cost more than opening it.
+ * A larger one goes to a read thread, so the main thread is not held while it is decrypted.
+ */
+const IN_PLACE_BELOW = Number(process.env.CC_OPEN_IN_PLACE_BELOW ?? 1024 * 1024);
 
 const discarded = <T>(): Result<T> =>
   fail('conflict', 'The cached copy failed its integrity check and was discarded; fetch it again.');
@@ -73,11 +79,12 @@ export class EvidenceCache {
   private readonly trusted: TrustedCheckpoints;
   private readonly now: () => number;
   private quotaBytes: number;
-  /** Reads' last-used times, written in one transaction before any eviction, listing or close. */
+  /** Reads' last-used times not yet in the file: written in batches, and before a listing, a delete or close. */
   private readonly touches = new Map<number, number>();
   private readonly rotations: MasterKeyRotations;
+  private readonly readers: ReadThreads;
   private readonly opener = new OpenThreads();
-  /** Reads between their SELECT and their answer: with more than one, openings go to other cores. */
+  /** Reads not yet answered: one that starts while others are in flight goes whole to a read thread. */
   private reading = 0;
 
   private constructor(
@@ -89,6 +96,7 @@ export class EvidenceCache {
     this.keys = new CacheKeys(options.vault, store, this.now);
     this.trusted = new TrustedCheckpoints(store, this.now);
     this.rotations = new MasterKeyRotations(this.keys, store);
+    this.readers = new ReadThreads({ file: store.file, sql: READ_SQL, mmapSize: CACHE_MMAP_BYTES });
   }
 
   static open(options: EvidenceCacheOptions): Result<EvidenceCache> {
@@ -129,16 +137,17 @@ export class EvidenceCache {
         cachedAt: time,
         lastUsedAt: time,
       };
-      this.flushTouches();
       this.store.put(scope, meta, sealed, this.quotaBytes);
       return ok(meta);
     });
   }
 
   /**
-   * One indexed SELECT, one AES-GCM decryption and one SHA-256 once the tenant's key is in memory. An entry
-   * that fails authentication or whose plaintext does not hash to the published SHA-256 (the stored one,
-   * and `expectedSha256` when the caller has the platform's current value) is deleted and reported.
+   * One indexed SELECT, one AES-GCM decryption and one SHA-256 once the tenant's key is in memory: in place
+   * for a small snapshot read alone, else all three on a read thread (its own connection, the same scoped
+   * SELECT). An entry that fails authentication or whose plaintext does not hash to the published SHA-256
+   * (the stored one, and `expectedSha256` when the caller has the platform's current value) is deleted and
+   * reported, whichever thread read it.
    */
   async get(
     tenant: CacheTenant,
@@ -152,34 +161,88 @@ export class EvidenceCache {
     if (!SnapshotId.safeParse(snapshotId).success || (expected && !expected.success))
       return fail('bad-request', 'Expected a snapshot id and, optionally, a SHA-256 in hex.');
     const { profile, scope } = scoped.value;
-    return guardAsync(async () => {
-      const row = this.store.read(scope, snapshotId);
-      if (!row) return fail('not-found', 'This evidence is not in the offline cache.');
-      const discard = () => {
-        this.touches.delete(row.id);
-        this.store.deleteEntryById(row.id);
-        return discarded<CachedEvidence>();
-      };
-      if (expected?.success && expected.data !== row.sha256) return discard();
-      const dataKey = this.keys.cachedDataKey(scope) ?? (await this.keys.dataKey(profile, scope, false));
-      if (!dataKey) return discard();
-      const sealed: Sealed = { nonce: row.nonce, tag: row.tag, ciphertext: row.ciphertext };
-      this.reading++;
-      let opened: Awaited<ReturnType<OpenThreads['open']>>;
-      try {
-        const aad = blobAad(scope, snapshotId, row.sha256);
-        opened = await this.opener.open(dataKey, sealed, aad, this.reading === 1);
-      } finally {
-        this.reading--;
-      }
-      if (!opened || opened.digest !== row.sha256) return discard();
-      const bytes = opened.plaintext;
-      const lastUsedAt = this.now();
-      this.touches.set(row.id, lastUsedAt);
-      if (this.touches.size >= TOUCH_BATCH) this.flushTouches();
-      const { id: _id, nonce: _n, tag: _t, ciphertext: _c, ...meta } = row;
-      return ok({ ...meta, lastUsedAt, bytes });
-    });
+    const alone = this.reading === 0;
+    this.reading++;
+    try {
+      // Awaited here even when answered at once, so that reads started meanwhile count this one.
+      return await guardAsync(() => this.read(profile, scope, snapshotId, expected?.data, alone));
+    } finally {
+      this.reading--;
+    }
+  }
+
+  private async read(
+    profile: Profile,
+    scope: KeyScope,
+    snapshotId: string,
+    expected: string | undefined,
+    alone: boolean,
+  ): Promise<Result<CachedEvidence>> {
+    const found = this.store.locate(scope, snapshotId);
+    if (!found) return fail('not-found', 'This evidence is not in the offline cache.');
+    const cached = this.keys.cachedDataKey(scope);
+    // A small snapshot read beside others: read and opened whole on a thread, main only dispatches.
+    if (cached && !alone && found.size < IN_PLACE_BELOW) {
+      const read = await this.readers.read(cached, scope, snapshotId);
+      if (read.status !== 'error') return this.answer(scope, cached, read, expected);
+    }
+    const key = this.keys.cachedDataKey(scope) ?? (await this.keys.dataKey(profile, scope, false));
+    if (!key) return this.discard(found.id);
+    // A large one: read on main (a copy out of the mapped file) and opened on an open thread, so main reads
+    // the next while threads decrypt and re-hash. Measured side by side on 8 MiB snapshots, 4 in flight, this
+    // split reaches 0.96x the one-thread CPU floor where whole reads on the read threads reach 0.55x.
+    if (found.size >= IN_PLACE_BELOW) {
+      const read = await this.openOnThread(key, scope, snapshotId);
+      if (read.status !== 'error') return this.answer(scope, key, read, expected);
+    }
+    return this.answer(scope, key, this.readInPlace(key, scope, snapshotId), expected);
+  }
+
+  private async openOnThread(key: Buffer, scope: KeyScope, snapshotId: string): Promise<ThreadRead> {
+    const stored = this.store.read(scope, snapshotId);
+    if (!stored) return { status: 'missing' };
+    const { nonce, tag, ciphertext, ...row } = stored;
+    const aad = blobAad(scope, snapshotId, row.sha256);
+    const opened = await this.opener.open(key, { nonce, tag, ciphertext }, aad, false);
+    if (!opened || opened.digest !== row.sha256) return { status: 'failed', row };
+    return { status: 'opened', row, bytes: opened.plaintext };
+  }
+
+  private readInPlace(key: Buffer, scope: KeyScope, snapshotId: string): ThreadRead {
+    const stored = this.store.read(scope, snapshotId);
+    if (!stored) return { status: 'missing' };
+    const { nonce, tag, ciphertext, ...row } = stored;
+    const bytes = open(key, { nonce, tag, ciphertext }, blobAad(scope, snapshotId, row.sha256));
+    if (!bytes || sha256Hex(bytes) !== row.sha256) return { status: 'failed', row };
+    return { status: 'opened', row, bytes };
+  }
+
+  /** The same answer for a row read in place or on a thread. */
+  private answer(
+    scope: KeyScope,
+    key: Buffer,
+    read: ThreadRead,
+    expected: string | undefined,
+  ): Result<CachedEvidence> {
+    // A tenant shredded (or a cache cleared) while its row was being read: the row is gone, so is the answer.
+    if (read.status === 'missing' || read.status === 'error' || this.keys.cachedDataKey(scope) !== key)
+      return fail('not-found', 'This evidence is not in the offline cache.');
+    if (read.status === 'failed' || (expected !== undefined && expected !== read.row.sha256))
+      return this.discard(read.row.id);
+    const { id, ...meta } = read.row;
+    const lastUsedAt = this.now();
+    // The quota's order takes the read at once; the file takes it with the next batch (a crash may lose
+    // a batch: a few entries then look older than they are).
+    this.touches.set(id, lastUsedAt);
+    this.store.touched(id, lastUsedAt);
+    if (this.touches.size >= TOUCH_BATCH) this.flushTouches();
+    return ok({ ...meta, lastUsedAt, bytes: read.bytes });
+  }
+
+  private discard(id: number): Result<CachedEvidence> {
+    this.touches.delete(id);
+    this.store.deleteEntryById(id);
+    return discarded();
   }
 
   /** Metadata only (no blob is read or decrypted), most recently used first; `query` matches name or type. */
@@ -329,6 +392,7 @@ export class EvidenceCache {
     } finally {
       this.keys.forgetAll();
       this.store.close();
+      void this.readers.close();
       void this.opener.close();
     }
   }

@@ -54,6 +54,13 @@ describe('npm run build:electron: the bundles electron-builder packs', () => {
     expect(readFileSync(join(out, 'hash-worker.mjs'), 'utf8')).toContain("from 'node:worker_threads'");
   });
 
+  it("lets the evidence cache's read threads load better-sqlite3 from where main loads it (inside the asar)", () => {
+    const main = readFileSync(join(out, 'main.cjs'), 'utf8');
+    // The threads' code is a string inside main.cjs; the module path is resolved from main's own URL.
+    expect(main).toContain('createRequire)(__mainModuleUrl).resolve("better-sqlite3")');
+    expect(main).toContain('require(workerData.sqlite)');
+  });
+
   it('makes a preload a sandboxed renderer can load: it requires nothing but electron', () => {
     expect(requires('preload.cjs')).toEqual(['electron']);
     expect(readFileSync(join(out, 'preload.cjs'), 'utf8')).toContain('exposeInMainWorld');

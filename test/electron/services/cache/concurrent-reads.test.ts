@@ -25,11 +25,11 @@ describe('reads in flight together', () => {
     }
     const db = rawDb(dir.file);
     const id = db.prepare("SELECT id FROM entries WHERE snapshot_id = 'evd-3'").pluck().get() as number;
-    const { ciphertext } = db.prepare('SELECT ciphertext FROM blobs WHERE entry_id = ?').get(id) as {
+    const { ciphertext } = db.prepare('SELECT ciphertext FROM entries WHERE id = ?').get(id) as {
       ciphertext: Buffer;
     };
     ciphertext[100] = (ciphertext[100] as number) ^ 1;
-    db.prepare('UPDATE blobs SET ciphertext = ? WHERE entry_id = ?').run(ciphertext, id);
+    db.prepare('UPDATE entries SET ciphertext = ? WHERE id = ?').run(ciphertext, id);
     db.close();
 
     const ids = [...stored.keys(), ...stored.keys()];

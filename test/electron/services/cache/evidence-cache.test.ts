@@ -235,7 +235,7 @@ describe('the evidence cache', () => {
     value(await cache.put(tenant(alice), snapshot('evd-1', bytes)));
     value(await cache.put(tenant(alice), snapshot('evd-2', bytes)));
     const db = rawDb(file);
-    const blobs = db.prepare('SELECT nonce, ciphertext FROM blobs').all() as {
+    const blobs = db.prepare('SELECT nonce, ciphertext FROM entries').all() as {
       nonce: Buffer;
       ciphertext: Buffer;
     }[];

@@ -51,9 +51,9 @@ describe('the evidence cache on read', () => {
     const cache = openCache({ file, vault });
     value(await cache.put(tenant(alice), snapshot('evd-1', randomBytes(70_000))));
     const db = rawDb(file);
-    const { ciphertext } = db.prepare('SELECT ciphertext FROM blobs').get() as { ciphertext: Buffer };
+    const { ciphertext } = db.prepare('SELECT ciphertext FROM entries').get() as { ciphertext: Buffer };
     ciphertext[40_000] = (ciphertext[40_000] as number) ^ 0x80;
-    db.prepare('UPDATE blobs SET ciphertext = ?').run(ciphertext);
+    db.prepare('UPDATE entries SET ciphertext = ?').run(ciphertext);
     db.close();
     expectDiscarded(await cache.get(tenant(alice), 'evd-1'), dir);
     expect(value(cache.list(tenant(alice)))).toEqual([]);
@@ -73,8 +73,8 @@ describe('the evidence cache on read', () => {
     const source = entryId(file, 'usr_alice', 'acme', 'evd-1');
     const db = rawDb(file);
     const copy = db.prepare(
-      `UPDATE blobs SET (nonce, tag, ciphertext) = (SELECT nonce, tag, ciphertext FROM blobs WHERE entry_id = ?)
-       WHERE entry_id = ?`,
+      `UPDATE entries SET (nonce, tag, ciphertext) = (SELECT nonce, tag, ciphertext FROM entries WHERE id = ?)
+       WHERE id = ?`,
     );
     copy.run(source, entryId(file, 'usr_alice', 'acme', 'evd-2'));
     copy.run(source, entryId(file, 'usr_alice', 'globex', 'evd-1'));

@@ -114,7 +114,7 @@ describe('the evidence cache quota', () => {
     expect(value(cache.stats())).toMatchObject({ entries: 0, bytes: 0 });
     const db = rawDb(file);
     expect(
-      db.prepare('SELECT (SELECT count(*) FROM data_keys) + (SELECT count(*) FROM blobs)').pluck().get(),
+      db.prepare('SELECT (SELECT count(*) FROM data_keys) + (SELECT count(*) FROM entries)').pluck().get(),
     ).toBe(0);
     db.close();
     const bytes = randomBytes(100);
