@@ -13,12 +13,17 @@ function bullet(title: string): string {
 }
 
 describe('README says what the code does', () => {
-  it('evidence cache: a small snapshot read alone is opened in place, large ones and concurrent reads on workers', () => {
+  it('evidence cache: a small snapshot read alone is opened in place, small ones in flight whole on read threads, large ones opened on a thread', () => {
     const cache = bullet('Evidence cache');
     expect(cache).not.toMatch(/every read is opened on a worker thread/i);
     expect(cache).toMatch(/under 1 MiB read on its own is opened in place/);
-    expect(cache).toMatch(/larger ones, and reads in flight together, are read and opened on worker threads/);
-    expect(cache).toMatch(/own read-only connection to the file running the same tenant-scoped SELECT/);
+    expect(cache).toMatch(
+      /small ones read while\s+others are in flight are read and opened whole on read threads/,
+    );
+    expect(cache).toMatch(/own read-only connection\s+to the file running the same tenant-scoped SELECT/);
+    expect(cache).toMatch(
+      /1 MiB or more is read on the main thread and decrypted and re-hashed on an open thread/,
+    );
     expect(cache).toMatch(/re-hashed against the published SHA-256/);
   });
 });
