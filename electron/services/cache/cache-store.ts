@@ -43,7 +43,8 @@ export interface StoredCheckpoint {
   readonly savedAt: number;
 }
 
-const migrations = [
+/** Each schema version's step, in order (user_version counts the steps applied); exported for upgrade tests. */
+export const CACHE_MIGRATIONS: readonly string[] = [
   `CREATE TABLE data_keys (
      profile TEXT NOT NULL, organization TEXT NOT NULL, environment TEXT NOT NULL,
      master_key_id TEXT NOT NULL, wrapped BLOB NOT NULL, created_at INTEGER NOT NULL,
@@ -196,9 +197,9 @@ export class CacheStore {
 
   private migrate(): void {
     const current = this.db.pragma('user_version', { simple: true }) as number;
-    for (let version = current; version < migrations.length; version++) {
+    for (let version = current; version < CACHE_MIGRATIONS.length; version++) {
       this.db.transaction(() => {
-        this.db.exec(migrations[version] as string);
+        this.db.exec(CACHE_MIGRATIONS[version] as string);
         this.db.pragma(`user_version = ${version + 1}`);
       })();
     }

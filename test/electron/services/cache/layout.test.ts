@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CACHE_PAGE_SIZE } from '../../../../electron/services/cache/cache-store';
+import { CACHE_MIGRATIONS, CACHE_PAGE_SIZE } from '../../../../electron/services/cache/cache-store';
 import { alice, bob, openCache, rawDb, snapshot, tempDir, tenant, testVault, value } from './cache-helpers';
 
 const { vault } = testVault('layout');
@@ -19,39 +19,8 @@ function fresh() {
 
 const KiB = 1024;
 
-// The first layout, as caches written before version 2 hold it (cache-store.ts migration 1).
-const VERSION_1 = `
-  CREATE TABLE data_keys (
-    profile TEXT NOT NULL, organization TEXT NOT NULL, environment TEXT NOT NULL,
-    master_key_id TEXT NOT NULL, wrapped BLOB NOT NULL, created_at INTEGER NOT NULL,
-    PRIMARY KEY (profile, organization, environment)
-  ) STRICT, WITHOUT ROWID;
-  CREATE TABLE entries (
-    id INTEGER PRIMARY KEY,
-    profile TEXT NOT NULL, organization TEXT NOT NULL, environment TEXT NOT NULL,
-    snapshot_id TEXT NOT NULL, name TEXT NOT NULL, media_type TEXT NOT NULL, size INTEGER NOT NULL,
-    sha256 TEXT NOT NULL, request_id TEXT, cached_at INTEGER NOT NULL, last_used_at INTEGER NOT NULL,
-    UNIQUE (profile, organization, environment, snapshot_id)
-  ) STRICT;
-  CREATE INDEX entries_lru ON entries (last_used_at, id);
-  CREATE TABLE blobs (
-    entry_id INTEGER PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE,
-    nonce BLOB NOT NULL, tag BLOB NOT NULL, ciphertext BLOB NOT NULL
-  ) STRICT;
-  CREATE TABLE totals (id INTEGER PRIMARY KEY CHECK (id = 1), entries INTEGER NOT NULL, bytes INTEGER NOT NULL) STRICT;
-  INSERT INTO totals VALUES (1, 0, 0);
-  CREATE TRIGGER entries_added AFTER INSERT ON entries BEGIN
-    UPDATE totals SET entries = entries + 1, bytes = bytes + NEW.size WHERE id = 1; END;
-  CREATE TRIGGER entries_removed AFTER DELETE ON entries BEGIN
-    UPDATE totals SET entries = entries - 1, bytes = bytes - OLD.size WHERE id = 1; END;
-  CREATE TABLE checkpoints (
-    profile TEXT NOT NULL, origin TEXT NOT NULL, size INTEGER NOT NULL, root TEXT NOT NULL,
-    note TEXT NOT NULL, saved_at INTEGER NOT NULL, PRIMARY KEY (profile, origin, size)
-  ) STRICT, WITHOUT ROWID;
-  CREATE TABLE pinned_keys (
-    profile TEXT NOT NULL, origin TEXT NOT NULL, keys TEXT NOT NULL, pinned_at INTEGER NOT NULL,
-    PRIMARY KEY (profile, origin)
-  ) STRICT, WITHOUT ROWID;`;
+// The first layout, as caches written before version 2 hold it: the store's own first step.
+const VERSION_1 = CACHE_MIGRATIONS[0] as string;
 
 const META = `profile, organization, environment, snapshot_id, name, media_type, size, sha256, request_id,
   cached_at, last_used_at`;
