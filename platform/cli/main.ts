@@ -3,7 +3,6 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Secret } from 'otpauth';
-import pino from 'pino';
 import { Environment } from '../../shared/domain/environments';
 import { breakGlassApprove } from '../approvals/break-glass';
 import { rotateAuditSigningKey } from '../audit/key-rotation';
@@ -14,13 +13,11 @@ import { backupSqliteDatabase, openSqliteDatabase } from '../db/database';
 import { migrate } from '../db/migrate';
 import { isPostgresUrl, migratePostgres, openPostgresDatabase } from '../db/postgres';
 import { orgScope, TENANT_FILTERS_OFF_VARIABLE, tenantScope } from '../db/scope';
-import { sealLegacyEvidence } from '../evidence/legacy-evidence';
-import { finishMasterKeyRotation, rotateMasterKey } from '../evidence/master-key-rotation';
-import { createLogger } from '../http/logging';
-import { buildServer } from '../http/server';
+import { rotateMasterKey } from '../evidence/master-key-rotation';
 import { isSeeded, printDemoCredentials, seedLivedInDemo } from '../seed/demo';
 import { formatSummary } from '../seed/summary';
 import { WebhookService } from '../webhooks/webhook-service';
+import { carriesPassword, serve } from './serve';
 
 const usage = `Usage: npm run platform -- <command> [options]
 
@@ -368,66 +365,9 @@ async function breakGlass(
   return 0;
 }
 
-/** Whether a URL given on the command line has a password in it (the flag's value, not the variable's). */
-function carriesPassword(url: string | undefined): boolean {
-  if (url === undefined) return false;
-  try {
-    return new URL(url).password !== '';
-  } catch {
-    return false;
-  }
-}
-
 function optionalIndex(text: string | undefined): number | undefined | null {
   if (text === undefined) return undefined;
   return /^\d{1,15}$/.test(text) ? Number(text) : null;
-}
-
-async function serve(
-  dataDir: string,
-  database: string | undefined,
-  host: string,
-  port: number,
-  allowPrivateWebhookTargets: boolean,
-  smtpUrl: string | undefined,
-  logFile?: string,
-): Promise<number> {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write('--port must be a number from 0 to 65535.\n');
-    return 2;
-  }
-  const ctx = await createContext(dataDir, {
-    allowPrivateWebhookTargets,
-    ...(smtpUrl ? { smtpUrl } : {}),
-    ...(database === undefined ? {} : { database }),
-  });
-  // Work a previous run left unfinished, before the first request: evidence from before encryption at
-  // rest, and a master-key rotation cut short.
-  const sealed = await sealLegacyEvidence(ctx);
-  if (sealed > 0)
-    process.stdout.write(`Encrypted ${sealed} evidence files kept in clear by an older version.\n`);
-  await finishMasterKeyRotation(ctx);
-  if (allowPrivateWebhookTargets) {
-    process.stdout.write(
-      'Webhooks may reach this machine and private networks (--allow-private-webhooks).\n',
-    );
-  }
-  const destination = logFile ? pino.destination({ dest: logFile, mkdir: true, sync: false }) : undefined;
-  const app = await buildServer(ctx, { logger: createLogger(destination ? { destination } : {}) });
-  const address = await app.listen({ host, port });
-  const where = database === undefined ? `data in ${dataDir}` : `PostgreSQL, keys in ${dataDir}`;
-  process.stdout.write(`Platform API listening on ${address} (${where}). Ctrl+C stops it.\n`);
-  if (logFile) process.stdout.write(`Its request log: ${logFile}\n`);
-  // Where an invitee's enrollment link goes (the SMTP URL is shown without its password).
-  process.stdout.write(`Invitations are mailed to ${ctx.mailer.describe}.\n`);
-  const stop = async () => {
-    await app.close();
-    await ctx.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return new Promise<number>(() => {});
 }
 
 async function readStdin(): Promise<string> {
