@@ -55,6 +55,8 @@ END
 $$;
 SQL
 
+# Sourced (as .ci/run does), the tests that follow find the cluster on whatever port it has.
+export CC_TEST_POSTGRES_PORT="$port"
 echo "PostgreSQL $version/$cluster on 127.0.0.1:$port with roles compliance_owner, compliance_app, cc_test_admin"
 if [ "$port" != "5432" ]; then
   echo "Its port is not 5432: export CC_TEST_POSTGRES_PORT=$port before npm test"
