@@ -3,7 +3,7 @@ import { systemContext } from '../../platform/audit/audit-context';
 import { orgScope, tenantScope } from '../../platform/db/scope';
 import { scanForAxeViolations } from '../fixtures/ui/axe';
 import { signInThroughPlatformPage } from '../fixtures/ui/console-journey';
-import { buildRenderer, startConsole, type TestConsole } from '../helpers/console';
+import { startConsoleFor, type TestConsole } from '../helpers/console';
 import { approveBy } from '../helpers/lifecycle';
 import { startPlatform, type TestPlatform } from '../helpers/platform';
 
@@ -34,11 +34,7 @@ test.beforeAll(async () => {
   if (!created.ok) throw new Error(created.error.message);
   staleKeyId = created.value.key.id;
   platform.clock.advance(120 * DAY);
-  console_ = await startConsole({
-    rendererDir: await buildRenderer(),
-    platformUrl: platform.url,
-    now: () => platform.clock.now(),
-  });
+  console_ = await startConsoleFor(platform);
 });
 test.afterAll(async () => {
   await console_.close();

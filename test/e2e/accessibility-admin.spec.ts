@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { scanForAxeViolations } from '../fixtures/ui/axe';
 import { signInThroughPlatformPage } from '../fixtures/ui/console-journey';
-import { buildRenderer, startConsole, type TestConsole } from '../helpers/console';
+import { startConsoleFor, type TestConsole } from '../helpers/console';
 import { startPlatform, type TestPlatform } from '../helpers/platform';
 
 // An axe scan of the admin screens (API keys & credentials, Members & roles, Settings) and their
@@ -12,11 +12,7 @@ let console_: TestConsole;
 
 test.beforeAll(async () => {
   platform = await startPlatform({ defaultPolicy: true });
-  console_ = await startConsole({
-    rendererDir: await buildRenderer(),
-    platformUrl: platform.url,
-    now: () => platform.clock.now(),
-  });
+  console_ = await startConsoleFor(platform);
 });
 test.afterAll(async () => {
   await console_.close();

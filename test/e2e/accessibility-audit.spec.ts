@@ -5,7 +5,7 @@ import { expect, test } from '@playwright/test';
 import { scanForAxeViolations } from '../fixtures/ui/axe';
 import { signInThroughPlatformPage } from '../fixtures/ui/console-journey';
 import { appendEntries, exportLog, joinExport, splitExport, tenantOf } from '../helpers/audit';
-import { buildRenderer, startConsole, type TestConsole } from '../helpers/console';
+import { startConsoleFor, type TestConsole } from '../helpers/console';
 import { startPlatform, type TestPlatform } from '../helpers/platform';
 
 // An axe scan of each state of the Audit screen an auditor meets, in the real renderer against a real
@@ -17,11 +17,7 @@ let console_: TestConsole;
 test.beforeAll(async () => {
   platform = await startPlatform();
   await appendEntries(platform, tenantOf(platform, 'acme', 'test'), 1500);
-  console_ = await startConsole({
-    rendererDir: await buildRenderer(),
-    platformUrl: platform.url,
-    now: () => platform.clock.now(),
-  });
+  console_ = await startConsoleFor(platform);
 });
 test.afterAll(async () => {
   await console_.close();

@@ -5,7 +5,7 @@ import { expect, type Page, test } from '@playwright/test';
 import { scanForAxeViolations } from '../fixtures/ui/axe';
 import { paintedScreenshot } from '../fixtures/ui/screenshot';
 import { decide, registerDevice } from '../helpers/approvals';
-import { buildRenderer, startConsole, type TestConsole } from '../helpers/console';
+import { startConsoleFor, type TestConsole } from '../helpers/console';
 import { startPlatform, type TestPlatform } from '../helpers/platform';
 
 // The auditor's package journey through the real console (headless host, real main-process services and
@@ -54,11 +54,7 @@ test.beforeAll(async () => {
     body: { name: 'external auditor', scopes: ['audit:read', 'audit:export', 'evidence:read'] },
   });
   apiKey = key.json.secret;
-  console_ = await startConsole({
-    rendererDir: await buildRenderer(),
-    platformUrl: platform.url,
-    now: () => platform.clock.now(),
-  });
+  console_ = await startConsoleFor(platform);
 });
 test.afterAll(async () => {
   await console_.close();

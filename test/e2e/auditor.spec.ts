@@ -14,7 +14,7 @@ import {
   splitExport,
   tenantOf,
 } from '../helpers/audit';
-import { buildRenderer, startConsole, type TestConsole } from '../helpers/console';
+import { startConsoleFor, type TestConsole } from '../helpers/console';
 import { rawSql, startPlatform, type TestPlatform } from '../helpers/platform';
 
 // The auditor's journey through the real console (headless host, real main-process services, real
@@ -28,11 +28,7 @@ const files = mkdtempSync(join(tmpdir(), 'cc-auditor-'));
 test.beforeAll(async () => {
   platform = await startPlatform();
   await appendEntries(platform, tenantOf(platform, 'acme', 'test'), 3000);
-  console_ = await startConsole({
-    rendererDir: await buildRenderer(),
-    platformUrl: platform.url,
-    now: () => platform.clock.now(),
-  });
+  console_ = await startConsoleFor(platform);
 });
 test.afterAll(async () => {
   await console_.close();

@@ -4,7 +4,7 @@ import { expect, type Page, test } from '@playwright/test';
 import { totpCode } from '../../platform/auth/totp';
 import { base32 } from '../../platform/crypto/random';
 import { signedInAs } from '../fixtures/ui/console-journey';
-import { buildRenderer, callFromPage, startConsole, type TestConsole } from '../helpers/console';
+import { callFromPage, startConsoleFor, type TestConsole } from '../helpers/console';
 import { valueIn } from '../helpers/contract';
 import { startPlatform, type TestPlatform } from '../helpers/platform';
 
@@ -13,11 +13,7 @@ let console_: TestConsole;
 
 test.beforeAll(async () => {
   platform = await startPlatform({ defaultPolicy: false });
-  console_ = await startConsole({
-    rendererDir: await buildRenderer(),
-    platformUrl: platform.url,
-    now: () => platform.clock.now(),
-  });
+  console_ = await startConsoleFor(platform);
 });
 test.afterAll(async () => {
   await console_.close();

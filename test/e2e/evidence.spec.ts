@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { onePagePdf, solidPng } from '../fixtures/evidence/files';
 import { scanForAxeViolations } from '../fixtures/ui/axe';
 import { raiseRequest, signInThroughPlatformPage } from '../fixtures/ui/console-journey';
-import { buildRenderer, startConsole, type TestConsole } from '../helpers/console';
+import { startConsoleFor, type TestConsole } from '../helpers/console';
 import { startPlatform, type TestPlatform } from '../helpers/platform';
 
 // An officer opens a request's evidence (image, PDF, JSON) through the encrypted cache, then the platform
@@ -12,11 +12,7 @@ let console_: TestConsole;
 
 test.beforeAll(async () => {
   platform = await startPlatform({ defaultPolicy: true });
-  console_ = await startConsole({
-    rendererDir: await buildRenderer(),
-    platformUrl: platform.url,
-    now: () => platform.clock.now(),
-  });
+  console_ = await startConsoleFor(platform);
 });
 test.afterAll(async () => {
   await console_.close();

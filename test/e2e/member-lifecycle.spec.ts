@@ -3,7 +3,7 @@ import { Secret } from 'otpauth';
 import { totpCode } from '../../platform/auth/totp';
 import { scanForAxeViolations } from '../fixtures/ui/axe';
 import { signInThroughPlatformPage } from '../fixtures/ui/console-journey';
-import { buildRenderer, startConsole, type TestConsole } from '../helpers/console';
+import { startConsoleFor, type TestConsole } from '../helpers/console';
 import { approveBy } from '../helpers/lifecycle';
 import { invitationLinkFor } from '../helpers/mail';
 import { startPlatform, type TestPlatform } from '../helpers/platform';
@@ -15,11 +15,7 @@ let console_: TestConsole;
 
 test.beforeAll(async () => {
   platform = await startPlatform({ defaultPolicy: true });
-  console_ = await startConsole({
-    rendererDir: await buildRenderer(),
-    platformUrl: platform.url,
-    now: () => platform.clock.now(),
-  });
+  console_ = await startConsoleFor(platform);
 });
 test.afterAll(async () => {
   await console_.close();

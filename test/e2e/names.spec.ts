@@ -6,7 +6,7 @@ import type { DemoUser } from '../../platform/seed/demo';
 import { scanForAxeViolations } from '../fixtures/ui/axe';
 import { displayNameOf, signedInAs, signInThroughPlatformPage } from '../fixtures/ui/console-journey';
 import { paintedScreenshot } from '../fixtures/ui/screenshot';
-import { buildRenderer, startConsole, type TestConsole } from '../helpers/console';
+import { startConsoleFor, type TestConsole } from '../helpers/console';
 import { rawSql, startPlatform, type TestPlatform } from '../helpers/platform';
 
 // Names where ids used to show, outside the approvals views, in the real console against a real platform
@@ -46,11 +46,7 @@ test.beforeAll(async () => {
     body: { name: 'ERP connector', scopes: ['approvals:read', 'approvals:request'] },
   });
   expect(created.status, created.text).toBe(201);
-  console_ = await startConsole({
-    rendererDir: await buildRenderer(),
-    platformUrl: platform.url,
-    now: () => platform.clock.now(),
-  });
+  console_ = await startConsoleFor(platform);
 });
 test.afterAll(async () => {
   await console_.close();

@@ -29,6 +29,18 @@ export interface TestConsole {
   close(): Promise<void>;
 }
 
+/** A console for a test platform: the built renderer, pointed at the platform, on the platform's clock. */
+export async function startConsoleFor(platform: {
+  readonly url: string;
+  readonly clock: { now(): number };
+}): Promise<TestConsole> {
+  return startConsole({
+    rendererDir: await buildRenderer(),
+    platformUrl: platform.url,
+    now: () => platform.clock.now(),
+  });
+}
+
 /** The real console services behind the headless host, with a keychain service name of their own. */
 export async function startConsole(options: {
   rendererDir: string;
