@@ -95,6 +95,14 @@ export const CACHE_MIGRATIONS: readonly string[] = [
    DROP TABLE totals;
    DROP TABLE entries;
    ALTER TABLE entries_v2 RENAME TO entries;`,
+  // 3: a read's last-used time gets a small row of its own. Kept in the entry's row, recording it rewrote
+  // the row's page and made SQLite read the whole blob back (to compare it with the new row's). The entry's own
+  // last_used_at is no longer written after its put (in an older file it holds its last use then); its
+  // last use is the later of that and its use row's. Nothing is copied, so no blob is rewritten here.
+  `CREATE TABLE entry_uses (
+     entry_id INTEGER PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE,
+     last_used_at INTEGER NOT NULL
+   ) STRICT;`,
 ];
 
 /**
@@ -114,6 +122,10 @@ export const CACHE_PRAGMAS = [
 const TENANT = 'profile = ? AND organization = ? AND environment = ?';
 const META = `snapshot_id AS snapshotId, name, media_type AS mediaType, size, sha256,
   request_id AS requestId, cached_at AS cachedAt, last_used_at AS lastUsedAt`;
+/** Entries with their last use: the later of the put's time and the use row's, if the entry has one. */
+const WITH_USES = `(SELECT e.id, e.profile, e.organization, e.environment, e.snapshot_id, e.name, e.media_type,
+  e.size, e.sha256, e.request_id, e.cached_at, max(e.last_used_at, coalesce(u.last_used_at, 0)) AS last_used_at
+  FROM entries e LEFT JOIN entry_uses u ON u.entry_id = e.id)`;
 const at = (s: KeyScope) => [s.profileKey, s.organization, s.environment] as const;
 
 /**
@@ -151,10 +163,13 @@ export class CacheStore {
       insertEntry: p(`INSERT INTO entries (profile, organization, environment, snapshot_id, name, media_type,
                size, sha256, request_id, cached_at, last_used_at, nonce, tag, ciphertext)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      touch: p('UPDATE entries SET last_used_at = ? WHERE id = ? AND last_used_at < ?'),
+      // Only for an entry still there; a use only moves forward.
+      touch: p(`INSERT INTO entry_uses (entry_id, last_used_at) SELECT id, ? FROM entries WHERE id = ?
+               ON CONFLICT (entry_id) DO UPDATE SET last_used_at = excluded.last_used_at
+               WHERE excluded.last_used_at > entry_uses.last_used_at`),
       deleteById: p('DELETE FROM entries WHERE id = ?'),
-      indexed: p('SELECT id, size, last_used_at AS lastUsedAt FROM entries'),
-      list: p(`SELECT ${META} FROM entries WHERE ${TENANT}
+      indexed: p(`SELECT id, size, last_used_at AS lastUsedAt FROM ${WITH_USES}`),
+      list: p(`SELECT ${META} FROM ${WITH_USES} WHERE ${TENANT}
                AND (? = '' OR instr(lower(name), ?) > 0 OR instr(lower(media_type), ?) > 0)
                ORDER BY last_used_at DESC, id DESC LIMIT ?`),
       deleteTenantEntries: p(`DELETE FROM entries WHERE ${TENANT}`),
@@ -236,7 +251,7 @@ export class CacheStore {
   touch(times: ReadonlyMap<number, number>): void {
     if (times.size === 0) return;
     this.db.transaction(() => {
-      for (const [id, time] of times) this.sql.touch.run(time, id, time);
+      for (const [id, time] of times) this.sql.touch.run(time, id);
     })();
     for (const [id, time] of times) this.#index?.touch(id, time);
   }

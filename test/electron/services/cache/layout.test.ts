@@ -77,7 +77,7 @@ describe('the cache file layout', () => {
     asVersion1(source.file, old.file);
     const migrated = openCache({ file: old.file, vault });
     const raw = rawDb(old.file);
-    expect(raw.pragma('user_version', { simple: true })).toBe(2);
+    expect(raw.pragma('user_version', { simple: true })).toBe(CACHE_MIGRATIONS.length);
     const names = raw
       .prepare("SELECT name FROM sqlite_schema WHERE type IN ('table', 'index', 'trigger')")
       .pluck();
@@ -103,6 +103,7 @@ describe('the cache file layout', () => {
     rewind.exec(
       "UPDATE entries SET last_used_at = CASE snapshot_id WHEN 'evd-1' THEN 1 WHEN 'evd-2' THEN 2 ELSE 3 END",
     );
+    rewind.exec('DELETE FROM entry_uses');
     rewind.close();
     const ordered = openCache({ file: old.file, vault, now: () => 300 });
     value(ordered.setQuota(3 * 40 * KiB + 6));
@@ -134,5 +135,34 @@ describe('the cache file layout', () => {
     // the blob's row, the last-used index and the totals row added three more (about 10 a put).
     expect((state?.log ?? 0) / puts).toBeLessThanOrEqual(7.5);
     cache.close();
+  });
+
+  it('records reads apart from the entries: 256 reads of 64 KiB snapshots write a page or two', async () => {
+    const { file } = fresh();
+    let time = 1_000;
+    const cache = openCache({ file, vault, now: () => time });
+    for (let i = 0; i < 300; i++)
+      value(await cache.put(tenant(alice), snapshot(`evd-${i}`, randomBytes(64 * KiB))));
+    const observer = rawDb(file);
+    observer.pragma('wal_checkpoint(TRUNCATE)');
+    time = 2_000;
+    for (let i = 0; i < 256; i++) value(await cache.get(tenant(alice), `evd-${i}`));
+    // A listing writes the reads not yet in the file, and orders by them.
+    time = 3_000;
+    expect(value(cache.list(tenant(alice), { limit: 1 }))[0]).toMatchObject({ lastUsedAt: 2_000 });
+    const [state] = observer.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+    observer.close();
+    // The use rows of 256 entries fit a page or two. In the entry's own row, a read rewrote the row's page
+    // (32 here) and SQLite read the whole blob back to compare it with the new row's.
+    expect(state?.log ?? 0).toBeGreaterThan(0);
+    expect(state?.log ?? 0).toBeLessThanOrEqual(8);
+    cache.close();
+
+    // The order holds across a restart: the 44 never read go first.
+    const reopened = openCache({ file, vault, now: () => 4_000 });
+    value(reopened.setQuota(256 * 64 * KiB));
+    expect(value(reopened.list(tenant(alice), { limit: 1000 }))).toHaveLength(256);
+    expect(value(reopened.list(tenant(alice), { query: 'evd-299' }))).toEqual([]);
+    reopened.close();
   });
 });
