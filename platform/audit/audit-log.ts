@@ -1,4 +1,3 @@
-import canonicalize from 'canonicalize';
 import { type AuditEntry, auditOrigin } from '../../shared/audit/format';
 import { HASH_BYTES, toBase64 } from '../../shared/audit/hash';
 import {
@@ -12,11 +11,13 @@ import {
 import { nodeAuditCrypto } from '../../shared/audit/node-crypto';
 import { formatCheckpointBody } from '../../shared/audit/note';
 import type { Clock } from '../clock';
-import type { AuditEntryRow, NodeAddress } from '../db/audit';
+import type { LogHead, NodeAddress } from '../db/audit';
 import type { TenantScope } from '../db/scope';
 import type { Stores } from '../db/stores';
+import { type AppendedRows, appendedRows, type PendingEntry } from './appended-rows';
 import type { AuditContext } from './audit-context';
 import { GroupCommit, GroupFailure } from './group-commit';
+import { KnownHeads } from './known-heads';
 import type { AuditSigningKeys } from './signing-keys';
 
 /** The platform publishes a checkpoint at least this often (audit-format.md). */
@@ -38,11 +39,6 @@ export interface PublishedCheckpoint {
 
 /** Most entries one group commit writes (a few hundred KB of rows; checkpoints fall inside it as due). */
 const MAX_GROUP = 256;
-
-interface Pending {
-  readonly context: AuditContext;
-  readonly event: AuditEvent;
-}
 
 /**
  * One append-only Merkle log per (organization, environment).
@@ -71,10 +67,11 @@ interface Pending {
  */
 export class AuditLog {
   readonly hasher = new MerkleHasher(nodeAuditCrypto);
-  readonly #groups = new GroupCommit<Pending, AuditEntry>(
+  readonly #groups = new GroupCommit<PendingEntry, AuditEntry>(
     (scope, claim) => this.#commitGroup(scope, claim),
     MAX_GROUP,
   );
+  readonly #known = new KnownHeads();
 
   constructor(
     private readonly stores: Stores,
@@ -94,9 +91,11 @@ export class AuditLog {
   append(scope: TenantScope, context: AuditContext, event: AuditEvent): Promise<AuditEntry> {
     const { db } = this.stores;
     if (!db.inTransaction()) return this.#groups.submit(scope, { context, event });
-    return db.inTenant(scope, async () => {
-      await db.lockAuditLog(scope);
-      const [entry] = await this.#sequence(scope, [{ context, event }]);
+    // Its entry commits with the caller's transaction, whenever that is: the head this process knew is stale.
+    this.#known.forget(scope);
+    return db.inAuditLog(scope, async () => {
+      const head = await this.stores.audit.head(scope, () => 1);
+      const [entry] = await this.#write(scope, head, [{ context, event }]);
       return entry as AuditEntry;
     });
   }
@@ -105,98 +104,67 @@ export class AuditLog {
    * One group in one transaction of its own: its items are claimed once the log's lock is held (see
    * GroupCommit). A failure is reported as a GroupFailure that says whether the transaction surely rolled
    * back (GroupCommit then writes the group's halves again) or may have committed.
+   *
+   * The head comes from the last group this process committed to the log when it still holds (one round
+   * trip under the lock fewer: the insert checks it), else from the database. There the group is claimed
+   * after the head is read, so that what arrived during that round trip joins it.
    */
-  async #commitGroup(scope: TenantScope, claim: () => readonly Pending[]): Promise<AuditEntry[]> {
-    const { db } = this.stores;
+  async #commitGroup(scope: TenantScope, claim: () => readonly PendingEntry[]): Promise<AuditEntry[]> {
+    const { db, audit } = this.stores;
     let beforeCommit = true;
+    let next: LogHead | undefined;
+    const committed = Promise.withResolvers<boolean>();
     try {
-      return await db.inTenant(scope, async () => {
+      const entries = await db.inAuditLog(scope, async () => {
         // Database may run this again after a deadlock; each run starts before its own COMMIT.
         beforeCommit = true;
-        await db.lockAuditLog(scope);
-        const items = claim();
-        const entries = items.length > 0 ? await this.#sequence(scope, items) : [];
+        next = undefined;
+        const known = await this.#known.current(scope);
+        let written: AppendedRows | undefined;
+        if (known) {
+          const items = claim();
+          if (items.length === 0) return [];
+          const rows = appendedRows(this.hasher, scope, known, items, this.clock.now());
+          if (await audit.insertAppendedAt(scope, known.size, rows.rows, rows.nodes)) written = rows;
+        }
+        if (!written) {
+          const head = await audit.head(scope, () => claim().length);
+          const items = claim();
+          if (items.length === 0) return [];
+          written = appendedRows(this.hasher, scope, head, items, this.clock.now());
+          await audit.insertAppended(scope, written.rows, written.nodes);
+        }
+        await this.#publishDue(scope, written.entries);
+        next = written.next;
+        this.#known.offer(scope, committed.promise, () => next);
         beforeCommit = false;
-        return entries;
+        return written.entries;
       });
+      committed.resolve(true);
+      return entries;
     } catch (error) {
+      committed.resolve(false);
       throw new GroupFailure(beforeCommit ? 'rolled-back' : 'in-doubt', error);
     }
   }
 
-  /**
-   * Appends `items` in order; the caller holds the log's lock in the current transaction. Sequence numbers,
-   * times, leaves and nodes come from the log's head as stored (its last entry and the perfect subtrees that
-   * cover it, the "frontier"), so nothing of another process's appends is missed; the checkpoints due inside
-   * the range are signed here, once per size (under the lock, and only when none is stored at that size).
-   */
-  async #sequence(scope: TenantScope, items: readonly Pending[]): Promise<AuditEntry[]> {
-    const { audit } = this.stores;
-    const { size, lastTs, frontier } = await audit.head(scope, items.length);
-    // The perfect subtrees covering [0, size), largest (leftmost) first: each new leaf merges with the last
-    // ones while its index is odd, as a binary counter carries. A head may leave out the ones no new leaf
-    // merges with (undefined here); reaching one of those is a broken tree.
-    const stack = frontierAddresses(size).map(({ level, idx }) => ({
-      level,
-      idx,
-      hash: frontier.get(level) as Uint8Array | undefined,
-    }));
-    // Times never go backwards in the log, even when another process's clock runs a little ahead of ours.
-    const now = Math.max(this.clock.now(), lastTs ?? 0);
-    const ts = new Date(now).toISOString();
-    const entries: AuditEntry[] = [];
-    const rows: AuditEntryRow[] = [];
-    const completed: { level: number; idx: number; hash: Uint8Array }[] = [];
-    for (const [i, { context, event }] of items.entries()) {
-      const seq = size + i;
-      const entry: AuditEntry = {
-        seq,
-        ts,
-        actor: context.actor,
-        action: event.action,
-        resource: event.resource,
-        organization: scope.organizationSlug,
-        environment: scope.environment,
-        request: context.request,
-        change: event.change ?? null,
-        outcome: event.outcome ?? 'success',
-        ...(event.signature ? { signature: event.signature } : {}),
-      };
-      const canonical = canonicalize(entry);
-      if (canonical === undefined) throw new Error('Audit entry is not serializable');
-      entries.push(entry);
-      rows.push({
-        seq,
-        ts: now,
-        action: entry.action,
-        actor_id: entry.actor.id,
-        resource_type: entry.resource.type,
-        resource_id: entry.resource.id,
-        canonical,
-      });
-      let node = { level: 0, idx: seq, hash: this.hasher.leaf(Buffer.from(canonical, 'utf8')) };
-      completed.push(node);
-      while (node.idx % 2 === 1) {
-        const left = stack.pop();
-        if (!left?.hash || left.level !== node.level || left.idx !== node.idx - 1) {
-          throw new Error('Audit tree is missing a node');
-        }
-        node = {
-          level: node.level + 1,
-          idx: (node.idx - 1) / 2,
-          hash: this.hasher.node(left.hash, node.hash),
-        };
-        completed.push(node);
-      }
-      stack.push(node);
-    }
-    await audit.insertAppended(scope, rows, completed);
-    const end = size + items.length;
-    for (let due = (Math.floor(size / CHECKPOINT_INTERVAL) + 1) * CHECKPOINT_INTERVAL; due <= end; ) {
+  /** Appends `items` to a log whose head is `head`; the caller holds the log's lock in this transaction. */
+  async #write(scope: TenantScope, head: LogHead, items: readonly PendingEntry[]): Promise<AuditEntry[]> {
+    const { rows, nodes, entries } = appendedRows(this.hasher, scope, head, items, this.clock.now());
+    await this.stores.audit.insertAppended(scope, rows, nodes);
+    await this.#publishDue(scope, entries);
+    return entries;
+  }
+
+  /** The checkpoints due inside the range just appended: signed once per size, under the log's lock. */
+  async #publishDue(scope: TenantScope, entries: readonly AuditEntry[]): Promise<void> {
+    const first = entries[0];
+    if (!first) return;
+    const end = first.seq + entries.length;
+    for (let due = (Math.floor(first.seq / CHECKPOINT_INTERVAL) + 1) * CHECKPOINT_INTERVAL; due <= end; ) {
       await this.publish(scope, due);
       due += CHECKPOINT_INTERVAL;
     }
-    return entries;
   }
 
   async root(scope: TenantScope, size: number): Promise<Uint8Array> {
@@ -221,11 +189,8 @@ export class AuditLog {
 
   /** The newest checkpoint, at the current size: signs one if entries were added since the last. */
   latest(scope: TenantScope): Promise<PublishedCheckpoint> {
-    return this.stores.db.inTenant(scope, async () => {
-      // Serialized with appends, so the size read is the size signed.
-      await this.stores.db.lockAuditLog(scope);
-      return this.publish(scope);
-    });
+    // Serialized with appends, so the size read is the size signed.
+    return this.stores.db.inAuditLog(scope, () => this.publish(scope));
   }
 
   inclusionProof(scope: TenantScope, seq: number, size: number): Promise<Uint8Array[]> {
@@ -269,17 +234,6 @@ export class AuditLog {
       return node;
     });
   }
-}
-
-/** The perfect subtrees that cover leaves [0, size), leftmost (largest) first: one per set bit of size. */
-function frontierAddresses(size: number): NodeAddress[] {
-  const out: NodeAddress[] = [];
-  let offset = 0;
-  for (const width of perfectSubtreeSizes(size)) {
-    out.push({ level: Math.log2(width), idx: offset / width });
-    offset += width;
-  }
-  return out;
 }
 
 function nodeAddress(start: number, end: number): NodeAddress {

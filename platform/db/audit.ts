@@ -31,6 +31,16 @@ function nodeRow(scope: TenantScope, { level, idx, hash }: { level: number; idx:
   return { ...tenantColumns(scope), last_leaf: lastLeaf({ level, idx }), level, hash: Buffer.from(hash) };
 }
 
+/**
+ * What an append must know of a log: its size, its last entry's time, and the hashes of the perfect subtrees
+ * covering [0, size) (its "frontier", one per set bit of size), keyed by level.
+ */
+export interface LogHead {
+  readonly size: number;
+  readonly lastTs: number | undefined;
+  readonly frontier: ReadonlyMap<number, Buffer>;
+}
+
 /** Rows per INSERT: 9 bound values a row stays far below SQLite's 32,766 and PostgreSQL's 65,535. */
 const INSERT_ROWS = 1000;
 
@@ -52,28 +62,33 @@ export class AuditStore {
   }
 
   /**
-   * What an append must know, read under the log's lock from the database (never from a process's memory,
-   * so appends by several processes agree): the log's size, its last entry's time, and the hashes of the
-   * perfect subtrees covering [0, size) (its "frontier", one per set bit of size), keyed by level. One
+   * The log's head, read under the log's lock from the database, so appends by several processes agree. One
    * statement: the frontier's addresses follow from the last seq, so the database works them out itself.
    */
   async head(
     scope: TenantScope,
-    /** How many entries the caller will add: an embedded engine reads only the nodes those merge with. */
-    adding = 0,
-  ): Promise<{ size: number; lastTs: number | undefined; frontier: Map<number, Buffer> }> {
-    if (this.db.engine.name === 'sqlite') return this.#headInProcess(scope, adding);
+    /**
+     * How many entries the caller will add: an embedded engine asks before it reads the frontier, and reads
+     * only the nodes those merge with; a server reads the whole frontier in one statement and never asks.
+     */
+    adding: () => number = () => 0,
+  ): Promise<LogHead> {
+    if (this.db.engine.name === 'sqlite') return this.#headInProcess(scope, adding());
     const rows = await this.db.tenant(scope, async (q) => {
+      // Each frontier node is fetched by its whole key (a lateral subquery per set bit of the size): joined on
+      // an expression of the outer rows instead, the planner scanned every node of a level, so each append
+      // read a share of the whole tree.
       const result = await sql<{ seq: number; ts: number; level: number | null; hash: Buffer | null }>`
-        WITH RECURSIVE
-          last AS (SELECT e.seq, e.ts FROM audit_entries e WHERE ${tenantFilter(scope, 'e')}
-            ORDER BY e.seq DESC LIMIT 1),
-          levels(level) AS (SELECT 0 UNION ALL SELECT level + 1 FROM levels WHERE level < 52)
-        SELECT l.seq, l.ts, v.level, n.hash
+        WITH last AS (SELECT e.seq, e.ts FROM audit_entries e WHERE ${tenantFilter(scope, 'e')}
+          ORDER BY e.seq DESC LIMIT 1)
+        SELECT l.seq, l.ts, f.level,
+          (SELECT n.hash FROM audit_nodes n WHERE ${tenantFilter(scope, 'n')}
+            AND n.last_leaf = f.last_leaf AND n.level = f.level) AS hash
         FROM last l
-        LEFT JOIN levels v ON (((l.seq + 1) >> v.level) & 1) = 1
-        LEFT JOIN audit_nodes n ON ${tenantFilter(scope, 'n')} AND n.level = v.level
-          AND n.last_leaf = (((l.seq + 1) >> v.level) << v.level) - 1`.execute(q);
+        LEFT JOIN LATERAL (
+          SELECT v AS level, (((l.seq + 1) >> v) << v) - 1 AS last_leaf FROM generate_series(0, 52) v
+          WHERE (((l.seq + 1) >> v) & 1) = 1
+        ) f ON true`.execute(q);
       return result.rows;
     });
     const first = rows[0];
@@ -92,10 +107,7 @@ export class AuditStore {
    * only the frontier nodes that the new leaves merge with, by their keys (one append reads none half the
    * time, as the log did before groups). The frontier it returns lacks the nodes nothing will merge with.
    */
-  async #headInProcess(
-    scope: TenantScope,
-    adding: number,
-  ): Promise<{ size: number; lastTs: number | undefined; frontier: Map<number, Buffer> }> {
+  async #headInProcess(scope: TenantScope, adding: number): Promise<LogHead> {
     const last = await this.db.tenant(scope, (q) =>
       q
         .selectFrom('audit_entries')
@@ -150,6 +162,53 @@ export class AuditStore {
         .values(nodes.map((node) => nodeRow(scope, node)))
         .execute(),
     );
+  }
+
+  /**
+   * `insertAppended`, but only while the log still holds exactly `size` entries: a process that knows the
+   * head it committed last writes its next group without reading the head first, and this answers false
+   * (writing nothing) when some other append came in between. The log is append-only with gapless sequence
+   * numbers, so an unchanged size is an unchanged log. On PostgreSQL the check and both inserts are one
+   * statement, run after the log's lock was taken (so it sees every append committed before).
+   */
+  async insertAppendedAt(
+    scope: TenantScope,
+    size: number,
+    entries: readonly AuditEntryRow[],
+    nodes: readonly { level: number; idx: number; hash: Uint8Array }[],
+  ): Promise<boolean> {
+    if (!this.db.engine.dataModifyingCtes || entries.length > INSERT_ROWS || nodes.length > INSERT_ROWS) {
+      if ((await this.size(scope)) !== size) return false;
+      await this.insertAppended(scope, entries, nodes);
+      return true;
+    }
+    const { organization_id: org, environment: env } = tenantColumns(scope);
+    // Columns as arrays (unnest): the statement's text is the same for every group, so PostgreSQL parses and
+    // plans a short statement, not one with a VALUES row (and its parameters) per entry and per node.
+    const written = await this.db.tenant(scope, async (q) => {
+      const result = await sql<{ level: number }>`
+        WITH fresh AS (
+          SELECT 1 FROM (SELECT max(e.seq) AS last FROM audit_entries e WHERE ${tenantFilter(scope, 'e')}) m
+          WHERE coalesce(m.last, -1) = ${size - 1}::bigint
+        ),
+        appended AS (
+          INSERT INTO audit_entries (organization_id, environment, seq, ts, action, actor_id, resource_type,
+            resource_id, canonical)
+          SELECT ${org}, ${env}, v.* FROM unnest(${entries.map((r) => r.seq)}::bigint[],
+            ${entries.map((r) => r.ts)}::bigint[], ${entries.map((r) => r.action)}::text[],
+            ${entries.map((r) => r.actor_id)}::text[], ${entries.map((r) => r.resource_type)}::text[],
+            ${entries.map((r) => r.resource_id)}::text[], ${entries.map((r) => r.canonical)}::text[]) v
+          WHERE EXISTS (SELECT 1 FROM fresh)
+          RETURNING 1
+        )
+        INSERT INTO audit_nodes (organization_id, environment, last_leaf, level, hash)
+        SELECT ${org}, ${env}, v.* FROM unnest(${nodes.map((n) => lastLeaf(n))}::bigint[],
+          ${nodes.map((n) => n.level)}::integer[], ${nodes.map((n) => Buffer.from(n.hash))}::bytea[]) v
+        WHERE EXISTS (SELECT 1 FROM fresh)
+        RETURNING level`.execute(q);
+      return result.rows.length;
+    });
+    return written > 0;
   }
 
   /** Entries in as few statements as the engines' bound-parameter limits allow (one for a usual batch). */

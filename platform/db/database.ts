@@ -62,6 +62,21 @@ export class Database {
     return open ? this.#as(open, scope, fn) : this.#begin(scope, fn);
   }
 
+  /**
+   * `inTenant` with the tenant's audit log locked (see `lockAuditLog`) before `fn` runs: a new transaction
+   * takes the lock in the round trip that opens it.
+   */
+  inAuditLog<T>(scope: TenantScope, fn: () => Promise<T>): Promise<T> {
+    const open = this.#active();
+    if (open) {
+      return this.#as(open, scope, async () => {
+        await this.lockAuditLog(scope);
+        return fn();
+      });
+    }
+    return this.#begin(scope, fn, scope);
+  }
+
   /** Whether the current async call chain runs inside an open transaction (which a write would join). */
   inTransaction(): boolean {
     return this.#active() !== undefined;
@@ -175,21 +190,21 @@ export class Database {
     return value;
   }
 
-  async #begin<T>(setting: TenantSetting, fn: () => Promise<T>): Promise<T> {
+  async #begin<T>(setting: TenantSetting, fn: () => Promise<T>, auditLog?: TenantScope): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#once(setting, fn);
+        return await this.#once(setting, fn, auditLog);
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !(error instanceof DatabaseError && error.retryable)) throw error;
       }
     }
   }
 
-  async #once<T>(setting: TenantSetting, fn: () => Promise<T>): Promise<T> {
+  async #once<T>(setting: TenantSetting, fn: () => Promise<T>, auditLog?: TenantScope): Promise<T> {
     const { value, afterCommit } = await this.#root.connection().execute(async (db) => {
       const open: OpenTransaction = { db, setting: null, afterCommit: [], open: true };
       try {
-        await this.engine.begin(db, this.engine.rowLevelSecurity ? setting : null);
+        await this.engine.begin(db, this.engine.rowLevelSecurity ? setting : null, auditLog);
         if (this.engine.rowLevelSecurity) open.setting = setting;
         const value = await this.#current.run(open, fn);
         await sql`COMMIT`.execute(db);

@@ -32,9 +32,10 @@ export interface Engine {
   /**
    * Opens a transaction on `db` (one connection) and, with row-level security, tells it whose rows it may
    * touch. SQLite takes the write lock at once (BEGIN IMMEDIATE): a transaction that read first and wrote
-   * later could otherwise fail against another process's write instead of waiting for it.
+   * later could otherwise fail against another process's write instead of waiting for it. With `auditLog`,
+   * it also takes that log's lock (as `lockAuditLog`), in the same round trip where it can.
    */
-  begin(db: Kysely<Tables>, setting: TenantSetting): Promise<void>;
+  begin(db: Kysely<Tables>, setting: TenantSetting, auditLog?: TenantScope): Promise<void>;
   /** A migration step's own text for this engine. */
   migrationScript(migration: Migration): string;
   /** Runs a script of several statements inside the current transaction (`db` is bound to it). */

@@ -23,16 +23,21 @@ export function postgresEngine(pool: PostgresPool): Engine {
     rowLevelSecurity: true,
     rowLocks: true,
     dataModifyingCtes: true,
-    begin: async (db, setting) => {
+    begin: async (db, setting, auditLog) => {
       const values = settingValues(setting);
-      if (Object.values(values).every(isPlainWord)) {
+      const log = auditLog && auditLogKey(auditLog);
+      const words = [...Object.values(values), auditLog?.organizationId ?? '', auditLog?.environment ?? ''];
+      if (words.every(isPlainWord)) {
         // One round trip: a query without parameters goes over the simple protocol, which runs several
         // statements. Only plain words are written into the text (ids, environments); anything else is bound.
-        await sql.raw(`BEGIN; ${setConfig(values, literal)}`).execute(db);
+        // The lock comes last: the statements after it see everything committed before it was granted.
+        const lock = log ? `; SELECT pg_advisory_xact_lock(hashtextextended(${literal(log)}, 0))` : '';
+        await sql.raw(`BEGIN; ${setConfig(values, literal)}${lock}`).execute(db);
         return;
       }
       await sql`BEGIN`.execute(db);
       await setTenant(db, setting);
+      if (log) await lockAuditLog(db, log);
     },
     migrationScript: (migration: Migration) => migration.postgres,
     runScript: async (db, script) => {
@@ -67,10 +72,7 @@ export function postgresEngine(pool: PostgresPool): Engine {
         await sql`SELECT pg_advisory_xact_lock(hashtextextended(${name}, 0))`.execute(db);
       }
     },
-    lockAuditLog: async (db, scope) => {
-      const key = `audit/${scope.organizationId}/${scope.environment}`;
-      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db);
-    },
+    lockAuditLog: (db, scope) => lockAuditLog(db, auditLogKey(scope)),
     lockRequest: async (db, scope, requestId) => {
       await db
         .selectFrom('approval_requests')
@@ -114,6 +116,15 @@ async function setTenant(db: Kysely<Tables>, setting: TenantSetting): Promise<vo
   await sql`SELECT set_config('app.organization_id', ${values.organization}, true),
     set_config('app.environment', ${values.environment}, true),
     set_config('app.platform', ${values.platform}, true)`.execute(db);
+}
+
+/** The advisory lock that serializes appends to one tenant's audit log, by name. */
+function auditLogKey(scope: TenantScope): string {
+  return `audit/${scope.organizationId}/${scope.environment}`;
+}
+
+async function lockAuditLog(db: Kysely<Tables>, key: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db);
 }
 
 function isPlainWord(value: string): boolean {
