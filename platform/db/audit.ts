@@ -148,20 +148,12 @@ export class AuditStore {
     entries: readonly AuditEntryRow[],
     nodes: readonly { level: number; idx: number; hash: Uint8Array }[],
   ): Promise<void> {
-    if (!this.db.engine.dataModifyingCtes || entries.length > INSERT_ROWS || nodes.length > INSERT_ROWS) {
+    if (!this.db.engine.dataModifyingCtes) {
       await this.insertEntries(scope, entries);
       await this.insertNodes(scope, nodes);
       return;
     }
-    await this.db.tenant(scope, (q) =>
-      q
-        .with('appended', (w) =>
-          w.insertInto('audit_entries').values(entries.map((row) => ({ ...tenantColumns(scope), ...row }))),
-        )
-        .insertInto('audit_nodes')
-        .values(nodes.map((node) => nodeRow(scope, node)))
-        .execute(),
-    );
+    await this.#insertAsJson(scope, entries, nodes);
   }
 
   /**
@@ -177,33 +169,53 @@ export class AuditStore {
     entries: readonly AuditEntryRow[],
     nodes: readonly { level: number; idx: number; hash: Uint8Array }[],
   ): Promise<boolean> {
-    if (!this.db.engine.dataModifyingCtes || entries.length > INSERT_ROWS || nodes.length > INSERT_ROWS) {
+    if (!this.db.engine.dataModifyingCtes) {
       if ((await this.size(scope)) !== size) return false;
       await this.insertAppended(scope, entries, nodes);
       return true;
     }
+    return this.#insertAsJson(scope, entries, nodes, size);
+  }
+
+  /**
+   * Entries and nodes in one statement (PostgreSQL), each table's rows as one JSON parameter
+   * (json_to_recordset): the statement's text is the same for every group, so PostgreSQL parses and plans a
+   * short statement, not one with a VALUES row (and its parameters) per entry and per node, and
+   * JSON.stringify is the cheapest way to send them. With `size`, nothing is written (false) unless the log
+   * still holds exactly that many entries.
+   */
+  async #insertAsJson(
+    scope: TenantScope,
+    entries: readonly AuditEntryRow[],
+    nodes: readonly { level: number; idx: number; hash: Uint8Array }[],
+    size?: number,
+  ): Promise<boolean> {
     const { organization_id: org, environment: env } = tenantColumns(scope);
-    // Columns as arrays (unnest): the statement's text is the same for every group, so PostgreSQL parses and
-    // plans a short statement, not one with a VALUES row (and its parameters) per entry and per node.
+    const nodeRows = nodes.map((n) => ({
+      last_leaf: lastLeaf(n),
+      level: n.level,
+      hash: Buffer.from(n.hash.buffer, n.hash.byteOffset, n.hash.byteLength).toString('hex'),
+    }));
+    const fresh =
+      size === undefined
+        ? sql`SELECT 1`
+        : sql`SELECT 1 FROM (SELECT max(e.seq) AS last FROM audit_entries e WHERE ${tenantFilter(scope, 'e')}) m
+            WHERE coalesce(m.last, -1) = ${size - 1}::bigint`;
     const written = await this.db.tenant(scope, async (q) => {
       const result = await sql<{ level: number }>`
-        WITH fresh AS (
-          SELECT 1 FROM (SELECT max(e.seq) AS last FROM audit_entries e WHERE ${tenantFilter(scope, 'e')}) m
-          WHERE coalesce(m.last, -1) = ${size - 1}::bigint
-        ),
+        WITH fresh AS (${fresh}),
         appended AS (
           INSERT INTO audit_entries (organization_id, environment, seq, ts, action, actor_id, resource_type,
             resource_id, canonical)
-          SELECT ${org}, ${env}, v.* FROM unnest(${entries.map((r) => r.seq)}::bigint[],
-            ${entries.map((r) => r.ts)}::bigint[], ${entries.map((r) => r.action)}::text[],
-            ${entries.map((r) => r.actor_id)}::text[], ${entries.map((r) => r.resource_type)}::text[],
-            ${entries.map((r) => r.resource_id)}::text[], ${entries.map((r) => r.canonical)}::text[]) v
+          SELECT ${org}, ${env}, v.seq, v.ts, v.action, v.actor_id, v.resource_type, v.resource_id, v.canonical
+          FROM json_to_recordset(${JSON.stringify(entries)}::json) AS v(seq bigint, ts bigint, action text,
+            actor_id text, resource_type text, resource_id text, canonical text)
           WHERE EXISTS (SELECT 1 FROM fresh)
           RETURNING 1
         )
         INSERT INTO audit_nodes (organization_id, environment, last_leaf, level, hash)
-        SELECT ${org}, ${env}, v.* FROM unnest(${nodes.map((n) => lastLeaf(n))}::bigint[],
-          ${nodes.map((n) => n.level)}::integer[], ${nodes.map((n) => Buffer.from(n.hash))}::bytea[]) v
+        SELECT ${org}, ${env}, v.last_leaf, v.level, decode(v.hash, 'hex')
+        FROM json_to_recordset(${JSON.stringify(nodeRows)}::json) AS v(last_leaf bigint, level integer, hash text)
         WHERE EXISTS (SELECT 1 FROM fresh)
         RETURNING level`.execute(q);
       return result.rows.length;
