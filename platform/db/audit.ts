@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from './database';
+import { PREPARED_MARK } from './engines/engine';
 import { type TenantScope, tenantColumns, tenantFilter } from './scope';
 import type { AuditCheckpointsTable, AuditEntriesTable } from './tables';
 
@@ -202,7 +203,7 @@ export class AuditStore {
         : sql`SELECT 1 FROM (SELECT max(e.seq) AS last FROM audit_entries e WHERE ${tenantFilter(scope, 'e')}) m
             WHERE coalesce(m.last, -1) = ${size - 1}::bigint`;
     const written = await this.db.tenant(scope, async (q) => {
-      const result = await sql<{ level: number }>`
+      const result = await sql<{ level: number }>`${sql.raw(PREPARED_MARK)}
         WITH fresh AS (${fresh}),
         appended AS (
           INSERT INTO audit_entries (organization_id, environment, seq, ts, action, actor_id, resource_type,

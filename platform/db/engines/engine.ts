@@ -11,6 +11,13 @@ import type { ApprovalRequestsTable, Tables } from '../tables';
 export type TenantSetting = TenantScope | OrgScope | 'platform' | null;
 
 /**
+ * What a statement's text starts with when it runs often and its text never changes (it takes its rows as
+ * parameters): an engine that can keeps it parsed and planned per connection (PostgreSQL: a named prepared
+ * statement); to any other it is a comment.
+ */
+export const PREPARED_MARK = '/* prepared */';
+
+/**
  * What differs between SQLite and PostgreSQL and nothing else; every statement the stores run is built once
  * with Kysely on top of this. One module per engine implements it.
  */

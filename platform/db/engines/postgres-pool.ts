@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { DatabaseError } from '../errors';
+import { PREPARED_MARK } from './engine';
 
 /** pg's type ids for the types it would otherwise hand back as strings. */
 const INT8 = 20;
@@ -60,12 +62,24 @@ export function createPostgresPool(connection: PostgresConnection): PostgresPool
       });
       return {
         query: ((text: string, parameters: ReadonlyArray<unknown>) =>
-          client.query(text, parameters as unknown[]).catch((error: unknown) => {
-            throw DatabaseError.from(error);
-          })) as unknown as PostgresPoolClient['query'],
+          client
+            .query({ text, values: parameters as unknown[], name: preparedName(text) })
+            .catch((error: unknown) => {
+              throw DatabaseError.from(error);
+            })) as unknown as PostgresPoolClient['query'],
         release: (destroy?: boolean) => client.release(destroy),
       };
     },
     end: () => pool.end(),
   };
+}
+
+/**
+ * A statement marked PREPARED_MARK is parsed and planned once per connection instead of at every call: pg
+ * keeps it by name on the connection, and PostgreSQL keeps a plan once it has run a few times. The name is
+ * the text's digest, so two texts never share one.
+ */
+function preparedName(text: string): string | undefined {
+  if (!text.startsWith(PREPARED_MARK)) return undefined;
+  return `cc_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
 }
