@@ -1,11 +1,11 @@
 import { fail, ok, type Result } from '../../../shared/result';
 import type { Profile, Vault } from '../vault/vault';
 import { CacheKeys } from './cache-keys';
-import { CACHE_MMAP_BYTES, CacheStore, type EntryMeta, READ_SQL, type StoredCheckpoint } from './cache-store';
-import { blobAad, type KeyScope, open, seal, sha256Hex } from './envelope';
-import { OpenThreads } from './open-threads';
-import { ReadThreads, type ThreadRead } from './read-threads';
+import { CacheStore, type EntryMeta, type StoredCheckpoint } from './cache-store';
+import { blobAad, type KeyScope, release, seal, sha256Hex } from './envelope';
+import type { ThreadRead } from './read-threads';
 import { MasterKeyRotations, type RotationOptions, type RotationOutcome } from './rotation';
+import { type SnapshotRead, SnapshotReads } from './snapshot-reads';
 import { type CheckpointInput, TrustedCheckpoints } from './trusted-checkpoints';
 import {
   type CacheTenant,
@@ -61,15 +61,13 @@ export interface EvidenceCacheOptions {
   /** Total evidence bytes kept before least-recently-used entries are evicted (default 512 MiB). */
   readonly quotaBytes?: number;
   readonly now?: () => number;
+  /** Read threads (default: one fewer than the cores, at least one; the main thread reads too). */
+  readonly readThreads?: number;
 }
 
 export const DEFAULT_QUOTA_BYTES = 512 * 1024 * 1024;
 const TOUCH_BATCH = 256;
-/**
- * Below this a snapshot read on its own is opened in place: moving it would cost more than opening it.
- * A larger one goes to a read thread, so the main thread is not held while it is decrypted.
- */
-const IN_PLACE_BELOW = Number(process.env.CC_OPEN_IN_PLACE_BELOW ?? 1024 * 1024);
+const notCached = <T>(): Result<T> => fail('not-found', 'This evidence is not in the offline cache.');
 
 const discarded = <T>(): Result<T> =>
   fail('conflict', 'The cached copy failed its integrity check and was discarded; fetch it again.');
@@ -82,10 +80,7 @@ export class EvidenceCache {
   /** Reads' last-used times not yet in the file: written in batches, and before a listing, a delete or close. */
   private readonly touches = new Map<number, number>();
   private readonly rotations: MasterKeyRotations;
-  private readonly readers: ReadThreads;
-  private readonly opener = new OpenThreads();
-  /** Reads not yet answered: one that starts while others are in flight goes whole to a read thread. */
-  private reading = 0;
+  private readonly reads: SnapshotReads;
 
   private constructor(
     private readonly store: CacheStore,
@@ -96,7 +91,7 @@ export class EvidenceCache {
     this.keys = new CacheKeys(options.vault, store, this.now);
     this.trusted = new TrustedCheckpoints(store, this.now);
     this.rotations = new MasterKeyRotations(this.keys, store);
-    this.readers = new ReadThreads({ file: store.file, sql: READ_SQL, mmapSize: CACHE_MMAP_BYTES });
+    this.reads = new SnapshotReads(store, this.keys, options.readThreads);
   }
 
   static open(options: EvidenceCacheOptions): Result<EvidenceCache> {
@@ -138,16 +133,17 @@ export class EvidenceCache {
         lastUsedAt: time,
       };
       this.store.put(scope, meta, sealed, this.quotaBytes);
+      release(sealed.ciphertext);
       return ok(meta);
     });
   }
 
   /**
-   * One indexed SELECT, one AES-GCM decryption and one SHA-256 once the tenant's key is in memory: in place
-   * for a small snapshot read alone, else all three on a read thread (its own connection, the same scoped
-   * SELECT). An entry that fails authentication or whose plaintext does not hash to the published SHA-256
-   * (the stored one, and `expectedSha256` when the caller has the platform's current value) is deleted and
-   * reported, whichever thread read it.
+   * One indexed SELECT, one AES-GCM decryption and one SHA-256 once the tenant's key is in memory, on the
+   * main thread or a worker thread (see SnapshotReads). An entry that fails authentication or whose
+   * plaintext does not hash to the published SHA-256 (the stored one, and `expectedSha256` when the caller
+   * has the platform's current value) is deleted and reported, whichever thread read it. The bytes are the
+   * caller's: once used, `wipe()` (envelope.ts) zeroes and frees them.
    */
   async get(
     tenant: CacheTenant,
@@ -161,60 +157,13 @@ export class EvidenceCache {
     if (!SnapshotId.safeParse(snapshotId).success || (expected && !expected.success))
       return fail('bad-request', 'Expected a snapshot id and, optionally, a SHA-256 in hex.');
     const { profile, scope } = scoped.value;
-    const alone = this.reading === 0;
-    this.reading++;
-    try {
-      // Awaited here even when answered at once, so that reads started meanwhile count this one.
-      return await guardAsync(() => this.read(profile, scope, snapshotId, expected?.data, alone));
-    } finally {
-      this.reading--;
-    }
-  }
-
-  private async read(
-    profile: Profile,
-    scope: KeyScope,
-    snapshotId: string,
-    expected: string | undefined,
-    alone: boolean,
-  ): Promise<Result<CachedEvidence>> {
-    const found = this.store.locate(scope, snapshotId);
-    if (!found) return fail('not-found', 'This evidence is not in the offline cache.');
-    const cached = this.keys.cachedDataKey(scope);
-    // A small snapshot read beside others: read and opened whole on a thread, main only dispatches.
-    if (cached && !alone && found.size < IN_PLACE_BELOW) {
-      const read = await this.readers.read(cached, scope, snapshotId);
-      if (read.status !== 'error') return this.answer(scope, cached, read, expected);
-    }
-    const key = this.keys.cachedDataKey(scope) ?? (await this.keys.dataKey(profile, scope, false));
-    if (!key) return this.discard(found.id);
-    // A large one: read on main (a copy out of the mapped file) and opened on an open thread, so main reads
-    // the next while threads decrypt and re-hash. Measured side by side on 8 MiB snapshots, 4 in flight, this
-    // split reaches 0.96x the one-thread CPU floor where whole reads on the read threads reach 0.55x.
-    if (found.size >= IN_PLACE_BELOW) {
-      const read = await this.openOnThread(key, scope, snapshotId);
-      if (read.status !== 'error') return this.answer(scope, key, read, expected);
-    }
-    return this.answer(scope, key, this.readInPlace(key, scope, snapshotId), expected);
-  }
-
-  private async openOnThread(key: Buffer, scope: KeyScope, snapshotId: string): Promise<ThreadRead> {
-    const stored = this.store.read(scope, snapshotId);
-    if (!stored) return { status: 'missing' };
-    const { nonce, tag, ciphertext, ...row } = stored;
-    const aad = blobAad(scope, snapshotId, row.sha256);
-    const opened = await this.opener.open(key, { nonce, tag, ciphertext }, aad, false);
-    if (!opened || opened.digest !== row.sha256) return { status: 'failed', row };
-    return { status: 'opened', row, bytes: opened.plaintext };
-  }
-
-  private readInPlace(key: Buffer, scope: KeyScope, snapshotId: string): ThreadRead {
-    const stored = this.store.read(scope, snapshotId);
-    if (!stored) return { status: 'missing' };
-    const { nonce, tag, ciphertext, ...row } = stored;
-    const bytes = open(key, { nonce, tag, ciphertext }, blobAad(scope, snapshotId, row.sha256));
-    if (!bytes || sha256Hex(bytes) !== row.sha256) return { status: 'failed', row };
-    return { status: 'opened', row, bytes };
+    return guardAsync(() =>
+      this.reads.read(profile, scope, snapshotId, (done: SnapshotRead) => {
+        if (done.kind === 'missing') return notCached<CachedEvidence>();
+        if (done.kind === 'no-key') return this.discard(done.id);
+        return this.answer(scope, done.key, done.read, expected?.data);
+      }),
+    );
   }
 
   /** The same answer for a row read in place or on a thread. */
@@ -226,7 +175,7 @@ export class EvidenceCache {
   ): Result<CachedEvidence> {
     // A tenant shredded (or a cache cleared) while its row was being read: the row is gone, so is the answer.
     if (read.status === 'missing' || read.status === 'error' || this.keys.cachedDataKey(scope) !== key)
-      return fail('not-found', 'This evidence is not in the offline cache.');
+      return notCached();
     if (read.status === 'failed' || (expected !== undefined && expected !== read.row.sha256))
       return this.discard(read.row.id);
     const { id, ...meta } = read.row;
@@ -392,8 +341,7 @@ export class EvidenceCache {
     } finally {
       this.keys.forgetAll();
       this.store.close();
-      void this.readers.close();
-      void this.opener.close();
+      this.reads.close();
     }
   }
 

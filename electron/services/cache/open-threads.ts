@@ -15,6 +15,9 @@ parentPort.on('message', ({ id, key, nonce, tag, ciphertext, aad }) => {
     decipher.setAuthTag(tag);
     const plaintext = decipher.update(ciphertext);
     decipher.final();
+    // Freed now rather than at a garbage collection (see release() in envelope.ts).
+    if (ciphertext.byteOffset === 0 && ciphertext.buffer.byteLength === ciphertext.length)
+      ciphertext.buffer.transfer(0);
     const digest = createHash('sha256').update(plaintext).digest('hex');
     const copy = plaintext.byteOffset === 0 && plaintext.buffer.byteLength === plaintext.length
       ? plaintext.buffer : plaintext.buffer.slice(plaintext.byteOffset, plaintext.byteOffset + plaintext.length);

@@ -58,6 +58,9 @@ parentPort.on('message', (batch) => {
       scope.environment, snapshotId, row.sha256]));
     const plaintext = opened(key, row, aad);
     key.fill(0);
+    // Freed now rather than at a garbage collection (see release() in envelope.ts).
+    if (row.ciphertext.byteOffset === 0 && row.ciphertext.buffer.byteLength === row.ciphertext.length)
+      row.ciphertext.buffer.transfer(0);
     const digest = plaintext && createHash('sha256').update(plaintext).digest('hex');
     if (!plaintext || digest !== row.sha256) {
       parentPort.postMessage({ id, status: 'failed', meta });
@@ -129,12 +132,16 @@ export class ReadThreads {
 
   constructor(options: ReadThreadsOptions) {
     this.#options = options;
-    this.#size = options.size ?? Math.max(1, Math.min(4, availableParallelism()));
+    // The main thread reads too (see full), so the threads leave it a core.
+    this.#size = options.size ?? Math.max(1, Math.min(4, availableParallelism() - 1));
   }
 
-  /** Reads queued or running on a thread. */
-  get inFlight(): number {
-    return this.#inFlight;
+  /**
+   * Whether every thread has a read running and one waiting: a read more would only wait in line, while the
+   * main thread, which otherwise only dispatches, could do it.
+   */
+  get full(): boolean {
+    return this.#broken || this.#inFlight >= 2 * this.#size;
   }
 
   read(key: Buffer, scope: KeyScope, snapshotId: string): Promise<ThreadRead> {

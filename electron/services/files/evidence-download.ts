@@ -4,6 +4,7 @@ import type { CallOutput } from '../../../shared/contract/contract';
 import type { TenantRef } from '../../../shared/contract/spec';
 import { MAX_EVIDENCE_BYTES } from '../../../shared/evidence/content-type';
 import { fail, ok, type Result } from '../../../shared/result';
+import { wipe } from '../cache/envelope';
 import type { CacheTenant, EvidenceCache } from '../cache/evidence-cache';
 import type { EventBus } from '../contract/event-bus';
 import { tenantParams } from '../contract/handlers/services';
@@ -43,7 +44,9 @@ export class EvidenceDownloads {
     const cached = await this.cache.get(scope, input.evidenceId);
     if (cached.ok) {
       const { bytes, ...evidence } = cached.value;
-      return ok({ outcome: 'opened', evidence, content: bytes.toString('base64'), source: 'cache' });
+      const content = bytes.toString('base64');
+      wipe(bytes);
+      return ok({ outcome: 'opened', evidence, content, source: 'cache' });
     }
     // A cached copy that failed its check was discarded and is reported; a miss goes to the platform.
     if (cached.error.code !== 'not-found') return cached;
@@ -91,11 +94,8 @@ export class EvidenceDownloads {
       bytes: bytes.value,
     });
     if (!put.ok) return put;
-    return ok({
-      outcome: 'opened',
-      evidence: put.value,
-      content: bytes.value.toString('base64'),
-      source: 'platform',
-    });
+    const content = bytes.value.toString('base64');
+    wipe(bytes.value);
+    return ok({ outcome: 'opened', evidence: put.value, content, source: 'platform' });
   }
 }

@@ -6,9 +6,11 @@ import {
   NONCE_BYTES,
   open,
   randomKey,
+  release,
   seal,
   TAG_BYTES,
   unwrapKey,
+  wipe,
   wrapAad,
   wrapKey,
 } from '../../../../electron/services/cache/envelope';
@@ -70,5 +72,33 @@ describe('the cache envelope (AES-256-GCM)', () => {
     expect(unwrapKey(master, wrapped, wrapAad(scope, '0'.repeat(16)))).toBeUndefined();
     expect(unwrapKey(randomKey(), wrapped, wrapAad(scope, id))).toBeUndefined();
     expect(unwrapKey(master, wrapped.subarray(1), wrapAad(scope, id))).toBeUndefined();
+  });
+
+  it('frees a buffer that is the whole of its memory at once, and leaves a slice of shared memory alone', () => {
+    const owned = Buffer.from(randomBytes(64 * 1024));
+    release(owned);
+    expect(owned.buffer.byteLength).toBe(0);
+    expect(owned.length).toBe(0);
+
+    const pooled = Buffer.from('a small buffer from the shared pool');
+    const whole = Buffer.alloc(4096, 7);
+    const view = whole.subarray(100, 200);
+    release(pooled);
+    release(view);
+    expect(pooled.toString()).toBe('a small buffer from the shared pool');
+    expect(whole.length).toBe(4096);
+    expect(view.every((byte) => byte === 7)).toBe(true);
+  });
+
+  it('wipes plaintext: zeroed, then freed when it is the whole of its memory', () => {
+    const plaintext = Buffer.allocUnsafeSlow(4096);
+    randomBytes(4096).copy(plaintext);
+    const shared = Buffer.alloc(4096, 9);
+    const part = shared.subarray(0, 1024);
+    wipe(part);
+    expect(shared.subarray(0, 1024).every((byte) => byte === 0)).toBe(true);
+    expect(shared.subarray(1024).every((byte) => byte === 9)).toBe(true);
+    wipe(plaintext);
+    expect(plaintext.buffer.byteLength).toBe(0);
   });
 });
