@@ -2,7 +2,7 @@ import { fail, ok, type Result } from '../../../shared/result';
 import type { Profile, Vault } from '../vault/vault';
 import { CacheKeys } from './cache-keys';
 import { CacheStore, type EntryMeta, type StoredCheckpoint } from './cache-store';
-import { blobAad, type KeyScope, release, seal, sha256Hex } from './envelope';
+import { blobAad, type KeyScope, release, seal, sha256Hex, wipe } from './envelope';
 import type { ThreadRead } from './read-threads';
 import { MasterKeyRotations, type RotationOptions, type RotationOutcome } from './rotation';
 import { type SnapshotRead, SnapshotReads } from './snapshot-reads';
@@ -174,10 +174,15 @@ export class EvidenceCache {
     expected: string | undefined,
   ): Result<CachedEvidence> {
     // A tenant shredded (or a cache cleared) while its row was being read: the row is gone, so is the answer.
-    if (read.status === 'missing' || read.status === 'error' || this.keys.cachedDataKey(scope) !== key)
+    // Plaintext that is not answered is wiped, as the caller wipes what it is given.
+    if (read.status === 'missing' || read.status === 'error' || this.keys.cachedDataKey(scope) !== key) {
+      if (read.status === 'opened') wipe(read.bytes);
       return notCached();
-    if (read.status === 'failed' || (expected !== undefined && expected !== read.row.sha256))
+    }
+    if (read.status === 'failed' || (expected !== undefined && expected !== read.row.sha256)) {
+      if (read.status === 'opened') wipe(read.bytes);
       return this.discard(read.row.id);
+    }
     const { id, ...meta } = read.row;
     const lastUsedAt = this.now();
     // The quota's order takes the read at once; the file takes it with the next batch (a crash may lose

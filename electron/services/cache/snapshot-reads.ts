@@ -1,7 +1,7 @@
 import type { Profile } from '../vault/vault';
 import type { CacheKeys } from './cache-keys';
 import { CACHE_MMAP_BYTES, type CacheStore, READ_SQL, type StoredEntry } from './cache-store';
-import { blobAad, type KeyScope, open, release, sha256Hex } from './envelope';
+import { blobAad, type KeyScope, open, release, sha256Hex, wipe } from './envelope';
 import { OpenThreads } from './open-threads';
 import { ReadThreads, type ThreadRead } from './read-threads';
 
@@ -122,6 +122,9 @@ function openInPlace(key: Buffer, scope: KeyScope, stored: StoredEntry): ThreadR
   const { nonce, tag, ciphertext, ...row } = stored;
   const bytes = open(key, { nonce, tag, ciphertext }, blobAad(scope, row.snapshotId, row.sha256));
   release(ciphertext);
-  if (!bytes || sha256Hex(bytes) !== row.sha256) return { status: 'failed', row };
+  if (!bytes || sha256Hex(bytes) !== row.sha256) {
+    if (bytes) wipe(bytes);
+    return { status: 'failed', row };
+  }
   return { status: 'opened', row, bytes };
 }

@@ -82,20 +82,24 @@ export class EvidenceDownloads {
       expectedBytes: meta.value.size,
       onProgress: task ? (done, total) => this.events.emit('progress', { task, done, total }) : undefined,
     });
-    if (signal.aborted) return ok({ outcome: 'cancelled' });
-    if (!bytes.ok) return bytes;
-    // The cache refuses bytes that do not hash to the published SHA-256: nothing unchecked is kept.
-    const put = await this.cache.put(cacheTenant(input.profile, input.tenant), {
-      snapshotId: meta.value.id,
-      name: meta.value.name,
-      mediaType: meta.value.mediaType,
-      sha256: meta.value.sha256,
-      requestId: meta.value.requestId,
-      bytes: bytes.value,
-    });
-    if (!put.ok) return put;
-    const content = bytes.value.toString('base64');
-    wipe(bytes.value);
-    return ok({ outcome: 'opened', evidence: put.value, content, source: 'platform' });
+    if (!bytes.ok) return signal.aborted ? ok({ outcome: 'cancelled' }) : bytes;
+    // The plaintext is wiped however this ends: opened, cancelled, or refused by the cache.
+    try {
+      if (signal.aborted) return ok({ outcome: 'cancelled' });
+      // The cache refuses bytes that do not hash to the published SHA-256: nothing unchecked is kept.
+      const put = await this.cache.put(cacheTenant(input.profile, input.tenant), {
+        snapshotId: meta.value.id,
+        name: meta.value.name,
+        mediaType: meta.value.mediaType,
+        sha256: meta.value.sha256,
+        requestId: meta.value.requestId,
+        bytes: bytes.value,
+      });
+      if (!put.ok) return put;
+      const content = bytes.value.toString('base64');
+      return ok({ outcome: 'opened', evidence: put.value, content, source: 'platform' });
+    } finally {
+      wipe(bytes.value);
+    }
   }
 }
