@@ -59,5 +59,5 @@ SQL
 export CC_TEST_POSTGRES_PORT="$port"
 echo "PostgreSQL $version/$cluster on 127.0.0.1:$port with roles compliance_owner, compliance_app, cc_test_admin"
 if [ "$port" != "5432" ]; then
-  echo "Its port is not 5432: export CC_TEST_POSTGRES_PORT=$port before npm test"
+  echo "Its port is not 5432: run with bash rather than sourced, export CC_TEST_POSTGRES_PORT=$port before npm test"
 fi

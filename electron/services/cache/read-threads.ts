@@ -114,7 +114,8 @@ export interface ReadThreadsOptions {
 /**
  * Reads in flight together, done whole on worker threads: the SELECT, the AES-GCM decryption and the
  * SHA-256 against the published hash, each thread on its own read-only connection to the same WAL file,
- * so the main thread only validates, dispatches and answers. Requests made in the same turn of the event
+ * while the main thread validates, dispatches and answers (and, once every thread is `full`, reads itself:
+ * see snapshot-reads.ts). Requests made in the same turn of the event
  * loop go to a thread in one message; each answer comes back on its own, so a thread is never idle while
  * main handles the one before. The tenant's data key travels by message only; the plaintext is moved
  * back, not copied.
