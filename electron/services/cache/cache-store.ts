@@ -6,9 +6,14 @@ import type { KeyScope, Sealed } from './envelope';
 
 /**
  * Every line of SQL the evidence cache runs. Entry and data-key rows are always read and written under
- * their full scope (profile key, organization, environment) — by id only once a scoped read found them;
- * only the quota's eviction and `clear` look across tenants, and they only delete. The file holds
- * ciphertext, wrapped keys, clear metadata and public audit checkpoints, nothing else.
+ * their full scope (profile key, organization, environment); an entry's row is read by the id the
+ * in-memory lookup gives for its scope and snapshot id, and only if the row is still that scope's and that
+ * snapshot's. Only the quota's eviction and `clear` look across tenants, and they only delete. The file
+ * holds ciphertext, wrapped keys, clear metadata and public audit checkpoints, nothing else.
+ *
+ * The store is the file's one writer (the console's main process holds a single-instance lock; the read
+ * threads only read): the lookup, totals and last-used order it keeps in memory are read from the file at
+ * open and follow its own commits.
  *
  * Durability: WAL with synchronous = NORMAL. Each commit is atomic and the file is never corrupted by a
  * crash of the app or of the machine; a power loss may forget the last few commits, which for a cache
@@ -27,6 +32,13 @@ export interface EntryMeta {
   readonly lastUsedAt: number;
 }
 
+interface KeyScopeRow {
+  readonly profile: string;
+  readonly organization: string;
+  readonly environment: string;
+  readonly snapshotId: string;
+}
+
 export interface StoredEntry extends EntryMeta, Sealed {
   readonly id: number;
 }
@@ -42,6 +54,9 @@ export interface StoredCheckpoint {
   readonly note: string;
   readonly savedAt: number;
 }
+
+const ENTRY_COLUMNS = `id, profile, organization, environment, snapshot_id, name, media_type, size, sha256,
+  request_id, cached_at, last_used_at, nonce, tag, ciphertext`;
 
 /** Each schema version's step, in order (user_version counts the steps applied); exported for upgrade tests. */
 export const CACHE_MIGRATIONS: readonly string[] = [
@@ -76,7 +91,7 @@ export const CACHE_MIGRATIONS: readonly string[] = [
      profile TEXT NOT NULL, origin TEXT NOT NULL, keys TEXT NOT NULL, pinned_at INTEGER NOT NULL,
      PRIMARY KEY (profile, origin)
    ) STRICT, WITHOUT ROWID;`,
-  // 2: a put writes one row (metadata and blob together) and one index entry, nothing else. The blob's
+  // 2: a put writes one row (metadata and blob together) and one index entry (version 4 drops it). The blob's
   // columns come last, so a metadata read stops at the row's first page. Totals and last-used order are
   // kept in memory (EntryIndex), rebuilt from this table at open: the totals row, its triggers and the
   // last-used index cost a page each per put. Ids are kept, so nothing else changes meaning.
@@ -103,6 +118,24 @@ export const CACHE_MIGRATIONS: readonly string[] = [
      entry_id INTEGER PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE,
      last_used_at INTEGER NOT NULL
    ) STRICT;`,
+  // 4: no index on snapshot id. Its page was a sixth of every put's write (a 64 KiB put writes the blob's
+  // four overflow pages, the row's page and the file's header page); the lookup is kept in memory
+  // (EntryIndex) and a read finds its row by id, checking the row's scope and snapshot id in the same
+  // statement. Rows and ids are copied as they are; so are the use rows (dropping the old table would
+  // cascade to them).
+  `CREATE TABLE entries_v4 (
+     id INTEGER PRIMARY KEY,
+     profile TEXT NOT NULL, organization TEXT NOT NULL, environment TEXT NOT NULL,
+     snapshot_id TEXT NOT NULL, name TEXT NOT NULL, media_type TEXT NOT NULL, size INTEGER NOT NULL,
+     sha256 TEXT NOT NULL, request_id TEXT, cached_at INTEGER NOT NULL, last_used_at INTEGER NOT NULL,
+     nonce BLOB NOT NULL, tag BLOB NOT NULL, ciphertext BLOB NOT NULL
+   ) STRICT;
+   INSERT INTO entries_v4 (${ENTRY_COLUMNS}) SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY id;
+   CREATE TEMP TABLE uses_v4 AS SELECT entry_id, last_used_at FROM entry_uses;
+   DROP TABLE entries;
+   ALTER TABLE entries_v4 RENAME TO entries;
+   INSERT INTO entry_uses (entry_id, last_used_at) SELECT entry_id, last_used_at FROM temp.uses_v4;
+   DROP TABLE temp.uses_v4;`,
 ];
 
 /**
@@ -128,11 +161,25 @@ const WITH_USES = `(SELECT e.id, e.profile, e.organization, e.environment, e.sna
   FROM entries e LEFT JOIN entry_uses u ON u.entry_id = e.id)`;
 const at = (s: KeyScope) => [s.profileKey, s.organization, s.environment] as const;
 
+/** What the in-memory lookup names an entry by: its whole scope and its snapshot id. */
+export function entryKey(scope: KeyScope, snapshotId: string): string {
+  return JSON.stringify([scope.profileKey, scope.organization, scope.environment, snapshotId]);
+}
+
 /**
- * A snapshot's row, found under its full scope: (profile key, organization, environment, snapshot id).
- * The read threads (read-threads.ts) run this very statement on their own connections.
+ * A snapshot's row: by the id the lookup gave, and only if it is still the row of that scope (profile key,
+ * organization, environment) and snapshot id, so a stale id reads nothing. Parameters: id, the scope's
+ * three, the snapshot id. The read threads (read-threads.ts) run this very statement on their own
+ * connections.
  */
-export const READ_SQL = `SELECT id, ${META}, nonce, tag, ciphertext FROM entries WHERE ${TENANT} AND snapshot_id = ?`;
+export const READ_SQL = `SELECT id, ${META}, nonce, tag, ciphertext FROM entries
+  WHERE id = ? AND ${TENANT} AND snapshot_id = ?`;
+
+/** Where a snapshot's row is, by the in-memory lookup: its id, and its size (where to read it). */
+export interface EntryLocation {
+  readonly id: number;
+  readonly size: number;
+}
 
 export class CacheStore {
   private readonly db: Database.Database;
@@ -158,8 +205,6 @@ export class CacheStore {
     const p = (sql: string) => this.db.prepare(sql);
     this.sql = {
       read: p(READ_SQL),
-      locate: p(`SELECT id, size FROM entries WHERE ${TENANT} AND snapshot_id = ?`),
-      deleteEntry: p(`DELETE FROM entries WHERE ${TENANT} AND snapshot_id = ? RETURNING id`).pluck(),
       insertEntry: p(`INSERT INTO entries (profile, organization, environment, snapshot_id, name, media_type,
                size, sha256, request_id, cached_at, last_used_at, nonce, tag, ciphertext)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -168,7 +213,8 @@ export class CacheStore {
                ON CONFLICT (entry_id) DO UPDATE SET last_used_at = excluded.last_used_at
                WHERE excluded.last_used_at > entry_uses.last_used_at`),
       deleteById: p('DELETE FROM entries WHERE id = ?'),
-      indexed: p(`SELECT id, size, last_used_at AS lastUsedAt FROM ${WITH_USES}`),
+      indexed: p(`SELECT id, profile, organization, environment, snapshot_id AS snapshotId, size,
+               last_used_at AS lastUsedAt FROM ${WITH_USES} ORDER BY id`),
       list: p(`SELECT ${META} FROM ${WITH_USES} WHERE ${TENANT}
                AND (? = '' OR instr(lower(name), ?) > 0 OR instr(lower(media_type), ?) > 0)
                ORDER BY last_used_at DESC, id DESC LIMIT ?`),
@@ -220,21 +266,23 @@ export class CacheStore {
     }
   }
 
+  /** The row, as READ_SQL reads it where the lookup says it is. */
   read(scope: KeyScope, snapshotId: string): StoredEntry | undefined {
-    return this.sql.read.get(...at(scope), snapshotId) as StoredEntry | undefined;
+    const found = this.locate(scope, snapshotId);
+    return found && (this.sql.read.get(found.id, ...at(scope), snapshotId) as StoredEntry | undefined);
   }
 
-  /** The row's id and size without its blob: where a read should run, and whether there is one. */
-  locate(scope: KeyScope, snapshotId: string): { id: number; size: number } | undefined {
-    return this.sql.locate.get(...at(scope), snapshotId) as { id: number; size: number } | undefined;
+  /** Whether there is a row, and where: nothing is read from the file. */
+  locate(scope: KeyScope, snapshotId: string): EntryLocation | undefined {
+    return this.#fresh().find(entryKey(scope, snapshotId));
   }
 
   // The in-memory index changes only after a write has committed: a write that throws was rolled back,
   // and the index still matches the table.
 
   deleteEntry(scope: KeyScope, snapshotId: string): void {
-    const ids = this.sql.deleteEntry.all(...at(scope), snapshotId) as number[];
-    for (const id of ids) this.#index?.remove(id);
+    const found = this.locate(scope, snapshotId);
+    if (found) this.deleteEntryById(found.id);
   }
 
   deleteEntryById(id: number): void {
@@ -268,7 +316,10 @@ export class CacheStore {
   }
 
   #putRows(scope: KeyScope, meta: EntryMeta, sealed: Sealed, quotaBytes: number, index: EntryIndex) {
-    const replaced = this.sql.deleteEntry.all(...at(scope), meta.snapshotId) as number[];
+    const key = entryKey(scope, meta.snapshotId);
+    const earlier = index.find(key);
+    const replaced = earlier ? [earlier.id] : [];
+    if (earlier) this.sql.deleteById.run(earlier.id);
     const id = Number(
       this.sql.insertEntry.run(
         ...at(scope),
@@ -290,7 +341,7 @@ export class CacheStore {
     const evicted = this.#evict(index, total - quotaBytes, [...replaced, id]);
     const apply = () => {
       for (const old of replaced) index.remove(old);
-      index.set({ id, size: meta.size, lastUsedAt: meta.lastUsedAt });
+      index.set({ id, key, size: meta.size, lastUsedAt: meta.lastUsedAt });
       for (const old of evicted) index.remove(old);
     };
     return { evicted: evicted.length, apply };
@@ -415,8 +466,26 @@ export class CacheStore {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
+  /**
+   * The index, from the table. Only this store writes the file, so it never holds two rows of one snapshot;
+   * should it (a second writer on the same file), the later row stands and the earlier goes, so no row
+   * lingers that the quota cannot see.
+   */
   #load(): EntryIndex {
-    return new EntryIndex(this.sql.indexed.all() as IndexedEntry[]);
+    const rows = this.sql.indexed.all() as (Omit<IndexedEntry, 'key'> & KeyScopeRow)[];
+    const index = new EntryIndex(
+      rows.map(({ id, size, lastUsedAt, profile, organization, environment, snapshotId }) => ({
+        id,
+        size,
+        lastUsedAt,
+        key: entryKey({ profileKey: profile, organization, environment }, snapshotId),
+      })),
+    );
+    if (index.superseded.length > 0)
+      this.db.transaction(() => {
+        for (const id of index.superseded) this.sql.deleteById.run(id);
+      })();
+    return index;
   }
 
   #fresh(): EntryIndex {

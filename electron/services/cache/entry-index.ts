@@ -1,6 +1,8 @@
-/** One entry as the quota sees it. */
+/** One entry as the quota and the lookup see it. */
 export interface IndexedEntry {
   readonly id: number;
+  /** Its scope and snapshot id, as one string (see CacheStore's entryKey): what a lookup names. */
+  readonly key: string;
   readonly size: number;
   readonly lastUsedAt: number;
 }
@@ -8,6 +10,7 @@ export interface IndexedEntry {
 /** A list node: changed in place, so a read's touch allocates nothing that lives on. */
 interface Node {
   readonly id: number;
+  readonly key: string;
   readonly size: number;
   lastUsedAt: number;
   prev: Node | undefined;
@@ -18,10 +21,11 @@ const after = (a: Node, time: number, id: number) =>
   a.lastUsedAt > time || (a.lastUsedAt === time && a.id > id);
 
 /**
- * The cache's totals and least-recently-used order, kept in memory instead of in the file: a totals row
- * and an index on last-used time would each add a page to every put's write. Loaded from the entries
- * table when the store opens (so after a crash it is rebuilt from what committed) and changed only by
- * the store, after its transactions commit.
+ * The cache's totals, least-recently-used order and lookup (scope and snapshot id to row id), kept in
+ * memory instead of in the file: a totals row, an index on last-used time and an index on snapshot id would
+ * each add a page to every put's write. Loaded from the entries table when the store opens (so after a
+ * crash it is rebuilt from what committed) and changed only by the store, after its transactions commit.
+ * One key names at most one entry: setting an entry under a key another holds replaces that one.
  *
  * The list runs in eviction order, (last-used time, id) ascending, as long as `ordered` holds: an entry
  * added or touched with the newest (time, id) moves to the tail. One that is not the newest (a clock that
@@ -30,13 +34,20 @@ const after = (a: Node, time: number, id: number) =>
  */
 export class EntryIndex {
   readonly #nodes = new Map<number, Node>();
+  readonly #byKey = new Map<string, Node>();
   #head: Node | undefined;
   #tail: Node | undefined;
   #ordered = true;
   #bytes = 0;
 
+  /** Rows whose key a later row (a higher id) also holds are left out, and named in `superseded`. */
+  readonly superseded: number[] = [];
+
   constructor(rows: readonly IndexedEntry[]) {
-    for (const row of rows) this.set(row);
+    for (const row of rows) {
+      const held = this.set(row);
+      if (held !== undefined) this.superseded.push(held);
+    }
   }
 
   get entries(): number {
@@ -51,18 +62,29 @@ export class EntryIndex {
     return this.#nodes.get(id)?.size;
   }
 
-  set(entry: IndexedEntry): void {
+  /** The entry a key names, if any. */
+  find(key: string): { readonly id: number; readonly size: number } | undefined {
+    return this.#byKey.get(key);
+  }
+
+  /** Answers the id of another entry that held the key, now removed. */
+  set(entry: IndexedEntry): number | undefined {
     this.remove(entry.id);
+    const held = this.#byKey.get(entry.key);
+    if (held) this.remove(held.id);
     const node: Node = { ...entry, prev: undefined, next: undefined };
     this.#nodes.set(entry.id, node);
+    this.#byKey.set(entry.key, node);
     this.#bytes += entry.size;
     this.#append(node);
+    return held?.id;
   }
 
   remove(id: number): void {
     const node = this.#nodes.get(id);
     if (!node) return;
     this.#nodes.delete(id);
+    this.#byKey.delete(node.key);
     this.#bytes -= node.size;
     this.#unlink(node);
   }

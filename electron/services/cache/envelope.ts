@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createSecretKey, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, hash, randomBytes } from 'node:crypto';
 
 /**
  * The evidence cache's cryptography, and nothing else: AES-256-GCM (Node's OpenSSL) for both layers.
@@ -32,8 +32,9 @@ export function randomKey(): Buffer {
   return randomBytes(KEY_BYTES);
 }
 
+/** One-shot: no Hash object made, updated and finished for every snapshot put or read. */
 export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return hash('sha256', bytes, 'hex');
 }
 
 /** A master key's public name: the first 16 hex digits of its SHA-256 (it identifies, it reveals nothing). */

@@ -139,7 +139,7 @@ export class EvidenceCache {
   }
 
   /**
-   * One indexed SELECT, one AES-GCM decryption and one SHA-256 once the tenant's key is in memory, on the
+   * One SELECT by row id, one AES-GCM decryption and one SHA-256 once the tenant's key is in memory, on the
    * main thread or a worker thread (see SnapshotReads). An entry that fails authentication or whose
    * plaintext does not hash to the published SHA-256 (the stored one, and `expectedSha256` when the caller
    * has the platform's current value) is deleted and reported, whichever thread read it. The bytes are the

@@ -39,10 +39,10 @@ function opened(key, row, aad) {
   }
 }
 parentPort.on('message', (batch) => {
-  for (const { id, key, scope, snapshotId } of batch) {
+  for (const { id, rowId, key, scope, snapshotId } of batch) {
     let row;
     try {
-      row = read.get(scope.profileKey, scope.organization, scope.environment, snapshotId);
+      row = read.get(rowId, scope.profileKey, scope.organization, scope.environment, snapshotId);
     } catch {
       key.fill(0);
       parentPort.postMessage({ id, status: 'error' });
@@ -88,6 +88,8 @@ export type ThreadRead =
 
 interface Request {
   readonly id: number;
+  /** Where the lookup says the row is; the statement reads it only if it is still this snapshot's. */
+  readonly rowId: number;
   readonly key: Uint8Array;
   readonly scope: KeyScope;
   readonly snapshotId: string;
@@ -105,7 +107,7 @@ interface Thread {
 
 export interface ReadThreadsOptions {
   readonly file: string;
-  /** The scoped SELECT of one snapshot's row (cache-store.ts READ_SQL). */
+  /** The SELECT of one snapshot's row by id and scope (cache-store.ts READ_SQL). */
   readonly sql: string;
   readonly mmapSize: number;
   readonly size?: number;
@@ -145,7 +147,7 @@ export class ReadThreads {
     return this.#broken || this.#inFlight >= 2 * this.#size;
   }
 
-  read(key: Buffer, scope: KeyScope, snapshotId: string): Promise<ThreadRead> {
+  read(key: Buffer, scope: KeyScope, snapshotId: string, rowId: number): Promise<ThreadRead> {
     if (this.#broken || this.#closing) return Promise.resolve({ status: 'error' });
     return new Promise((resolve) => {
       if (this.#queue.length === 0) queueMicrotask(() => this.#dispatch());
@@ -155,6 +157,7 @@ export class ReadThreads {
         // sent with its whole underlying memory. The scope goes as plain strings.
         request: {
           id: this.#next++,
+          rowId,
           key: new Uint8Array(key),
           scope: {
             profileKey: scope.profileKey,

@@ -20,9 +20,9 @@ export type SnapshotRead =
   | { readonly kind: 'no-key'; readonly id: number };
 
 /**
- * Where a snapshot is read and opened (one indexed SELECT, one AES-GCM decryption, one SHA-256):
+ * Where a snapshot is read and opened (one SELECT by row id, one AES-GCM decryption, one SHA-256):
  * - alone, a small one in place on the main thread;
- * - beside others, a small one whole on a read thread (its own connection, the same scoped SELECT), while
+ * - beside others, a small one whole on a read thread (its own connection, the same SELECT), while
  *   the threads have room; once every thread has a read running and one waiting, on the main thread,
  *   which would otherwise only dispatch;
  * - a large one read on the main thread (a copy out of the mapped file) and opened on an open thread, so
@@ -78,7 +78,7 @@ export class SnapshotReads {
         const found = this.store.locate(scope, snapshotId);
         if (!found) return { kind: 'missing' };
         if (found.size < IN_PLACE_BELOW) {
-          const read = await this.#readers.read(cached, scope, snapshotId);
+          const read = await this.#readers.read(cached, scope, snapshotId, found.id);
           if (read.status !== 'error') return { kind: 'read', key: cached, read };
         }
       } else {

@@ -109,12 +109,12 @@ describe('reads in flight on the read threads', () => {
     const broken = new ReadThreads({ file: '/nonexistent/none.db', sql: 'SELECT 1', mmapSize: 0 });
     const scope = { profileKey: 'p', organization: 'o', environment: 'e' };
     const answers = await Promise.all([
-      broken.read(Buffer.alloc(32), scope, 's'),
-      broken.read(Buffer.alloc(32), scope, 't'),
+      broken.read(Buffer.alloc(32), scope, 's', 1),
+      broken.read(Buffer.alloc(32), scope, 't', 2),
     ]);
     expect(answers.map((a) => a.status)).toEqual(['error', 'error']);
     await broken.close();
-    expect((await broken.read(Buffer.alloc(32), scope, 's')).status).toBe('error');
+    expect((await broken.read(Buffer.alloc(32), scope, 's', 1)).status).toBe('error');
   });
 
   it('keep a missing snapshot a plain miss, and other tenants out of reach', async () => {
