@@ -10,10 +10,11 @@
 //    the main thread, nothing else; what it reaches is what threads, messages and the main thread's garbage
 //    collection leave of the cores, and the most a get done this way can reach;
 //  - put of the same snapshots, one at a time, against a bare SQLite insert of the same bytes with the
-//    cache's page size and pragmas, one transaction each, the two taking turns (see putsBesideInserts).
-//    Beside it, the bytes each writes to the WAL (a put's row holds metadata and blob together, and no
-//    index: the lookup is in memory): bare / put is the best a put can do on a write-bound disk before any
-//    of its CPU work;
+//    cache's page size and pragmas, one transaction each, taking turns (see inTurns). The cache copies its
+//    WAL back on a thread of its own (wal-checkpointer.ts), so its puts' hashing and sealing overlap the
+//    disk's flushing; beside the bare insert, the same insert with that checkpoint thread;
+//    and the bytes each writes to the WAL (a put's row holds metadata and blob together, and no index: the
+//    lookup is in memory);
 //  - get latency p50 / p99 of a 64 KiB snapshot, one call at a time (each pass's, then the median pass);
 //  - plain AES-256-GCM encryption, SHA-256 alone and a bare SQLite select, to show where the time goes.
 // Each get's caller then does what the console's evidence.open does with the bytes once it has used them:
@@ -42,10 +43,12 @@ if (!process.env.CC_KEYRING_READY) {
 const { default: keytar } = await import('keytar');
 const { default: Database } = await import('better-sqlite3');
 const { EvidenceCache } = await import('../electron/services/cache/evidence-cache');
+type EvidenceCacheType = import('../electron/services/cache/evidence-cache').EvidenceCache;
 const { wipe } = await import('../electron/services/cache/envelope');
-const { CACHE_MMAP_BYTES, CACHE_PAGE_SIZE, CACHE_PRAGMAS } = await import(
+const { BACKSTOP_PRAGMAS, CACHE_MMAP_BYTES, CACHE_PAGE_SIZE, CACHE_PRAGMAS, pagesOf } = await import(
   '../electron/services/cache/cache-store'
 );
+const { WalCheckpointer } = await import('../electron/services/cache/wal-checkpointer');
 const { threadedReadFloor } = await import('./cache-read-floor');
 const { Vault } = await import('../electron/services/vault/vault');
 
@@ -120,12 +123,17 @@ function cryptoBaselines(buffer: Buffer, count: number) {
   return { plain, readFloor, sha256 };
 }
 
-/** A bare table with the cache's pragmas: what any SQLite-backed put and get must pay for the same bytes. */
-function bareTable(label: string, buffer: Buffer) {
-  const file = join(dir, `${label}-floor.db`);
+/**
+ * A bare table with the cache's pragmas: what any SQLite-backed put and get must pay for the same bytes.
+ * SQLite checkpoints in the connection that commits, or, `threaded`, the cache's way: on a thread of its
+ * own (wal-checkpointer.ts), the connection's own only a backstop.
+ */
+function bareTable(label: string, buffer: Buffer, threaded = false) {
+  const file = join(dir, `${label}-floor${threaded ? '-threaded' : ''}.db`);
   const db = new Database(file);
   db.pragma(`page_size = ${CACHE_PAGE_SIZE}`);
-  for (const pragma of CACHE_PRAGMAS) db.pragma(pragma);
+  for (const pragma of [...CACHE_PRAGMAS, ...(threaded ? BACKSTOP_PRAGMAS : [])]) db.pragma(pragma);
+  const checkpointer = threaded ? new WalCheckpointer(file, () => {}) : undefined;
   db.exec('CREATE TABLE blobs (id INTEGER PRIMARY KEY, nonce BLOB, tag BLOB, ciphertext BLOB)');
   const insert = db.prepare('INSERT INTO blobs (id, nonce, tag, ciphertext) VALUES (?, ?, ?, ?)');
   const select = db.prepare('SELECT nonce, tag, ciphertext FROM blobs WHERE id = ?');
@@ -133,49 +141,48 @@ function bareTable(label: string, buffer: Buffer) {
   const tag = randomBytes(16);
   return {
     file,
-    insert: (i: number) => insert.run(i, nonce, tag, stamp(buffer, i)),
+    insert: (i: number) => {
+      insert.run(i, nonce, tag, stamp(buffer, i));
+      checkpointer?.wrote(pagesOf(buffer.length));
+    },
     select: (i: number) => select.get(i),
+    settled: () => checkpointer?.idle() ?? Promise.resolve(),
     close: () => {
+      checkpointer?.close();
       db.close();
       rmSync(file, { force: true });
     },
   };
 }
 
+/** One way of writing the snapshots: `settled` resolves once work it left to a thread is done. */
+interface WriteLane {
+  readonly write: (i: number) => unknown;
+  readonly settled: () => Promise<void>;
+}
+
 /**
- * Puts against bare inserts, in turns of a twentieth of the snapshots each (which goes first alternating),
- * so both write while the disk is in the same state: measured one after the other, a bare pass that caught
- * the kernel's write-back idle and a put pass that did not differed by a third from run to run.
+ * Puts and bare inserts in turns of a twentieth of the snapshots each (the order rotating every round), so
+ * all write while the disk is in the same state: measured one after the other, a bare pass that caught the
+ * kernel's write-back idle and a put pass that did not differed by a third from run to run. A turn is timed
+ * until its lane has settled (the cache copies its WAL back on a thread of its own), so none of its work
+ * spills into another lane's turn. Answers each lane's seconds.
  */
-async function putsBesideInserts(
-  count: number,
-  insert: (i: number) => unknown,
-  put: (i: number) => Promise<void>,
-): Promise<{ putSeconds: number; insertSeconds: number }> {
+async function inTurns(count: number, lanes: readonly WriteLane[]): Promise<number[]> {
   const turn = Math.max(1, Math.floor(count / 20));
-  let putSeconds = 0;
-  let insertSeconds = 0;
+  const seconds = lanes.map(() => 0);
   for (let from = 0, round = 0; from < count; from += turn, round++) {
     const to = Math.min(count, from + turn);
-    const inserts = () => {
+    for (let k = 0; k < lanes.length; k++) {
+      const lane = (round + k) % lanes.length;
+      const { write, settled } = lanes[lane] as WriteLane;
       const started = performance.now();
-      for (let i = from; i < to; i++) insert(i);
-      insertSeconds += (performance.now() - started) / 1000;
-    };
-    const puts = async () => {
-      const started = performance.now();
-      for (let i = from; i < to; i++) await put(i);
-      putSeconds += (performance.now() - started) / 1000;
-    };
-    if (round % 2 === 0) {
-      inserts();
-      await puts();
-    } else {
-      await puts();
-      inserts();
+      for (let i = from; i < to; i++) await write(i);
+      await settled();
+      seconds[lane] = (seconds[lane] as number) + (performance.now() - started) / 1000;
     }
   }
-  return { putSeconds, insertSeconds };
+  return seconds;
 }
 
 /**
@@ -186,7 +193,8 @@ async function walBytesPer(file: string, size: number, write: (i: number) => unk
   const writes = Math.max(1, Math.min(20, Math.floor(600 / (size / CACHE_PAGE_SIZE + 8))));
   const observer = new Database(file);
   try {
-    observer.pragma('wal_checkpoint(TRUNCATE)');
+    const [emptied] = observer.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    if (emptied?.busy !== 0) throw new Error('The WAL could not be emptied for counting.');
     for (let i = 0; i < writes; i++) await write(i);
     const [state] = observer.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
     return ((state?.log ?? 0) * (CACHE_PAGE_SIZE + 24)) / writes;
@@ -208,8 +216,8 @@ async function measure(label: string, size: number, count: number) {
   const opened = EvidenceCache.open({ file, vault, quotaBytes: 4 * 1024 * MiB });
   if (!opened.ok) throw new Error(opened.error.message);
   const cache = opened.value;
-  const put = async (snapshotId: string, i: number) => {
-    const done = await cache.put(tenant, {
+  const putInto = async (target: EvidenceCacheType, snapshotId: string, i: number) => {
+    const done = await target.put(tenant, {
       snapshotId,
       name: `evidence-${i}.pdf`,
       mediaType: 'application/pdf',
@@ -218,6 +226,7 @@ async function measure(label: string, size: number, count: number) {
     });
     if (!done.ok) throw new Error(done.error.message);
   };
+  const put = (snapshotId: string, i: number) => putInto(cache, snapshotId, i);
   // First use makes the master key (keychain) and the tenant's data key: not part of the steady state.
   const warm = await cache.put(tenant, {
     snapshotId: 'warm-up',
@@ -228,11 +237,18 @@ async function measure(label: string, size: number, count: number) {
   });
   if (!warm.ok) throw new Error(warm.error.message);
 
-  const written = await putsBesideInserts(count, bare.insert, (i) => put(`snap-${i}`, i));
-  const putMbS = mb / written.putSeconds;
+  const threadedBare = bareTable(label, buffer, true);
+  const [putSeconds, insertSeconds, threadedSeconds] = await inTurns(count, [
+    { write: (i) => put(`snap-${i}`, i), settled: () => cache.settled() },
+    { write: bare.insert, settled: bare.settled },
+    { write: threadedBare.insert, settled: threadedBare.settled },
+  ]);
+  threadedBare.close();
+  const putMbS = mb / (putSeconds as number);
   settle();
   const storage = {
-    put: mb / written.insertSeconds,
+    put: mb / (insertSeconds as number),
+    putThreaded: mb / (threadedSeconds as number),
     get: throughput(size, count, 1, bare.select),
     walBytes: await walBytesPer(bare.file, size, (i) => bare.insert(count + i)),
   };
@@ -275,8 +291,15 @@ async function measure(label: string, size: number, count: number) {
     getConcurrentMbS = Math.max(getConcurrentMbS, mb / ((performance.now() - started) / 1000));
   }
   const stats = cache.stats();
-  const putWalBytes = await walBytesPer(file, size, (i) => put(`wal-${i}`, i));
   cache.close();
+  // On a file of its own: a few puts, too few to set the checkpoint thread going (it would restart the WAL).
+  const walFile = join(dir, `${label}-wal.db`);
+  const counted = EvidenceCache.open({ file: walFile, vault, quotaBytes: 4 * 1024 * MiB });
+  if (!counted.ok) throw new Error(counted.error.message);
+  await putInto(counted.value, 'wal-0', 0);
+  const putWalBytes = await walBytesPer(walFile, size, (i) => putInto(counted.value, `wal-${i + 1}`, i + 1));
+  counted.value.close();
+  rmSync(walFile, { force: true });
   const fileMb = statSync(file).size / 1e6;
   rmSync(file, { force: true });
   const threaded = await threadedReadFloor(buffer, count, stamp, {
@@ -320,6 +343,7 @@ async function measure(label: string, size: number, count: number) {
       `       threaded read floor (bare select + open + hash on ${cpus().length} threads, moved to main, ${IN_FLIGHT} in flight) ${f(threaded)} MB/s = ${r(threaded, crypto.readFloor)} x the CPU floor; get/threaded floor ${r(getConcurrentMbS, threaded)}\n` +
       `  get, one at a time: ${f(getMbS)} MB/s, get/floor ${r(getMbS, crypto.readFloor)}; latency p50 ${result.p50.toFixed(3)} ms, p99 ${result.p99.toFixed(3)} ms (passes: ${p99s.map((x) => x.toFixed(2)).join(', ')})\n` +
       `  put: ${f(putMbS)} MB/s | storage floor (bare SQLite insert) ${f(storage.put)} MB/s, put/floor ${r(putMbS, storage.put)}\n` +
+      `       bare insert with the cache's checkpoint thread ${f(storage.putThreaded)} MB/s, put/that ${r(putMbS, storage.putThreaded)}\n` +
       `       WAL bytes a write: put ${kib(putWalBytes)} KiB, bare insert ${kib(storage.walBytes)} KiB = ${r(storage.walBytes, putWalBytes)} (the most put/floor can be where writing is the cost)\n` +
       `       bare insert + SHA-256 + seal, one after the other: put/floor at most ${r(result.putCeiling, 1)} (put reaches ${r(putMbS / storage.put / result.putCeiling, 1)} of that)\n` +
       `  where the time goes: plain AES-256-GCM ${f(crypto.plain)} MB/s, SHA-256 ${f(crypto.sha256)} MB/s, bare SQLite select ${f(storage.get)} MB/s`,
@@ -359,6 +383,8 @@ try {
       [`${label}_put_mb_s`]: n(m.putMbS, 0),
       [`${label}_sqlite_insert_mb_s`]: n(m.storage.put, 0),
       [`${label}_put_vs_sqlite_floor`]: n(m.putMbS / m.storage.put, 3),
+      [`${label}_sqlite_insert_threaded_checkpoint_mb_s`]: n(m.storage.putThreaded, 0),
+      [`${label}_put_vs_threaded_checkpoint_insert`]: n(m.putMbS / m.storage.putThreaded, 3),
       [`${label}_put_wal_kib`]: n(m.putWalBytes / KiB, 1),
       [`${label}_sqlite_insert_wal_kib`]: n(m.storage.walBytes / KiB, 1),
       [`${label}_put_wal_bound`]: n(m.storage.walBytes / m.putWalBytes, 3),

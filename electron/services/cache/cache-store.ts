@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { EntryIndex, type IndexedEntry } from './entry-index';
 import type { KeyScope, Sealed } from './envelope';
+import { CHECKPOINT_PAGES, WalCheckpointer, type WalCheckpointStats } from './wal-checkpointer';
 
 /**
  * Every line of SQL the evidence cache runs. Entry and data-key rows are always read and written under
@@ -152,6 +153,26 @@ export const CACHE_PRAGMAS = [
   `mmap_size = ${CACHE_MMAP_BYTES}`,
 ];
 
+/**
+ * The main connection's own automatic checkpoint: only a backstop for the checkpoint thread (wal-checkpointer.ts),
+ * which falls behind a writer that never pauses (its PASSIVE checkpoints leave the frames written meanwhile,
+ * so the WAL does not start over until this one runs). After a full checkpoint the WAL file is cut back to
+ * this size.
+ */
+const BACKSTOP_PAGES = 4 * CHECKPOINT_PAGES;
+export const BACKSTOP_PRAGMAS = [
+  `wal_autocheckpoint = ${BACKSTOP_PAGES}`,
+  `journal_size_limit = ${BACKSTOP_PAGES * CACHE_PAGE_SIZE}`,
+];
+
+/** How long emptying the WAL waits for a checkpoint the thread is running (the connections' busy timeout). */
+const COMPACT_WAIT_MS = 5000;
+/** Only ever waited on with a timeout: a pause of the main thread that needs no timer. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/** About how many pages a put of `size` bytes writes: its overflow pages, its row's page, the header page. */
+export const pagesOf = (size: number) => Math.ceil(size / (CACHE_PAGE_SIZE - 4)) + 2;
+
 const TENANT = 'profile = ? AND organization = ? AND environment = ?';
 const META = `snapshot_id AS snapshotId, name, media_type AS mediaType, size, sha256,
   request_id AS requestId, cached_at AS cachedAt, last_used_at AS lastUsedAt`;
@@ -187,6 +208,7 @@ export class CacheStore {
   /** Totals and LRU order; undefined after a bulk delete, until read again from the table. */
   #index: EntryIndex | undefined;
   readonly #put;
+  readonly #checkpointer: WalCheckpointer;
 
   constructor(file: string) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -196,7 +218,7 @@ export class CacheStore {
       chmodSync(file, 0o600);
       if ((this.db.pragma('user_version', { simple: true }) as number) === 0)
         this.db.pragma(`page_size = ${CACHE_PAGE_SIZE}`);
-      for (const pragma of CACHE_PRAGMAS) this.db.pragma(pragma);
+      for (const pragma of [...CACHE_PRAGMAS, ...BACKSTOP_PRAGMAS]) this.db.pragma(pragma);
       this.migrate();
     } catch (error) {
       this.db.close();
@@ -245,6 +267,10 @@ export class CacheStore {
       ],
     };
     this.#index = this.#load();
+    // Without its thread, checkpoints go back to this connection, at SQLite's usual interval.
+    this.#checkpointer = new WalCheckpointer(file, () => {
+      if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
+    });
     this.#put = this.db.transaction(
       (scope: KeyScope, meta: EntryMeta, sealed: Sealed, quotaBytes: number, index: EntryIndex) =>
         this.#putRows(scope, meta, sealed, quotaBytes, index),
@@ -312,6 +338,7 @@ export class CacheStore {
   put(scope: KeyScope, meta: EntryMeta, sealed: Sealed, quotaBytes: number): { evicted: number } {
     const done = this.#put(scope, meta, sealed, quotaBytes, this.#fresh());
     done.apply();
+    this.#checkpointer.wrote(pagesOf(meta.size));
     return { evicted: done.evicted };
   }
 
@@ -443,7 +470,17 @@ export class CacheStore {
     this.sql.pinKeys.run(profileKey, origin, keysJson, now);
   }
 
+  /** Resolves once no checkpoint is running on the thread (for a caller that measures or inspects the file). */
+  settled(): Promise<void> {
+    return this.#checkpointer.idle();
+  }
+
+  get walCheckpoints(): WalCheckpointStats {
+    return this.#checkpointer.stats;
+  }
+
   close(): void {
+    this.#checkpointer.close();
     if (this.db.open) this.db.close();
   }
 
@@ -459,11 +496,23 @@ export class CacheStore {
     }
   }
 
-  /** Copies the WAL into the file and truncates it, so old frames (earlier versions of rows) are gone. */
+  /**
+   * Copies the WAL into the file and truncates it, so old frames (earlier versions of rows) are gone. SQLite
+   * answers busy, without waiting, while another connection runs a checkpoint (the checkpoint thread's):
+   * that one finishes on its own thread, so this waits a moment and asks again. A WAL it cannot empty
+   * within the busy timeout is an error, not a silent success.
+   */
   private compact(): void {
     // After a bulk delete: the index is read again from the table when next needed.
     this.#index = undefined;
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    const deadline = Date.now() + COMPACT_WAIT_MS;
+    for (;;) {
+      const [state] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (state?.busy === 0) return;
+      if (Date.now() > deadline)
+        throw new Error('The WAL could not be emptied: a checkpoint is still running.');
+      Atomics.wait(PAUSE, 0, 0, 2);
+    }
   }
 
   /**

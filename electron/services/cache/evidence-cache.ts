@@ -224,6 +224,11 @@ export class EvidenceCache {
     });
   }
 
+  /** Resolves once no WAL checkpoint is running on the cache's checkpoint thread (see wal-checkpointer.ts). */
+  settled(): Promise<void> {
+    return this.store.settled();
+  }
+
   stats(): Result<CacheStats> {
     return guard(() => ok({ ...this.store.totals(), quotaBytes: this.quotaBytes }));
   }

@@ -253,7 +253,7 @@ function readOf(answer: Answer): ThreadRead {
 
 /** better-sqlite3 as main resolves it: from node_modules in source, from the asar in the bundled app. */
 let sqlite: string | undefined;
-function sqlitePath(): string {
+export function sqlitePath(): string {
   sqlite ??= createRequire(import.meta.url).resolve('better-sqlite3');
   return sqlite;
 }

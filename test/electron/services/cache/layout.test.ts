@@ -189,8 +189,10 @@ describe('the cache file layout', () => {
     const cache = openCache({ file, vault });
     for (let i = 0; i < 200; i++)
       value(await cache.put(tenant(alice), snapshot(`evd-${i}`, randomBytes(64 * KiB))));
+    // The checkpoint thread is idle, so nothing but what follows writes the WAL.
+    await cache.settled();
     const observer = rawDb(file);
-    observer.pragma('wal_checkpoint(TRUNCATE)');
+    expect(observer.pragma('wal_checkpoint(TRUNCATE)')).toEqual([{ busy: 0, log: 0, checkpointed: 0 }]);
     const puts = 20;
     for (let i = 0; i < puts; i++)
       value(await cache.put(tenant(alice), snapshot(`new-${i}`, randomBytes(64 * KiB))));
@@ -209,8 +211,10 @@ describe('the cache file layout', () => {
     const cache = openCache({ file, vault, now: () => time });
     for (let i = 0; i < 300; i++)
       value(await cache.put(tenant(alice), snapshot(`evd-${i}`, randomBytes(64 * KiB))));
+    // The checkpoint thread is idle, so nothing but what follows writes the WAL.
+    await cache.settled();
     const observer = rawDb(file);
-    observer.pragma('wal_checkpoint(TRUNCATE)');
+    expect(observer.pragma('wal_checkpoint(TRUNCATE)')).toEqual([{ busy: 0, log: 0, checkpointed: 0 }]);
     time = 2_000;
     for (let i = 0; i < 256; i++) value(await cache.get(tenant(alice), `evd-${i}`));
     // A listing writes the reads not yet in the file, and orders by them.

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alice, bob, openCache, rawDb, snapshot, tempDir, tenant, testVault, value } from './cache-helpers';
 
@@ -140,5 +143,61 @@ describe('crypto-shredding', () => {
     reopened.close();
     await own.deleteProfile(alice);
     await own.deleteProfile(bob);
+  });
+
+  it('a shred while the checkpoint thread copies the WAL back still empties the WAL: no old frame is left', async () => {
+    const { file } = fresh();
+    const cache = openCache({ file, vault });
+    const wrappedKeyOf = () => {
+      const db = rawDb(file);
+      const wrapped = db
+        .prepare("SELECT wrapped FROM data_keys WHERE profile = ? AND organization = 'acme'")
+        .pluck()
+        .get(ALICE) as Buffer;
+      db.close();
+      return wrapped;
+    };
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 20; i++)
+        value(await cache.put(tenant(alice, 'acme'), snapshot(`evd-${round}-${i}`, randomBytes(64 * 1024))));
+      // About 1,500 pages at once: the thread is asked to copy them back, and is at it as the shred starts.
+      value(await cache.put(tenant(alice, 'acme'), snapshot(`big-${round}`, randomBytes(24 * 1024 * 1024))));
+      const wrapped = wrappedKeyOf();
+      value(await cache.shredTenant(alice, 'acme', 'live'));
+      expect(statSync(`${file}-wal`).size).toBe(0);
+      expect(readFileSync(file).includes(wrapped)).toBe(false);
+    }
+    cache.close();
+  });
+
+  it('a shred waits out a checkpoint another connection is running, then empties the WAL', async () => {
+    const { file } = fresh();
+    const cache = openCache({ file, vault });
+    value(await cache.put(tenant(alice, 'acme'), snapshot('evd-1', randomBytes(64 * 1024))));
+    // About 3,000 pages in the WAL, written by a connection that never checkpoints.
+    const writer = rawDb(file);
+    writer.pragma('wal_autocheckpoint = 0');
+    const insert = writer.prepare(
+      "INSERT INTO checkpoints (profile, origin, size, root, note, saved_at) VALUES ('p', 'o', ?, 'r', ?, 0)",
+    );
+    writer.transaction(() => {
+      for (let i = 0; i < 3000; i++) insert.run(i, 'n'.repeat(16_000));
+    })();
+    writer.close();
+    // Another thread copies those pages back; the shred starts once it has begun.
+    const checkpointing = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       const db = new (require(workerData.sqlite))(workerData.file);
+       parentPort.postMessage('started');
+       db.pragma('wal_checkpoint(PASSIVE)');
+       db.close();`,
+      { eval: true, workerData: { file, sqlite: createRequire(import.meta.url).resolve('better-sqlite3') } },
+    );
+    const ended = once(checkpointing, 'exit');
+    await once(checkpointing, 'message');
+    value(await cache.shredTenant(alice, 'acme', 'live'));
+    expect(statSync(`${file}-wal`).size).toBe(0);
+    await ended;
+    cache.close();
   });
 });
