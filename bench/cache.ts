@@ -196,8 +196,9 @@ async function walBytesPer(file: string, size: number, write: (i: number) => unk
     const [emptied] = observer.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
     if (emptied?.busy !== 0) throw new Error('The WAL could not be emptied for counting.');
     for (let i = 0; i < writes; i++) await write(i);
-    const [state] = observer.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
-    return ((state?.log ?? 0) * (CACHE_PAGE_SIZE + 24)) / writes;
+    const [state] = observer.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number }[];
+    if (state?.busy !== 0) throw new Error('The WAL could not be counted: a checkpoint was running.');
+    return (state.log * (CACHE_PAGE_SIZE + 24)) / writes;
   } finally {
     observer.close();
   }
@@ -228,13 +229,14 @@ async function measure(label: string, size: number, count: number) {
   };
   const put = (snapshotId: string, i: number) => putInto(cache, snapshotId, i);
   // First use makes the master key (keychain) and the tenant's data key: not part of the steady state.
-  const warm = await cache.put(tenant, {
+  const warmUp = {
     snapshotId: 'warm-up',
     name: 'warm-up.bin',
     mediaType: 'application/octet-stream',
     sha256: createHash('sha256').update('').digest('hex'),
     bytes: new Uint8Array(),
-  });
+  };
+  const warm = await cache.put(tenant, warmUp);
   if (!warm.ok) throw new Error(warm.error.message);
 
   const threadedBare = bareTable(label, buffer, true);
@@ -292,12 +294,14 @@ async function measure(label: string, size: number, count: number) {
   }
   const stats = cache.stats();
   cache.close();
-  // On a file of its own: a few puts, too few to set the checkpoint thread going (it would restart the WAL).
+  // On a file of its own, keyed by an empty put: a few puts, too few pages (under 1,000) to set the
+  // checkpoint thread going, which could restart the WAL mid-count.
   const walFile = join(dir, `${label}-wal.db`);
   const counted = EvidenceCache.open({ file: walFile, vault, quotaBytes: 4 * 1024 * MiB });
   if (!counted.ok) throw new Error(counted.error.message);
-  await putInto(counted.value, 'wal-0', 0);
-  const putWalBytes = await walBytesPer(walFile, size, (i) => putInto(counted.value, `wal-${i + 1}`, i + 1));
+  const keyed = await counted.value.put(tenant, { ...warmUp, snapshotId: 'wal-warm-up' });
+  if (!keyed.ok) throw new Error(keyed.error.message);
+  const putWalBytes = await walBytesPer(walFile, size, (i) => putInto(counted.value, `wal-${i}`, i));
   counted.value.close();
   rmSync(walFile, { force: true });
   const fileMb = statSync(file).size / 1e6;

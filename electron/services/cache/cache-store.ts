@@ -119,8 +119,8 @@ export const CACHE_MIGRATIONS: readonly string[] = [
      entry_id INTEGER PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE,
      last_used_at INTEGER NOT NULL
    ) STRICT;`,
-  // 4: no index on snapshot id. Its page was a sixth of every put's write (a 64 KiB put writes the blob's
-  // four overflow pages, the row's page and the file's header page); the lookup is kept in memory
+  // 4: no index on snapshot id. Its page was a seventh of every put's write (a 64 KiB put now writes the
+  // blob's four overflow pages, the row's page and the file's header page); the lookup is kept in memory
   // (EntryIndex) and a read finds its row by id, checking the row's scope and snapshot id in the same
   // statement. Rows and ids are copied as they are; so are the use rows (dropping the old table would
   // cascade to them).
@@ -171,7 +171,7 @@ const COMPACT_WAIT_MS = 5000;
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /** About how many pages a put of `size` bytes writes: its overflow pages, its row's page, the header page. */
-export const pagesOf = (size: number) => Math.ceil(size / (CACHE_PAGE_SIZE - 4)) + 2;
+export const pagesOf = (size: number) => Math.ceil(size / CACHE_PAGE_SIZE) + 2;
 
 const TENANT = 'profile = ? AND organization = ? AND environment = ?';
 const META = `snapshot_id AS snapshotId, name, media_type AS mediaType, size, sha256,
@@ -205,7 +205,7 @@ export interface EntryLocation {
 export class CacheStore {
   private readonly db: Database.Database;
   private readonly sql;
-  /** Totals and LRU order; undefined after a bulk delete, until read again from the table. */
+  /** Lookup, totals and LRU order; undefined after a bulk delete, until read again from the table. */
   #index: EntryIndex | undefined;
   readonly #put;
   readonly #checkpointer: WalCheckpointer;
@@ -235,6 +235,7 @@ export class CacheStore {
                ON CONFLICT (entry_id) DO UPDATE SET last_used_at = excluded.last_used_at
                WHERE excluded.last_used_at > entry_uses.last_used_at`),
       deleteById: p('DELETE FROM entries WHERE id = ?'),
+      discard: p(`DELETE FROM entries WHERE id = ? AND ${TENANT} AND snapshot_id = ?`),
       indexed: p(`SELECT id, profile, organization, environment, snapshot_id AS snapshotId, size,
                last_used_at AS lastUsedAt FROM ${WITH_USES} ORDER BY id`),
       list: p(`SELECT ${META} FROM ${WITH_USES} WHERE ${TENANT}
@@ -266,7 +267,12 @@ export class CacheStore {
         p('DELETE FROM pinned_keys WHERE profile = ?'),
       ],
     };
-    this.#index = this.#load();
+    try {
+      this.#index = this.#load();
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
     // Without its thread, checkpoints go back to this connection, at SQLite's usual interval.
     this.#checkpointer = new WalCheckpointer(file, () => {
       if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
@@ -308,12 +314,15 @@ export class CacheStore {
 
   deleteEntry(scope: KeyScope, snapshotId: string): void {
     const found = this.locate(scope, snapshotId);
-    if (found) this.deleteEntryById(found.id);
+    if (found) this.discard(scope, snapshotId, found.id);
   }
 
-  deleteEntryById(id: number): void {
-    this.sql.deleteById.run(id);
-    this.#index?.remove(id);
+  /**
+   * The row `id`, only if it is still that scope's and that snapshot's: an id held across an await (a read
+   * waiting on the keychain) may have been freed by a shred and given to another tenant's row since.
+   */
+  discard(scope: KeyScope, snapshotId: string, id: number): void {
+    if (this.sql.discard.run(id, ...at(scope), snapshotId).changes > 0) this.#index?.remove(id);
   }
 
   /** A read's last-used time, for the quota's order now; `touch` writes it to the file later. */

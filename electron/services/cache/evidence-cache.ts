@@ -160,7 +160,7 @@ export class EvidenceCache {
     return guardAsync(() =>
       this.reads.read(profile, scope, snapshotId, (done: SnapshotRead) => {
         if (done.kind === 'missing') return notCached<CachedEvidence>();
-        if (done.kind === 'no-key') return this.discard(done.id);
+        if (done.kind === 'no-key') return this.discard(scope, snapshotId, done.id);
         return this.answer(scope, done.key, done.read, expected?.data);
       }),
     );
@@ -181,7 +181,7 @@ export class EvidenceCache {
     }
     if (read.status === 'failed' || (expected !== undefined && expected !== read.row.sha256)) {
       if (read.status === 'opened') wipe(read.bytes);
-      return this.discard(read.row.id);
+      return this.discard(scope, read.row.snapshotId, read.row.id);
     }
     const { id, ...meta } = read.row;
     const lastUsedAt = this.now();
@@ -193,9 +193,9 @@ export class EvidenceCache {
     return ok({ ...meta, lastUsedAt, bytes: read.bytes });
   }
 
-  private discard(id: number): Result<CachedEvidence> {
+  private discard(scope: KeyScope, snapshotId: string, id: number): Result<CachedEvidence> {
     this.touches.delete(id);
-    this.store.deleteEntryById(id);
+    this.store.discard(scope, snapshotId, id);
     return discarded();
   }
 
@@ -249,8 +249,11 @@ export class EvidenceCache {
   clear(): Result<void> {
     return guard(() => {
       this.touches.clear();
-      this.store.clear();
-      this.keys.forgetAll();
+      try {
+        this.store.clear();
+      } finally {
+        this.keys.forgetAll();
+      }
       return ok(undefined);
     });
   }
@@ -263,10 +266,16 @@ export class EvidenceCache {
   ): Promise<Result<void>> {
     const scoped = checkTenant({ profile, organization, environment });
     if (!scoped.ok) return scoped;
+    // A checkpoint the thread is running would hold up emptying the WAL; none starts during the shred.
+    await this.store.settled();
     return guard(() => {
       this.flushTouches();
-      this.store.shredTenant(scoped.value.scope);
-      this.keys.forgetTenant(scoped.value.scope);
+      // The key leaves memory even if the file's part fails: nothing more is sealed or opened under it.
+      try {
+        this.store.shredTenant(scoped.value.scope);
+      } finally {
+        this.keys.forgetTenant(scoped.value.scope);
+      }
       return ok(undefined);
     });
   }
@@ -303,10 +312,15 @@ export class EvidenceCache {
     if (!checked.ok) return checked;
     const { profileKey } = checked.value;
     await this.rotations.settled(profileKey);
+    await this.store.settled();
     return guardAsync(async () => {
       this.flushTouches();
-      this.store.shredProfile(profileKey);
-      await this.keys.forgetProfile(checked.value.profile, profileKey);
+      // The master keys leave the keychain even if the file's part fails.
+      try {
+        this.store.shredProfile(profileKey);
+      } finally {
+        await this.keys.forgetProfile(checked.value.profile, profileKey);
+      }
       return ok(undefined);
     });
   }

@@ -79,7 +79,9 @@ export class SnapshotReads {
         if (!found) return { kind: 'missing' };
         if (found.size < IN_PLACE_BELOW) {
           const read = await this.#readers.read(cached, scope, snapshotId, found.id);
-          if (read.status !== 'error') return { kind: 'read', key: cached, read };
+          // Missing by that id: the snapshot may have been put again meanwhile (a new row), so main looks.
+          if (read.status !== 'error' && read.status !== 'missing')
+            return { kind: 'read', key: cached, read };
         }
       } else {
         // Main reads this one itself, but first lets the threads' answers in: a read in place runs to its

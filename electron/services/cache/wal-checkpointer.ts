@@ -70,11 +70,19 @@ export class WalCheckpointer {
     if (this.#broken || this.#closing) return;
     this.#pages += pages;
     if (this.#running || this.#pages < this.everyPages) return;
+    let worker: Worker;
+    try {
+      worker = this.#thread();
+      worker.postMessage('checkpoint');
+    } catch {
+      // No thread to be had: the store's own connection checkpoints from now on.
+      this.#broken = true;
+      this.onBroken();
+      return;
+    }
     this.#pages = 0;
     this.#running = true;
-    const worker = this.#thread();
     worker.ref();
-    worker.postMessage('checkpoint');
   }
 
   get stats(): WalCheckpointStats {

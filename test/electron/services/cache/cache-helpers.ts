@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import keytar from 'keytar';
+import type { CacheStore } from '../../../../electron/services/cache/cache-store';
+import type { KeyScope } from '../../../../electron/services/cache/envelope';
 import {
   type CacheTenant,
   EvidenceCache,
@@ -135,4 +137,27 @@ export function spawnCacheChild(file: string, service: string, mode: 'put' | 'ro
       await exit;
     },
   };
+}
+
+/**
+ * A row straight into a store, below the cache: random bytes stand for the ciphertext (the store neither
+ * seals nor opens). Answers the row's id, as the store's lookup has it.
+ */
+export function putRow(store: CacheStore, scope: KeyScope, snapshotId: string, size: number): number {
+  store.put(
+    scope,
+    {
+      snapshotId,
+      name: `${snapshotId}.pdf`,
+      mediaType: 'application/pdf',
+      size,
+      sha256: 'a'.repeat(64),
+      requestId: null,
+      cachedAt: 1,
+      lastUsedAt: 1,
+    },
+    { nonce: randomBytes(12), tag: randomBytes(16), ciphertext: randomBytes(size) },
+    Number.MAX_SAFE_INTEGER,
+  );
+  return store.locate(scope, snapshotId)?.id ?? -1;
 }
