@@ -20,7 +20,10 @@ describe('README says what the code does', () => {
     expect(cache).toMatch(
       /small ones read while\s+others are in flight are read and opened whole on read threads/,
     );
-    expect(cache).toMatch(/own read-only connection\s+to the file running the same tenant-scoped SELECT/);
+    expect(cache).toMatch(
+      /own read-only connection\s+to the file running the same SELECT \(the row by id, read only if it is still\s+that tenant's and that snapshot's\)/,
+    );
+    expect(cache).toMatch(/the table has no index/);
     expect(cache).toMatch(
       /1 MiB or more is read on the main thread and decrypted and re-hashed on an open thread/,
     );
