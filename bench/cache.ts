@@ -255,6 +255,8 @@ async function measure(label: string, size: number, count: number) {
     walBytes: await walBytesPer(bare.file, size, (i) => bare.insert(count + i)),
   };
   bare.close();
+  // The floors' files are gone: their deletion is written back too before the reads.
+  settle();
 
   let started = 0;
   // Reads are measured in passes like the CPU floor (best of them), the two ways taking turns.
