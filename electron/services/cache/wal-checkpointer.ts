@@ -22,7 +22,7 @@ parentPort.on('message', (message) => {
   }
   try {
     const [state] = db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ ok: true, frames: state.log, copied: state.checkpointed });
+    parentPort.postMessage({ ok: true, copied: state.checkpointed });
   } catch {
     parentPort.postMessage({ ok: false });
   }
@@ -106,7 +106,7 @@ export class WalCheckpointer {
   #thread(): Worker {
     if (this.#worker) return this.#worker;
     const worker = new Worker(source, { eval: true, workerData: { sqlite: sqlitePath(), file: this.file } });
-    worker.on('message', (answer: { ok: boolean; frames?: number; copied?: number }) => {
+    worker.on('message', (answer: { ok: boolean; copied?: number }) => {
       if (answer.ok) {
         this.#runs++;
         this.#copied += answer.copied ?? 0;
